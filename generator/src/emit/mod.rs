@@ -1,0 +1,3 @@
+//! The emit stage: output made from the model only.
+
+pub mod summary;

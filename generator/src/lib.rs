@@ -1,0 +1,20 @@
+//! altinn-bridge: moves Altinn 2 SOAP integrations onto Altinn 3 REST APIs.
+//!
+//! The pipeline, one module per stage:
+//!
+//! - [`load`] reads WSDL/XSD and OpenAPI documents (roxmltree, serde_json, yaml_serde) into
+//! - [`model`], the contract model both worlds share; nothing later sees a parser type.
+//! - [`emit`] turns the model into output (for now the `inspect` summary).
+//!
+//! Problems are [`diag::Diagnostic`]s with spans into a [`diag::SourceMap`], rendered like
+//! rustc's diagnostics.
+#![deny(missing_docs)]
+
+pub mod diag;
+pub mod embedded;
+pub mod emit;
+mod error;
+pub mod load;
+pub mod model;
+
+pub use error::Error;
