@@ -1,1 +1,170 @@
-fn main() {}
+//! Loading cost against raw parsing, in the same run.
+//!
+//! `raw_parse` only parses the corpus bytes with the raw parsers (roxmltree for WSDL/XSD,
+//! serde_json for OpenAPI); `load_model` builds the contract model from the same bytes (held in
+//! memory for both, so disk I/O is not measured). The ratio of the two is printed at the end.
+//!
+//! Run: `cargo bench -p altinn-bridge --bench load`. The corpus comes from
+//! `$ALTINN_BRIDGE_CORPUS` or `../shared/corpus`; without it the embedded default is used.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use altinn_bridge::diag::SourceMap;
+use altinn_bridge::embedded;
+use altinn_bridge::load::{self, Limits};
+use criterion::{Criterion, criterion_group};
+
+/// Every file's path and text, plus the entry files the loader is given.
+struct Inputs {
+    files: Vec<(PathBuf, String)>,
+    entries: Vec<PathBuf>,
+    label: &'static str,
+}
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("ALTINN_BRIDGE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
+    dir.is_dir().then_some(dir)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("wsdl" | "xsd" | "json")
+        ) {
+            out.push(p);
+        }
+    }
+}
+
+fn inputs() -> Inputs {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("*** no corpus found: benchmarking the embedded default instead ***");
+        let files = embedded::FILES
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), (*t).to_owned()))
+            .collect();
+        let entries = embedded::FILES
+            .iter()
+            .map(|(p, _)| PathBuf::from(p))
+            .collect();
+        return Inputs {
+            files,
+            entries,
+            label: "embedded default",
+        };
+    };
+    let mut paths = Vec::new();
+    walk(&dir, &mut paths);
+    paths.sort();
+    let files: Vec<(PathBuf, String)> = paths
+        .iter()
+        .map(|p| {
+            (
+                p.clone(),
+                std::fs::read_to_string(p).expect("corpus files are UTF-8"),
+            )
+        })
+        .collect();
+    // WSDLs pull in their imported XSDs; payload schemas that nothing imports load on their own.
+    let entries = paths
+        .iter()
+        .filter(|p| {
+            let ext = p.extension().and_then(|x| x.to_str());
+            ext != Some("xsd") || p.components().any(|c| c.as_os_str() == "payload")
+        })
+        .cloned()
+        .collect();
+    Inputs {
+        files,
+        entries,
+        label: "corpus",
+    }
+}
+
+fn raw_parse(files: &[(PathBuf, String)]) -> usize {
+    let mut nodes = 0;
+    for (path, text) in files {
+        let text = text.trim_start_matches('\u{feff}');
+        if path.extension().and_then(|x| x.to_str()) == Some("json") {
+            let v: serde_json::Value = serde_json::from_str(text).expect("corpus JSON parses");
+            nodes += usize::from(v.is_object());
+        } else {
+            nodes += roxmltree::Document::parse(text)
+                .expect("corpus XML parses")
+                .descendants()
+                .count();
+        }
+    }
+    nodes
+}
+
+fn load_model(inputs: &Inputs) -> usize {
+    let mut sources = SourceMap::new();
+    for (path, text) in &inputs.files {
+        sources.register_virtual(path.clone(), text.clone());
+    }
+    let loaded = load::load_paths(&mut sources, &inputs.entries, &Limits::default())
+        .expect("the corpus loads");
+    loaded.value.soap.len() + loaded.value.rest.len()
+}
+
+fn bench(c: &mut Criterion) {
+    let inputs = inputs();
+    let bytes: usize = inputs.files.iter().map(|(_, t)| t.len()).sum();
+    eprintln!(
+        "benchmarking the {}: {} files, {bytes} bytes",
+        inputs.label,
+        inputs.files.len()
+    );
+    let mut g = c.benchmark_group("ingest");
+    g.throughput(criterion::Throughput::Bytes(bytes as u64));
+    g.bench_function("raw_parse", |b| {
+        b.iter(|| raw_parse(std::hint::black_box(&inputs.files)))
+    });
+    g.bench_function("load_model", |b| {
+        b.iter(|| load_model(std::hint::black_box(&inputs)))
+    });
+    g.finish();
+}
+
+/// Reads criterion's point estimate (mean, ns) for one benchmark of this run.
+fn mean_ns(name: &str) -> Option<f64> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let path = target
+        .join("criterion/ingest")
+        .join(name)
+        .join("new/estimates.json");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    v["mean"]["point_estimate"].as_f64()
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(5));
+    targets = bench
+}
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    if let (Some(raw), Some(model)) = (mean_ns("raw_parse"), mean_ns("load_model")) {
+        println!(
+            "ingest: raw_parse {:.2} ms, load_model {:.2} ms, ratio load/raw = {:.2}x",
+            raw / 1e6,
+            model / 1e6,
+            model / raw
+        );
+    }
+}

@@ -33,7 +33,11 @@ impl Span {
     /// A span over `range` in `file`.
     pub fn new(file: FileId, range: Range<usize>) -> Self {
         let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
-        Span { file, start: clamp(range.start), end: clamp(range.end.max(range.start)) }
+        Span {
+            file,
+            start: clamp(range.start),
+            end: clamp(range.end.max(range.start)),
+        }
     }
 
     /// The byte range as `usize`s.
@@ -90,18 +94,27 @@ impl Diagnostic {
 
     /// A new warning with a headline.
     pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
     }
 
     /// Sets the primary place.
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
-        self.primary = Some(Label { span, message: label.into() });
+        self.primary = Some(Label {
+            span,
+            message: label.into(),
+        });
         self
     }
 
     /// Adds a secondary place.
     pub fn also(mut self, span: Span, label: impl Into<String>) -> Self {
-        self.secondary.push(Label { span, message: label.into() });
+        self.secondary.push(Label {
+            span,
+            message: label.into(),
+        });
         self
     }
 
@@ -193,7 +206,13 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        SourceFile { name, path, text, line_starts, bom_len }
+        SourceFile {
+            name,
+            path,
+            text,
+            line_starts,
+            bom_len,
+        }
     }
 
     /// Line and column (1-based) of a byte offset.
@@ -201,7 +220,10 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
         (line + 1, col + 1)
     }
 
@@ -239,14 +261,16 @@ impl SourceMap {
             None => (text.into(), 0),
         };
         let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
-        self.files.push(SourceFile::new(name.into(), path, text, bom_len));
+        self.files
+            .push(SourceFile::new(name.into(), path, text, bom_len));
         id
     }
 
     /// Registers an in-memory file at `path`, found by [`SourceMap::lookup_overlay`] when loaders
     /// resolve that path (used for the embedded default contracts and for fuzzing).
     pub fn register_virtual(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) {
-        self.overlay.insert(normalize_path(&path.into()), text.into());
+        self.overlay
+            .insert(normalize_path(&path.into()), text.into());
     }
 
     /// The in-memory text registered at `path`, if any.
@@ -261,7 +285,10 @@ impl SourceMap {
 
     /// All files, in the order they were added.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 
     /// The file already read from `path`, if any (so each file is read once).
@@ -276,7 +303,11 @@ impl SourceMap {
     pub fn location(&self, span: Span) -> Location {
         let file = self.file(span.file);
         let (line, column) = file.line_col(span.start as usize);
-        Location { file: file.name.clone(), line, column }
+        Location {
+            file: file.name.clone(),
+            line,
+            column,
+        }
     }
 
     /// Renders one diagnostic like rustc (no colour).
@@ -397,7 +428,10 @@ mod tests {
 
     #[test]
     fn normalises_paths() {
-        assert_eq!(normalize_path(Path::new("a/./b/../c.xsd")), PathBuf::from("a/c.xsd"));
+        assert_eq!(
+            normalize_path(Path::new("a/./b/../c.xsd")),
+            PathBuf::from("a/c.xsd")
+        );
         assert_eq!(normalize_path(Path::new("../x")), PathBuf::from("../x"));
     }
 }

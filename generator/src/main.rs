@@ -36,13 +36,21 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Inspect { paths, json, verbose } => inspect(paths, json, verbose),
+        Command::Inspect {
+            paths,
+            json,
+            verbose,
+        } => inspect(paths, json, verbose),
     }
 }
 
 fn inspect(paths: Vec<PathBuf>, json: bool, verbose: bool) -> ExitCode {
     let mut sources = SourceMap::new();
-    let paths = if paths.is_empty() { embedded::register(&mut sources) } else { paths };
+    let paths = if paths.is_empty() {
+        embedded::register(&mut sources)
+    } else {
+        paths
+    };
     match load::load_paths(&mut sources, &paths, &Limits::default()) {
         Ok(loaded) => {
             let warnings = loaded.warnings.warnings().count();
@@ -67,7 +75,10 @@ fn inspect(paths: Vec<PathBuf>, json: bool, verbose: bool) -> ExitCode {
         Err(diags) => {
             eprint!("{}", sources.render_all(&diags));
             let n = diags.errors().count();
-            eprintln!("error: could not load the contracts due to {n} previous error{}", if n == 1 { "" } else { "s" });
+            eprintln!(
+                "error: could not load the contracts due to {n} previous error{}",
+                if n == 1 { "" } else { "s" }
+            );
             ExitCode::FAILURE
         }
     }

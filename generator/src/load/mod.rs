@@ -69,7 +69,12 @@ pub enum Format {
 impl Format {
     /// By extension; otherwise by the first character of the text (`<` means XML).
     pub fn detect(path: &Path, text: Option<&str>) -> Format {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("wsdl" | "xsd" | "xml") => Format::Wsdl,
             Some("json" | "yaml" | "yml") => Format::OpenApi,
             _ => match text.map(|t| t.trim_start_matches('\u{feff}').trim_start()) {
@@ -110,14 +115,21 @@ pub fn load_paths(
         return Err(diags);
     }
     if contract.soap.is_empty() && contract.rest.is_empty() {
-        diags.push(Diagnostic::error("no contracts given").note("expected WSDL, XSD, or OpenAPI files"));
+        diags.push(
+            Diagnostic::error("no contracts given").note("expected WSDL, XSD, or OpenAPI files"),
+        );
         return Err(diags);
     }
     contract.sort();
-    Ok(Loaded { value: contract, warnings: diags })
+    Ok(Loaded {
+        value: contract,
+        warnings: diags,
+    })
 }
 
 /// The display name for a path: as given, lexically normalised, `/`-separated.
 pub fn display_name(path: &Path) -> String {
-    crate::diag::normalize_path(path).to_string_lossy().replace('\\', "/")
+    crate::diag::normalize_path(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }

@@ -6,7 +6,15 @@ use crate::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::model::RestContract;
 
 /// Loads an OpenAPI 3.0 or 3.1 document, JSON or YAML.
-pub fn load(sources: &mut SourceMap, path: &Path, limits: &Limits) -> Result<Loaded<RestContract>, Diagnostics> {
+pub fn load(
+    sources: &mut SourceMap,
+    path: &Path,
+    limits: &Limits,
+) -> Result<Loaded<RestContract>, Diagnostics> {
     let _ = (sources, limits);
-    Err(Diagnostic::error(format!("OpenAPI loading is not implemented yet: {}", path.display())).into())
+    Err(Diagnostic::error(format!(
+        "OpenAPI loading is not implemented yet: {}",
+        path.display()
+    ))
+    .into())
 }

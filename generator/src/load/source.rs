@@ -63,10 +63,18 @@ fn read_bounded(path: &Path, display: &str, limits: &Limits) -> Result<Vec<u8>, 
 }
 
 /// Turns bytes into a source file, or an error that points at the first byte that is not UTF-8.
-fn decode(sources: &mut SourceMap, path: &Path, display: &str, bytes: Vec<u8>) -> Result<FileId, Diagnostic> {
+fn decode(
+    sources: &mut SourceMap,
+    path: &Path,
+    display: &str,
+    bytes: Vec<u8>,
+) -> Result<FileId, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Diagnostic::error(format!("`{display}` is UTF-16, not UTF-8"))
-            .note("expected UTF-8 text; convert the file, e.g. with `iconv -f UTF-16 -t UTF-8`"));
+        return Err(
+            Diagnostic::error(format!("`{display}` is UTF-16, not UTF-8")).note(
+                "expected UTF-8 text; convert the file, e.g. with `iconv -f UTF-16 -t UTF-8`",
+            ),
+        );
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(sources.add(display, Some(path.to_path_buf()), text)),
@@ -79,7 +87,10 @@ fn decode(sources: &mut SourceMap, path: &Path, display: &str, bytes: Vec<u8>) -
             let bom = sources.file(id).bom_len;
             let at = at.saturating_sub(bom);
             Err(Diagnostic::error(format!("`{display}` is not valid UTF-8"))
-                .at(Span::new(id, at..at + 1), format!("byte 0x{byte:02X} is not UTF-8"))
+                .at(
+                    Span::new(id, at..at + 1),
+                    format!("byte 0x{byte:02X} is not UTF-8"),
+                )
                 .note("expected UTF-8 text; contracts in other encodings must be converted first"))
         }
     }

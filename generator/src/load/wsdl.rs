@@ -6,7 +6,15 @@ use crate::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::model::SoapContract;
 
 /// Loads a WSDL (or a bare XSD) and everything it imports.
-pub fn load(sources: &mut SourceMap, path: &Path, limits: &Limits) -> Result<Loaded<SoapContract>, Diagnostics> {
+pub fn load(
+    sources: &mut SourceMap,
+    path: &Path,
+    limits: &Limits,
+) -> Result<Loaded<SoapContract>, Diagnostics> {
     let _ = (sources, limits);
-    Err(Diagnostic::error(format!("WSDL loading is not implemented yet: {}", path.display())).into())
+    Err(Diagnostic::error(format!(
+        "WSDL loading is not implemented yet: {}",
+        path.display()
+    ))
+    .into())
 }

@@ -49,11 +49,17 @@ fn check_depth(doc: &roxmltree::Document<'_>, file: FileId, max: usize) -> Resul
     let mut stack = vec![(doc.root(), 0usize)];
     while let Some((node, depth)) = stack.pop() {
         if depth > max {
-            return Err(Diagnostic::error(format!("XML nested deeper than {max} elements"))
-                .at(node_span(file, node), "too deep here")
-                .note("deep nesting is refused to bound memory and stack use"));
+            return Err(
+                Diagnostic::error(format!("XML nested deeper than {max} elements"))
+                    .at(node_span(file, node), "too deep here")
+                    .note("deep nesting is refused to bound memory and stack use"),
+            );
         }
-        stack.extend(node.children().filter(|c| c.is_element()).map(|c| (c, depth + 1)));
+        stack.extend(
+            node.children()
+                .filter(|c| c.is_element())
+                .map(|c| (c, depth + 1)),
+        );
     }
     Ok(())
 }
@@ -81,7 +87,10 @@ fn parse_error(sources: &SourceMap, file: FileId, text: &str, e: &roxmltree::Err
             format!("unknown namespace prefix `{prefix}`"),
             "expected an `xmlns:PREFIX` declaration on this element or an ancestor",
         ),
-        _ => (format!("malformed XML: {e}"), "expected well-formed XML 1.0"),
+        _ => (
+            format!("malformed XML: {e}"),
+            "expected well-formed XML 1.0",
+        ),
     };
     let d = Diagnostic::error(headline).note(note);
     if matches!(e, E::DtdDetected | E::NodesLimitReached) && pos.row <= 1 && pos.col <= 1 {

@@ -15,7 +15,7 @@ pub use rest::{
     RestContract, SecurityRequirement, SecurityScheme, Webhook,
 };
 pub use soap::{
-    Binding, BindingOperation, ElementDecl, MessageDef, MessagePart, Mep, PartContent, Port,
+    Binding, BindingOperation, ElementDecl, Mep, MessageDef, MessagePart, PartContent, Port,
     PortType, PortTypeOperation, SchemaInfo, Service, SoapContract, SoapFault, SoapMessage,
     SoapOperation, SoapVersion, Style,
 };

@@ -17,19 +17,29 @@ pub struct QName {
 impl QName {
     /// A qualified name.
     pub fn new(ns: impl Into<String>, local: impl Into<String>) -> Self {
-        QName { ns: ns.into(), local: local.into() }
+        QName {
+            ns: ns.into(),
+            local: local.into(),
+        }
     }
 
     /// A name in no namespace.
     pub fn local(local: impl Into<String>) -> Self {
-        QName { ns: String::new(), local: local.into() }
+        QName {
+            ns: String::new(),
+            local: local.into(),
+        }
     }
 }
 
 /// Clark notation: `{ns}local`, or just `local` without a namespace.
 impl fmt::Display for QName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.ns.is_empty() { f.write_str(&self.local) } else { write!(f, "{{{}}}{}", self.ns, self.local) }
+        if self.ns.is_empty() {
+            f.write_str(&self.local)
+        } else {
+            write!(f, "{{{}}}{}", self.ns, self.local)
+        }
     }
 }
 

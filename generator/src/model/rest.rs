@@ -253,7 +253,9 @@ pub struct RestContract {
 impl RestContract {
     /// The endpoint with this method and path.
     pub fn endpoint(&self, method: HttpMethod, path: &str) -> Option<&Endpoint> {
-        self.endpoints.iter().find(|e| e.method == method && e.path == path)
+        self.endpoints
+            .iter()
+            .find(|e| e.method == method && e.path == path)
     }
 
     /// The endpoint with this name (operationId or derived).

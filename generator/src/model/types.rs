@@ -204,7 +204,16 @@ impl Builtin {
         use Builtin::*;
         matches!(
             self,
-            String | NormalizedString | Token | Language | Name | NcName | Id | IdRef | NmToken | AnyUri
+            String
+                | NormalizedString
+                | Token
+                | Language
+                | Name
+                | NcName
+                | Id
+                | IdRef
+                | NmToken
+                | AnyUri
         )
     }
 }
@@ -633,7 +642,12 @@ impl TypeGraph {
     /// Follows aliases to the type a reference finally denotes.
     pub fn unalias<'a>(&'a self, mut r: &'a TypeRef) -> &'a TypeRef {
         let mut seen = BTreeSet::new();
-        while let Some(TypeDef { kind: TypeKind::Alias { target }, id, .. }) = self.resolve(r) {
+        while let Some(TypeDef {
+            kind: TypeKind::Alias { target },
+            id,
+            ..
+        }) = self.resolve(r)
+        {
             if !seen.insert(id) {
                 break;
             }
@@ -673,11 +687,22 @@ impl TypeGraph {
         out
     }
 
-    fn collect_fields<'a>(&'a self, id: &TypeId, seen: &mut BTreeSet<TypeId>, out: &mut Vec<&'a Field>) {
+    fn collect_fields<'a>(
+        &'a self,
+        id: &TypeId,
+        seen: &mut BTreeSet<TypeId>,
+        out: &mut Vec<&'a Field>,
+    ) {
         if !seen.insert(id.clone()) {
             return;
         }
-        let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = self.get(id) else { return };
+        let Some(TypeDef {
+            kind: TypeKind::Struct(s),
+            ..
+        }) = self.get(id)
+        else {
+            return;
+        };
         if s.derivation != Some(Derivation::Restriction) {
             for b in &s.bases {
                 if let Some(bid) = self.unalias(b).as_named() {
@@ -690,7 +715,9 @@ impl TypeGraph {
 
     /// The types a type refers to directly (fields, bases, items, members, targets).
     pub fn children(&self, id: &TypeId) -> Vec<&TypeRef> {
-        let Some(def) = self.get(id) else { return Vec::new() };
+        let Some(def) = self.get(id) else {
+            return Vec::new();
+        };
         match &def.kind {
             TypeKind::Struct(s) => s
                 .bases
@@ -713,7 +740,8 @@ impl TypeGraph {
     pub fn recursive_types(&self) -> BTreeSet<TypeId> {
         // Tarjan's strongly connected components, iterative to survive deep graphs.
         let ids: Vec<&TypeId> = self.types.keys().collect();
-        let index_of: BTreeMap<&TypeId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let index_of: BTreeMap<&TypeId, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let edges: Vec<Vec<usize>> = ids
             .iter()
             .map(|id| {
@@ -794,7 +822,10 @@ mod tests {
         TypeDef::new(
             TypeId::from(id),
             QName::local(id),
-            TypeKind::Struct(StructType { fields, ..StructType::default() }),
+            TypeKind::Struct(StructType {
+                fields,
+                ..StructType::default()
+            }),
         )
     }
 
@@ -825,15 +856,28 @@ mod tests {
         }
         g.insert(derived);
         g.insert(base);
-        let names: Vec<&str> = g.all_fields(&"D".into()).iter().map(|f| f.name.as_str()).collect();
+        let names: Vec<&str> = g
+            .all_fields(&"D".into())
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
         assert_eq!(names, ["inherited", "own"]);
     }
 
     #[test]
     fn builtins_from_both_worlds_meet() {
-        assert_eq!(Builtin::from_xsd("dateTime"), Builtin::from_json("string", Some("date-time")));
-        assert_eq!(Builtin::from_ms_serialization("guid"), Builtin::from_json("string", Some("uuid")));
-        assert_eq!(Builtin::from_json("integer", Some("int32")), Some(Builtin::Int));
+        assert_eq!(
+            Builtin::from_xsd("dateTime"),
+            Builtin::from_json("string", Some("date-time"))
+        );
+        assert_eq!(
+            Builtin::from_ms_serialization("guid"),
+            Builtin::from_json("string", Some("uuid"))
+        );
+        assert_eq!(
+            Builtin::from_json("integer", Some("int32")),
+            Some(Builtin::Int)
+        );
         assert!(Builtin::Long.is_integer());
     }
 }
