@@ -14,6 +14,7 @@ pub mod diag;
 pub mod embedded;
 pub mod emit;
 mod error;
+pub mod link;
 pub mod load;
 pub mod model;
 

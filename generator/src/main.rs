@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use altinn_bridge::diag::SourceMap;
+use altinn_bridge::link::{self, Overrides};
 use altinn_bridge::load::{self, Limits};
 use altinn_bridge::{embedded, emit};
 use clap::{Parser, Subcommand};
@@ -31,6 +32,27 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Check mapping manifests against their contracts and print coverage per API and operation.
+    Check {
+        /// Manifests to check. Without any, every `mappings/*.toml`.
+        manifests: Vec<PathBuf>,
+        /// Read each contract from this directory (searched by file name, recursively) instead
+        /// of the manifest's paths, e.g. `../shared/corpus`. May be repeated.
+        #[arg(long = "contracts", value_name = "DIR")]
+        contracts: Vec<PathBuf>,
+        /// Use this WSDL (with a single manifest).
+        #[arg(long)]
+        wsdl: Option<PathBuf>,
+        /// Use these OpenAPI documents (with a single manifest).
+        #[arg(long)]
+        openapi: Vec<PathBuf>,
+        /// Print the resolved link model as JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Print warnings too.
+        #[arg(long, short)]
+        verbose: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -41,6 +63,21 @@ fn main() -> ExitCode {
             json,
             verbose,
         } => inspect(paths, json, verbose),
+        Command::Check {
+            manifests,
+            contracts,
+            wsdl,
+            openapi,
+            json,
+            verbose,
+        } => {
+            let overrides = Overrides {
+                contract_dirs: contracts,
+                wsdl,
+                openapi,
+            };
+            check(manifests, &overrides, json, verbose)
+        }
     }
 }
 
@@ -82,4 +119,72 @@ fn inspect(paths: Vec<PathBuf>, json: bool, verbose: bool) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Every `*.toml` in `mappings/`, sorted.
+fn default_manifests() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir("mappings")
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn check(manifests: Vec<PathBuf>, overrides: &Overrides, json: bool, verbose: bool) -> ExitCode {
+    let manifests = if manifests.is_empty() {
+        default_manifests()
+    } else {
+        manifests
+    };
+    if manifests.is_empty() {
+        eprintln!("error: no manifests given and none in mappings/");
+        return ExitCode::FAILURE;
+    }
+    let mut sources = SourceMap::new();
+    if overrides.contract_dirs.is_empty() {
+        embedded::register(&mut sources);
+    }
+    let (mut resolved, mut errors, mut warnings) = (Vec::new(), 0, 0);
+    for m in &manifests {
+        match link::load_mapping(&mut sources, m, overrides, &Limits::default()) {
+            Ok((mapping, w)) => {
+                warnings += w.warnings().count();
+                if verbose {
+                    eprint!("{}", sources.render_all(&w));
+                }
+                resolved.push(mapping.resolved);
+            }
+            Err(d) => {
+                errors += d.errors().count();
+                warnings += d.warnings().count();
+                let shown = if verbose {
+                    d
+                } else {
+                    altinn_bridge::diag::Diagnostics(d.errors().cloned().collect())
+                };
+                eprint!("{}", sources.render_all(&shown));
+            }
+        }
+    }
+    if json {
+        match serde_json::to_string_pretty(&resolved) {
+            Ok(s) => println!("{s}"),
+            Err(e) => eprintln!("error: cannot serialise: {e}"),
+        }
+    } else {
+        print!("{}", emit::coverage::render(&resolved));
+    }
+    if warnings > 0 && !verbose {
+        eprintln!("note: {warnings} warning(s); run with --verbose to see them");
+    }
+    if errors > 0 {
+        eprintln!("error: {errors} error(s) in the manifests");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }

@@ -23,11 +23,27 @@ fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
 fn inspect_without_paths_summarises_the_embedded_default() {
     let out = run(&["inspect"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("WSDL CorrespondenceAgencyExternalBasic"), "{stdout}");
-    assert!(stdout.contains("operation InsertCorrespondenceBasicV2"), "{stdout}");
-    assert!(stdout.contains("OpenAPI Altinn.Correspondence.API"), "{stdout}");
-    assert!(stdout.contains("POST /correspondence/api/v1/correspondence "), "{stdout}");
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("WSDL CorrespondenceAgencyExternalBasic"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("operation InsertCorrespondenceBasicV2"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("OpenAPI Altinn.Correspondence.API"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("POST /correspondence/api/v1/correspondence "),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -40,9 +56,17 @@ fn inspect_json_is_the_whole_model_and_deterministic() {
     let soap = v["soap"].as_array().expect("soap array");
     let rest = v["rest"].as_array().expect("rest array");
     assert_eq!((soap.len(), rest.len()), (1, 1));
-    assert!(soap[0]["operations"].as_array().is_some_and(|o| !o.is_empty()));
+    assert!(
+        soap[0]["operations"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty())
+    );
     assert!(soap[0]["types"].as_object().is_some_and(|t| !t.is_empty()));
-    assert!(rest[0]["endpoints"].as_array().is_some_and(|e| !e.is_empty()));
+    assert!(
+        rest[0]["endpoints"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty())
+    );
 }
 
 #[test]
@@ -53,7 +77,10 @@ fn malformed_xml_exits_non_zero_with_a_located_diagnostic() {
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
     assert!(stderr.contains("error: malformed XML"), "{stderr}");
     assert!(stderr.contains("broken.wsdl:3:"), "{stderr}");
-    assert!(stderr.contains("could not load the contracts due to 1 previous error"), "{stderr}");
+    assert!(
+        stderr.contains("could not load the contracts due to 1 previous error"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -61,7 +88,10 @@ fn a_missing_file_is_an_error_not_a_panic() {
     let out = run(&["inspect", "does/not/exist.json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("cannot read `does/not/exist.json`"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read `does/not/exist.json`"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 

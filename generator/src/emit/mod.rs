@@ -1,3 +1,4 @@
 //! The emit stage: output made from the model only.
 
+pub mod coverage;
 pub mod summary;

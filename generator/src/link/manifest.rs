@@ -1,0 +1,259 @@
+//! The mapping manifest as written: TOML read with spans, so every later error has a line and
+//! column. Nothing here knows the contracts; [`super::resolve`] checks the manifest against them.
+//!
+//! ```toml
+//! api = "CorrespondenceAgencyExternalBasic"
+//! title = "Correspondence for service owners"
+//! strategy = 1
+//!
+//! [sources]
+//! wsdl = "../wsdl/CorrespondenceAgencyExternalBasic.wsdl"
+//! openapi = ["../openapi/altinn-correspondence-v1.json"]
+//!
+//! [auth]
+//! old = "system-user-password"
+//! old_fields = ["InsertCorrespondenceBasicV2/systemUserName"]
+//! scopes = ["altinn:correspondence.write", "altinn:serviceowner"]
+//!
+//! [[operations]]
+//! soap = "InsertCorrespondenceBasicV2"
+//! calls = [{ name = "create", endpoint = "POST /correspondence/api/v1/correspondence" }]
+//!
+//! [[operations.inputs]]
+//! from = "InsertCorrespondenceBasicV2/correspondence/ServiceCode"
+//! to = "body.correspondence.resourceId"
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, FileId, SourceMap, Span};
+
+/// A whole manifest file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The Altinn 2 service this manifest migrates (used for module and page names).
+    pub api: Spanned<String>,
+    /// A human title for docs.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// What the migration is about, in a few sentences (Markdown).
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Who migrates: `service-owner` or `end-user-system`.
+    #[serde(default)]
+    pub audience: Option<Spanned<String>>,
+    /// Default strategy: 1 (the old API ends; callers adopt the new one) or 2 (a transition facade).
+    pub strategy: Spanned<u8>,
+    /// The contracts.
+    pub sources: Sources,
+    /// Old and new authentication.
+    #[serde(default)]
+    pub auth: Option<Auth>,
+    /// REST error → SOAP fault mappings for every operation (operations may override).
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
+    /// The operations.
+    #[serde(default)]
+    pub operations: Vec<OperationSpec>,
+}
+
+/// One contract source: a path relative to the manifest, or a pinned URL.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SourceSpec {
+    /// A path relative to the manifest.
+    Path(Spanned<String>),
+    /// A URL with its required sha256 pin.
+    Pinned {
+        /// The URL (fetching is the caller's business; the CLI takes local overrides).
+        url: Spanned<String>,
+        /// Hex sha256 of the document's bytes.
+        sha256: Spanned<String>,
+        /// A local copy to read instead of fetching; its hash must match `sha256`.
+        #[serde(default)]
+        path: Option<Spanned<String>>,
+    },
+}
+
+/// One or several sources.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// A single source.
+    One(SourceSpec),
+    /// Several (e.g. Storage and Events for the service owner's flow).
+    Many(Vec<SourceSpec>),
+}
+
+impl OneOrMany {
+    /// The sources as a list.
+    pub fn as_slice(&self) -> &[SourceSpec] {
+        match self {
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// `[sources]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sources {
+    /// The Altinn 2 WSDL.
+    pub wsdl: SourceSpec,
+    /// The Altinn 3 OpenAPI document(s).
+    pub openapi: OneOrMany,
+}
+
+/// `[auth]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    /// How the old service authenticated: `system-user-password`, `enterprise-certificate`,
+    /// `end-user-login`, `none`.
+    pub old: Spanned<String>,
+    /// SOAP paths (body or header) that carry old credentials; they count as consumed.
+    #[serde(default)]
+    pub old_fields: Vec<Spanned<String>>,
+    /// Maskinporten scopes the new API needs.
+    #[serde(default)]
+    pub scopes: Vec<Spanned<String>>,
+    /// The caller acts through an Altinn system user (end-user systems).
+    #[serde(default)]
+    pub system_user: bool,
+    /// Free text for the docs.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A REST error → SOAP fault mapping.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    /// `404`, `4XX`, `5XX`, `default`, or `timeout`.
+    pub status: Spanned<String>,
+    /// The SOAP fault name (e.g. `AltinnFault`).
+    pub fault: Spanned<String>,
+    /// `client` (SOAP 1.1 Client / 1.2 Sender) or `server` (Server / Receiver).
+    pub code: Spanned<String>,
+    /// Fault detail field (path under the detail element) ← ProblemDetails JSON path or a
+    /// literal written as `=text`.
+    #[serde(default)]
+    pub fields: BTreeMap<String, Spanned<String>>,
+    /// Free text for the docs.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One Altinn 2 operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSpec {
+    /// The SOAP operation's name.
+    pub soap: Spanned<String>,
+    /// Overrides the API's strategy.
+    #[serde(default)]
+    pub strategy: Option<Spanned<u8>>,
+    /// Why there is no Altinn 3 successor (then `calls` must be empty).
+    #[serde(default)]
+    pub no_successor: Option<Spanned<String>>,
+    /// Free text for the docs.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The REST calls, in order.
+    #[serde(default)]
+    pub calls: Vec<CallSpec>,
+    /// SOAP input → REST request field links.
+    #[serde(default)]
+    pub inputs: Vec<LinkSpec>,
+    /// REST response → SOAP output field links.
+    #[serde(default)]
+    pub outputs: Vec<LinkSpec>,
+    /// Operation-specific fault mappings (tried before the API's).
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
+}
+
+/// One REST call.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallSpec {
+    /// A name links refer to (`call = "create"`).
+    pub name: Spanned<String>,
+    /// `METHOD /path` or the endpoint's (derived) name.
+    pub endpoint: Spanned<String>,
+    /// Repeat the call once per item of this SOAP list (path of the input).
+    #[serde(default)]
+    pub for_each: Option<Spanned<String>>,
+    /// Free text for the docs.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One field link. Exactly one of `from`, `value`, `drop` says where the value comes from (or that
+/// it goes nowhere); the other keys are transforms applied in the order listed in
+/// [`super::Transform`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSpec {
+    /// Source path: a SOAP input path for inputs; a REST response path for outputs.
+    #[serde(default)]
+    pub from: Option<Spanned<String>>,
+    /// For inputs: take `from` out of an earlier call's response instead of the SOAP input.
+    /// For outputs: which call's response `from` is in (default: the last call).
+    #[serde(default)]
+    pub call: Option<Spanned<String>>,
+    /// Target: for inputs `body.a.b`, `path.x`, `query.x`, `header.x`; for outputs a SOAP output
+    /// path. Absent only with `drop`.
+    #[serde(default)]
+    pub to: Option<Spanned<String>>,
+    /// For inputs: the call the target belongs to (default: the only call, else required).
+    #[serde(default)]
+    pub into: Option<Spanned<String>>,
+    /// A constant instead of a source.
+    #[serde(default)]
+    pub value: Option<Spanned<String>>,
+    /// Used when the source is absent or nil.
+    #[serde(default)]
+    pub default: Option<Spanned<String>>,
+    /// Enumeration value map, old → new.
+    #[serde(default)]
+    pub map: Option<Spanned<BTreeMap<String, String>>>,
+    /// A format conversion: `date-time-utc`, `date`, `html-to-markdown`, `text-to-markdown`,
+    /// `base64-to-binary`, `string`, `integer`.
+    #[serde(default)]
+    pub format: Option<Spanned<String>>,
+    /// Split the source text on this separator into a list.
+    #[serde(default)]
+    pub split: Option<Spanned<String>>,
+    /// Join a source list into text with this separator.
+    #[serde(default)]
+    pub join: Option<Spanned<String>>,
+    /// Not carried over, and why.
+    #[serde(default)]
+    pub drop: Option<Spanned<String>>,
+    /// Free text for the docs.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Parses a manifest file of the source map.
+pub fn parse(sources: &SourceMap, file: FileId) -> Result<Manifest, Diagnostic> {
+    let text = &sources.file(file).text;
+    toml::from_str::<Manifest>(text).map_err(|e| {
+        let range = e.span().unwrap_or(0..0);
+        let message = e.message().trim_end().to_owned();
+        Diagnostic::error(format!("invalid manifest: {message}"))
+            .at(Span::new(file, range), "here")
+            .note("expected a mapping manifest (see mappings/README.md for the format)")
+    })
+}
+
+/// The span of a spanned value in `file`.
+pub fn span_of<T>(file: FileId, v: &Spanned<T>) -> Span {
+    Span::new(file, v.span())
+}

@@ -1,0 +1,364 @@
+//! The resolved link model: a manifest checked against both contracts, with every path walked
+//! to its types. Emitters read this and the type graphs; never the manifest's TOML.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diag::Span;
+use crate::model::{EndpointId, HttpMethod, OpId, ParamLocation, QName, TypeRef};
+
+/// Migration strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Strategy {
+    /// The SOAP API ends; callers adopt the REST API (typed clients keep the old shapes).
+    #[serde(rename = "1")]
+    AdoptRest,
+    /// A transition layer keeps the SOAP contract alive over Altinn 3.
+    #[serde(rename = "2")]
+    Facade,
+}
+
+/// How the old service authenticated callers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OldAuth {
+    /// System user name and password in body or header parts.
+    SystemUserPassword,
+    /// An enterprise certificate (WS-Security / TLS client certificate).
+    EnterpriseCertificate,
+    /// An end user's login (ID-porten / Altinn cookie).
+    EndUserLogin,
+    /// None.
+    None,
+}
+
+/// The authentication change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthChange {
+    /// Before.
+    pub old: OldAuth,
+    /// SOAP paths that carried credentials.
+    pub old_fields: Vec<String>,
+    /// Maskinporten scopes now needed (sorted).
+    pub scopes: Vec<String>,
+    /// Acting through an Altinn system user.
+    pub system_user: bool,
+    /// Free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One step of a path, with what the contract says about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PathStep {
+    /// The name as written (element, attribute or property).
+    pub name: String,
+    /// The qualified XML name (SOAP paths only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_name: Option<QName>,
+    /// The step's type.
+    pub ty: TypeRef,
+    /// May be absent.
+    pub optional: bool,
+    /// May be nil/null.
+    pub nullable: bool,
+    /// Repeats (a list item or a repeated element).
+    pub many: bool,
+}
+
+/// A path walked through a type graph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedPath {
+    /// As written in the manifest.
+    pub text: String,
+    /// Its steps, root first.
+    pub steps: Vec<PathStep>,
+}
+
+impl ResolvedPath {
+    /// The type at the end.
+    pub fn leaf_type(&self) -> Option<&TypeRef> {
+        self.steps.last().map(|s| &s.ty)
+    }
+
+    /// Some step may be absent or nil.
+    pub fn may_be_absent(&self) -> bool {
+        self.steps.iter().skip(1).any(|s| s.optional || s.nullable)
+    }
+}
+
+/// Where a value comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Source {
+    /// A field of the SOAP input (or, for outputs, of nothing: see `Response`).
+    Soap {
+        /// The path.
+        path: ResolvedPath,
+    },
+    /// A field of a REST call's response.
+    Response {
+        /// The call's name.
+        call: String,
+        /// The path in its JSON body.
+        path: ResolvedPath,
+    },
+    /// A constant.
+    Const {
+        /// The value as text.
+        value: String,
+    },
+}
+
+/// Where a value goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Target {
+    /// A property of a call's JSON (or multipart) body.
+    Body {
+        /// The call's name.
+        call: String,
+        /// The path under the body.
+        path: ResolvedPath,
+    },
+    /// A path, query, header or cookie parameter of a call.
+    Param {
+        /// The call's name.
+        call: String,
+        /// Where.
+        location: ParamLocation,
+        /// The parameter's name.
+        name: String,
+        /// Its type.
+        ty: TypeRef,
+        /// Required by the spec.
+        required: bool,
+    },
+    /// A field of the SOAP output.
+    Soap {
+        /// The path.
+        path: ResolvedPath,
+    },
+    /// Nowhere: the field is dropped.
+    Dropped,
+}
+
+/// A format conversion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// A local or offset date-time to UTC (Altinn 2 sent Norwegian local time without offset).
+    DateTimeUtc,
+    /// Date-time to date.
+    Date,
+    /// HTML to Markdown (Altinn 3 message bodies are Markdown).
+    HtmlToMarkdown,
+    /// Plain text to Markdown (escaping Markdown syntax).
+    TextToMarkdown,
+    /// base64 text to raw bytes (multipart uploads).
+    Base64ToBinary,
+    /// Any scalar to its text form.
+    String,
+    /// Text to an integer.
+    Integer,
+}
+
+impl Format {
+    /// From the manifest spelling.
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s {
+            "date-time-utc" => Format::DateTimeUtc,
+            "date" => Format::Date,
+            "html-to-markdown" => Format::HtmlToMarkdown,
+            "text-to-markdown" => Format::TextToMarkdown,
+            "base64-to-binary" => Format::Base64ToBinary,
+            "string" => Format::String,
+            "integer" => Format::Integer,
+            _ => return None,
+        })
+    }
+
+    /// Every manifest spelling, for error messages.
+    pub const ALL: &'static str = "date-time-utc, date, html-to-markdown, text-to-markdown, base64-to-binary, string, integer";
+}
+
+/// A step applied to a value on its way, in this order: split, map, format, join, default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Transform {
+    /// Text to a list.
+    Split {
+        /// Separator.
+        separator: String,
+    },
+    /// Enumeration values, old → new.
+    EnumMap {
+        /// The table.
+        map: BTreeMap<String, String>,
+    },
+    /// A format conversion.
+    Format {
+        /// Which.
+        format: Format,
+    },
+    /// A list to text.
+    Join {
+        /// Separator.
+        separator: String,
+    },
+    /// Used when the source is absent or nil.
+    Default {
+        /// The value as text.
+        value: String,
+    },
+}
+
+/// One resolved field link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldLink {
+    /// From.
+    pub from: Source,
+    /// To.
+    pub to: Target,
+    /// Applied in order; empty means the value is carried as is (a rename at most).
+    pub transforms: Vec<Transform>,
+    /// Why a dropped field is dropped, or a note for the docs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Where in the manifest.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// One REST call of an operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Call {
+    /// Its name in the manifest.
+    pub name: String,
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// Which OpenAPI document (index into the link set's REST sources).
+    pub api: usize,
+    /// Method.
+    pub method: HttpMethod,
+    /// Path template.
+    pub path: String,
+    /// Repeated per item of this SOAP list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub for_each: Option<ResolvedPath>,
+    /// Free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A REST error → SOAP fault mapping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultMap {
+    /// `404`, `4XX`, `5XX`, `default`, `timeout`.
+    pub status: String,
+    /// The SOAP fault's name.
+    pub fault: String,
+    /// Client (true) or server (false) fault code.
+    pub client: bool,
+    /// Detail field → ProblemDetails path or `=literal`.
+    pub fields: BTreeMap<String, String>,
+    /// Free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Counts for one operation or API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Coverage {
+    /// SOAP input leaf fields with a link.
+    pub linked: usize,
+    /// SOAP input leaf fields explicitly dropped (or carrying old credentials).
+    pub dropped: usize,
+    /// SOAP input leaf fields neither linked nor dropped.
+    pub unresolved: usize,
+}
+
+impl Coverage {
+    /// Adds another's counts.
+    pub fn add(&mut self, o: Coverage) {
+        self.linked += o.linked;
+        self.dropped += o.dropped;
+        self.unresolved += o.unresolved;
+    }
+
+    /// All leaf fields.
+    pub fn total(&self) -> usize {
+        self.linked + self.dropped + self.unresolved
+    }
+}
+
+/// One SOAP operation and what replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpLink {
+    /// The operation.
+    pub soap_op: OpId,
+    /// Its name.
+    pub name: String,
+    /// Strategy for it.
+    pub strategy: Strategy,
+    /// The calls, in order (empty with `no_successor`).
+    pub calls: Vec<Call>,
+    /// Why Altinn 3 has no successor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_successor: Option<String>,
+    /// SOAP input → REST request links (drops included, as `Target::Dropped`).
+    pub inputs: Vec<FieldLink>,
+    /// REST response → SOAP output links.
+    pub outputs: Vec<FieldLink>,
+    /// Fault mappings: the operation's, then the API's.
+    pub faults: Vec<FaultMap>,
+    /// Input leaf coverage.
+    pub coverage: Coverage,
+    /// Input leaf paths neither linked nor dropped.
+    pub unresolved: Vec<String>,
+    /// Free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One manifest, resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resolved {
+    /// The Altinn 2 service.
+    pub api: String,
+    /// Title for docs.
+    pub title: String,
+    /// Summary for docs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// `service-owner` or `end-user-system`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    /// The manifest's display name.
+    pub manifest: String,
+    /// Default strategy.
+    pub strategy: Strategy,
+    /// The authentication change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<AuthChange>,
+    /// The WSDL's display name.
+    pub wsdl: String,
+    /// The OpenAPI documents' display names, in manifest order ([`Call::api`] indexes this).
+    pub openapi: Vec<String>,
+    /// Operations in manifest order.
+    pub operations: Vec<OpLink>,
+    /// SOAP operations of the contract that the manifest does not mention (sorted).
+    pub unmapped_operations: Vec<String>,
+    /// Input coverage over all operations.
+    pub coverage: Coverage,
+}

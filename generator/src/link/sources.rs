@@ -1,0 +1,216 @@
+//! Finding and loading a manifest's contracts: paths relative to the manifest, sha256-pinned
+//! URLs with a local copy, and the CLI's overrides (so one manifest serves the shipped contracts
+//! and the real ones in a corpus).
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use super::Resolved;
+use super::manifest::{self, SourceSpec};
+use super::resolve::{Contracts, resolve};
+use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap};
+use crate::load::{self, Limits};
+use crate::model::{RestContract, SoapContract};
+
+/// Where to look for contracts instead of the manifest's own paths.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Directories searched (recursively) for a file with the same name as each source; the
+    /// first match wins. E.g. `../shared/corpus` serves every manifest at once.
+    pub contract_dirs: Vec<PathBuf>,
+    /// Use this WSDL for the manifest (single-manifest runs).
+    pub wsdl: Option<PathBuf>,
+    /// Use these OpenAPI documents, in order (single-manifest runs).
+    pub openapi: Vec<PathBuf>,
+}
+
+/// A resolved manifest together with the contracts it was checked against.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    /// The link model.
+    pub resolved: Resolved,
+    /// The WSDL.
+    pub soap: SoapContract,
+    /// The OpenAPI documents, in manifest order.
+    pub rest: Vec<RestContract>,
+}
+
+/// Reads a manifest, loads its contracts and resolves it. Warnings come back with the result.
+pub fn load_mapping(
+    sources: &mut SourceMap,
+    path: &Path,
+    overrides: &Overrides,
+    limits: &Limits,
+) -> Result<(Mapping, Diagnostics), Diagnostics> {
+    let name = load::display_name(path);
+    let file = load::read_source(sources, path, &name, limits, None)?;
+    let m = manifest::parse(sources, file)?;
+    let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let mut diags = Diagnostics::default();
+    let wsdl_path = overrides
+        .wsdl
+        .clone()
+        .or_else(|| locate(sources, file, &dir, &m.sources.wsdl, overrides, &mut diags));
+    let rest_paths: Vec<PathBuf> = if overrides.openapi.is_empty() {
+        m.sources
+            .openapi
+            .as_slice()
+            .iter()
+            .filter_map(|s| locate(sources, file, &dir, s, overrides, &mut diags))
+            .collect()
+    } else {
+        overrides.openapi.clone()
+    };
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let Some(wsdl_path) = wsdl_path else {
+        return Err(diags);
+    };
+    let soap = collect(&mut diags, load::wsdl::load(sources, &wsdl_path, limits));
+    let rest: Vec<RestContract> = rest_paths
+        .iter()
+        .filter_map(|p| collect(&mut diags, load::openapi::load(sources, p, limits)))
+        .collect();
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let Some(soap) = soap else { return Err(diags) };
+    let contracts = Contracts {
+        soap: &soap,
+        rest: rest.iter().collect(),
+    };
+    let (resolved, warnings) = match resolve(file, &name, &m, &contracts) {
+        Ok(r) => r,
+        Err(mut e) => {
+            e.0.splice(0..0, diags.0);
+            return Err(e);
+        }
+    };
+    diags.0.extend(warnings.0);
+    Ok((
+        Mapping {
+            resolved,
+            soap,
+            rest,
+        },
+        diags,
+    ))
+}
+
+fn collect<T>(diags: &mut Diagnostics, r: Result<load::Loaded<T>, Diagnostics>) -> Option<T> {
+    match r {
+        Ok(l) => {
+            diags.0.extend(l.warnings.0);
+            Some(l.value)
+        }
+        Err(e) => {
+            diags.0.extend(e.0);
+            None
+        }
+    }
+}
+
+/// The file to read for one source, after overrides; checks a sha256 pin.
+fn locate(
+    sources: &mut SourceMap,
+    file: FileId,
+    dir: &Path,
+    spec: &SourceSpec,
+    overrides: &Overrides,
+    diags: &mut Diagnostics,
+) -> Option<PathBuf> {
+    let (declared, pin): (&Spanned<String>, Option<&Spanned<String>>) = match spec {
+        SourceSpec::Path(p) => (p, None),
+        SourceSpec::Pinned { url, sha256, path } => (path.as_ref().unwrap_or(url), Some(sha256)),
+    };
+    let file_name = declared
+        .get_ref()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(found) = overrides
+        .contract_dirs
+        .iter()
+        .find_map(|d| find_by_name(d, &file_name, 0))
+    {
+        return Some(found); // an override replaces the document, and with it the pin
+    }
+    if declared.get_ref().contains("://") {
+        let d = Diagnostic::error(format!("`{}` is a URL, and altinn-bridge never fetches", declared.get_ref()))
+            .at(manifest::span_of(file, declared), "here")
+            .note("expected `path = \"local copy\"` beside `url` and `sha256`, or `--contracts DIR` holding the file");
+        diags.push(d);
+        return None;
+    }
+    let path = crate::diag::normalize_path(&dir.join(declared.get_ref()));
+    if let Some(pin) = pin {
+        check_pin(sources, file, &path, pin, diags)?;
+    }
+    Some(path)
+}
+
+fn check_pin(
+    sources: &mut SourceMap,
+    file: FileId,
+    path: &Path,
+    pin: &Spanned<String>,
+    diags: &mut Diagnostics,
+) -> Option<()> {
+    let want = pin.get_ref().to_ascii_lowercase();
+    if want.len() != 64 || !want.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let d = Diagnostic::error(format!("`{}` is not a sha256", pin.get_ref()))
+            .at(manifest::span_of(file, pin), "here")
+            .note("expected 64 hexadecimal digits");
+        diags.push(d);
+        return None;
+    }
+    let bytes = match sources.lookup_overlay(path) {
+        Some(t) => t.as_bytes().to_vec(),
+        None => std::fs::read(path).ok()?,
+    };
+    let got = hex(&Sha256::digest(&bytes));
+    if got != want {
+        let d = Diagnostic::error(format!(
+            "sha256 of `{}` does not match the pin",
+            load::display_name(path)
+        ))
+        .at(manifest::span_of(file, pin), "pinned here")
+        .note(format!(
+            "expected {want}, found {got}: the document changed; review it, then update the pin"
+        ));
+        diags.push(d);
+        return None;
+    }
+    Some(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Depth-first search for a file name, sorted so the first match is stable.
+fn find_by_name(dir: &Path, name: &str, depth: usize) -> Option<PathBuf> {
+    if depth > 6 {
+        return None;
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    if let Some(hit) = entries
+        .iter()
+        .find(|p| p.is_file() && p.file_name().is_some_and(|n| n == name))
+    {
+        return Some(hit.clone());
+    }
+    entries
+        .iter()
+        .filter(|p| p.is_dir())
+        .find_map(|d| find_by_name(d, name, depth + 1))
+}
