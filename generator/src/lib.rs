@@ -17,5 +17,6 @@ mod error;
 pub mod link;
 pub mod load;
 pub mod model;
+pub mod output;
 
 pub use error::Error;

@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use altinn_bridge::diag::SourceMap;
+use altinn_bridge::diag::{Diagnostics, SourceMap};
 use altinn_bridge::link::{self, Overrides};
 use altinn_bridge::load::{self, Limits};
-use altinn_bridge::{embedded, emit};
+use altinn_bridge::{embedded, emit, output};
 use clap::{Parser, Subcommand};
 
 /// Moves Altinn 2 SOAP integrations onto Altinn 3 REST APIs.
@@ -31,6 +31,23 @@ enum Command {
         /// Print warnings (unsupported constructs, oddities) too.
         #[arg(long, short)]
         verbose: bool,
+    },
+    /// Write the mapping documentation (Markdown with Hugo front matter) for every manifest.
+    Docs {
+        /// Manifests. Without any, every `mappings/*.toml`.
+        manifests: Vec<PathBuf>,
+        /// Where the pages go.
+        #[arg(long, default_value = "output-examples/docs/content/mappings")]
+        out: PathBuf,
+        /// Templates overriding the built-in `api.md.j2` / `index.md.j2`.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Read each contract from this directory instead of the manifest's paths.
+        #[arg(long = "contracts", value_name = "DIR")]
+        contracts: Vec<PathBuf>,
+        /// Write nothing; exit non-zero and name the pages that are stale.
+        #[arg(long)]
+        check: bool,
     },
     /// Check mapping manifests against their contracts and print coverage per API and operation.
     Check {
@@ -77,6 +94,19 @@ fn main() -> ExitCode {
                 openapi,
             };
             check(manifests, &overrides, json, verbose)
+        }
+        Command::Docs {
+            manifests,
+            out,
+            templates,
+            contracts,
+            check,
+        } => {
+            let overrides = Overrides {
+                contract_dirs: contracts,
+                ..Overrides::default()
+            };
+            docs(manifests, &overrides, &out, templates.as_deref(), check)
         }
     }
 }
@@ -135,7 +165,12 @@ fn default_manifests() -> Vec<PathBuf> {
     v
 }
 
-fn check(manifests: Vec<PathBuf>, overrides: &Overrides, json: bool, verbose: bool) -> ExitCode {
+/// Loads and resolves every manifest, printing diagnostics. `None` when any has errors.
+fn resolve_all(
+    manifests: Vec<PathBuf>,
+    overrides: &Overrides,
+    verbose: bool,
+) -> Option<Vec<link::Resolved>> {
     let manifests = if manifests.is_empty() {
         default_manifests()
     } else {
@@ -143,7 +178,7 @@ fn check(manifests: Vec<PathBuf>, overrides: &Overrides, json: bool, verbose: bo
     };
     if manifests.is_empty() {
         eprintln!("error: no manifests given and none in mappings/");
-        return ExitCode::FAILURE;
+        return None;
     }
     let mut sources = SourceMap::new();
     if overrides.contract_dirs.is_empty() {
@@ -151,40 +186,91 @@ fn check(manifests: Vec<PathBuf>, overrides: &Overrides, json: bool, verbose: bo
     }
     let (mut resolved, mut errors, mut warnings) = (Vec::new(), 0, 0);
     for m in &manifests {
-        match link::load_mapping(&mut sources, m, overrides, &Limits::default()) {
+        let diags = match link::load_mapping(&mut sources, m, overrides, &Limits::default()) {
             Ok((mapping, w)) => {
-                warnings += w.warnings().count();
-                if verbose {
-                    eprint!("{}", sources.render_all(&w));
-                }
                 resolved.push(mapping.resolved);
+                w
             }
-            Err(d) => {
-                errors += d.errors().count();
-                warnings += d.warnings().count();
-                let shown = if verbose {
-                    d
-                } else {
-                    altinn_bridge::diag::Diagnostics(d.errors().cloned().collect())
-                };
-                eprint!("{}", sources.render_all(&shown));
-            }
-        }
-    }
-    if json {
-        match serde_json::to_string_pretty(&resolved) {
-            Ok(s) => println!("{s}"),
-            Err(e) => eprintln!("error: cannot serialise: {e}"),
-        }
-    } else {
-        print!("{}", emit::coverage::render(&resolved));
+            Err(d) => d,
+        };
+        errors += diags.errors().count();
+        warnings += diags.warnings().count();
+        let shown = if verbose {
+            diags
+        } else {
+            Diagnostics(diags.errors().cloned().collect())
+        };
+        eprint!("{}", sources.render_all(&shown));
     }
     if warnings > 0 && !verbose {
         eprintln!("note: {warnings} warning(s); run with --verbose to see them");
     }
     if errors > 0 {
         eprintln!("error: {errors} error(s) in the manifests");
+        return None;
+    }
+    Some(resolved)
+}
+
+fn check(manifests: Vec<PathBuf>, overrides: &Overrides, json: bool, verbose: bool) -> ExitCode {
+    let Some(resolved) = resolve_all(manifests, overrides, verbose) else {
         return ExitCode::FAILURE;
+    };
+    if json {
+        match serde_json::to_string_pretty(&resolved) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: cannot serialise: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print!("{}", emit::coverage::render(&resolved));
     }
     ExitCode::SUCCESS
+}
+
+fn docs(
+    manifests: Vec<PathBuf>,
+    overrides: &Overrides,
+    out: &std::path::Path,
+    templates: Option<&std::path::Path>,
+    check: bool,
+) -> ExitCode {
+    let Some(resolved) = resolve_all(manifests, overrides, false) else {
+        return ExitCode::FAILURE;
+    };
+    let pages = match emit::docs::render(&resolved, templates) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match output::write_all(out, &pages, check) {
+        Ok(o) if check && !o.changed.is_empty() => {
+            for p in &o.changed {
+                eprintln!("stale: {}", p.display());
+            }
+            eprintln!(
+                "error: {} page(s) differ from what the manifests generate; run `altinn-bridge docs`",
+                o.changed.len()
+            );
+            ExitCode::FAILURE
+        }
+        Ok(o) => {
+            let verb = if check { "would write" } else { "wrote" };
+            println!(
+                "{verb} {} page(s), {} unchanged, in {}",
+                o.changed.len(),
+                o.unchanged,
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

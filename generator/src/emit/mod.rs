@@ -1,4 +1,5 @@
 //! The emit stage: output made from the model only.
 
 pub mod coverage;
+pub mod docs;
 pub mod summary;
