@@ -49,6 +49,22 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Write a draft manifest: ranked REST calls per SOAP operation, with scores and reasons, and
+    /// candidate field links. It loads as a manifest; review it, then run `check`.
+    Suggest {
+        /// The Altinn 2 WSDL.
+        #[arg(long)]
+        wsdl: PathBuf,
+        /// The Altinn 3 OpenAPI document(s).
+        #[arg(long, required = true)]
+        openapi: Vec<PathBuf>,
+        /// Write the draft here instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Print the ranking as JSON instead of a draft manifest.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check mapping manifests against their contracts and print coverage per API and operation.
     Check {
         /// Manifests to check. Without any, every `mappings/*.toml`.
@@ -95,6 +111,12 @@ fn main() -> ExitCode {
             };
             check(manifests, &overrides, json, verbose)
         }
+        Command::Suggest {
+            wsdl,
+            openapi,
+            out,
+            json,
+        } => suggest(&wsdl, &openapi, out.as_deref(), json),
         Command::Docs {
             manifests,
             out,
@@ -273,4 +295,75 @@ fn docs(
             ExitCode::FAILURE
         }
     }
+}
+
+fn suggest(
+    wsdl: &std::path::Path,
+    openapi: &[PathBuf],
+    out: Option<&std::path::Path>,
+    json: bool,
+) -> ExitCode {
+    let mut sources = SourceMap::new();
+    let limits = Limits::default();
+    let soap = load::wsdl::load(&mut sources, wsdl, &limits);
+    let rest: Vec<_> = openapi
+        .iter()
+        .map(|p| load::openapi::load(&mut sources, p, &limits))
+        .collect();
+    let mut errors = Diagnostics::default();
+    let soap = soap.map_err(|d| errors.0.extend(d.0)).ok();
+    let rest: Vec<_> = rest
+        .into_iter()
+        .filter_map(|r| r.map_err(|d| errors.0.extend(d.0)).ok())
+        .collect();
+    let (Some(soap), true) = (soap, errors.is_empty()) else {
+        eprint!("{}", sources.render_all(&errors));
+        return ExitCode::FAILURE;
+    };
+    let rest: Vec<_> = rest.iter().map(|l| &l.value).collect();
+    let text = if json {
+        serde_json::to_string_pretty(&link::suggest::suggest(&soap.value, &rest))
+            .unwrap_or_default()
+            + "\n"
+    } else {
+        let base = out
+            .and_then(std::path::Path::parent)
+            .unwrap_or(std::path::Path::new("."));
+        let rel = |p: &std::path::Path| relative_to(p, base);
+        let paths: Vec<String> = openapi.iter().map(|p| rel(p)).collect();
+        link::suggest::draft(&soap.value, &rest, &rel(wsdl), &paths)
+    };
+    match out {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", path.display());
+                ExitCode::FAILURE
+            }
+        },
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `path` relative to `base` (both as given, lexically), `/`-separated; as given when that fails.
+fn relative_to(path: &std::path::Path, base: &std::path::Path) -> String {
+    let abs = |p: &std::path::Path| {
+        std::env::current_dir().map(|d| altinn_bridge::diag::normalize_path(&d.join(p)))
+    };
+    let (Ok(p), Ok(b)) = (abs(path), abs(base)) else {
+        return load::display_name(path);
+    };
+    let (pc, bc): (Vec<_>, Vec<_>) = (p.components().collect(), b.components().collect());
+    let common = pc.iter().zip(&bc).take_while(|(a, b)| a == b).count();
+    let mut rel = std::path::PathBuf::new();
+    for _ in common..bc.len() {
+        rel.push("..");
+    }
+    for c in &pc[common..] {
+        rel.push(c.as_os_str());
+    }
+    load::display_name(&rel)
 }

@@ -8,6 +8,7 @@ mod model;
 pub mod paths;
 pub mod resolve;
 mod sources;
+pub mod suggest;
 pub mod types;
 
 pub use model::*;
