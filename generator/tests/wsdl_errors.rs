@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use altinn_bridge::diag::{Diagnostic, Diagnostics, SourceMap};
-use altinn_bridge::load::{wsdl, Limits};
+use altinn_bridge::load::{Limits, wsdl};
 
 /// Loads `files` (name, text; the first is the root) and returns the diagnostics of a failed load.
 fn fail(files: &[(&str, &str)]) -> (SourceMap, Diagnostics) {
@@ -35,30 +35,50 @@ const XSD_HEAD: &str = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
 
 #[test]
 fn malformed_xml_points_at_the_mismatched_tag() {
-    let text = "<definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\">\n  <types>\n</definitions>\n";
+    let text =
+        "<definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\">\n  <types>\n</definitions>\n";
     let (sources, d) = fail(&[("virt/bad.wsdl", text)]);
     let e = errors(&sources, &d);
     assert_eq!(e.len(), 1, "{e:?}");
-    assert!(e[0].starts_with("malformed XML: expected 'types' tag, not 'definitions'"), "{e:?}");
+    assert!(
+        e[0].starts_with("malformed XML: expected 'types' tag, not 'definitions'"),
+        "{e:?}"
+    );
     assert!(e[0].ends_with("@ virt/bad.wsdl:3:1"), "{e:?}");
-    assert!(d.0[0].notes.iter().any(|n| n.starts_with("expected well-formed XML")));
+    assert!(
+        d.0[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with("expected well-formed XML"))
+    );
 }
 
 #[test]
 fn unknown_prefix_in_a_type_attribute() {
     let text = format!("{XSD_HEAD}\n  <xs:element name=\"E\" type=\"q9:Foo\"/>\n</xs:schema>\n");
     let (sources, d) = fail(&[("virt/prefix.xsd", &text)]);
-    assert_eq!(errors(&sources, &d), ["unknown namespace prefix `q9` in `q9:Foo` @ virt/prefix.xsd:2:30"]);
-    assert_eq!(d.0[0].notes, ["expected an `xmlns:q9` declaration on this element or an ancestor"]);
+    assert_eq!(
+        errors(&sources, &d),
+        ["unknown namespace prefix `q9` in `q9:Foo` @ virt/prefix.xsd:2:30"]
+    );
+    assert_eq!(
+        d.0[0].notes,
+        ["expected an `xmlns:q9` declaration on this element or an ancestor"]
+    );
 }
 
 #[test]
 fn missing_import_file_points_at_the_schema_location() {
-    let text = format!("{XSD_HEAD}\n  <xs:import namespace=\"urn:x\"\n     schemaLocation=\"missing.xsd\"/>\n</xs:schema>\n");
+    let text = format!(
+        "{XSD_HEAD}\n  <xs:import namespace=\"urn:x\"\n     schemaLocation=\"missing.xsd\"/>\n</xs:schema>\n"
+    );
     let (sources, d) = fail(&[("virt/imports.xsd", &text)]);
     let e = errors(&sources, &d);
     assert_eq!(e.len(), 1, "{e:?}");
-    assert!(e[0].starts_with("cannot read `virt/missing.xsd`: "), "{e:?}");
+    assert!(
+        e[0].starts_with("cannot read `virt/missing.xsd`: "),
+        "{e:?}"
+    );
     assert!(e[0].ends_with("@ virt/imports.xsd:3:22"), "{e:?}");
 }
 
@@ -66,7 +86,10 @@ fn missing_import_file_points_at_the_schema_location() {
 fn remote_import_is_refused_without_network() {
     let text = "<definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\">\n  <import namespace=\"urn:x\" location=\"https://example.invalid/x.wsdl\"/>\n</definitions>\n";
     let (sources, d) = fail(&[("virt/remote.wsdl", text)]);
-    assert_eq!(errors(&sources, &d), ["remote import `https://example.invalid/x.wsdl` refused @ virt/remote.wsdl:2:39"]);
+    assert_eq!(
+        errors(&sources, &d),
+        ["remote import `https://example.invalid/x.wsdl` refused @ virt/remote.wsdl:2:39"]
+    );
 }
 
 /// Every kind of undefined reference, all reported in one run.
@@ -115,28 +138,49 @@ fn undefined_references_are_all_reported_with_positions() {
         ]
     );
     let note = &d.errors().next().unwrap().notes[0];
-    assert_eq!(note, "expected a type declared in namespace `urn:t` of one of the schemas read");
+    assert_eq!(
+        note,
+        "expected a type declared in namespace `urn:t` of one of the schemas read"
+    );
 }
 
 #[test]
 fn dtd_and_entity_declarations_are_refused() {
     let text = "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY e \"x\">]>\n<d>&e;</d>\n";
     let (sources, d) = fail(&[("virt/dtd.wsdl", text)]);
-    assert_eq!(errors(&sources, &d), ["DTDs are not allowed in contracts @ virt/dtd.wsdl:2:1"]);
+    assert_eq!(
+        errors(&sources, &d),
+        ["DTDs are not allowed in contracts @ virt/dtd.wsdl:2:1"]
+    );
 }
 
 #[test]
 fn billion_laughs_is_refused_quickly() {
-    let mut text = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n");
+    let mut text =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n");
     for i in 1..10 {
-        let prev = if i == 1 { "lol".to_owned() } else { format!("lol{}", i - 1) };
-        text.push_str(&format!(" <!ENTITY lol{i} \"{}\">\n", format!("&{prev};").repeat(10)));
+        let prev = if i == 1 {
+            "lol".to_owned()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        text.push_str(&format!(
+            " <!ENTITY lol{i} \"{}\">\n",
+            format!("&{prev};").repeat(10)
+        ));
     }
     text.push_str("]>\n<lolz>&lol9;</lolz>\n");
     let start = Instant::now();
     let (sources, d) = fail(&[("virt/lol.wsdl", &text)]);
-    assert!(start.elapsed() < Duration::from_secs(1), "took {:?}", start.elapsed());
-    assert_eq!(errors(&sources, &d), ["DTDs are not allowed in contracts @ virt/lol.wsdl:2:1"]);
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(
+        errors(&sources, &d),
+        ["DTDs are not allowed in contracts @ virt/lol.wsdl:2:1"]
+    );
 }
 
 #[test]
@@ -145,10 +189,17 @@ fn deep_nesting_is_refused_quickly() {
     let text = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
     let start = Instant::now();
     let (sources, d) = fail(&[("virt/deep.xsd", &text)]);
-    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
     let e = errors(&sources, &d);
     assert_eq!(e.len(), 1, "{e:?}");
-    assert!(e[0].starts_with("XML nested deeper than 256 elements @ virt/deep.xsd:1:"), "{e:?}");
+    assert!(
+        e[0].starts_with("XML nested deeper than 256 elements @ virt/deep.xsd:1:"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -171,7 +222,10 @@ fn non_utf8_file_is_refused_at_the_bad_byte() {
 #[test]
 fn a_root_that_is_neither_wsdl_nor_xsd_is_an_error() {
     let (sources, d) = fail(&[("virt/pom.xml", "<project>\n</project>\n")]);
-    assert_eq!(errors(&sources, &d), ["`virt/pom.xml` is neither a WSDL nor an XML Schema @ virt/pom.xml:1:1"]);
+    assert_eq!(
+        errors(&sources, &d),
+        ["`virt/pom.xml` is neither a WSDL nor an XML Schema @ virt/pom.xml:1:1"]
+    );
 }
 
 #[test]
@@ -197,8 +251,17 @@ fn unsupported_constructs_are_warned_about_not_dropped() {
     );
     let mut sources = SourceMap::new();
     sources.register_virtual("virt/unsupported.xsd", text);
-    let loaded = wsdl::load(&mut sources, Path::new("virt/unsupported.xsd"), &Limits::default()).unwrap();
-    let w: Vec<String> = loaded.warnings.warnings().map(|w| describe(&sources, w)).collect();
+    let loaded = wsdl::load(
+        &mut sources,
+        Path::new("virt/unsupported.xsd"),
+        &Limits::default(),
+    )
+    .unwrap();
+    let w: Vec<String> = loaded
+        .warnings
+        .warnings()
+        .map(|w| describe(&sources, w))
+        .collect();
     assert_eq!(
         w,
         [

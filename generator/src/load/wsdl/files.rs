@@ -4,12 +4,12 @@ use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 use super::ns;
-use super::parse_wsdl::{parse_definitions, WsdlExtras};
+use super::parse_wsdl::{WsdlExtras, parse_definitions};
 use super::parse_xsd::parse_schema;
 use super::raw::{FoundImport, Raw};
-use super::scope::{display_tag, is, FileCx};
-use crate::diag::{normalize_path, Diagnostic, Diagnostics, SourceMap, Span};
-use crate::load::{display_name, read_source, xml, Limits};
+use super::scope::{FileCx, display_tag, is};
+use crate::diag::{Diagnostic, Diagnostics, SourceMap, Span, normalize_path};
+use crate::load::{Limits, display_name, read_source, xml};
 
 /// A file still to read.
 struct Pending {
@@ -22,9 +22,18 @@ struct Pending {
 
 /// Reads `path` and, breadth first, every file it imports. Returns `None` when the root itself
 /// cannot be read or parsed; other files' problems are collected in `diags`.
-pub(super) fn read_all(sources: &mut SourceMap, path: &Path, limits: &Limits, diags: &mut Diagnostics) -> Option<Raw> {
+pub(super) fn read_all(
+    sources: &mut SourceMap,
+    path: &Path,
+    limits: &Limits,
+    diags: &mut Diagnostics,
+) -> Option<Raw> {
     let mut raw = Raw::default();
-    let mut queue = VecDeque::from([Pending { path: path.to_path_buf(), from: None, include_ns: None }]);
+    let mut queue = VecDeque::from([Pending {
+        path: path.to_path_buf(),
+        from: None,
+        include_ns: None,
+    }]);
     let mut seen = BTreeSet::from([normalize_path(path)]);
     while let Some(next) = queue.pop_front() {
         let is_root = next.from.is_none();
@@ -34,11 +43,21 @@ pub(super) fn read_all(sources: &mut SourceMap, path: &Path, limits: &Limits, di
             }
             continue;
         };
-        let base = next.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = next
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         for import in imports {
-            let Some(target) = resolve_location(&base, &import, diags) else { continue };
+            let Some(target) = resolve_location(&base, &import, diags) else {
+                continue;
+            };
             if seen.insert(normalize_path(&target)) {
-                queue.push_back(Pending { path: target, from: Some(import.span), include_ns: import.include_ns });
+                queue.push_back(Pending {
+                    path: target,
+                    from: Some(import.span),
+                    include_ns: import.include_ns,
+                });
             }
         }
     }
@@ -58,7 +77,11 @@ fn resolve_location(base: &Path, import: &FoundImport, diags: &mut Diagnostics) 
         return None;
     }
     if location.is_empty() {
-        diags.push(Diagnostic::error("empty import location").at(import.span, "here").note("expected a relative path"));
+        diags.push(
+            Diagnostic::error("empty import location")
+                .at(import.span, "here")
+                .note("expected a relative path"),
+        );
         return None;
     }
     Some(base.join(location))
@@ -93,7 +116,11 @@ fn read_one(
         }
     };
     let root = doc.root_element();
-    let mut cx = FileCx { file, diags, chameleon: pending.include_ns.clone().filter(|n| !n.is_empty()) };
+    let mut cx = FileCx {
+        file,
+        diags,
+        chameleon: pending.include_ns.clone().filter(|n| !n.is_empty()),
+    };
     let mut imports = Vec::new();
     if is(root, ns::WSDL, "definitions") {
         let mut extras = WsdlExtras::default();
@@ -104,11 +131,19 @@ fn read_one(
         raw.policies.extend(extras.policies);
         imports = extras.imports;
     } else if is(root, ns::XSD, "schema") {
-        raw.schemas.push(parse_schema(&mut cx, root, &display, &mut imports));
+        raw.schemas
+            .push(parse_schema(&mut cx, root, &display, &mut imports));
     } else {
         let d = Diagnostic::error(format!("`{display}` is neither a WSDL nor an XML Schema"))
-            .at(cx.span(root), format!("root element `{}`", display_tag(root)))
-            .note(format!("expected `wsdl:definitions` ({}) or `xs:schema` ({})", ns::WSDL, ns::XSD));
+            .at(
+                cx.span(root),
+                format!("root element `{}`", display_tag(root)),
+            )
+            .note(format!(
+                "expected `wsdl:definitions` ({}) or `xs:schema` ({})",
+                ns::WSDL,
+                ns::XSD
+            ));
         cx.error(d);
         return None;
     }

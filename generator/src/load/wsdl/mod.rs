@@ -6,18 +6,18 @@
 //!    with the hardened [`xml`](super::xml) reader and turns it into owned raw items ([`raw`]) with
 //!    every QName already resolved in its own prefix scope ([`parse_xsd`], [`parse_wsdl`]).
 //! 2. [`xsd`] resolves the schema components of all files into the [`TypeGraph`](crate::model::TypeGraph)
-//!    and global elements; [`wsdl`] resolves messages, portTypes, bindings and services and builds
+//!    and global elements; [`definitions`] resolves messages, portTypes, bindings and services and builds
 //!    the bound [`SoapOperation`](crate::model::SoapOperation) view.
 //!
 //! Errors are collected across files and phases; the load fails at the end if there were any.
 
 mod builtins;
+mod definitions;
 mod files;
 mod parse_wsdl;
 mod parse_xsd;
 mod raw;
 mod scope;
-mod wsdl;
 mod xsd;
 
 use std::path::Path;
@@ -41,7 +41,8 @@ pub(crate) mod ns {
     /// WS-Policy 1.5.
     pub const WSP15: &str = "http://www.w3.org/ns/ws-policy";
     /// WS-Security utility (`wsu:Id` on policies).
-    pub const WSU: &str = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+    pub const WSU: &str =
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
     /// WS-Addressing WSDL binding (`wsaw:Action`).
     pub const WSAW: &str = "http://www.w3.org/2006/05/addressing/wsdl";
     /// WS-Addressing metadata (`wsam:Action`).
@@ -59,21 +60,30 @@ pub(crate) mod ns {
 ///
 /// Every problem found is reported: the result is `Err` with all errors (and warnings) when any
 /// error was found, else the contract and the warnings.
-pub fn load(sources: &mut SourceMap, path: &Path, limits: &Limits) -> Result<Loaded<SoapContract>, Diagnostics> {
+pub fn load(
+    sources: &mut SourceMap,
+    path: &Path,
+    limits: &Limits,
+) -> Result<Loaded<SoapContract>, Diagnostics> {
     let mut diags = Diagnostics::default();
     let raw = files::read_all(sources, path, limits, &mut diags);
     let Some(raw) = raw else { return Err(diags) };
     let schema_out = xsd::build(&raw, &mut diags);
-    let contract = wsdl::build(&raw, schema_out, path, &mut diags);
+    let contract = definitions::build(&raw, schema_out, path, &mut diags);
     dedup(&mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(Loaded { value: contract, warnings: diags })
+    Ok(Loaded {
+        value: contract,
+        warnings: diags,
+    })
 }
 
 /// Drops repeated diagnostics (a group used by several types reports its problems once).
 fn dedup(diags: &mut Diagnostics) {
     let mut seen = std::collections::HashSet::new();
-    diags.0.retain(|d| seen.insert((d.message.clone(), d.primary.as_ref().map(|l| l.span))));
+    diags
+        .0
+        .retain(|d| seen.insert((d.message.clone(), d.primary.as_ref().map(|l| l.span))));
 }

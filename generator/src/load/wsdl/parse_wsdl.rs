@@ -6,10 +6,10 @@ use roxmltree::Node;
 use super::ns;
 use super::parse_xsd::parse_schema;
 use super::raw::{
-    FoundImport, PolicyRef, RawBindIo, RawBindOp, RawBinding, RawDefs, RawHeader, RawIo, RawMessage, RawPart,
-    RawPolicy, RawPort, RawPortType, RawPtOp, RawSchema, RawService,
+    FoundImport, PolicyRef, RawBindIo, RawBindOp, RawBinding, RawDefs, RawHeader, RawIo,
+    RawMessage, RawPart, RawPolicy, RawPort, RawPortType, RawPtOp, RawSchema, RawService,
 };
-use super::scope::{display_tag, doc_text, elements, is, join_docs, FileCx};
+use super::scope::{FileCx, display_tag, doc_text, elements, is, join_docs};
 use crate::diag::Diagnostic;
 use crate::model::{QName, SoapVersion, Style};
 
@@ -22,9 +22,17 @@ pub(super) struct WsdlExtras {
 }
 
 /// Reads one `wsdl:definitions`.
-pub(super) fn parse_definitions(cx: &mut FileCx<'_>, node: Node<'_, '_>, file: &str, out: &mut WsdlExtras) -> RawDefs {
+pub(super) fn parse_definitions(
+    cx: &mut FileCx<'_>,
+    node: Node<'_, '_>,
+    file: &str,
+    out: &mut WsdlExtras,
+) -> RawDefs {
     let mut defs = RawDefs {
-        tns: node.attribute("targetNamespace").unwrap_or_default().to_owned(),
+        tns: node
+            .attribute("targetNamespace")
+            .unwrap_or_default()
+            .to_owned(),
         name: node.attribute("name").map(str::to_owned),
         doc: documentation(node),
         ..RawDefs::default()
@@ -36,7 +44,11 @@ pub(super) fn parse_definitions(cx: &mut FileCx<'_>, node: Node<'_, '_>, file: &
             (ns::WSDL, "import") => match child.attribute("location") {
                 Some(location) => {
                     let span = cx.attr_span(child, "location");
-                    out.imports.push(FoundImport { location: location.trim().to_owned(), span, include_ns: None });
+                    out.imports.push(FoundImport {
+                        location: location.trim().to_owned(),
+                        span,
+                        include_ns: None,
+                    });
                 }
                 None => {
                     let d = Diagnostic::error("`wsdl:import` has no location")
@@ -72,7 +84,11 @@ fn types(cx: &mut FileCx<'_>, node: Node<'_, '_>, file: &str, out: &mut WsdlExtr
 
 /// `wsdl:documentation` children's text.
 fn documentation(node: Node<'_, '_>) -> Option<String> {
-    join_docs(elements(node).filter(|c| is(*c, ns::WSDL, "documentation")).filter_map(doc_text))
+    join_docs(
+        elements(node)
+            .filter(|c| is(*c, ns::WSDL, "documentation"))
+            .filter_map(doc_text),
+    )
 }
 
 fn message(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawMessage> {
@@ -80,21 +96,34 @@ fn message(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawMessage> {
     let mut parts = Vec::new();
     for child in elements(node) {
         if is(child, ns::WSDL, "part") {
-            let Some(part_name) = cx.required_name(child) else { continue };
+            let Some(part_name) = cx.required_name(child) else {
+                continue;
+            };
             let element = cx.qname_attr(child, "element");
             let ty = cx.qname_attr(child, "type");
             if child.attribute("element").is_none() && child.attribute("type").is_none() {
-                let d = Diagnostic::error(format!("part `{part_name}` has neither `element` nor `type`"))
-                    .at(cx.span(child), "here")
-                    .note("expected `element=\"prefix:Name\"` (document style) or `type=` (rpc style)");
+                let d = Diagnostic::error(format!(
+                    "part `{part_name}` has neither `element` nor `type`"
+                ))
+                .at(cx.span(child), "here")
+                .note("expected `element=\"prefix:Name\"` (document style) or `type=` (rpc style)");
                 cx.error(d);
             }
-            parts.push(RawPart { name: part_name, element, ty, span: cx.span(child) });
+            parts.push(RawPart {
+                name: part_name,
+                element,
+                ty,
+                span: cx.span(child),
+            });
         } else if !is(child, ns::WSDL, "documentation") {
             cx.unsupported(child, "element in wsdl:message");
         }
     }
-    Some(RawMessage { name, parts, span: cx.span(node) })
+    Some(RawMessage {
+        name,
+        parts,
+        span: cx.span(node),
+    })
 }
 
 fn port_type(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawPortType> {
@@ -107,7 +136,11 @@ fn port_type(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawPortType> {
             cx.unsupported(child, "element in wsdl:portType");
         }
     }
-    Some(RawPortType { name, ops, span: cx.span(node) })
+    Some(RawPortType {
+        name,
+        ops,
+        span: cx.span(node),
+    })
 }
 
 fn port_type_op(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawPtOp> {
@@ -122,7 +155,10 @@ fn port_type_op(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawPtOp> {
         span: cx.span(node),
     };
     for child in elements(node) {
-        match (child.tag_name().namespace() == Some(ns::WSDL), child.tag_name().name()) {
+        match (
+            child.tag_name().namespace() == Some(ns::WSDL),
+            child.tag_name().name(),
+        ) {
             (true, "documentation") => {}
             (true, "input") => op.input = Some(port_type_io(cx, child)),
             (true, "output") => {
@@ -148,7 +184,12 @@ fn port_type_io(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> RawIo {
         .attribute((ns::WSAW, "Action"))
         .or_else(|| node.attribute((ns::WSAM, "Action")))
         .map(str::to_owned);
-    RawIo { name: node.attribute("name").map(str::to_owned), message, action, span: cx.span(node) }
+    RawIo {
+        name: node.attribute("name").map(str::to_owned),
+        message,
+        action,
+        span: cx.span(node),
+    }
 }
 
 fn soap_version(node: Node<'_, '_>) -> Option<SoapVersion> {
@@ -182,11 +223,16 @@ fn policy_ref(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<PolicyRef> {
     let uri = node.attribute("URI").unwrap_or_default();
     let span = cx.attr_span(node, "URI");
     match uri.strip_prefix('#') {
-        Some(id) => Some(PolicyRef { id: id.to_owned(), span }),
+        Some(id) => Some(PolicyRef {
+            id: id.to_owned(),
+            span,
+        }),
         None => {
-            let d = Diagnostic::warning(format!("policy reference `{uri}` is not local and is ignored"))
-                .at(span, "here")
-                .note("expected `#id` naming a wsp:Policy in the contract");
+            let d = Diagnostic::warning(format!(
+                "policy reference `{uri}` is not local and is ignored"
+            ))
+            .at(span, "here")
+            .note("expected `#id` naming a wsp:Policy in the contract");
             cx.error(d);
             None
         }
@@ -223,8 +269,15 @@ fn binding(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawBinding> {
 
 fn binding_op(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawBindOp> {
     let name = cx.required_name(node)?;
-    let mut op =
-        RawBindOp { name, soap_action: None, style: None, input: None, output: None, policies: Vec::new(), span: cx.span(node) };
+    let mut op = RawBindOp {
+        name,
+        soap_action: None,
+        style: None,
+        input: None,
+        output: None,
+        policies: Vec::new(),
+        span: cx.span(node),
+    };
     for child in elements(node) {
         if let Some(r) = policy_ref(cx, child) {
             op.policies.push(r);
@@ -257,7 +310,9 @@ fn binding_io(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> RawBindIo {
         match (soap, child.tag_name().name()) {
             (true, "body") => {
                 io.body_span = Some(cx.span(child));
-                io.body_parts = child.attribute("parts").map(|p| p.split_whitespace().map(str::to_owned).collect());
+                io.body_parts = child
+                    .attribute("parts")
+                    .map(|p| p.split_whitespace().map(str::to_owned).collect());
                 io.namespace = child.attribute("namespace").map(str::to_owned);
                 check_use(cx, child);
             }
@@ -271,7 +326,11 @@ fn binding_io(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> RawBindIo {
                         .note("expected `<soap:header message=\"tns:M\" part=\"P\" use=\"literal\"/>`");
                     cx.error(d);
                 }
-                io.headers.push(RawHeader { message, part, span: cx.span(child) });
+                io.headers.push(RawHeader {
+                    message,
+                    part,
+                    span: cx.span(child),
+                });
             }
             _ if is(child, ns::WSDL, "documentation") => {}
             _ => cx.unsupported(child, "element in a binding input/output"),
@@ -283,9 +342,11 @@ fn binding_io(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> RawBindIo {
 /// `use="encoded"` (SOAP encoding) is not supported: the message is treated as literal.
 fn check_use(cx: &mut FileCx<'_>, node: Node<'_, '_>) {
     if node.attribute("use") == Some("encoded") {
-        let d = Diagnostic::warning("`use=\"encoded\"` (SOAP encoding) is not supported; treated as literal")
-            .at(cx.attr_span(node, "use"), "encoded")
-            .note("expected `use=\"literal\"`; SOAP-encoded messages may not match the generated code");
+        let d = Diagnostic::warning(
+            "`use=\"encoded\"` (SOAP encoding) is not supported; treated as literal",
+        )
+        .at(cx.attr_span(node, "use"), "encoded")
+        .note("expected `use=\"literal\"`; SOAP-encoded messages may not match the generated code");
         cx.error(d);
     }
 }
@@ -295,8 +356,15 @@ fn service(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawService> {
     let mut ports = Vec::new();
     for child in elements(node) {
         if is(child, ns::WSDL, "port") {
-            let Some(port_name) = cx.required_name(child) else { continue };
-            let mut port = RawPort { name: port_name, binding: cx.qname_attr(child, "binding"), address: None, version: None };
+            let Some(port_name) = cx.required_name(child) else {
+                continue;
+            };
+            let mut port = RawPort {
+                name: port_name,
+                binding: cx.qname_attr(child, "binding"),
+                address: None,
+                version: None,
+            };
             for a in elements(child) {
                 match (soap_version(a), a.tag_name().name()) {
                     (Some(v), "address") => {
@@ -312,7 +380,11 @@ fn service(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawService> {
             cx.unsupported(child, "element in wsdl:service");
         }
     }
-    Some(RawService { name, ports, doc: documentation(node) })
+    Some(RawService {
+        name,
+        ports,
+        doc: documentation(node),
+    })
 }
 
 /// A top-level `wsp:Policy`: its id and the assertions of its alternatives.
@@ -331,7 +403,10 @@ fn policy(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> Option<RawPolicy> {
     };
     let mut assertions = Vec::new();
     collect_assertions(cx, node, &mut assertions);
-    Some(RawPolicy { id: id.to_owned(), assertions })
+    Some(RawPolicy {
+        id: id.to_owned(),
+        assertions,
+    })
 }
 
 /// Assertions directly in a policy operator; `ExactlyOne` and `All` are flattened (all

@@ -4,10 +4,10 @@ use roxmltree::Node;
 
 use super::ns;
 use super::raw::{
-    AttrItem, Content, FoundImport, Occurs, Particle, RawAttr, RawAttrGroup, RawComplex, RawElement, RawEnum,
-    RawGroup, RawModel, RawSchema, RawSimple, RawType, SimpleKind,
+    AttrItem, Content, FoundImport, Occurs, Particle, RawAttr, RawAttrGroup, RawComplex,
+    RawElement, RawEnum, RawGroup, RawModel, RawSchema, RawSimple, RawType, SimpleKind,
 };
-use super::scope::{display_tag, doc_text, elements, is, join_docs, FileCx};
+use super::scope::{FileCx, display_tag, doc_text, elements, is, join_docs};
 use crate::diag::Diagnostic;
 use crate::model::{Compositor, Derivation, Facets};
 
@@ -25,7 +25,11 @@ pub(super) fn parse_schema(
     file: &str,
     imports: &mut Vec<FoundImport>,
 ) -> RawSchema {
-    let tns = node.attribute("targetNamespace").map(str::to_owned).or_else(|| cx.chameleon.clone()).unwrap_or_default();
+    let tns = node
+        .attribute("targetNamespace")
+        .map(str::to_owned)
+        .or_else(|| cx.chameleon.clone())
+        .unwrap_or_default();
     let sc = SchemaCx {
         tns: tns.clone(),
         elements_qualified: node.attribute("elementFormDefault") == Some("qualified"),
@@ -48,14 +52,22 @@ pub(super) fn parse_schema(
             "import" => {
                 if let Some(location) = child.attribute("schemaLocation") {
                     let span = cx.attr_span(child, "schemaLocation");
-                    imports.push(FoundImport { location: location.trim().to_owned(), span, include_ns: None });
+                    imports.push(FoundImport {
+                        location: location.trim().to_owned(),
+                        span,
+                        include_ns: None,
+                    });
                 }
             }
             "include" => match child.attribute("schemaLocation") {
                 Some(location) => {
                     let span = cx.attr_span(child, "schemaLocation");
                     let include_ns = Some(sc.tns.clone());
-                    imports.push(FoundImport { location: location.trim().to_owned(), span, include_ns });
+                    imports.push(FoundImport {
+                        location: location.trim().to_owned(),
+                        span,
+                        include_ns,
+                    });
                 }
                 None => missing_attr(cx, child, "schemaLocation"),
             },
@@ -66,24 +78,34 @@ pub(super) fn parse_schema(
             }
             "complexType" => {
                 if let Some(name) = cx.required_name(child) {
-                    out.types.push(RawType::Complex(complex_type(cx, &sc, child, Some(name))));
+                    out.types
+                        .push(RawType::Complex(complex_type(cx, &sc, child, Some(name))));
                 }
             }
             "simpleType" => {
                 if let Some(name) = cx.required_name(child) {
-                    out.types.push(RawType::Simple(simple_type(cx, child, Some(name))));
+                    out.types
+                        .push(RawType::Simple(simple_type(cx, child, Some(name))));
                 }
             }
             "group" => {
                 if let Some(name) = cx.required_name(child) {
                     let model = elements(child).find_map(|c| model(cx, &sc, c));
-                    out.groups.push(RawGroup { name, model, span: cx.span(child) });
+                    out.groups.push(RawGroup {
+                        name,
+                        model,
+                        span: cx.span(child),
+                    });
                 }
             }
             "attributeGroup" => {
                 if let Some(name) = cx.required_name(child) {
                     let attrs = attr_items(cx, &sc, child);
-                    out.attr_groups.push(RawAttrGroup { name, attrs, span: cx.span(child) });
+                    out.attr_groups.push(RawAttrGroup {
+                        name,
+                        attrs,
+                        span: cx.span(child),
+                    });
                 }
             }
             "attribute" => {
@@ -115,8 +137,17 @@ fn annotation_doc(node: Node<'_, '_>) -> Option<String> {
 }
 
 /// An element declaration or reference.
-fn element(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>, global: bool) -> Option<RawElement> {
-    let reference = if global { None } else { cx.qname_attr(node, "ref") };
+fn element(
+    cx: &mut FileCx<'_>,
+    sc: &SchemaCx,
+    node: Node<'_, '_>,
+    global: bool,
+) -> Option<RawElement> {
+    let reference = if global {
+        None
+    } else {
+        cx.qname_attr(node, "ref")
+    };
     let name = match (&reference, node.attribute("ref")) {
         (Some(r), _) => r.q.local.clone(),
         // An unresolvable ref was reported already.
@@ -131,10 +162,19 @@ fn element(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>, global: bool)
         };
     let mut inline = None;
     for child in elements(node) {
-        match (child.tag_name().namespace() == Some(ns::XSD), child.tag_name().name()) {
+        match (
+            child.tag_name().namespace() == Some(ns::XSD),
+            child.tag_name().name(),
+        ) {
             (true, "annotation") => {}
-            (true, "complexType") => inline = Some(Box::new(RawType::Complex(complex_type(cx, sc, child, None)))),
-            (true, "simpleType") => inline = Some(Box::new(RawType::Simple(simple_type(cx, child, None)))),
+            (true, "complexType") => {
+                inline = Some(Box::new(RawType::Complex(complex_type(
+                    cx, sc, child, None,
+                ))))
+            }
+            (true, "simpleType") => {
+                inline = Some(Box::new(RawType::Simple(simple_type(cx, child, None))))
+            }
             (true, "key" | "keyref" | "unique") => cx.unsupported(child, "identity constraint"),
             _ => cx.unsupported(child, "element in xs:element"),
         }
@@ -145,7 +185,11 @@ fn element(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>, global: bool)
         ty: cx.qname_attr(node, "type"),
         reference,
         inline,
-        occurs: if global { Occurs::ONCE } else { cx.occurs(node) },
+        occurs: if global {
+            Occurs::ONCE
+        } else {
+            cx.occurs(node)
+        },
         nillable: cx.bool_attr(node, "nillable", false),
         default: node.attribute("default").map(str::to_owned),
         fixed: node.attribute("fixed").map(str::to_owned),
@@ -158,8 +202,17 @@ fn element(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>, global: bool)
 }
 
 /// An attribute declaration or reference.
-fn attribute(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>, global: bool) -> Option<RawAttr> {
-    let reference = if global { None } else { cx.qname_attr(node, "ref") };
+fn attribute(
+    cx: &mut FileCx<'_>,
+    sc: &SchemaCx,
+    node: Node<'_, '_>,
+    global: bool,
+) -> Option<RawAttr> {
+    let reference = if global {
+        None
+    } else {
+        cx.qname_attr(node, "ref")
+    };
     let name = match (&reference, node.attribute("ref")) {
         (Some(r), _) => r.q.local.clone(),
         (None, Some(_)) if !global => return None,
@@ -173,7 +226,10 @@ fn attribute(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>, global: boo
         };
     let mut inline = None;
     for child in elements(node) {
-        match (child.tag_name().namespace() == Some(ns::XSD), child.tag_name().name()) {
+        match (
+            child.tag_name().namespace() == Some(ns::XSD),
+            child.tag_name().name(),
+        ) {
             (true, "annotation") => {}
             (true, "simpleType") => inline = Some(Box::new(simple_type(cx, child, None))),
             _ => cx.unsupported(child, "element in xs:attribute"),
@@ -201,7 +257,9 @@ fn attr_items(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>) -> Vec<Att
     let mut out = Vec::new();
     for child in elements(node).filter(|c| c.tag_name().namespace() == Some(ns::XSD)) {
         match child.tag_name().name() {
-            "attribute" => out.extend(attribute(cx, sc, child, false).map(AttrItem::Attr)),
+            "attribute" => {
+                out.extend(attribute(cx, sc, child, false).map(|a| AttrItem::Attr(Box::new(a))))
+            }
             "attributeGroup" => match cx.qname_attr(child, "ref") {
                 Some(r) => out.push(AttrItem::GroupRef(r)),
                 None if child.attribute("ref").is_none() => missing_attr(cx, child, "ref"),
@@ -260,12 +318,20 @@ fn model(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>) -> Option<RawMo
             None => cx.unsupported(child, "content model element"),
         }
     }
-    Some(RawModel { compositor, occurs: cx.occurs(node), items, span: cx.span(node) })
+    Some(RawModel {
+        compositor,
+        occurs: cx.occurs(node),
+        items,
+        span: cx.span(node),
+    })
 }
 
 fn is_particle_name(node: Node<'_, '_>) -> bool {
     node.tag_name().namespace() == Some(ns::XSD)
-        && matches!(node.tag_name().name(), "element" | "group" | "sequence" | "choice" | "all" | "any")
+        && matches!(
+            node.tag_name().name(),
+            "element" | "group" | "sequence" | "choice" | "all" | "any"
+        )
 }
 
 /// The first content-model particle among `node`'s children.
@@ -283,7 +349,12 @@ fn first_particle(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>) -> Opt
 }
 
 /// `xs:complexType` (named or anonymous).
-fn complex_type(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>, name: Option<String>) -> RawComplex {
+fn complex_type(
+    cx: &mut FileCx<'_>,
+    sc: &SchemaCx,
+    node: Node<'_, '_>,
+    name: Option<String>,
+) -> RawComplex {
     let mut mixed = cx.bool_attr(node, "mixed", false);
     let mut content = None;
     for child in elements(node) {
@@ -314,17 +385,29 @@ fn complex_type(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>, name: Op
 }
 
 /// `xs:complexContent` or `xs:simpleContent` with its extension or restriction.
-fn derived(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>, simple: bool) -> Option<Content> {
-    let inner = elements(node).find(|c| is(*c, ns::XSD, "extension") || is(*c, ns::XSD, "restriction"));
+fn derived(
+    cx: &mut FileCx<'_>,
+    sc: &SchemaCx,
+    node: Node<'_, '_>,
+    simple: bool,
+) -> Option<Content> {
+    let inner =
+        elements(node).find(|c| is(*c, ns::XSD, "extension") || is(*c, ns::XSD, "restriction"));
     let Some(inner) = inner else {
-        let d = Diagnostic::error(format!("`{}` has no extension or restriction", display_tag(node)))
-            .at(cx.span(node), "here")
-            .note("expected an `xs:extension` or `xs:restriction` child");
+        let d = Diagnostic::error(format!(
+            "`{}` has no extension or restriction",
+            display_tag(node)
+        ))
+        .at(cx.span(node), "here")
+        .note("expected an `xs:extension` or `xs:restriction` child");
         cx.error(d);
         return None;
     };
-    let derivation =
-        if inner.tag_name().name() == "extension" { Derivation::Extension } else { Derivation::Restriction };
+    let derivation = if inner.tag_name().name() == "extension" {
+        Derivation::Extension
+    } else {
+        Derivation::Restriction
+    };
     let Some(base) = cx.qname_attr(inner, "base") else {
         if inner.attribute("base").is_none() {
             missing_attr(cx, inner, "base");
@@ -334,10 +417,21 @@ fn derived(cx: &mut FileCx<'_>, sc: &SchemaCx, node: Node<'_, '_>, simple: bool)
     let attrs = attr_items(cx, sc, inner);
     if simple {
         let (facets, enums) = facets(cx, inner);
-        return Some(Content::Simple { base, derivation, facets, enums, attrs });
+        return Some(Content::Simple {
+            base,
+            derivation,
+            facets: Box::new(facets),
+            enums,
+            attrs,
+        });
     }
     let model = first_particle(cx, sc, inner);
-    Some(Content::Complex { base, derivation, model, attrs })
+    Some(Content::Complex {
+        base,
+        derivation,
+        model,
+        attrs,
+    })
 }
 
 /// `xs:simpleType` (named or anonymous).
@@ -351,17 +445,28 @@ fn simple_type(cx: &mut FileCx<'_>, node: Node<'_, '_>, name: Option<String>) ->
                 let (facets, enums) = facets(cx, child);
                 let inline_base = inline_simple(cx, child);
                 let base = cx.qname_attr(child, "base");
-                kind = Some(SimpleKind::Restriction { base, inline_base, facets, enums });
+                kind = Some(SimpleKind::Restriction {
+                    base,
+                    inline_base,
+                    facets: Box::new(facets),
+                    enums,
+                });
             }
             (true, "list") => {
                 let item = cx.qname_attr(child, "itemType");
-                kind = Some(SimpleKind::List { item, inline: inline_simple(cx, child) });
+                kind = Some(SimpleKind::List {
+                    item,
+                    inline: inline_simple(cx, child),
+                });
             }
             (true, "union") => {
                 let mut members = Vec::new();
                 if let Some(list) = child.attribute("memberTypes") {
                     let span = cx.attr_span(child, "memberTypes");
-                    members.extend(list.split_whitespace().filter_map(|m| cx.resolve(child, m, span)));
+                    members.extend(
+                        list.split_whitespace()
+                            .filter_map(|m| cx.resolve(child, m, span)),
+                    );
                 }
                 let inline = elements(child)
                     .filter(|c| is(*c, ns::XSD, "simpleType"))
@@ -377,21 +482,40 @@ fn simple_type(cx: &mut FileCx<'_>, node: Node<'_, '_>, name: Option<String>) ->
             .at(cx.span(node), "here")
             .note("expected `xs:restriction`, `xs:list` or `xs:union`");
         cx.error(d);
-        SimpleKind::Restriction { base: None, inline_base: None, facets: Facets::default(), enums: Vec::new() }
+        SimpleKind::Restriction {
+            base: None,
+            inline_base: None,
+            facets: Box::default(),
+            enums: Vec::new(),
+        }
     });
     check_simple_kind(cx, node, &kind);
-    RawSimple { name, kind, doc: annotation_doc(node), span: cx.span(node) }
+    RawSimple {
+        name,
+        kind,
+        doc: annotation_doc(node),
+        span: cx.span(node),
+    }
 }
 
 /// A restriction needs a base (attribute or inline); a list an item type.
 fn check_simple_kind(cx: &mut FileCx<'_>, node: Node<'_, '_>, kind: &SimpleKind) {
     let missing = match kind {
-        SimpleKind::Restriction { base: None, inline_base: None, .. } => Some("a `base` attribute or an inline xs:simpleType"),
-        SimpleKind::List { item: None, inline: None } => Some("an `itemType` attribute or an inline xs:simpleType"),
+        SimpleKind::Restriction {
+            base: None,
+            inline_base: None,
+            ..
+        } => Some("a `base` attribute or an inline xs:simpleType"),
+        SimpleKind::List {
+            item: None,
+            inline: None,
+        } => Some("an `itemType` attribute or an inline xs:simpleType"),
         _ => None,
     };
     // A base that failed to resolve was reported where it is written.
-    let written = ["base", "itemType"].iter().any(|a| elements(node).any(|c| c.attribute(*a).is_some()));
+    let written = ["base", "itemType"]
+        .iter()
+        .any(|a| elements(node).any(|c| c.attribute(*a).is_some()));
     if let (Some(expected), false) = (missing, written) {
         let d = Diagnostic::error("simple type has no base type")
             .at(cx.span(node), "here")
@@ -410,7 +534,11 @@ fn facets(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> (Facets, Vec<RawEnum>) {
     let mut f = Facets::default();
     let mut enums = Vec::new();
     for child in elements(node).filter(|c| c.tag_name().namespace() == Some(ns::XSD)) {
-        let value = child.attribute("value").map(str::trim).unwrap_or_default().to_owned();
+        let value = child
+            .attribute("value")
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned();
         let number = |cx: &mut FileCx<'_>| -> Option<u64> {
             value.parse().map_err(|_| invalid_facet(cx, child)).ok()
         };
@@ -426,7 +554,9 @@ fn facets(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> (Facets, Vec<RawEnum>) {
             "totalDigits" => f.total_digits = number(cx).and_then(|n| u32::try_from(n).ok()),
             "fractionDigits" => f.fraction_digits = number(cx).and_then(|n| u32::try_from(n).ok()),
             // Patterns are regular expressions: whitespace in them is significant.
-            "pattern" => f.patterns.push(child.attribute("value").unwrap_or_default().to_owned()),
+            "pattern" => f
+                .patterns
+                .push(child.attribute("value").unwrap_or_default().to_owned()),
             "minInclusive" => f.min_inclusive = Some(value),
             "maxInclusive" => f.max_inclusive = Some(value),
             "minExclusive" => f.min_exclusive = Some(value),

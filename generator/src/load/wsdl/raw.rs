@@ -22,7 +22,10 @@ pub(super) struct Occurs {
 
 impl Occurs {
     /// Exactly once, the XSD default.
-    pub const ONCE: Occurs = Occurs { min: 1, max: MaxOccurs::Bounded(1) };
+    pub const ONCE: Occurs = Occurs {
+        min: 1,
+        max: MaxOccurs::Bounded(1),
+    };
 }
 
 /// A particle of a content model.
@@ -94,7 +97,7 @@ pub(super) struct RawAttr {
 /// One entry of a type's attribute list.
 #[derive(Debug, Clone)]
 pub(super) enum AttrItem {
-    Attr(RawAttr),
+    Attr(Box<RawAttr>),
     GroupRef(Ref),
     Any,
 }
@@ -139,11 +142,25 @@ pub(super) struct RawComplex {
 #[derive(Debug, Clone)]
 pub(super) enum Content {
     /// A content model given directly.
-    Plain { model: Option<Particle>, attrs: Vec<AttrItem> },
+    Plain {
+        model: Option<Particle>,
+        attrs: Vec<AttrItem>,
+    },
     /// `xs:complexContent` extension or restriction.
-    Complex { base: Ref, derivation: Derivation, model: Option<Particle>, attrs: Vec<AttrItem> },
+    Complex {
+        base: Ref,
+        derivation: Derivation,
+        model: Option<Particle>,
+        attrs: Vec<AttrItem>,
+    },
     /// `xs:simpleContent` extension or restriction.
-    Simple { base: Ref, derivation: Derivation, facets: Facets, enums: Vec<RawEnum>, attrs: Vec<AttrItem> },
+    Simple {
+        base: Ref,
+        derivation: Derivation,
+        facets: Box<Facets>,
+        enums: Vec<RawEnum>,
+        attrs: Vec<AttrItem>,
+    },
 }
 
 /// `xs:simpleType`.
@@ -158,9 +175,20 @@ pub(super) struct RawSimple {
 /// What a simple type is.
 #[derive(Debug, Clone)]
 pub(super) enum SimpleKind {
-    Restriction { base: Option<Ref>, inline_base: Option<Box<RawSimple>>, facets: Facets, enums: Vec<RawEnum> },
-    List { item: Option<Ref>, inline: Option<Box<RawSimple>> },
-    Union { members: Vec<Ref>, inline: Vec<RawSimple> },
+    Restriction {
+        base: Option<Ref>,
+        inline_base: Option<Box<RawSimple>>,
+        facets: Box<Facets>,
+        enums: Vec<RawEnum>,
+    },
+    List {
+        item: Option<Ref>,
+        inline: Option<Box<RawSimple>>,
+    },
+    Union {
+        members: Vec<Ref>,
+        inline: Vec<RawSimple>,
+    },
 }
 
 /// One `xs:enumeration`.

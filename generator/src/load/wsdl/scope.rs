@@ -69,7 +69,9 @@ impl FileCx<'_> {
                 self.error(
                     Diagnostic::error(format!("unknown namespace prefix `{p}` in `{value}`"))
                         .at(span, "prefix not declared")
-                        .note(format!("expected an `xmlns:{p}` declaration on this element or an ancestor")),
+                        .note(format!(
+                            "expected an `xmlns:{p}` declaration on this element or an ancestor"
+                        )),
                 );
                 return None;
             }
@@ -78,7 +80,10 @@ impl FileCx<'_> {
             (Some(c), true) => c.clone(),
             _ => ns,
         };
-        Some(Ref { q: QName::new(ns, local), span })
+        Some(Ref {
+            q: QName::new(ns, local),
+            span,
+        })
     }
 
     /// A boolean attribute (`true`/`false`/`1`/`0`), `default` when absent or invalid.
@@ -150,7 +155,10 @@ impl FileCx<'_> {
 /// `prefix:local` of an element as written, for messages.
 pub(super) fn display_tag(node: Node<'_, '_>) -> String {
     let name = node.tag_name();
-    let prefix = name.namespace().and_then(|ns| node.lookup_prefix(ns)).filter(|p| !p.is_empty());
+    let prefix = name
+        .namespace()
+        .and_then(|ns| node.lookup_prefix(ns))
+        .filter(|p| !p.is_empty());
     match prefix {
         Some(p) => format!("{p}:{}", name.name()),
         None => name.name().to_owned(),
@@ -174,7 +182,11 @@ pub(super) fn doc_text(node: Node<'_, '_>) -> Option<String> {
     for t in node.descendants().filter(Node::is_text) {
         text.push_str(t.text().unwrap_or_default());
     }
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 

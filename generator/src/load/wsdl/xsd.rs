@@ -10,14 +10,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::builtins::{builtin, type_id, upper_first};
 use super::ns;
 use super::raw::{
-    AttrItem, Content, Occurs, Particle, Raw, RawAttr, RawAttrGroup, RawComplex, RawElement, RawEnum, RawGroup,
-    RawModel, RawSimple, RawType, Ref, SimpleKind,
+    AttrItem, Content, Occurs, Particle, Raw, RawAttr, RawAttrGroup, RawComplex, RawElement,
+    RawEnum, RawGroup, RawModel, RawSimple, RawType, Ref, SimpleKind,
 };
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::model::{
-    Builtin, ChoiceGroup, Compositor, Derivation, ElementDecl, EnumType, EnumValue, Facets, Field, FieldKind, ListItem,
-    ListType, MaxOccurs, QName, ScalarType, SchemaInfo, StructType, TypeDef, TypeGraph, TypeId, TypeKind, TypeRef,
-    UnionMode, UnionType,
+    Builtin, ChoiceGroup, Compositor, Derivation, ElementDecl, EnumType, EnumValue, Facets, Field,
+    FieldKind, ListItem, ListType, MaxOccurs, QName, ScalarType, SchemaInfo, StructType, TypeDef,
+    TypeGraph, TypeId, TypeKind, TypeRef, UnionMode, UnionType,
 };
 
 /// How deep group and attributeGroup references may nest (legal schemas never cycle; hostile
@@ -54,14 +54,24 @@ struct Holder {
 
 impl Holder {
     fn of(id: &TypeId, name: &QName) -> Holder {
-        let path = if id.0.contains('#') { id.0.clone() } else { format!("{}#", id.0) };
-        Holder { path, name: name.clone() }
+        let path = if id.0.contains('#') {
+            id.0.clone()
+        } else {
+            format!("{}#", id.0)
+        };
+        Holder {
+            path,
+            name: name.clone(),
+        }
     }
 
     /// Id and name for an anonymous type of the child `step` (`x`, `@a`, `#item`).
     fn child(&self, step: &str, name_part: &str) -> (String, QName) {
         let local = format!("{}{}", self.name.local, upper_first(name_part));
-        (format!("{}/{step}", self.path), QName::new(self.name.ns.clone(), local))
+        (
+            format!("{}/{step}", self.path),
+            QName::new(self.name.ns.clone(), local),
+        )
     }
 }
 
@@ -79,11 +89,19 @@ struct Builder<'r, 'd> {
 /// Builds the type graph and the global elements of every schema read.
 pub(super) fn build(raw: &Raw, diags: &mut Diagnostics) -> SchemaOut {
     let idx = index(raw, diags);
-    let mut b = Builder { idx, graph: TypeGraph::default(), diags, element_types: HashMap::new(), anon_spans: HashMap::new() };
+    let mut b = Builder {
+        idx,
+        graph: TypeGraph::default(),
+        diags,
+        element_types: HashMap::new(),
+        anon_spans: HashMap::new(),
+    };
     for schema in &raw.schemas {
         for e in &schema.elements {
             let ty = b.global_element_type(e);
-            b.element_types.entry(QName::new(e.ns.clone(), e.name.clone())).or_insert(ty);
+            b.element_types
+                .entry(QName::new(e.ns.clone(), e.name.clone()))
+                .or_insert(ty);
         }
     }
     let mut elements = BTreeMap::new();
@@ -93,14 +111,21 @@ pub(super) fn build(raw: &Raw, diags: &mut Diagnostics) -> SchemaOut {
         }
         for e in &schema.elements {
             let q = QName::new(e.ns.clone(), e.name.clone());
-            if b.idx.elements.get(&q).is_some_and(|first| std::ptr::eq(*first, e)) {
+            if b.idx
+                .elements
+                .get(&q)
+                .is_some_and(|first| std::ptr::eq(*first, e))
+            {
                 let decl = b.element_decl(e);
                 elements.insert(q, decl);
             }
         }
         for a in &schema.attributes {
             if let Some(inline) = &a.inline {
-                let holder = Holder { path: format!("{}@{}#", QName::new(a.ns.clone(), ""), a.name), name: QName::new(a.ns.clone(), a.name.clone()) };
+                let holder = Holder {
+                    path: format!("{}@{}#", QName::new(a.ns.clone(), ""), a.name),
+                    name: QName::new(a.ns.clone(), a.name.clone()),
+                };
                 b.anonymous_simple(inline, holder.path.clone(), holder.name.clone());
             }
         }
@@ -118,7 +143,11 @@ pub(super) fn build(raw: &Raw, diags: &mut Diagnostics) -> SchemaOut {
         .collect();
     schemas.sort_by(|a, b| (&a.target_namespace, &a.file).cmp(&(&b.target_namespace, &b.file)));
     schemas.dedup();
-    SchemaOut { types: b.graph, elements, schemas }
+    SchemaOut {
+        types: b.graph,
+        elements,
+        schemas,
+    }
 }
 
 /// Indexes every global component; a second declaration of a name is warned about and ignored.
@@ -127,30 +156,76 @@ fn index<'r>(raw: &'r Raw, diags: &mut Diagnostics) -> Index<'r> {
     for s in &raw.schemas {
         for t in &s.types {
             let Some(name) = t.name() else { continue };
-            add(&mut idx.types, QName::new(s.tns.clone(), name), t, t.span(), "type", diags);
+            add(
+                &mut idx.types,
+                QName::new(s.tns.clone(), name),
+                t,
+                t.span(),
+                "type",
+                diags,
+            );
         }
         for e in &s.elements {
-            add(&mut idx.elements, QName::new(s.tns.clone(), e.name.clone()), e, e.span, "element", diags);
+            add(
+                &mut idx.elements,
+                QName::new(s.tns.clone(), e.name.clone()),
+                e,
+                e.span,
+                "element",
+                diags,
+            );
         }
         for g in &s.groups {
-            add(&mut idx.groups, QName::new(s.tns.clone(), g.name.clone()), g, g.span, "group", diags);
+            add(
+                &mut idx.groups,
+                QName::new(s.tns.clone(), g.name.clone()),
+                g,
+                g.span,
+                "group",
+                diags,
+            );
         }
         for g in &s.attr_groups {
-            add(&mut idx.attr_groups, QName::new(s.tns.clone(), g.name.clone()), g, g.span, "attributeGroup", diags);
+            add(
+                &mut idx.attr_groups,
+                QName::new(s.tns.clone(), g.name.clone()),
+                g,
+                g.span,
+                "attributeGroup",
+                diags,
+            );
         }
         for a in &s.attributes {
-            add(&mut idx.attributes, QName::new(s.tns.clone(), a.name.clone()), a, a.span, "attribute", diags);
+            add(
+                &mut idx.attributes,
+                QName::new(s.tns.clone(), a.name.clone()),
+                a,
+                a.span,
+                "attribute",
+                diags,
+            );
         }
     }
     idx
 }
 
-fn add<'r, T>(map: &mut HashMap<QName, &'r T>, q: QName, item: &'r T, span: Span, what: &str, diags: &mut Diagnostics) {
+fn add<'r, T>(
+    map: &mut HashMap<QName, &'r T>,
+    q: QName,
+    item: &'r T,
+    span: Span,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
     if map.contains_key(&q) {
         diags.push(
-            Diagnostic::warning(format!("{what} `{q}` is declared twice; the first declaration is used"))
-                .at(span, "second declaration")
-                .note(format!("expected each {what} name to be unique in its namespace")),
+            Diagnostic::warning(format!(
+                "{what} `{q}` is declared twice; the first declaration is used"
+            ))
+            .at(span, "second declaration")
+            .note(format!(
+                "expected each {what} name to be unique in its namespace"
+            )),
         );
         return;
     }
@@ -161,13 +236,18 @@ fn add<'r, T>(map: &mut HashMap<QName, &'r T>, q: QName, item: &'r T, span: Span
 fn mul_max(a: MaxOccurs, b: MaxOccurs) -> MaxOccurs {
     match (a, b) {
         (MaxOccurs::Bounded(0), _) | (_, MaxOccurs::Bounded(0)) => MaxOccurs::Bounded(0),
-        (MaxOccurs::Bounded(x), MaxOccurs::Bounded(y)) => x.checked_mul(y).map_or(MaxOccurs::Unbounded, MaxOccurs::Bounded),
+        (MaxOccurs::Bounded(x), MaxOccurs::Bounded(y)) => x
+            .checked_mul(y)
+            .map_or(MaxOccurs::Unbounded, MaxOccurs::Bounded),
         _ => MaxOccurs::Unbounded,
     }
 }
 
 fn combine(outer: Occurs, inner: Occurs) -> Occurs {
-    Occurs { min: outer.min.saturating_mul(inner.min), max: mul_max(outer.max, inner.max) }
+    Occurs {
+        min: outer.min.saturating_mul(inner.min),
+        max: mul_max(outer.max, inner.max),
+    }
 }
 
 impl Builder<'_, '_> {
@@ -175,7 +255,10 @@ impl Builder<'_, '_> {
         self.diags.push(
             Diagnostic::error(format!("undefined {what} `{}`", r.q))
                 .at(r.span, format!("no {what} of this name"))
-                .note(format!("expected a {what} declared in namespace `{}` of one of the schemas read", r.q.ns)),
+                .note(format!(
+                    "expected a {what} declared in namespace `{}` of one of the schemas read",
+                    r.q.ns
+                )),
         );
     }
 
@@ -193,7 +276,10 @@ impl Builder<'_, '_> {
 
     fn global_element_type(&mut self, e: &RawElement) -> TypeRef {
         match (&e.inline, &e.ty) {
-            (Some(_), _) => TypeRef::Named(TypeId(format!("{}#", QName::new(e.ns.clone(), e.name.clone())))),
+            (Some(_), _) => TypeRef::Named(TypeId(format!(
+                "{}#",
+                QName::new(e.ns.clone(), e.name.clone())
+            ))),
             (None, Some(r)) => self.type_ref(r),
             (None, None) => TypeRef::Builtin(Builtin::AnyType),
         }
@@ -201,7 +287,11 @@ impl Builder<'_, '_> {
 
     fn element_decl(&mut self, e: &RawElement) -> ElementDecl {
         let name = QName::new(e.ns.clone(), e.name.clone());
-        let ty = self.element_types.get(&name).cloned().unwrap_or(TypeRef::Builtin(Builtin::AnyType));
+        let ty = self
+            .element_types
+            .get(&name)
+            .cloned()
+            .unwrap_or(TypeRef::Builtin(Builtin::AnyType));
         if let (Some(inline), Some(id)) = (&e.inline, ty.as_named()) {
             self.anonymous(inline, id.0.clone(), name.clone());
         }
@@ -227,7 +317,11 @@ impl Builder<'_, '_> {
     fn named_type(&mut self, tns: &str, t: &RawType) {
         let Some(local) = t.name() else { return };
         let q = QName::new(tns, local);
-        let first = self.idx.types.get(&q).is_some_and(|first| std::ptr::eq(*first, t));
+        let first = self
+            .idx
+            .types
+            .get(&q)
+            .is_some_and(|first| std::ptr::eq(*first, t));
         // ser:guid, ser:char and ser:duration are built-ins, not graph types.
         if !first || builtin(&q).is_some() {
             return;
@@ -276,7 +370,11 @@ impl Builder<'_, '_> {
     }
 
     fn complex(&mut self, c: &RawComplex, holder: &Holder, anonymous: bool) -> TypeKind {
-        let mut st = StructType { is_abstract: c.is_abstract, mixed: c.mixed, ..StructType::default() };
+        let mut st = StructType {
+            is_abstract: c.is_abstract,
+            mixed: c.mixed,
+            ..StructType::default()
+        };
         match &c.content {
             Content::Plain { model, attrs } => {
                 if !anonymous && !c.mixed && attrs.is_empty() {
@@ -287,7 +385,12 @@ impl Builder<'_, '_> {
                 self.top_model(model.as_ref(), &mut st, holder);
                 self.attr_fields(attrs, &mut st, holder, 0);
             }
-            Content::Complex { base, derivation, model, attrs } => {
+            Content::Complex {
+                base,
+                derivation,
+                model,
+                attrs,
+            } => {
                 let any_type = base.q.ns == ns::XSD && base.q.local == "anyType";
                 if !(any_type && *derivation == Derivation::Restriction) {
                     st.bases.push(self.type_ref(base));
@@ -296,7 +399,13 @@ impl Builder<'_, '_> {
                 self.top_model(model.as_ref(), &mut st, holder);
                 self.attr_fields(attrs, &mut st, holder, 0);
             }
-            Content::Simple { base, derivation, facets, enums, attrs } => {
+            Content::Simple {
+                base,
+                derivation,
+                facets,
+                enums,
+                attrs,
+            } => {
                 self.simple_content(base, *derivation, facets, enums, &mut st, holder);
                 self.attr_fields(attrs, &mut st, holder, 0);
             }
@@ -347,7 +456,10 @@ impl Builder<'_, '_> {
         }
         match self.idx.types.get(q) {
             Some(RawType::Simple(_)) => TypeRef::Named(type_id(q)),
-            Some(RawType::Complex(RawComplex { content: Content::Simple { base, .. }, .. })) if depth < MAX_GROUP_DEPTH => {
+            Some(RawType::Complex(RawComplex {
+                content: Content::Simple { base, .. },
+                ..
+            })) if depth < MAX_GROUP_DEPTH => {
                 let base = base.q.clone();
                 self.text_type(&base, depth + 1)
             }
@@ -358,15 +470,25 @@ impl Builder<'_, '_> {
     /// A named collection type: a sequence of exactly one repeated element (`ArrayOfstring`,
     /// WCF `*List` collection contracts).
     fn as_list(&mut self, model: Option<&Particle>, holder: &Holder) -> Option<ListType> {
-        let Some(Particle::Model(m)) = model else { return None };
-        let [Particle::Element(e)] = m.items.as_slice() else { return None };
-        if m.compositor != Compositor::Sequence || m.occurs != Occurs::ONCE || !e.occurs.max.is_many() {
+        let Some(Particle::Model(m)) = model else {
+            return None;
+        };
+        let [Particle::Element(e)] = m.items.as_slice() else {
+            return None;
+        };
+        if m.compositor != Compositor::Sequence
+            || m.occurs != Occurs::ONCE
+            || !e.occurs.max.is_many()
+        {
             return None;
         }
         let field = self.element_field(e, holder)?;
         Some(ListType {
             item: field.ty,
-            item_element: Some(ListItem { xml_name: field.xml_name.unwrap_or_default(), nullable: field.nullable }),
+            item_element: Some(ListItem {
+                xml_name: field.xml_name.unwrap_or_default(),
+                nullable: field.nullable,
+            }),
             min_items: e.occurs.min,
             max_items: e.occurs.max,
             unique: false,
@@ -385,7 +507,15 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn model(&mut self, m: &RawModel, outer: Occurs, choice: Option<u32>, st: &mut StructType, holder: &Holder, depth: usize) {
+    fn model(
+        &mut self,
+        m: &RawModel,
+        outer: Occurs,
+        choice: Option<u32>,
+        st: &mut StructType,
+        holder: &Holder,
+        depth: usize,
+    ) {
         match m.compositor {
             Compositor::Sequence | Compositor::All => {
                 let occurs = combine(outer, m.occurs);
@@ -403,14 +533,21 @@ impl Builder<'_, '_> {
             Compositor::Choice => {
                 let occurs = combine(outer, m.occurs);
                 let index = u32::try_from(st.choices.len()).unwrap_or(u32::MAX);
-                st.choices.push(ChoiceGroup { min_occurs: occurs.min, max_occurs: occurs.max });
+                st.choices.push(ChoiceGroup {
+                    min_occurs: occurs.min,
+                    max_occurs: occurs.max,
+                });
                 for item in &m.items {
                     if let Particle::Model(branch) = item {
                         if branch.items.len() > 1 {
                             self.diags.push(
-                                Diagnostic::warning("a choice branch with several particles is flattened")
-                                    .at(branch.span, "this branch")
-                                    .note("each of its fields is marked as one alternative of the choice"),
+                                Diagnostic::warning(
+                                    "a choice branch with several particles is flattened",
+                                )
+                                .at(branch.span, "this branch")
+                                .note(
+                                    "each of its fields is marked as one alternative of the choice",
+                                ),
                             );
                         }
                     }
@@ -420,7 +557,15 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn particle(&mut self, p: &Particle, outer: Occurs, choice: Option<u32>, st: &mut StructType, holder: &Holder, depth: usize) {
+    fn particle(
+        &mut self,
+        p: &Particle,
+        outer: Occurs,
+        choice: Option<u32>,
+        st: &mut StructType,
+        holder: &Holder,
+        depth: usize,
+    ) {
         match p {
             Particle::Element(e) => {
                 if let Some(mut f) = self.element_field(e, holder) {
@@ -440,9 +585,19 @@ impl Builder<'_, '_> {
                     self.too_deep("group", target);
                     return;
                 }
-                let group_holder = Holder { path: format!("{}#", target.q), name: target.q.clone() };
+                let group_holder = Holder {
+                    path: format!("{}#", target.q),
+                    name: target.q.clone(),
+                };
                 if let Some(m) = &group.model {
-                    self.model(m, combine(outer, *occurs), choice, st, &group_holder, depth + 1);
+                    self.model(
+                        m,
+                        combine(outer, *occurs),
+                        choice,
+                        st,
+                        &group_holder,
+                        depth + 1,
+                    );
                 }
             }
         }
@@ -450,9 +605,11 @@ impl Builder<'_, '_> {
 
     fn too_deep(&mut self, what: &str, r: &Ref) {
         self.diags.push(
-            Diagnostic::error(format!("{what} references nested deeper than {MAX_GROUP_DEPTH} levels"))
-                .at(r.span, "while expanding this reference")
-                .note(format!("expected {what}s that do not refer to themselves")),
+            Diagnostic::error(format!(
+                "{what} references nested deeper than {MAX_GROUP_DEPTH} levels"
+            ))
+            .at(r.span, "while expanding this reference")
+            .note(format!("expected {what}s that do not refer to themselves")),
         );
     }
 
@@ -463,12 +620,30 @@ impl Builder<'_, '_> {
                 self.undefined("element", r);
                 return None;
             };
-            let ty = self.element_types.get(&r.q).cloned().unwrap_or(TypeRef::Builtin(Builtin::AnyType));
-            let (default, fixed) = (e.default.clone().or(g.default.clone()), e.fixed.clone().or(g.fixed.clone()));
-            (g.name.clone(), r.q.clone(), ty, g.nillable, default, fixed, e.doc.clone().or(g.doc.clone()))
+            let ty = self
+                .element_types
+                .get(&r.q)
+                .cloned()
+                .unwrap_or(TypeRef::Builtin(Builtin::AnyType));
+            let (default, fixed) = (
+                e.default.clone().or(g.default.clone()),
+                e.fixed.clone().or(g.fixed.clone()),
+            );
+            (
+                g.name.clone(),
+                r.q.clone(),
+                ty,
+                g.nillable,
+                default,
+                fixed,
+                e.doc.clone().or(g.doc.clone()),
+            )
         } else {
-            let xml_name =
-                if e.qualified { QName::new(e.ns.clone(), e.name.clone()) } else { QName::local(e.name.clone()) };
+            let xml_name = if e.qualified {
+                QName::new(e.ns.clone(), e.name.clone())
+            } else {
+                QName::local(e.name.clone())
+            };
             let ty = match (&e.inline, &e.ty) {
                 (Some(inline), _) => {
                     let (id, name) = holder.child(&e.name, &e.name);
@@ -477,7 +652,15 @@ impl Builder<'_, '_> {
                 (None, Some(r)) => self.type_ref(r),
                 (None, None) => TypeRef::Builtin(Builtin::AnyType),
             };
-            (e.name.clone(), xml_name, ty, e.nillable, e.default.clone(), e.fixed.clone(), e.doc.clone())
+            (
+                e.name.clone(),
+                xml_name,
+                ty,
+                e.nillable,
+                e.default.clone(),
+                e.fixed.clone(),
+                e.doc.clone(),
+            )
         };
         let mut f = Field::new(name, FieldKind::Element, ty);
         (f.xml_name, f.nullable, f.default, f.fixed, f.doc, f.span) =
@@ -486,7 +669,13 @@ impl Builder<'_, '_> {
         Some(f)
     }
 
-    fn attr_fields(&mut self, attrs: &[AttrItem], st: &mut StructType, holder: &Holder, depth: usize) {
+    fn attr_fields(
+        &mut self,
+        attrs: &[AttrItem],
+        st: &mut StructType,
+        holder: &Holder,
+        depth: usize,
+    ) {
         for item in attrs {
             match item {
                 AttrItem::Attr(a) if a.prohibited => {}
@@ -501,7 +690,10 @@ impl Builder<'_, '_> {
                         self.too_deep("attributeGroup", r);
                         continue;
                     }
-                    let group_holder = Holder { path: format!("{}#", r.q), name: r.q.clone() };
+                    let group_holder = Holder {
+                        path: format!("{}#", r.q),
+                        name: r.q.clone(),
+                    };
                     self.attr_fields(&group.attrs, st, &group_holder, depth + 1);
                 }
             }
@@ -512,8 +704,19 @@ impl Builder<'_, '_> {
         let (name, xml_name, ty, default, fixed, doc) = match &a.reference {
             // `xml:lang`, `xml:space`, ...: the xml namespace needs no schema.
             Some(r) if r.q.ns == ns::XML => {
-                let ty = TypeRef::Builtin(if r.q.local == "lang" { Builtin::Language } else { Builtin::String });
-                (r.q.local.clone(), r.q.clone(), ty, a.default.clone(), a.fixed.clone(), a.doc.clone())
+                let ty = TypeRef::Builtin(if r.q.local == "lang" {
+                    Builtin::Language
+                } else {
+                    Builtin::String
+                });
+                (
+                    r.q.local.clone(),
+                    r.q.clone(),
+                    ty,
+                    a.default.clone(),
+                    a.fixed.clone(),
+                    a.doc.clone(),
+                )
             }
             Some(r) => {
                 let Some(g) = self.idx.attributes.get(&r.q).copied() else {
@@ -521,16 +724,33 @@ impl Builder<'_, '_> {
                     return None;
                 };
                 let ty = match (&g.inline, &g.ty) {
-                    (Some(_), _) => TypeRef::Named(TypeId(format!("{}@{}#", QName::new(g.ns.clone(), ""), g.name))),
+                    (Some(_), _) => TypeRef::Named(TypeId(format!(
+                        "{}@{}#",
+                        QName::new(g.ns.clone(), ""),
+                        g.name
+                    ))),
                     (None, Some(t)) => self.type_ref(t),
                     (None, None) => TypeRef::Builtin(Builtin::AnySimpleType),
                 };
-                let (default, fixed) = (a.default.clone().or(g.default.clone()), a.fixed.clone().or(g.fixed.clone()));
-                (g.name.clone(), r.q.clone(), ty, default, fixed, a.doc.clone().or(g.doc.clone()))
+                let (default, fixed) = (
+                    a.default.clone().or(g.default.clone()),
+                    a.fixed.clone().or(g.fixed.clone()),
+                );
+                (
+                    g.name.clone(),
+                    r.q.clone(),
+                    ty,
+                    default,
+                    fixed,
+                    a.doc.clone().or(g.doc.clone()),
+                )
             }
             None => {
-                let xml_name =
-                    if a.qualified { QName::new(a.ns.clone(), a.name.clone()) } else { QName::local(a.name.clone()) };
+                let xml_name = if a.qualified {
+                    QName::new(a.ns.clone(), a.name.clone())
+                } else {
+                    QName::local(a.name.clone())
+                };
                 let ty = match (&a.inline, &a.ty) {
                     (Some(inline), _) => {
                         let (id, name) = holder.child(&format!("@{}", a.name), &a.name);
@@ -539,32 +759,61 @@ impl Builder<'_, '_> {
                     (None, Some(r)) => self.type_ref(r),
                     (None, None) => TypeRef::Builtin(Builtin::AnySimpleType),
                 };
-                (a.name.clone(), xml_name, ty, a.default.clone(), a.fixed.clone(), a.doc.clone())
+                (
+                    a.name.clone(),
+                    xml_name,
+                    ty,
+                    a.default.clone(),
+                    a.fixed.clone(),
+                    a.doc.clone(),
+                )
             }
         };
         let mut f = Field::new(name, FieldKind::Attribute, ty);
-        (f.xml_name, f.default, f.fixed, f.doc, f.span) = (Some(xml_name), default, fixed, doc, Some(a.span));
+        (f.xml_name, f.default, f.fixed, f.doc, f.span) =
+            (Some(xml_name), default, fixed, doc, Some(a.span));
         f.min_occurs = u32::from(a.required);
         Some(f)
     }
 
     fn simple(&mut self, s: &RawSimple, holder: &Holder) -> TypeKind {
         match &s.kind {
-            SimpleKind::Restriction { base, inline_base, facets, enums } => {
-                let base = self.simple_base(base.as_ref(), inline_base.as_deref(), holder, "#base", "Base");
+            SimpleKind::Restriction {
+                base,
+                inline_base,
+                facets,
+                enums,
+            } => {
+                let base = self.simple_base(
+                    base.as_ref(),
+                    inline_base.as_deref(),
+                    holder,
+                    "#base",
+                    "Base",
+                );
                 restricted(base, facets, enums)
             }
             SimpleKind::List { item, inline } => {
                 // WCF [Flags] enums: a list of an anonymous enumeration.
-                if let (None, Some(RawSimple { kind: SimpleKind::Restriction { base, enums, .. }, .. })) =
-                    (item, inline.as_deref())
+                if let (
+                    None,
+                    Some(RawSimple {
+                        kind: SimpleKind::Restriction { base, enums, .. },
+                        ..
+                    }),
+                ) = (item, inline.as_deref())
                 {
                     if !enums.is_empty() {
                         let base = self.simple_base(base.as_ref(), None, holder, "#item", "Item");
-                        return TypeKind::Enum(EnumType { base, values: enum_values(enums), flags: true });
+                        return TypeKind::Enum(EnumType {
+                            base,
+                            values: enum_values(enums),
+                            flags: true,
+                        });
                     }
                 }
-                let item = self.simple_base(item.as_ref(), inline.as_deref(), holder, "#item", "Item");
+                let item =
+                    self.simple_base(item.as_ref(), inline.as_deref(), holder, "#item", "Item");
                 TypeKind::List(ListType {
                     item,
                     item_element: None,
@@ -612,27 +861,50 @@ impl Builder<'_, '_> {
 /// A restriction: an enumeration when it lists values, else a scalar with facets.
 fn restricted(base: TypeRef, facets: &Facets, enums: &[RawEnum]) -> TypeKind {
     if enums.is_empty() {
-        TypeKind::Scalar(ScalarType { base, facets: facets.clone() })
+        TypeKind::Scalar(ScalarType {
+            base,
+            facets: facets.clone(),
+        })
     } else {
-        TypeKind::Enum(EnumType { base, values: enum_values(enums), flags: false })
+        TypeKind::Enum(EnumType {
+            base,
+            values: enum_values(enums),
+            flags: false,
+        })
     }
 }
 
 fn enum_values(enums: &[RawEnum]) -> Vec<EnumValue> {
-    enums.iter().map(|e| EnumValue { value: e.value.clone(), numeric: e.numeric, doc: e.doc.clone() }).collect()
+    enums
+        .iter()
+        .map(|e| EnumValue {
+            value: e.value.clone(),
+            numeric: e.numeric,
+            doc: e.doc.clone(),
+        })
+        .collect()
 }
 
 /// Gives anonymous types names that no named type and no other anonymous type in the same
 /// namespace has (in id order, so the result does not depend on reading order).
 fn name_anonymous_types(graph: &mut TypeGraph) {
-    let mut taken: BTreeSet<QName> = graph.types.values().filter(|t| !t.anonymous).map(|t| t.name.clone()).collect();
+    let mut taken: BTreeSet<QName> = graph
+        .types
+        .values()
+        .filter(|t| !t.anonymous)
+        .map(|t| t.name.clone())
+        .collect();
     for def in graph.types.values_mut().filter(|t| t.anonymous) {
         let base = def.name.local.clone();
         let mut candidate = def.name.clone();
         let mut n = 1;
         while taken.contains(&candidate) {
             n += 1;
-            let suffix = if n == 2 { "Type".to_owned() } else { format!("Type{}", n - 1) };
+            let suffix = if n == 2 {
+                "Type".to_owned()
+            } else {
+                format!("Type{}", n - 1)
+            };
             candidate = QName::new(def.name.ns.clone(), format!("{base}{suffix}"));
         }
         taken.insert(candidate.clone());

@@ -6,14 +6,16 @@ use std::path::Path;
 
 use super::builtins::lookup;
 use super::ns;
-use super::raw::{PolicyRef, Raw, RawBindIo, RawBinding, RawIo, RawMessage, RawPolicy, RawPortType, RawPtOp, Ref};
+use super::raw::{
+    PolicyRef, Raw, RawBindIo, RawBinding, RawIo, RawMessage, RawPolicy, RawPortType, RawPtOp, Ref,
+};
 use super::xsd::SchemaOut;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::display_name;
 use crate::model::{
-    Binding, BindingOperation, Builtin, FieldKind, MessageDef, MessagePart, Mep, OpId, PartContent, Port, PortType,
-    PortTypeOperation, QName, Service, SoapContract, SoapFault, SoapMessage, SoapOperation, Style, TypeGraph, TypeKind,
-    TypeRef,
+    Binding, BindingOperation, Builtin, FieldKind, Mep, MessageDef, MessagePart, OpId, PartContent,
+    Port, PortType, PortTypeOperation, QName, Service, SoapContract, SoapFault, SoapMessage,
+    SoapOperation, Style, TypeGraph, TypeKind, TypeRef,
 };
 
 /// Definitions of every file by qualified name (the first declaration wins).
@@ -32,19 +34,35 @@ struct Cx<'r, 'd> {
 }
 
 /// Builds the contract from the raw definitions and the resolved schemas.
-pub(super) fn build(raw: &Raw, schema: SchemaOut, path: &Path, diags: &mut Diagnostics) -> SoapContract {
+pub(super) fn build(
+    raw: &Raw,
+    schema: SchemaOut,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> SoapContract {
     let idx = index(raw, diags);
-    let mut cx = Cx { idx, schema: &schema, messages: BTreeMap::new(), diags };
+    let mut cx = Cx {
+        idx,
+        schema: &schema,
+        messages: BTreeMap::new(),
+        diags,
+    };
     for d in &raw.defs {
         for m in &d.messages {
             let q = QName::new(d.tns.clone(), m.name.clone());
-            if cx.idx.messages.get(&q).is_some_and(|first| std::ptr::eq(*first, m)) {
+            if cx
+                .idx
+                .messages
+                .get(&q)
+                .is_some_and(|first| std::ptr::eq(*first, m))
+            {
                 let def = cx.message(q.clone(), m);
                 cx.messages.insert(q, def);
             }
         }
     }
-    let (mut port_types, mut bindings, mut services, mut operations) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut port_types, mut bindings, mut services, mut operations) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for d in &raw.defs {
         for pt in &d.port_types {
             port_types.push(cx.port_type(QName::new(d.tns.clone(), pt.name.clone()), pt));
@@ -66,14 +84,26 @@ pub(super) fn build(raw: &Raw, schema: SchemaOut, path: &Path, diags: &mut Diagn
     operations.sort_by(|a, b| a.id.cmp(&b.id));
     let messages = std::mem::take(&mut cx.messages).into_values().collect();
     let root = raw.defs.first().filter(|_| raw.root_is_wsdl);
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let first_service = root.and_then(|d| d.services.first()).map(|s| s.name.clone());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let first_service = root
+        .and_then(|d| d.services.first())
+        .map(|s| s.name.clone());
     let target_namespace = match root {
         Some(d) => d.tns.clone(),
-        None => raw.schemas.first().map(|s| s.tns.clone()).unwrap_or_default(),
+        None => raw
+            .schemas
+            .first()
+            .map(|s| s.tns.clone())
+            .unwrap_or_default(),
     };
     SoapContract {
-        name: root.and_then(|d| d.name.clone()).or(first_service).unwrap_or(stem),
+        name: root
+            .and_then(|d| d.name.clone())
+            .or(first_service)
+            .unwrap_or(stem),
         source: display_name(path),
         files: raw.files.clone(),
         target_namespace,
@@ -98,13 +128,34 @@ fn index<'r>(raw: &'r Raw, diags: &mut Diagnostics) -> Index<'r> {
     };
     for d in &raw.defs {
         for m in &d.messages {
-            add(&mut idx.messages, QName::new(d.tns.clone(), m.name.clone()), m, m.span, "message", diags);
+            add(
+                &mut idx.messages,
+                QName::new(d.tns.clone(), m.name.clone()),
+                m,
+                m.span,
+                "message",
+                diags,
+            );
         }
         for p in &d.port_types {
-            add(&mut idx.port_types, QName::new(d.tns.clone(), p.name.clone()), p, p.span, "portType", diags);
+            add(
+                &mut idx.port_types,
+                QName::new(d.tns.clone(), p.name.clone()),
+                p,
+                p.span,
+                "portType",
+                diags,
+            );
         }
         for b in &d.bindings {
-            add(&mut idx.bindings, QName::new(d.tns.clone(), b.name.clone()), b, b.span, "binding", diags);
+            add(
+                &mut idx.bindings,
+                QName::new(d.tns.clone(), b.name.clone()),
+                b,
+                b.span,
+                "binding",
+                diags,
+            );
         }
     }
     for p in &raw.policies {
@@ -113,12 +164,23 @@ fn index<'r>(raw: &'r Raw, diags: &mut Diagnostics) -> Index<'r> {
     idx
 }
 
-fn add<'r, T>(map: &mut HashMap<QName, &'r T>, q: QName, item: &'r T, span: Span, what: &str, diags: &mut Diagnostics) {
+fn add<'r, T>(
+    map: &mut HashMap<QName, &'r T>,
+    q: QName,
+    item: &'r T,
+    span: Span,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
     if map.contains_key(&q) {
         diags.push(
-            Diagnostic::warning(format!("{what} `{q}` is declared twice; the first declaration is used"))
-                .at(span, "second declaration")
-                .note(format!("expected each {what} name to be unique in its namespace")),
+            Diagnostic::warning(format!(
+                "{what} `{q}` is declared twice; the first declaration is used"
+            ))
+            .at(span, "second declaration")
+            .note(format!(
+                "expected each {what} name to be unique in its namespace"
+            )),
         );
         return;
     }
@@ -138,8 +200,12 @@ fn is_streamed(types: &TypeGraph, body: &[MessagePart]) -> bool {
     if is_binary(types, ty) {
         return true;
     }
-    let Some(TypeKind::Struct(_)) = types.resolve(ty).map(|t| &t.kind) else { return false };
-    let Some(id) = ty.as_named() else { return false };
+    let Some(TypeKind::Struct(_)) = types.resolve(ty).map(|t| &t.kind) else {
+        return false;
+    };
+    let Some(id) = ty.as_named() else {
+        return false;
+    };
     let fields = types.all_fields(id);
     matches!(fields.as_slice(), [f] if f.kind == FieldKind::Element && !f.max_occurs.is_many() && is_binary(types, &f.ty))
 }
@@ -149,7 +215,10 @@ impl Cx<'_, '_> {
         self.diags.push(
             Diagnostic::error(format!("undefined {what} `{}`", r.q))
                 .at(r.span, format!("no {what} of this name"))
-                .note(format!("expected a {what} declared in namespace `{}`", r.q.ns)),
+                .note(format!(
+                    "expected a {what} declared in namespace `{}`",
+                    r.q.ns
+                )),
         );
     }
 
@@ -158,9 +227,11 @@ impl Cx<'_, '_> {
         for p in &m.parts {
             let content = match (&p.element, &p.ty) {
                 (Some(e), _) => match self.schema.elements.get(&e.q) {
-                    Some(decl) => {
-                        PartContent::Element { element: e.q.clone(), ty: decl.ty.clone(), nullable: decl.nullable }
-                    }
+                    Some(decl) => PartContent::Element {
+                        element: e.q.clone(),
+                        ty: decl.ty.clone(),
+                        nullable: decl.nullable,
+                    },
                     None => {
                         self.undefined("element", e);
                         continue;
@@ -176,7 +247,12 @@ impl Cx<'_, '_> {
                 // Reported in phase 1.
                 (None, None) => continue,
             };
-            parts.push(MessagePart { name: p.name.clone(), message: name.clone(), content, span: Some(p.span) });
+            parts.push(MessagePart {
+                name: p.name.clone(),
+                message: name.clone(),
+                content,
+                span: Some(p.span),
+            });
         }
         MessageDef { name, parts }
     }
@@ -201,7 +277,13 @@ impl Cx<'_, '_> {
                 .iter()
                 .filter_map(|f| Some((f.name.clone().unwrap_or_default(), self.message_ref(f)?)))
                 .collect();
-            operations.push(PortTypeOperation { name: op.name.clone(), mep: self.mep(op), input, output, faults });
+            operations.push(PortTypeOperation {
+                name: op.name.clone(),
+                mep: self.mep(op),
+                input,
+                output,
+                faults,
+            });
         }
         PortType { name, operations }
     }
@@ -214,9 +296,12 @@ impl Cx<'_, '_> {
             (None, Some(_), _) => Mep::Notification,
             (None, None, _) => {
                 self.diags.push(
-                    Diagnostic::error(format!("operation `{}` has neither input nor output", op.name))
-                        .at(op.span, "here")
-                        .note("expected a `wsdl:input` and/or a `wsdl:output`"),
+                    Diagnostic::error(format!(
+                        "operation `{}` has neither input nor output",
+                        op.name
+                    ))
+                    .at(op.span, "here")
+                    .note("expected a `wsdl:input` and/or a `wsdl:output`"),
                 );
                 Mep::OneWay
             }
@@ -247,9 +332,14 @@ impl Cx<'_, '_> {
         }
         let Some(soap_version) = b.soap else {
             self.diags.push(
-                Diagnostic::warning(format!("binding `{}` is not a SOAP binding and is ignored", b.name))
-                    .at(b.span, "no soap:binding or soap12:binding")
-                    .note("expected a SOAP 1.1 or 1.2 binding; HTTP and MIME bindings are not supported"),
+                Diagnostic::warning(format!(
+                    "binding `{}` is not a SOAP binding and is ignored",
+                    b.name
+                ))
+                .at(b.span, "no soap:binding or soap12:binding")
+                .note(
+                    "expected a SOAP 1.1 or 1.2 binding; HTTP and MIME bindings are not supported",
+                ),
             );
             return None;
         };
@@ -257,7 +347,11 @@ impl Cx<'_, '_> {
         let operations = b
             .ops
             .iter()
-            .map(|op| BindingOperation { name: op.name.clone(), soap_action: op.soap_action.clone(), style: op.style.unwrap_or(style) })
+            .map(|op| BindingOperation {
+                name: op.name.clone(),
+                soap_action: op.soap_action.clone(),
+                style: op.style.unwrap_or(style),
+            })
             .collect();
         let policies = self.policies(&b.policies);
         let mtom = has_mtom(&policies);
@@ -274,14 +368,22 @@ impl Cx<'_, '_> {
     }
 
     fn operations(&mut self, binding: &Binding, raw: &RawBinding) -> Vec<SoapOperation> {
-        let Some(pt) = self.idx.port_types.get(&binding.port_type).copied() else { return Vec::new() };
+        let Some(pt) = self.idx.port_types.get(&binding.port_type).copied() else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (bop, op) in raw.ops.iter().zip(&binding.operations) {
             let Some(pt_op) = pt.ops.iter().find(|o| o.name == bop.name) else {
                 self.diags.push(
-                    Diagnostic::error(format!("binding operation `{}` is not in portType `{}`", bop.name, binding.port_type))
-                        .at(bop.span, "bound here")
-                        .note(format!("expected an operation named `{}` in the portType", bop.name)),
+                    Diagnostic::error(format!(
+                        "binding operation `{}` is not in portType `{}`",
+                        bop.name, binding.port_type
+                    ))
+                    .at(bop.span, "bound here")
+                    .note(format!(
+                        "expected an operation named `{}` in the portType",
+                        bop.name
+                    )),
                 );
                 continue;
             };
@@ -292,7 +394,8 @@ impl Cx<'_, '_> {
             let mut policies: BTreeSet<QName> = binding.policies.iter().cloned().collect();
             policies.extend(self.policies(&refs));
             let policies: Vec<QName> = policies.into_iter().collect();
-            let mut faults: Vec<SoapFault> = pt_op.faults.iter().filter_map(|f| self.fault(f)).collect();
+            let mut faults: Vec<SoapFault> =
+                pt_op.faults.iter().filter_map(|f| self.fault(f)).collect();
             faults.sort_by(|a, b| a.name.cmp(&b.name));
             out.push(SoapOperation {
                 id: OpId(format!("{}/{}", binding.name, op.name)),
@@ -303,8 +406,14 @@ impl Cx<'_, '_> {
                 style: op.style,
                 soap_action: op.soap_action.clone(),
                 mep: self.mep(pt_op),
-                input: pt_op.input.as_ref().and_then(|io| self.soap_message(io, bop.input.as_ref(), op.style)),
-                output: pt_op.output.as_ref().and_then(|io| self.soap_message(io, bop.output.as_ref(), op.style)),
+                input: pt_op
+                    .input
+                    .as_ref()
+                    .and_then(|io| self.soap_message(io, bop.input.as_ref(), op.style)),
+                output: pt_op
+                    .output
+                    .as_ref()
+                    .and_then(|io| self.soap_message(io, bop.output.as_ref(), op.style)),
                 faults,
                 mtom: binding.mtom || has_mtom(&policies),
                 policies,
@@ -318,7 +427,12 @@ impl Cx<'_, '_> {
     fn fault(&mut self, f: &RawIo) -> Option<SoapFault> {
         let message = f.message.as_ref()?.q.clone();
         let detail = self.messages.get(&message)?.parts.first().cloned();
-        Some(SoapFault { name: f.name.clone().unwrap_or_default(), message, action: f.action.clone(), detail })
+        Some(SoapFault {
+            name: f.name.clone().unwrap_or_default(),
+            message,
+            action: f.action.clone(),
+            detail,
+        })
     }
 
     /// A part of a message by name, or an error at `span`.
@@ -331,14 +445,23 @@ impl Cx<'_, '_> {
                     .at(span, "referenced here")
                     .note(format!(
                         "expected one of: {}",
-                        m.parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+                        m.parts
+                            .iter()
+                            .map(|p| p.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
             );
         }
         found
     }
 
-    fn soap_message(&mut self, io: &RawIo, bio: Option<&RawBindIo>, style: Style) -> Option<SoapMessage> {
+    fn soap_message(
+        &mut self,
+        io: &RawIo,
+        bio: Option<&RawBindIo>,
+        style: Style,
+    ) -> Option<SoapMessage> {
         let message = io.message.as_ref()?.q.clone();
         let parts = self.messages.get(&message)?.parts.clone();
         let empty = RawBindIo::default();
@@ -355,12 +478,19 @@ impl Cx<'_, '_> {
         let body = match &bio.body_parts {
             Some(names) => {
                 let span = bio.body_span.unwrap_or(io.span);
-                names.iter().filter_map(|n| self.part(&message, n, span)).collect()
+                names
+                    .iter()
+                    .filter_map(|n| self.part(&message, n, span))
+                    .collect()
             }
             // Without `parts=`, every part not bound as a header goes in the body.
             None => parts
                 .into_iter()
-                .filter(|p| !headers.iter().any(|h: &MessagePart| h.message == p.message && h.name == p.name))
+                .filter(|p| {
+                    !headers
+                        .iter()
+                        .any(|h: &MessagePart| h.message == p.message && h.name == p.name)
+                })
                 .collect::<Vec<_>>(),
         };
         let streamed = is_streamed(&self.schema.types, &body);
@@ -370,7 +500,11 @@ impl Cx<'_, '_> {
             action: io.action.clone(),
             body,
             headers,
-            rpc_namespace: if style == Style::Rpc { bio.namespace.clone() } else { None },
+            rpc_namespace: if style == Style::Rpc {
+                bio.namespace.clone()
+            } else {
+                None
+            },
             streamed,
         })
     }
@@ -384,11 +518,22 @@ impl Cx<'_, '_> {
                 continue;
             }
             // Ports without a SOAP address were reported in phase 1.
-            let Some(soap_version) = p.version else { continue };
-            ports.push(Port { name: p.name.clone(), binding: binding.q.clone(), address: p.address.clone(), soap_version });
+            let Some(soap_version) = p.version else {
+                continue;
+            };
+            ports.push(Port {
+                name: p.name.clone(),
+                binding: binding.q.clone(),
+                address: p.address.clone(),
+                soap_version,
+            });
         }
         ports.sort_by(|a, b| a.name.cmp(&b.name));
-        Service { name, ports, doc: s.doc.clone() }
+        Service {
+            name,
+            ports,
+            doc: s.doc.clone(),
+        }
     }
 }
 
