@@ -270,3 +270,33 @@ fn unsupported_constructs_are_warned_about_not_dropped() {
         ]
     );
 }
+
+#[test]
+fn deeply_nested_anonymous_types_within_the_depth_limit_load_without_overflow() {
+    // Three XML levels per step: element / complexType / sequence; 80 steps stay under 256.
+    let steps = 80;
+    let mut text = format!("{XSD_HEAD}\n");
+    for _ in 0..steps {
+        text.push_str("<xs:element name=\"e\"><xs:complexType><xs:sequence>");
+    }
+    for _ in 0..steps {
+        text.push_str("</xs:sequence></xs:complexType></xs:element>");
+    }
+    text.push_str("\n</xs:schema>\n");
+    let mut sources = SourceMap::new();
+    sources.register_virtual("virt/nested.xsd", text);
+    let loaded = wsdl::load(
+        &mut sources,
+        Path::new("virt/nested.xsd"),
+        &Limits::default(),
+    )
+    .unwrap_or_else(|d| panic!("{}", sources.render_all(&d)));
+    let types = &loaded.value.types;
+    assert_eq!(types.len(), steps);
+    let deepest = format!("{{urn:t}}e#{}", "/e".repeat(steps - 1));
+    assert!(
+        types.get(&deepest.as_str().into()).is_some(),
+        "{:?}",
+        types.types.keys().last()
+    );
+}
