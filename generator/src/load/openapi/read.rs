@@ -99,7 +99,7 @@ fn yaml_error(sources: &SourceMap, file: FileId, text: &str, e: &yaml_serde::Err
 
 /// The limit diagnostics, recognised by the message the seed (or the parser) gave.
 fn limit_error(bare: &str, span: Span, limits: &Limits) -> Option<Diagnostic> {
-    if bare.contains("recursion limit exceeded") || bare.starts_with(DEPTH_MSG) {
+    if bare.contains("recursion limit exceeded") || bare.contains(DEPTH_MSG) {
         let max = limits.max_json_depth.min(127);
         return Some(
             Diagnostic::error(format!("document nested deeper than {max} levels"))
@@ -107,10 +107,10 @@ fn limit_error(bare: &str, span: Span, limits: &Limits) -> Option<Diagnostic> {
                 .note("deep nesting is refused to bound stack use; expected a shallower document"),
         );
     }
-    if bare.starts_with(NODES_MSG) {
+    if bare.contains(NODES_MSG) {
         return Some(alias_error(span, limits));
     }
-    if let Some(rest) = bare.strip_prefix(DUP_MSG) {
+    if let Some((_, rest)) = bare.split_once(DUP_MSG) {
         return Some(
             Diagnostic::error(format!("duplicate key {rest}"))
                 .at(span, "repeated here")
