@@ -23,7 +23,12 @@ pub(super) enum Version {
 /// Checks that the root is an OpenAPI 3.0/3.1 object and says which.
 pub(super) fn version(root: &Value, loc: &Locator) -> Result<Version, Diagnostic> {
     let Some(obj) = root.as_object() else {
-        return Err(wrong_type(loc, "", root, "an OpenAPI object at the top level"));
+        return Err(wrong_type(
+            loc,
+            "",
+            root,
+            "an OpenAPI object at the top level",
+        ));
     };
     match obj.get("openapi") {
         Some(Value::String(v)) if v == "3.0" || v.starts_with("3.0.") => Ok(Version::V30),
@@ -75,7 +80,10 @@ fn localise(doc: &Value) -> Option<(String, String)> {
         }
     }
     for (kind, check) in [
-        ("parameters", try_as::<oa::ReferenceOr<oa::Parameter>> as fn(&Value) -> Option<String>),
+        (
+            "parameters",
+            try_as::<oa::ReferenceOr<oa::Parameter>> as fn(&Value) -> Option<String>,
+        ),
         ("requestBodies", try_as::<oa::ReferenceOr<oa::RequestBody>>),
         ("responses", try_as::<oa::ReferenceOr<oa::Response>>),
         ("headers", try_as::<oa::ReferenceOr<oa::Header>>),
@@ -116,17 +124,29 @@ fn path_item(item: &Value, ptr: &str) -> Option<(String, String)> {
 
 fn params(list: &Value, ptr: &str) -> Option<(String, String)> {
     let items = list.as_array().into_iter().flatten().enumerate();
-    items.into_iter().find_map(|(i, p)| try_as::<oa::ReferenceOr<oa::Parameter>>(p).map(|e| (child(ptr, &i.to_string()), e)))
+    items.into_iter().find_map(|(i, p)| {
+        try_as::<oa::ReferenceOr<oa::Parameter>>(p).map(|e| (child(ptr, &i.to_string()), e))
+    })
 }
 
 fn operation(op: &Value, ptr: &str) -> Option<(String, String)> {
-    if let Some(hit) = op.get("parameters").and_then(|v| params(v, &child(ptr, "parameters"))) {
+    if let Some(hit) = op
+        .get("parameters")
+        .and_then(|v| params(v, &child(ptr, "parameters")))
+    {
         return Some(hit);
     }
-    if let Some(e) = op.get("requestBody").and_then(try_as::<oa::ReferenceOr<oa::RequestBody>>) {
+    if let Some(e) = op
+        .get("requestBody")
+        .and_then(try_as::<oa::ReferenceOr<oa::RequestBody>>)
+    {
         return Some((child(ptr, "requestBody"), e));
     }
-    let responses = op.get("responses").and_then(Value::as_object).into_iter().flatten();
+    let responses = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
     for (code, r) in responses.filter(|(k, _)| !k.starts_with("x-")) {
         if let Some(e) = try_as::<oa::ReferenceOr<oa::Response>>(r) {
             return Some((child(&child(ptr, "responses"), code), e));
@@ -139,13 +159,19 @@ fn operation(op: &Value, ptr: &str) -> Option<(String, String)> {
 fn entries<'v>(doc: &'v Value, ptr: &str) -> Vec<(String, &'v Value)> {
     match doc.pointer(ptr) {
         Some(Value::Object(m)) => m.iter().map(|(k, v)| (child(ptr, k), v)).collect(),
-        Some(Value::Array(a)) => a.iter().enumerate().map(|(i, v)| (child(ptr, &i.to_string()), v)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (child(ptr, &i.to_string()), v))
+            .collect(),
         _ => Vec::new(),
     }
 }
 
 fn fails<T: DeserializeOwned>(doc: &Value, ptr: &str) -> Option<(String, String)> {
-    doc.pointer(ptr).and_then(try_as::<T>).map(|e| (ptr.to_owned(), e))
+    doc.pointer(ptr)
+        .and_then(try_as::<T>)
+        .map(|e| (ptr.to_owned(), e))
 }
 
 fn try_as<T: DeserializeOwned>(v: &Value) -> Option<String> {
@@ -154,19 +180,39 @@ fn try_as<T: DeserializeOwned>(v: &Value) -> Option<String> {
 
 /// `components.securitySchemes` (read here rather than by `openapiv3`, which knows no
 /// `mutualTLS`), sorted by name.
-pub(super) fn security_schemes(schemes: Option<&Value>, loc: &Locator, diags: &mut Diagnostics) -> Vec<SecurityScheme> {
+pub(super) fn security_schemes(
+    schemes: Option<&Value>,
+    loc: &Locator,
+    diags: &mut Diagnostics,
+) -> Vec<SecurityScheme> {
     let base = "/components/securitySchemes";
-    let Some(schemes) = schemes else { return Vec::new() };
+    let Some(schemes) = schemes else {
+        return Vec::new();
+    };
     let Some(map) = schemes.as_object() else {
-        diags.push(wrong_type(loc, base, schemes, "an object of security scheme names to schemes"));
+        diags.push(wrong_type(
+            loc,
+            base,
+            schemes,
+            "an object of security scheme names to schemes",
+        ));
         return Vec::new();
     };
     let mut out = Vec::new();
     for (name, v) in map {
         let ptr = child(base, name);
-        let doc = v.get("description").and_then(Value::as_str).map(str::to_owned);
+        let doc = v
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         if v.get("type").is_some_and(|t| t == "mutualTLS") {
-            out.push(SecurityScheme { name: name.clone(), kind: "mutualTLS".into(), detail: None, scopes: Vec::new(), doc });
+            out.push(SecurityScheme {
+                name: name.clone(),
+                kind: "mutualTLS".into(),
+                detail: None,
+                scopes: Vec::new(),
+                doc,
+            });
             continue;
         }
         match oa::SecurityScheme::deserialize(v) {
@@ -208,11 +254,24 @@ fn scheme(name: &str, s: oa::SecurityScheme, doc: Option<String>) -> SecuritySch
                 kinds.push("authorizationCode");
                 scopes.extend(f.scopes.keys().cloned());
             }
-            ("oauth2", Some(kinds.join(", ")).filter(|k| !k.is_empty()), scopes)
+            (
+                "oauth2",
+                Some(kinds.join(", ")).filter(|k| !k.is_empty()),
+                scopes,
+            )
         }
-        oa::SecurityScheme::OpenIDConnect { open_id_connect_url, .. } => ("openIdConnect", Some(open_id_connect_url), Vec::new()),
+        oa::SecurityScheme::OpenIDConnect {
+            open_id_connect_url,
+            ..
+        } => ("openIdConnect", Some(open_id_connect_url), Vec::new()),
     };
     scopes.sort();
     scopes.dedup();
-    SecurityScheme { name: name.to_owned(), kind: kind.to_owned(), detail, scopes, doc }
+    SecurityScheme {
+        name: name.to_owned(),
+        kind: kind.to_owned(),
+        detail,
+        scopes,
+        doc,
+    }
 }

@@ -19,8 +19,8 @@ use super::names;
 use super::schema::{Schemas, Shape, wrong_type};
 use crate::diag::Diagnostic;
 use crate::model::{
-    Builtin, Endpoint, EndpointId, HttpMethod, MediaContent, ParamLocation, Parameter, RequestBody, Response,
-    SecurityRequirement, TypeRef, Webhook,
+    Builtin, Endpoint, EndpointId, HttpMethod, MediaContent, ParamLocation, Parameter, RequestBody,
+    Response, SecurityRequirement, TypeRef, Webhook,
 };
 
 /// Longest chain of `$ref` → `$ref` followed.
@@ -58,7 +58,9 @@ impl<'a> Endpoints<'a, '_> {
         let mut found = Vec::new();
         for (path, item) in &self.api.paths.paths {
             let item_ptr = child("/paths", path);
-            let Some((item, item_ptr)) = self.resolve(item, &item_ptr, "path item") else { continue };
+            let Some((item, item_ptr)) = self.resolve(item, &item_ptr, "path item") else {
+                continue;
+            };
             found.extend(self.operations(&item, path, &item_ptr));
         }
         found.sort_by(|a, b| (&a.path, a.method).cmp(&(&b.path, b.method)));
@@ -75,9 +77,16 @@ impl<'a> Endpoints<'a, '_> {
 
     /// The webhooks of `webhooks` (a `Value`, as `openapiv3` drops them), sorted by name.
     pub(super) fn webhooks(&mut self, webhooks: Option<&'a Value>) -> Vec<Webhook> {
-        let Some(webhooks) = webhooks else { return Vec::new() };
+        let Some(webhooks) = webhooks else {
+            return Vec::new();
+        };
         let Some(map) = webhooks.as_object() else {
-            self.schemas.diags.push(wrong_type(self.loc, "/webhooks", webhooks, "an object of webhook names to path items"));
+            self.schemas.diags.push(wrong_type(
+                self.loc,
+                "/webhooks",
+                webhooks,
+                "an object of webhook names to path items",
+            ));
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -90,7 +99,9 @@ impl<'a> Endpoints<'a, '_> {
                     continue;
                 }
             };
-            let Some((item, item_ptr)) = self.resolve(&item, &ptr, "path item") else { continue };
+            let Some((item, item_ptr)) = self.resolve(&item, &ptr, "path item") else {
+                continue;
+            };
             let mut found = self.operations(&item, "", &item_ptr);
             found.sort_by_key(|f| f.method);
             self.reserve_operation_ids(&found);
@@ -101,7 +112,10 @@ impl<'a> Endpoints<'a, '_> {
                     self.endpoint(f, id, names::derive_webhook(f.method, name))
                 })
                 .collect();
-            out.push(Webhook { name: name.clone(), operations });
+            out.push(Webhook {
+                name: name.clone(),
+                operations,
+            });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
@@ -129,9 +143,14 @@ impl<'a> Endpoints<'a, '_> {
         for f in found {
             if let Some(id) = &f.op.operation_id {
                 if !self.taken.insert(id.clone()) {
-                    let d = Diagnostic::warning(format!("operationId `{id}` is used more than once"))
-                        .at(self.loc.span(&child(&f.op_ptr, "operationId")), "repeated here")
-                        .note("expected unique operationIds; a numbered suffix keeps the names apart");
+                    let d = Diagnostic::warning(format!(
+                        "operationId `{id}` is used more than once"
+                    ))
+                    .at(
+                        self.loc.span(&child(&f.op_ptr, "operationId")),
+                        "repeated here",
+                    )
+                    .note("expected unique operationIds; a numbered suffix keeps the names apart");
                     self.schemas.diags.push(d);
                 }
             }
@@ -147,9 +166,17 @@ impl<'a> Endpoints<'a, '_> {
         };
         let hint = name.to_upper_camel_case();
         let params = self.params(f, &hint);
-        let body = f.op.request_body.as_ref().and_then(|rb| self.body(rb, &child(&f.op_ptr, "requestBody"), &hint));
+        let body =
+            f.op.request_body
+                .as_ref()
+                .and_then(|rb| self.body(rb, &child(&f.op_ptr, "requestBody"), &hint));
         let responses = self.responses(&f.op.responses, &child(&f.op_ptr, "responses"), &hint);
-        let security = f.op.security.as_ref().or(self.api.security.as_ref()).map(|s| requirements(s)).unwrap_or_default();
+        let security =
+            f.op.security
+                .as_ref()
+                .or(self.api.security.as_ref())
+                .map(|s| requirements(s))
+                .unwrap_or_default();
         Endpoint {
             id,
             method: f.method,
@@ -164,7 +191,12 @@ impl<'a> Endpoints<'a, '_> {
             body,
             responses,
             security,
-            extensions: f.op.extensions.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            extensions: f
+                .op
+                .extensions
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             span: Some(self.loc.span(&f.op_ptr)),
         }
     }
@@ -172,11 +204,16 @@ impl<'a> Endpoints<'a, '_> {
     /// Path-level parameters merged with the operation's (which win), sorted by location, name.
     fn params(&mut self, f: &Found, hint: &str) -> Vec<Parameter> {
         let mut merged: BTreeMap<(ParamLocation, String), Parameter> = BTreeMap::new();
-        let levels = [(&f.item_params, child(&f.item_ptr, "parameters")), (&f.op.parameters, child(&f.op_ptr, "parameters"))];
+        let levels = [
+            (&f.item_params, child(&f.item_ptr, "parameters")),
+            (&f.op.parameters, child(&f.op_ptr, "parameters")),
+        ];
         for (list, base) in levels {
             for (i, p) in list.iter().enumerate() {
                 let ptr = child(&base, &i.to_string());
-                let Some((p, ptr)) = self.resolve(p, &ptr, "parameter") else { continue };
+                let Some((p, ptr)) = self.resolve(p, &ptr, "parameter") else {
+                    continue;
+                };
                 let p = self.param(&p, &ptr, hint);
                 merged.insert((p.location, p.name.clone()), p);
             }
@@ -196,7 +233,10 @@ impl<'a> Endpoints<'a, '_> {
                     QueryStyle::DeepObject => "deepObject",
                 },
             ),
-            oa::Parameter::Header { style: HeaderStyle::Simple, .. } => (ParamLocation::Header, "simple"),
+            oa::Parameter::Header {
+                style: HeaderStyle::Simple,
+                ..
+            } => (ParamLocation::Header, "simple"),
             oa::Parameter::Path { style, .. } => (
                 ParamLocation::Path,
                 match style {
@@ -205,16 +245,26 @@ impl<'a> Endpoints<'a, '_> {
                     PathStyle::Matrix => "matrix",
                 },
             ),
-            oa::Parameter::Cookie { style: CookieStyle::Form, .. } => (ParamLocation::Cookie, "form"),
+            oa::Parameter::Cookie {
+                style: CookieStyle::Form,
+                ..
+            } => (ParamLocation::Cookie, "form"),
         };
         let data = p.parameter_data_ref();
         if location == ParamLocation::Path && !data.required {
-            let d = Diagnostic::warning(format!("path parameter `{}` is not marked required", data.name))
-                .at(self.loc.span(ptr), "treated as required")
-                .note("expected `required: true`: path parameters are always sent");
+            let d = Diagnostic::warning(format!(
+                "path parameter `{}` is not marked required",
+                data.name
+            ))
+            .at(self.loc.span(ptr), "treated as required")
+            .note("expected `required: true`: path parameters are always sent");
             self.schemas.diags.push(d);
         }
-        let shape = self.schema_or_content(&data.format, ptr, &format!("{hint}{}", data.name.to_upper_camel_case()));
+        let shape = self.schema_or_content(
+            &data.format,
+            ptr,
+            &format!("{hint}{}", data.name.to_upper_camel_case()),
+        );
         Parameter {
             name: data.name.clone(),
             location,
@@ -229,19 +279,34 @@ impl<'a> Endpoints<'a, '_> {
         }
     }
 
-    fn schema_or_content(&mut self, f: &oa::ParameterSchemaOrContent, ptr: &str, hint: &str) -> Shape {
+    fn schema_or_content(
+        &mut self,
+        f: &oa::ParameterSchemaOrContent,
+        ptr: &str,
+        hint: &str,
+    ) -> Shape {
         match f {
-            oa::ParameterSchemaOrContent::Schema(_) => self.schemas.type_at(&child(ptr, "schema"), hint),
+            oa::ParameterSchemaOrContent::Schema(_) => {
+                self.schemas.type_at(&child(ptr, "schema"), hint)
+            }
             oa::ParameterSchemaOrContent::Content(content) => match content.iter().next() {
-                Some((mt, m)) if m.schema.is_some() => {
-                    self.schemas.type_at(&child(&child(&child(ptr, "content"), mt), "schema"), hint)
-                }
-                _ => Shape { ty: TypeRef::Builtin(Builtin::AnyType), nullable: false },
+                Some((mt, m)) if m.schema.is_some() => self
+                    .schemas
+                    .type_at(&child(&child(&child(ptr, "content"), mt), "schema"), hint),
+                _ => Shape {
+                    ty: TypeRef::Builtin(Builtin::AnyType),
+                    nullable: false,
+                },
             },
         }
     }
 
-    fn body(&mut self, rb: &ReferenceOr<oa::RequestBody>, ptr: &str, hint: &str) -> Option<RequestBody> {
+    fn body(
+        &mut self,
+        rb: &ReferenceOr<oa::RequestBody>,
+        ptr: &str,
+        hint: &str,
+    ) -> Option<RequestBody> {
         let (rb, ptr) = self.resolve(rb, ptr, "request body")?;
         Some(RequestBody {
             required: rb.required,
@@ -256,7 +321,11 @@ impl<'a> Endpoints<'a, '_> {
             .iter()
             .map(|(mt, m)| MediaContent {
                 media_type: mt.clone(),
-                ty: m.schema.as_ref().map(|_| self.schemas.type_at(&child(&child(&base, mt), "schema"), hint).ty),
+                ty: m.schema.as_ref().map(|_| {
+                    self.schemas
+                        .type_at(&child(&child(&base, mt), "schema"), hint)
+                        .ty
+                }),
             })
             .collect();
         out.sort_by(|a, b| a.media_type.cmp(&b.media_type));
@@ -264,21 +333,39 @@ impl<'a> Endpoints<'a, '_> {
     }
 
     fn responses(&mut self, rs: &oa::Responses, ptr: &str, hint: &str) -> Vec<Response> {
-        let raw_keys: Vec<&String> = self.root.pointer(ptr).and_then(Value::as_object).map(|o| o.keys().collect()).unwrap_or_default();
-        let mut all: Vec<(String, &ReferenceOr<oa::Response>)> =
-            rs.responses.iter().map(|(code, r)| (code.to_string(), r)).collect();
+        let raw_keys: Vec<&String> = self
+            .root
+            .pointer(ptr)
+            .and_then(Value::as_object)
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        let mut all: Vec<(String, &ReferenceOr<oa::Response>)> = rs
+            .responses
+            .iter()
+            .map(|(code, r)| (code.to_string(), r))
+            .collect();
         all.extend(rs.default.as_ref().map(|r| ("default".to_owned(), r)));
         let mut out = Vec::new();
         for (status, r) in all {
             // The key as written (`4xx`, `200` or 200 in YAML) for the pointer.
-            let key = raw_keys.iter().find(|k| k.eq_ignore_ascii_case(&status)).map_or(status.clone(), |k| (*k).clone());
-            let Some((r, rptr)) = self.resolve(r, &child(ptr, &key), "response") else { continue };
+            let key = raw_keys
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(&status))
+                .map_or(status.clone(), |k| (*k).clone());
+            let Some((r, rptr)) = self.resolve(r, &child(ptr, &key), "response") else {
+                continue;
+            };
             let mut headers: Vec<Parameter> = r
                 .headers
                 .iter()
                 .filter_map(|(name, h)| {
-                    let (h, hptr) = self.resolve(h, &child(&child(&rptr, "headers"), name), "header")?;
-                    let shape = self.schema_or_content(&h.format, &hptr, &format!("{hint}{}", name.to_upper_camel_case()));
+                    let (h, hptr) =
+                        self.resolve(h, &child(&child(&rptr, "headers"), name), "header")?;
+                    let shape = self.schema_or_content(
+                        &h.format,
+                        &hptr,
+                        &format!("{hint}{}", name.to_upper_camel_case()),
+                    );
                     Some(Parameter {
                         name: name.clone(),
                         location: ParamLocation::Header,
@@ -293,9 +380,18 @@ impl<'a> Endpoints<'a, '_> {
                 })
                 .collect();
             headers.sort_by(|a, b| a.name.cmp(&b.name));
-            let content = self.content(&r.content, &rptr, &format!("{hint}Response{}", status.to_upper_camel_case()));
+            let content = self.content(
+                &r.content,
+                &rptr,
+                &format!("{hint}Response{}", status.to_upper_camel_case()),
+            );
             let doc = Some(r.description.clone()).filter(|d| !d.is_empty());
-            out.push(Response { status, doc, content, headers });
+            out.push(Response {
+                status,
+                doc,
+                content,
+                headers,
+            });
         }
         out.sort_by(|a, b| a.status.cmp(&b.status));
         out
@@ -315,11 +411,21 @@ impl<'a> Endpoints<'a, '_> {
         let mut at = child(ptr, "$ref");
         for _ in 0..MAX_REF_CHAIN {
             let Some(target) = ref_to_pointer(&reference) else {
-                self.ref_error(&at, format!("external reference `{reference}` is not supported"), "refers outside this document", what);
+                self.ref_error(
+                    &at,
+                    format!("external reference `{reference}` is not supported"),
+                    "refers outside this document",
+                    what,
+                );
                 return None;
             };
             let Some(v) = self.root.pointer(&target) else {
-                self.ref_error(&at, format!("dangling $ref `{reference}`: no {what} is defined there"), "nothing at this pointer", what);
+                self.ref_error(
+                    &at,
+                    format!("dangling $ref `{reference}`: no {what} is defined there"),
+                    "nothing at this pointer",
+                    what,
+                );
                 return None;
             };
             if let Some(next) = v.get("$ref").and_then(Value::as_str) {
@@ -335,19 +441,28 @@ impl<'a> Endpoints<'a, '_> {
                 }
             };
         }
-        self.ref_error(&at, format!("reference `{reference}` leads into a cycle of references"), "here", what);
+        self.ref_error(
+            &at,
+            format!("reference `{reference}` leads into a cycle of references"),
+            "here",
+            what,
+        );
         None
     }
 
     fn ref_error(&mut self, at: &str, msg: String, label: &str, what: &str) {
         let d = Diagnostic::error(msg)
             .at(self.loc.value_span(at), label)
-            .note(format!("expected a local reference to a {what} of this document, e.g. `#/components/...`"));
+            .note(format!(
+                "expected a local reference to a {what} of this document, e.g. `#/components/...`"
+            ));
         self.schemas.diags.push(d);
     }
 
     fn shape_error(&mut self, ptr: &str, msg: &str) {
-        self.schemas.diags.push(super::document::shape_error(self.loc, ptr, msg));
+        self.schemas
+            .diags
+            .push(super::document::shape_error(self.loc, ptr, msg));
     }
 }
 
@@ -359,7 +474,10 @@ pub(super) fn requirements(reqs: &[oa::SecurityRequirement]) -> Vec<SecurityRequ
         .map(|(scheme, scopes)| {
             let mut scopes = scopes.clone();
             scopes.sort();
-            SecurityRequirement { scheme: scheme.clone(), scopes }
+            SecurityRequirement {
+                scheme: scheme.clone(),
+                scopes,
+            }
         })
         .collect();
     out.sort();

@@ -15,7 +15,11 @@ use crate::diag::{FileId, Span};
 
 /// Escapes one reference token (`~` → `~0`, `/` → `~1`).
 pub(super) fn escape(token: &str) -> String {
-    if token.contains(['~', '/']) { token.replace('~', "~0").replace('/', "~1") } else { token.to_owned() }
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1")
+    } else {
+        token.to_owned()
+    }
 }
 
 /// `ptr` extended by one token.
@@ -41,7 +45,8 @@ pub(super) fn ref_to_pointer(reference: &str) -> Option<String> {
     if rest.is_empty() {
         return Some(String::new());
     }
-    rest.starts_with('/').then(|| tokens(rest).iter().fold(String::new(), |p, t| child(&p, t)))
+    rest.starts_with('/')
+        .then(|| tokens(rest).iter().fold(String::new(), |p, t| child(&p, t)))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -52,7 +57,10 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (b[i], hex) {
             (b'%', Some(v)) => {
                 out.push(v);
@@ -88,7 +96,11 @@ impl Locator {
     pub(super) fn new(file: FileId, text: Arc<str>, syntax: Syntax, max_depth: usize) -> Self {
         let index = (syntax == Syntax::Json).then(|| {
             let mut map = HashMap::new();
-            let mut scan = Scan { b: text.as_bytes(), i: 0, max_depth };
+            let mut scan = Scan {
+                b: text.as_bytes(),
+                i: 0,
+                max_depth,
+            };
             scan.value(&mut String::new(), None, &mut map, 0);
             map
         });
@@ -115,7 +127,10 @@ impl Locator {
     }
 
     fn entry(&self, ptr: &str) -> Entry {
-        let root = Entry { key: None, value: 0..self.text.len().min(1) };
+        let root = Entry {
+            key: None,
+            value: 0..self.text.len().min(1),
+        };
         match &self.index {
             Some(index) => {
                 let mut p = ptr.strip_prefix('#').unwrap_or(ptr).to_owned();
@@ -172,7 +187,13 @@ impl Scan<'_> {
         }
     }
 
-    fn value(&mut self, path: &mut String, key: Option<Range<usize>>, map: &mut HashMap<String, Entry>, depth: usize) {
+    fn value(
+        &mut self,
+        path: &mut String,
+        key: Option<Range<usize>>,
+        map: &mut HashMap<String, Entry>,
+        depth: usize,
+    ) {
         self.ws();
         let start = self.i;
         match self.b.get(self.i) {
@@ -182,13 +203,22 @@ impl Scan<'_> {
                 self.string();
             }
             Some(_) => {
-                while !matches!(self.b.get(self.i), None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n')) {
+                while !matches!(
+                    self.b.get(self.i),
+                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n')
+                ) {
                     self.i += 1;
                 }
             }
             None => return,
         }
-        map.insert(path.clone(), Entry { key, value: start..self.i.max(start + 1) });
+        map.insert(
+            path.clone(),
+            Entry {
+                key,
+                value: start..self.i.max(start + 1),
+            },
+        );
     }
 
     fn object(&mut self, path: &mut String, map: &mut HashMap<String, Entry>, depth: usize) {
@@ -256,12 +286,22 @@ impl Scan<'_> {
 fn yaml_find(text: &str, tokens: &[String]) -> Option<Entry> {
     let lines: Vec<(usize, &str)> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .filter_map(|s| text.get(s..).map(|rest| (s, rest.split('\n').next().unwrap_or(""))))
+        .filter_map(|s| {
+            text.get(s..)
+                .map(|rest| (s, rest.split('\n').next().unwrap_or("")))
+        })
         .collect();
-    let mut node = Node { line: 0, col: 0, parent: -1, items_at_parent: true };
+    let mut node = Node {
+        line: 0,
+        col: 0,
+        parent: -1,
+        items_at_parent: true,
+    };
     let mut found = None;
     for tok in tokens {
-        let Some((next, entry)) = yaml_child(&lines, &node, tok) else { break };
+        let Some((next, entry)) = yaml_child(&lines, &node, tok) else {
+            break;
+        };
         node = next;
         found = Some(entry);
     }
@@ -283,7 +323,11 @@ fn yaml_child(lines: &[(usize, &str)], node: &Node, tok: &str) -> Option<(Node, 
     let mut item = 0usize;
     let want_index: Option<usize> = tok.parse().ok();
     for (l, &(start, text)) in lines.iter().enumerate().skip(node.line) {
-        let from = if l == node.line { node.col.min(text.len()) } else { 0 };
+        let from = if l == node.line {
+            node.col.min(text.len())
+        } else {
+            0
+        };
         let body = text.get(from..).unwrap_or("");
         let trimmed = body.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -292,7 +336,9 @@ fn yaml_child(lines: &[(usize, &str)], node: &Node, tok: &str) -> Option<(Node, 
         let c = from + body.len() - trimmed.len();
         let is_item = trimmed == "-" || trimmed.starts_with("- ");
         let ci = c as isize;
-        if l > node.line && (ci < node.parent || (ci == node.parent && !(is_item && node.items_at_parent))) {
+        if l > node.line
+            && (ci < node.parent || (ci == node.parent && !(is_item && node.items_at_parent)))
+        {
             return None;
         }
         if *level.get_or_insert(c) != c {
@@ -302,8 +348,19 @@ fn yaml_child(lines: &[(usize, &str)], node: &Node, tok: &str) -> Option<(Node, 
             if is_item {
                 if item == n {
                     let v = start + c + 2.min(trimmed.len());
-                    let next = Node { line: l, col: c + 2, parent: ci, items_at_parent: false };
-                    return Some((next, Entry { key: None, value: v..start + text.trim_end().len() }));
+                    let next = Node {
+                        line: l,
+                        col: c + 2,
+                        parent: ci,
+                        items_at_parent: false,
+                    };
+                    return Some((
+                        next,
+                        Entry {
+                            key: None,
+                            value: v..start + text.trim_end().len(),
+                        },
+                    ));
                 }
                 item += 1;
             }
@@ -315,13 +372,33 @@ fn yaml_child(lines: &[(usize, &str)], node: &Node, tok: &str) -> Option<(Node, 
             let lead = after.len() - after.trim_start().len();
             let v0 = start + c + key_len + 1 + lead;
             let inline = !after.trim().is_empty();
-            let value = if inline { v0..start + text.trim_end().len() } else { k.clone() };
-            let next = if inline {
-                Node { line: l, col: v0 - start, parent: ci, items_at_parent: true }
+            let value = if inline {
+                v0..start + text.trim_end().len()
             } else {
-                Node { line: l + 1, col: 0, parent: ci, items_at_parent: true }
+                k.clone()
             };
-            return Some((next, Entry { key: Some(k), value }));
+            let next = if inline {
+                Node {
+                    line: l,
+                    col: v0 - start,
+                    parent: ci,
+                    items_at_parent: true,
+                }
+            } else {
+                Node {
+                    line: l + 1,
+                    col: 0,
+                    parent: ci,
+                    items_at_parent: true,
+                }
+            };
+            return Some((
+                next,
+                Entry {
+                    key: Some(k),
+                    value,
+                },
+            ));
         }
     }
     None
@@ -330,9 +407,15 @@ fn yaml_child(lines: &[(usize, &str)], node: &Node, tok: &str) -> Option<(Node, 
 /// The length of `tok` as a key at the start of `line` (plain, or single- or double-quoted).
 fn yaml_key_len(line: &str, tok: &str) -> Option<usize> {
     for (open, close) in [("", ""), ("\"", "\""), ("'", "'")] {
-        let Some(rest) = line.strip_prefix(open) else { continue };
-        let Some(rest) = rest.strip_prefix(tok) else { continue };
-        let Some(rest) = rest.strip_prefix(close) else { continue };
+        let Some(rest) = line.strip_prefix(open) else {
+            continue;
+        };
+        let Some(rest) = rest.strip_prefix(tok) else {
+            continue;
+        };
+        let Some(rest) = rest.strip_prefix(close) else {
+            continue;
+        };
         if rest.starts_with(':') {
             return Some(open.len() + tok.len() + close.len());
         }
@@ -364,14 +447,23 @@ mod tests {
     fn yaml_pointer_follows_block_mappings_and_sequences() {
         let text = "openapi: 3.1.0\npaths:\n  /x:\n    get:\n      parameters:\n        - name: a\n          in: query\n        - $ref: '#/nope'\n";
         let l = loc(text, Syntax::Yaml);
-        assert_eq!(&text[l.value_span("/paths/~1x/get/parameters/1/$ref").range()], "'#/nope'");
+        assert_eq!(
+            &text[l.value_span("/paths/~1x/get/parameters/1/$ref").range()],
+            "'#/nope'"
+        );
         assert_eq!(&text[l.span("/paths/~1x/get").range()], "get");
-        assert_eq!(&text[l.value_span("/paths/~1x/get/parameters/0/in").range()], "query");
+        assert_eq!(
+            &text[l.value_span("/paths/~1x/get/parameters/0/in").range()],
+            "query"
+        );
     }
 
     #[test]
     fn refs_become_pointers() {
-        assert_eq!(ref_to_pointer("#/components/schemas/A%20B").as_deref(), Some("/components/schemas/A B"));
+        assert_eq!(
+            ref_to_pointer("#/components/schemas/A%20B").as_deref(),
+            Some("/components/schemas/A B")
+        );
         assert_eq!(ref_to_pointer("other.json#/x"), None);
         assert_eq!(tokens("#/a~1b/c~0d"), ["a/b", "c~d"]);
     }

@@ -31,7 +31,11 @@ use crate::diag::{Diagnostics, SourceMap};
 use crate::model::RestContract;
 
 /// Loads an OpenAPI 3.0 or 3.1 document, JSON or YAML.
-pub fn load(sources: &mut SourceMap, path: &Path, limits: &Limits) -> Result<Loaded<RestContract>, Diagnostics> {
+pub fn load(
+    sources: &mut SourceMap,
+    path: &Path,
+    limits: &Limits,
+) -> Result<Loaded<RestContract>, Diagnostics> {
     let display = display_name(path);
     let file = read_source(sources, path, &display, limits, None)?;
     let text = sources.file(file).text.clone();
@@ -42,10 +46,15 @@ pub fn load(sources: &mut SourceMap, path: &Path, limits: &Limits) -> Result<Loa
     normalize::document(&mut root);
 
     // Sections openapiv3 drops (webhooks) or cannot read (3.1 schemas, mutualTLS, pathItems).
-    let taken: Vec<(&str, &str, Option<Value>)> = [("", "webhooks"), ("/components", "schemas"), ("/components", "securitySchemes"), ("/components", "pathItems")]
-        .into_iter()
-        .map(|(parent, key)| (parent, key, take(&mut root, parent, key)))
-        .collect();
+    let taken: Vec<(&str, &str, Option<Value>)> = [
+        ("", "webhooks"),
+        ("/components", "schemas"),
+        ("/components", "securitySchemes"),
+        ("/components", "pathItems"),
+    ]
+    .into_iter()
+    .map(|(parent, key)| (parent, key, take(&mut root, parent, key)))
+    .collect();
     if root.get("paths").is_none() && version == document::Version::V31 {
         // 3.1 makes `paths` optional (a webhooks-only document); openapiv3 requires it.
         if let Some(obj) = root.as_object_mut() {
@@ -67,14 +76,27 @@ fn take(root: &mut Value, parent: &str, key: &str) -> Option<Value> {
     root.pointer_mut(parent)?.as_object_mut()?.remove(key)
 }
 
-fn build(api: &openapiv3::OpenAPI, root: &Value, loc: &locate::Locator, source: String) -> Result<Loaded<RestContract>, Diagnostics> {
+fn build(
+    api: &openapiv3::OpenAPI,
+    root: &Value,
+    loc: &locate::Locator,
+    source: String,
+) -> Result<Loaded<RestContract>, Diagnostics> {
     let mut schemas = schema::Schemas::new(root, loc);
     schemas.components();
-    let mut eps = endpoints::Endpoints { api, root, loc, schemas: &mut schemas, taken: BTreeSet::new(), claimed: BTreeSet::new() };
+    let mut eps = endpoints::Endpoints {
+        api,
+        root,
+        loc,
+        schemas: &mut schemas,
+        taken: BTreeSet::new(),
+        claimed: BTreeSet::new(),
+    };
     let endpoints = eps.paths();
     let webhooks = eps.webhooks(root.get("webhooks"));
     let mut diags = std::mem::take(&mut schemas.diags);
-    let security_schemes = document::security_schemes(root.pointer("/components/securitySchemes"), loc, &mut diags);
+    let security_schemes =
+        document::security_schemes(root.pointer("/components/securitySchemes"), loc, &mut diags);
     check_requirements(api, &security_schemes, loc, &mut diags);
     if diags.has_errors() {
         return Err(diags);
@@ -90,9 +112,16 @@ fn build(api: &openapiv3::OpenAPI, root: &Value, loc: &locate::Locator, source: 
         webhooks,
         security_schemes,
         types: schemas.graph,
-        extensions: api.extensions.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        extensions: api
+            .extensions
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     };
-    Ok(Loaded { value: contract, warnings: diags })
+    Ok(Loaded {
+        value: contract,
+        warnings: diags,
+    })
 }
 
 /// Warns about document-level requirements naming schemes that are not defined.

@@ -25,7 +25,11 @@ pub(super) fn derive(method: HttpMethod, path: &str) -> String {
 
 /// A webhook request's name: `post_` + the webhook key in snake case.
 pub(super) fn derive_webhook(method: HttpMethod, webhook: &str) -> String {
-    format!("{}_{}", method.as_str().to_ascii_lowercase(), webhook.to_snake_case())
+    format!(
+        "{}_{}",
+        method.as_str().to_ascii_lowercase(),
+        webhook.to_snake_case()
+    )
 }
 
 /// `base`, or `base_2`, `base_3`, ... whichever is free first; the result is taken.
@@ -47,12 +51,24 @@ mod tests {
     #[test]
     fn derives_snake_case_with_by_for_parameters() {
         assert_eq!(
-            derive(HttpMethod::Post, "/correspondence/api/v1/correspondence/upload"),
+            derive(
+                HttpMethod::Post,
+                "/correspondence/api/v1/correspondence/upload"
+            ),
             "post_correspondence_api_v1_correspondence_upload"
         );
-        assert_eq!(derive(HttpMethod::Get, "/broker/api/v1/filetransfer/{fileTransferId}"), "get_broker_api_v1_filetransfer_by_file_transfer_id");
+        assert_eq!(
+            derive(
+                HttpMethod::Get,
+                "/broker/api/v1/filetransfer/{fileTransferId}"
+            ),
+            "get_broker_api_v1_filetransfer_by_file_transfer_id"
+        );
         assert_eq!(derive(HttpMethod::Get, "/"), "get");
-        assert_eq!(derive_webhook(HttpMethod::Post, "no.altinn.broker.published"), "post_no_altinn_broker_published");
+        assert_eq!(
+            derive_webhook(HttpMethod::Post, "no.altinn.broker.published"),
+            "post_no_altinn_broker_published"
+        );
     }
 
     #[test]

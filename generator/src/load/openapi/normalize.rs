@@ -32,7 +32,9 @@ const ANNOTATIONS: &[&str] = &[
 /// Normalises every schema of the document: component schemas and every `schema` under paths,
 /// webhooks and components.
 pub(super) fn document(root: &mut Value) {
-    let Some(obj) = root.as_object_mut() else { return };
+    let Some(obj) = root.as_object_mut() else {
+        return;
+    };
     for (key, v) in obj.iter_mut() {
         match key.as_str() {
             "components" => components(v),
@@ -90,7 +92,12 @@ pub(super) fn schema(v: &mut Value, depth: usize) {
     }
     exclusive_bound(obj, "exclusiveMinimum", "minimum");
     exclusive_bound(obj, "exclusiveMaximum", "maximum");
-    if let Some(first) = obj.get("examples").and_then(Value::as_array).and_then(|a| a.first()).cloned() {
+    if let Some(first) = obj
+        .get("examples")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .cloned()
+    {
         obj.entry("example").or_insert(first);
     }
     for key in ["oneOf", "anyOf"] {
@@ -103,8 +110,16 @@ pub(super) fn schema(v: &mut Value, depth: usize) {
 fn subschemas(obj: &mut Map<String, Value>, depth: usize) {
     for (key, v) in obj.iter_mut() {
         match key.as_str() {
-            "items" | "additionalProperties" | "not" | "contains" | "propertyNames" | "if" | "then" | "else"
-            | "unevaluatedProperties" | "unevaluatedItems" => schema(v, depth + 1),
+            "items"
+            | "additionalProperties"
+            | "not"
+            | "contains"
+            | "propertyNames"
+            | "if"
+            | "then"
+            | "else"
+            | "unevaluatedProperties"
+            | "unevaluatedItems" => schema(v, depth + 1),
             "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
                 if let Some(items) = v.as_array_mut() {
                     items.iter_mut().for_each(|s| schema(s, depth + 1));
@@ -121,7 +136,9 @@ fn subschemas(obj: &mut Map<String, Value>, depth: usize) {
 }
 
 fn type_array(obj: &mut Map<String, Value>) {
-    let Some(Value::Array(types)) = obj.get("type") else { return };
+    let Some(Value::Array(types)) = obj.get("type") else {
+        return;
+    };
     let null = types.iter().any(|t| t == "null");
     let rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
     match rest.as_slice() {
@@ -133,7 +150,10 @@ fn type_array(obj: &mut Map<String, Value>) {
         }
         _ => {
             obj.remove("type");
-            let members = rest.into_iter().map(|t| Value::Object(Map::from_iter([("type".to_owned(), t)]))).collect();
+            let members = rest
+                .into_iter()
+                .map(|t| Value::Object(Map::from_iter([("type".to_owned(), t)])))
+                .collect();
             obj.insert("anyOf".into(), Value::Array(members));
         }
     }
@@ -155,11 +175,15 @@ fn is_null_schema(v: &Value) -> bool {
 
 /// `oneOf: [X, {type: null}]` → X, nullable.
 fn null_alternative(obj: &mut Map<String, Value>, key: &str) {
-    let Some(Value::Array(members)) = obj.get(key) else { return };
+    let Some(Value::Array(members)) = obj.get(key) else {
+        return;
+    };
     if members.len() != 2 || !members.iter().any(is_null_schema) {
         return;
     }
-    let Some(other) = members.iter().find(|m| !is_null_schema(m)).cloned() else { return };
+    let Some(other) = members.iter().find(|m| !is_null_schema(m)).cloned() else {
+        return;
+    };
     obj.remove(key);
     obj.insert("nullable".into(), Value::Bool(true));
     match other {
@@ -180,7 +204,9 @@ fn ref_siblings(obj: &mut Map<String, Value>) {
     if !obj.contains_key("$ref") {
         return;
     }
-    let constrained = obj.keys().any(|k| k != "$ref" && !k.starts_with("x-") && !ANNOTATIONS.contains(&k.as_str()));
+    let constrained = obj
+        .keys()
+        .any(|k| k != "$ref" && !k.starts_with("x-") && !ANNOTATIONS.contains(&k.as_str()));
     if !constrained {
         return;
     }
@@ -208,7 +234,10 @@ mod tests {
 
     #[test]
     fn rewrites_31_forms() {
-        assert_eq!(norm(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            norm(json!({"type": ["string", "null"]})),
+            json!({"type": "string", "nullable": true})
+        );
         assert_eq!(norm(json!({"const": "x"})), json!({"enum": ["x"]}));
         assert_eq!(
             norm(json!({"type": "integer", "exclusiveMinimum": 0})),
@@ -222,7 +251,10 @@ mod tests {
             norm(json!({"$ref": "#/a", "maxLength": 3})),
             json!({"maxLength": 3, "allOf": [{"$ref": "#/a"}]})
         );
-        assert_eq!(norm(json!({"$ref": "#/a", "description": "d"})), json!({"$ref": "#/a", "description": "d"}));
+        assert_eq!(
+            norm(json!({"$ref": "#/a", "description": "d"})),
+            json!({"$ref": "#/a", "description": "d"})
+        );
         assert_eq!(
             norm(json!({"type": ["string", "integer"]})),
             json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})

@@ -26,7 +26,12 @@ pub(super) enum Syntax {
 impl Syntax {
     /// By extension; without one, JSON when the text starts with `{`, else YAML.
     pub(super) fn detect(path: &Path, text: &str) -> Syntax {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("yaml" | "yml") => Syntax::Yaml,
             Some("json") => Syntax::Json,
             _ if text.trim_start().starts_with('{') => Syntax::Json,
@@ -43,22 +48,37 @@ pub(super) fn parse(
     syntax: Syntax,
     limits: &Limits,
 ) -> Result<Value, Diagnostic> {
-    let mut budget = Budget { left: limits.max_json_nodes, max_depth: limits.max_json_depth };
+    let mut budget = Budget {
+        left: limits.max_json_nodes,
+        max_depth: limits.max_json_depth,
+    };
     match syntax {
         Syntax::Json => {
             let mut de = serde_json::Deserializer::from_str(text);
-            let value = BoundedValue { budget: &mut budget, depth: 0 }
-                .deserialize(&mut de)
-                .and_then(|v| de.end().map(|()| v));
+            let value = BoundedValue {
+                budget: &mut budget,
+                depth: 0,
+            }
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v));
             value.map_err(|e| json_error(sources, file, text, &e, limits))
         }
-        Syntax::Yaml => BoundedValue { budget: &mut budget, depth: 0 }
-            .deserialize(yaml_serde::Deserializer::from_str(text))
-            .map_err(|e| yaml_error(sources, file, text, &e, limits)),
+        Syntax::Yaml => BoundedValue {
+            budget: &mut budget,
+            depth: 0,
+        }
+        .deserialize(yaml_serde::Deserializer::from_str(text))
+        .map_err(|e| yaml_error(sources, file, text, &e, limits)),
     }
 }
 
-fn json_error(sources: &SourceMap, file: FileId, text: &str, e: &serde_json::Error, limits: &Limits) -> Diagnostic {
+fn json_error(
+    sources: &SourceMap,
+    file: FileId,
+    text: &str,
+    e: &serde_json::Error,
+    limits: &Limits,
+) -> Diagnostic {
     let f = sources.file(file);
     // serde_json counts columns in bytes.
     let line_start = f.offset_of(e.line(), 1);
@@ -69,10 +89,18 @@ fn json_error(sources: &SourceMap, file: FileId, text: &str, e: &serde_json::Err
     if let Some(d) = limit_error(&bare, span, limits) {
         return d;
     }
-    Diagnostic::error(format!("malformed JSON: {bare}")).at(span, "here").note("expected a well-formed JSON document (RFC 8259)")
+    Diagnostic::error(format!("malformed JSON: {bare}"))
+        .at(span, "here")
+        .note("expected a well-formed JSON document (RFC 8259)")
 }
 
-fn yaml_error(sources: &SourceMap, file: FileId, text: &str, e: &yaml_serde::Error, limits: &Limits) -> Diagnostic {
+fn yaml_error(
+    sources: &SourceMap,
+    file: FileId,
+    text: &str,
+    e: &yaml_serde::Error,
+    limits: &Limits,
+) -> Diagnostic {
     let msg = e.to_string();
     let bare = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
     let span = match e.location() {
@@ -141,7 +169,9 @@ fn clamp_to_char(text: &str, mut at: usize) -> usize {
 }
 
 fn next_char(text: &str, at: usize) -> usize {
-    text.get(at..).and_then(|s| s.chars().next()).map_or(at, |c| at + c.len_utf8())
+    text.get(at..)
+        .and_then(|s| s.chars().next())
+        .map_or(at, |c| at + c.len_utf8())
 }
 
 const DEPTH_MSG: &str = "nesting deeper than";
@@ -183,7 +213,10 @@ impl BoundedValue<'_> {
     fn enter<E: de::Error>(&mut self) -> Result<(), E> {
         self.budget.take()?;
         if self.depth >= self.budget.max_depth {
-            return Err(E::custom(format!("{DEPTH_MSG} {} levels", self.budget.max_depth)));
+            return Err(E::custom(format!(
+                "{DEPTH_MSG} {} levels",
+                self.budget.max_depth
+            )));
         }
         Ok(())
     }
@@ -216,7 +249,9 @@ impl<'de> Visitor<'de> for BoundedValue<'_> {
     fn visit_f64<E: de::Error>(mut self, v: f64) -> Result<Value, E> {
         match Number::from_f64(v) {
             Some(n) => self.leaf(Value::Number(n)),
-            None => Err(E::custom("a number that is not finite (JSON has no NaN or infinity)")),
+            None => Err(E::custom(
+                "a number that is not finite (JSON has no NaN or infinity)",
+            )),
         }
     }
 
@@ -243,7 +278,10 @@ impl<'de> Visitor<'de> for BoundedValue<'_> {
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Value, A::Error> {
         self.enter()?;
         let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(BoundedValue { budget: self.budget, depth: self.depth + 1 })? {
+        while let Some(v) = seq.next_element_seed(BoundedValue {
+            budget: self.budget,
+            depth: self.depth + 1,
+        })? {
             out.push(v);
         }
         Ok(Value::Array(out))
@@ -253,7 +291,10 @@ impl<'de> Visitor<'de> for BoundedValue<'_> {
         self.enter()?;
         let mut out = Map::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            let v = map.next_value_seed(BoundedValue { budget: self.budget, depth: self.depth + 1 })?;
+            let v = map.next_value_seed(BoundedValue {
+                budget: self.budget,
+                depth: self.depth + 1,
+            })?;
             if out.contains_key(&key) {
                 return Err(de::Error::custom(format!("{DUP_MSG}`{key}`")));
             }

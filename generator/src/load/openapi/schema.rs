@@ -15,8 +15,9 @@ use serde_json::{Map, Value};
 use super::locate::{Locator, child, ref_to_pointer};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{
-    Builtin, Compositor, Derivation, EnumType, EnumValue, Facets, Field, FieldKind, ListType, MaxOccurs, QName,
-    ScalarType, StructType, TypeDef, TypeGraph, TypeId, TypeKind, TypeRef, UnionMode, UnionType,
+    Builtin, Compositor, Derivation, EnumType, EnumValue, Facets, Field, FieldKind, ListType,
+    MaxOccurs, QName, ScalarType, StructType, TypeDef, TypeGraph, TypeId, TypeKind, TypeRef,
+    UnionMode, UnionType,
 };
 
 /// A schema's type and whether it admits `null` where it is used.
@@ -30,24 +31,80 @@ pub(super) struct Shape {
 
 impl Shape {
     fn any() -> Self {
-        Shape { ty: TypeRef::Builtin(Builtin::AnyType), nullable: false }
+        Shape {
+            ty: TypeRef::Builtin(Builtin::AnyType),
+            nullable: false,
+        }
     }
 }
 
 /// Keywords the converter reads or deliberately treats as annotation.
 const KNOWN: &[&str] = &[
-    "$ref", "type", "format", "properties", "required", "additionalProperties", "patternProperties", "items",
-    "enum", "allOf", "oneOf", "anyOf", "nullable", "description", "title", "default", "example", "examples",
-    "readOnly", "writeOnly", "deprecated", "discriminator", "minLength", "maxLength", "pattern", "minimum",
-    "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems",
-    "externalDocs", "xml", "$comment", "$schema", "$id", "$defs", "definitions", "contentMediaType",
+    "$ref",
+    "type",
+    "format",
+    "properties",
+    "required",
+    "additionalProperties",
+    "patternProperties",
+    "items",
+    "enum",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "nullable",
+    "description",
+    "title",
+    "default",
+    "example",
+    "examples",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "discriminator",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "externalDocs",
+    "xml",
+    "$comment",
+    "$schema",
+    "$id",
+    "$defs",
+    "definitions",
+    "contentMediaType",
     "contentEncoding",
 ];
 
 /// Formats a built-in already expresses (others are kept as a facet).
 const BUILTIN_FORMATS: &[&str] = &[
-    "date-time", "date", "time", "duration", "uuid", "uri", "uri-reference", "url", "binary", "byte", "int32",
-    "int64", "int16", "int8", "uint32", "uint64", "double", "float", "decimal",
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "uuid",
+    "uri",
+    "uri-reference",
+    "url",
+    "binary",
+    "byte",
+    "int32",
+    "int64",
+    "int16",
+    "int8",
+    "uint32",
+    "uint64",
+    "double",
+    "float",
+    "decimal",
 ];
 
 /// Guards chains of references between inline schemas (`A: {$ref: B}`, `B: {$ref: A}`).
@@ -69,8 +126,17 @@ impl<'a> Schemas<'a> {
     /// A converter over the normalised document `root`; component names are reserved first so
     /// derived names never take them.
     pub(super) fn new(root: &'a Value, loc: &'a Locator) -> Self {
-        let names = component_schemas(root).map(|m| m.keys().cloned().collect()).unwrap_or_default();
-        Schemas { root, loc, graph: TypeGraph::default(), diags: Diagnostics::default(), names, busy: BTreeSet::new() }
+        let names = component_schemas(root)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        Schemas {
+            root,
+            loc,
+            graph: TypeGraph::default(),
+            diags: Diagnostics::default(),
+            names,
+            busy: BTreeSet::new(),
+        }
     }
 
     /// Converts every component schema.
@@ -101,7 +167,10 @@ impl<'a> Schemas<'a> {
             Value::Object(obj) => obj,
             Value::Bool(true) => return Shape::any(),
             Value::Bool(false) => {
-                self.warn(ptr, "schema `false` (no value allowed) is not modelled; any value is assumed");
+                self.warn(
+                    ptr,
+                    "schema `false` (no value allowed) is not modelled; any value is assumed",
+                );
                 return Shape::any();
             }
             other => {
@@ -117,14 +186,23 @@ impl<'a> Schemas<'a> {
             return self.reference(&format!("{ptr}/allOf/0/$ref"), r, nullable, depth);
         }
         if obj.get("type").is_some_and(|t| t == "null") {
-            return Shape { ty: TypeRef::Builtin(Builtin::AnyType), nullable: true };
+            return Shape {
+                ty: TypeRef::Builtin(Builtin::AnyType),
+                nullable: true,
+            };
         }
         if let Some(b) = plain_builtin(obj) {
-            return Shape { ty: TypeRef::Builtin(b), nullable };
+            return Shape {
+                ty: TypeRef::Builtin(b),
+                nullable,
+            };
         }
         if is_free_form(obj) {
             self.unknown_keywords(ptr, obj);
-            return Shape { ty: TypeRef::Builtin(Builtin::AnyType), nullable };
+            return Shape {
+                ty: TypeRef::Builtin(Builtin::AnyType),
+                nullable,
+            };
         }
         let name = self.unique_name(hint);
         let ty = self.define(ptr, v, name, true, depth + 1);
@@ -137,7 +215,11 @@ impl<'a> Schemas<'a> {
         match r.as_str() {
             Some(r) => self.reference_str(at, r, nullable, depth),
             None => {
-                self.wrong_type(at, r, "a reference string such as `#/components/schemas/Name`");
+                self.wrong_type(
+                    at,
+                    r,
+                    "a reference string such as `#/components/schemas/Name`",
+                );
                 Shape::any()
             }
         }
@@ -163,7 +245,10 @@ impl<'a> Schemas<'a> {
         let target_nullable = value.get("nullable").is_some_and(|n| n == true);
         if is_component(&target) {
             let ty = TypeRef::Named(TypeId(format!("#{target}")));
-            return Shape { ty, nullable: nullable || target_nullable };
+            return Shape {
+                ty,
+                nullable: nullable || target_nullable,
+            };
         }
         if depth > MAX_NESTING {
             self.diags.push(
@@ -173,13 +258,26 @@ impl<'a> Schemas<'a> {
             );
             return Shape::any();
         }
-        let hint = super::locate::tokens(&target).last().cloned().unwrap_or_default();
+        let hint = super::locate::tokens(&target)
+            .last()
+            .cloned()
+            .unwrap_or_default();
         let shape = self.type_of(&target, value, &hint, depth + 1);
-        Shape { ty: shape.ty, nullable: nullable || shape.nullable }
+        Shape {
+            ty: shape.ty,
+            nullable: nullable || shape.nullable,
+        }
     }
 
     /// Makes the type at `ptr` (once) and returns a reference to it.
-    fn define(&mut self, ptr: &str, v: &'a Value, name: String, anonymous: bool, depth: usize) -> TypeRef {
+    fn define(
+        &mut self,
+        ptr: &str,
+        v: &'a Value,
+        name: String,
+        anonymous: bool,
+        depth: usize,
+    ) -> TypeRef {
         let id = TypeId(format!("#{ptr}"));
         if self.graph.get(&id).is_some() || !self.busy.insert(id.0.clone()) {
             return TypeRef::Named(id);
@@ -190,7 +288,11 @@ impl<'a> Schemas<'a> {
             }
             let target = TypeRef::Builtin(Builtin::AnyType);
             self.busy.remove(&id.0);
-            self.graph.insert(TypeDef::new(id.clone(), QName::local(name), TypeKind::Alias { target }));
+            self.graph.insert(TypeDef::new(
+                id.clone(),
+                QName::local(name),
+                TypeKind::Alias { target },
+            ));
             return TypeRef::Named(id);
         };
         let kind = self.kind(ptr, obj, &name, depth);
@@ -207,14 +309,22 @@ impl<'a> Schemas<'a> {
         TypeRef::Named(id)
     }
 
-    fn kind(&mut self, ptr: &str, obj: &'a Map<String, Value>, name: &str, depth: usize) -> TypeKind {
+    fn kind(
+        &mut self,
+        ptr: &str,
+        obj: &'a Map<String, Value>,
+        name: &str,
+        depth: usize,
+    ) -> TypeKind {
         if let Some(r) = obj.get("$ref") {
             let target = self.reference(&child(ptr, "$ref"), r, false, depth).ty;
             return TypeKind::Alias { target };
         }
         if let Some(r) = single_ref_allof(obj) {
             if !has_structure(obj) {
-                let target = self.reference(&format!("{ptr}/allOf/0/$ref"), r, false, depth).ty;
+                let target = self
+                    .reference(&format!("{ptr}/allOf/0/$ref"), r, false, depth)
+                    .ty;
                 return TypeKind::Alias { target };
             }
         }
@@ -240,33 +350,67 @@ impl<'a> Schemas<'a> {
                             .at(self.loc.value_span(&child(ptr, "type")), "not a JSON Schema type")
                             .note("expected one of string, integer, number, boolean, array, object, null"),
                     );
-                    TypeKind::Alias { target: TypeRef::Builtin(Builtin::AnyType) }
+                    TypeKind::Alias {
+                        target: TypeRef::Builtin(Builtin::AnyType),
+                    }
                 }
             },
             Some(other) => {
-                self.wrong_type(&child(ptr, "type"), other, "a type name such as `string` or `object`");
-                TypeKind::Alias { target: TypeRef::Builtin(Builtin::AnyType) }
+                self.wrong_type(
+                    &child(ptr, "type"),
+                    other,
+                    "a type name such as `string` or `object`",
+                );
+                TypeKind::Alias {
+                    target: TypeRef::Builtin(Builtin::AnyType),
+                }
             }
             None if has_structure(obj) => TypeKind::Struct(self.object(ptr, obj, name, depth)),
             None if obj.contains_key("items") => TypeKind::List(self.list(ptr, obj, name, depth)),
-            None => TypeKind::Alias { target: TypeRef::Builtin(Builtin::AnyType) },
+            None => TypeKind::Alias {
+                target: TypeRef::Builtin(Builtin::AnyType),
+            },
         }
     }
 
-    fn object(&mut self, ptr: &str, obj: &'a Map<String, Value>, name: &str, depth: usize) -> StructType {
-        let mut s = StructType { compositor: Compositor::Sequence, ..StructType::default() };
+    fn object(
+        &mut self,
+        ptr: &str,
+        obj: &'a Map<String, Value>,
+        name: &str,
+        depth: usize,
+    ) -> StructType {
+        let mut s = StructType {
+            compositor: Compositor::Sequence,
+            ..StructType::default()
+        };
         self.fields_into(&mut s, ptr, obj, name, depth);
         s.additional_properties = match obj.get("additionalProperties") {
             None | Some(Value::Bool(false)) => None,
             Some(Value::Bool(true)) => Some(TypeRef::Builtin(Builtin::AnyType)),
-            Some(v) => Some(self.type_of(&child(ptr, "additionalProperties"), v, &format!("{name}Value"), depth).ty),
+            Some(v) => Some(
+                self.type_of(
+                    &child(ptr, "additionalProperties"),
+                    v,
+                    &format!("{name}Value"),
+                    depth,
+                )
+                .ty,
+            ),
         };
         if let Some(pp) = obj.get("patternProperties") {
             let pptr = child(ptr, "patternProperties");
             match pp.as_object() {
                 Some(map) => {
                     for (i, (pattern, v)) in map.iter().enumerate() {
-                        let ty = self.type_of(&child(&pptr, pattern), v, &format!("{name}Pattern{}", i + 1), depth).ty;
+                        let ty = self
+                            .type_of(
+                                &child(&pptr, pattern),
+                                v,
+                                &format!("{name}Pattern{}", i + 1),
+                                depth,
+                            )
+                            .ty;
                         s.pattern_properties.insert(pattern.clone(), ty);
                     }
                 }
@@ -277,9 +421,18 @@ impl<'a> Schemas<'a> {
     }
 
     /// Adds the `properties` of `obj` (at `ptr`) to `s`, in declaration order.
-    fn fields_into(&mut self, s: &mut StructType, ptr: &str, obj: &'a Map<String, Value>, name: &str, depth: usize) {
+    fn fields_into(
+        &mut self,
+        s: &mut StructType,
+        ptr: &str,
+        obj: &'a Map<String, Value>,
+        name: &str,
+        depth: usize,
+    ) {
         let required = self.required(ptr, obj);
-        let Some(props) = obj.get("properties") else { return };
+        let Some(props) = obj.get("properties") else {
+            return;
+        };
         let pptr = child(ptr, "properties");
         let Some(props) = props.as_object() else {
             self.wrong_type(&pptr, props, "an object of property names to schemas");
@@ -287,7 +440,12 @@ impl<'a> Schemas<'a> {
         };
         for (pname, pv) in props {
             let fptr = child(&pptr, pname);
-            let shape = self.type_of(&fptr, pv, &format!("{name}{}", pname.to_upper_camel_case()), depth);
+            let shape = self.type_of(
+                &fptr,
+                pv,
+                &format!("{name}{}", pname.to_upper_camel_case()),
+                depth,
+            );
             let mut f = Field::new(pname.clone(), FieldKind::Property, shape.ty);
             f.min_occurs = u32::from(required.contains(pname.as_str()));
             f.nullable = shape.nullable;
@@ -306,9 +464,11 @@ impl<'a> Schemas<'a> {
     fn required(&mut self, ptr: &str, obj: &Map<String, Value>) -> BTreeSet<String> {
         match obj.get("required") {
             None => BTreeSet::new(),
-            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
-                items.iter().filter_map(Value::as_str).map(str::to_owned).collect()
-            }
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
             Some(other) => {
                 self.wrong_type(&child(ptr, "required"), other, "an array of property names");
                 BTreeSet::new()
@@ -316,8 +476,17 @@ impl<'a> Schemas<'a> {
         }
     }
 
-    fn all_of(&mut self, ptr: &str, obj: &'a Map<String, Value>, name: &str, depth: usize) -> StructType {
-        let mut s = StructType { derivation: Some(Derivation::AllOf), ..StructType::default() };
+    fn all_of(
+        &mut self,
+        ptr: &str,
+        obj: &'a Map<String, Value>,
+        name: &str,
+        depth: usize,
+    ) -> StructType {
+        let mut s = StructType {
+            derivation: Some(Derivation::AllOf),
+            ..StructType::default()
+        };
         let aptr = child(ptr, "allOf");
         let Some(members) = obj.get("allOf").and_then(Value::as_array) else {
             if let Some(v) = obj.get("allOf") {
@@ -358,11 +527,21 @@ impl<'a> Schemas<'a> {
         depth: usize,
     ) -> TypeKind {
         let uptr = child(ptr, key);
-        let mut u = UnionType { members: Vec::new(), mode, discriminator: None, mapping: BTreeMap::new() };
+        let mut u = UnionType {
+            members: Vec::new(),
+            mode,
+            discriminator: None,
+            mapping: BTreeMap::new(),
+        };
         match members.as_array() {
             Some(items) => {
                 for (i, m) in items.iter().enumerate() {
-                    let shape = self.type_of(&child(&uptr, &i.to_string()), m, &format!("{name}Variant{}", i + 1), depth);
+                    let shape = self.type_of(
+                        &child(&uptr, &i.to_string()),
+                        m,
+                        &format!("{name}Variant{}", i + 1),
+                        depth,
+                    );
                     u.members.push(shape.ty);
                 }
             }
@@ -372,7 +551,10 @@ impl<'a> Schemas<'a> {
             self.discriminator(&child(ptr, "discriminator"), d, &mut u, depth);
         }
         if has_structure(obj) {
-            self.warn(ptr, &format!("properties beside `{key}` are not modelled; the union's members are"));
+            self.warn(
+                ptr,
+                &format!("properties beside `{key}` are not modelled; the union's members are"),
+            );
         }
         TypeKind::Union(u)
     }
@@ -387,7 +569,9 @@ impl<'a> Schemas<'a> {
             Some(other) => self.wrong_type(&child(dptr, "propertyName"), other, "a property name"),
             None => {}
         }
-        let Some(mapping) = d.get("mapping") else { return };
+        let Some(mapping) = d.get("mapping") else {
+            return;
+        };
         let mptr = child(dptr, "mapping");
         let Some(mapping) = mapping.as_object() else {
             self.wrong_type(&mptr, mapping, "an object of values to schema references");
@@ -398,7 +582,8 @@ impl<'a> Schemas<'a> {
             let ty = match target.as_str() {
                 // A bare name means a component schema.
                 Some(s) if !s.starts_with('#') && !s.contains('/') => {
-                    self.reference_str(&at, &format!("#/components/schemas/{s}"), false, depth).ty
+                    self.reference_str(&at, &format!("#/components/schemas/{s}"), false, depth)
+                        .ty
                 }
                 _ => self.reference(&at, target, false, depth).ty,
             };
@@ -410,11 +595,18 @@ impl<'a> Schemas<'a> {
         let eptr = child(ptr, "enum");
         let Some(items) = values.as_array() else {
             self.wrong_type(&eptr, values, "an array of values");
-            return TypeKind::Alias { target: TypeRef::Builtin(Builtin::AnyType) };
+            return TypeKind::Alias {
+                target: TypeRef::Builtin(Builtin::AnyType),
+            };
         };
         let base = match obj.get("type").and_then(Value::as_str) {
-            Some(t) => Builtin::from_json(t, obj.get("format").and_then(Value::as_str)).unwrap_or(Builtin::String),
-            None if items.iter().all(|v| v.is_i64() || v.is_u64() || v.is_null()) && !items.is_empty() => {
+            Some(t) => Builtin::from_json(t, obj.get("format").and_then(Value::as_str))
+                .unwrap_or(Builtin::String),
+            None if items
+                .iter()
+                .all(|v| v.is_i64() || v.is_u64() || v.is_null())
+                && !items.is_empty() =>
+            {
                 Builtin::Integer
             }
             None => Builtin::String,
@@ -427,23 +619,51 @@ impl<'a> Schemas<'a> {
                 Value::String(s) => s.clone(),
                 Value::Number(_) | Value::Bool(_) => v.to_string(),
                 other => {
-                    self.warn(&child(&eptr, &i.to_string()), "an object or array as an enum value is kept as JSON text");
+                    self.warn(
+                        &child(&eptr, &i.to_string()),
+                        "an object or array as an enum value is kept as JSON text",
+                    );
                     other.to_string()
                 }
             };
-            out.push(EnumValue { value, numeric, doc: None });
+            out.push(EnumValue {
+                value,
+                numeric,
+                doc: None,
+            });
         }
-        TypeKind::Enum(EnumType { base: TypeRef::Builtin(base), values: out, flags: false })
+        TypeKind::Enum(EnumType {
+            base: TypeRef::Builtin(base),
+            values: out,
+            flags: false,
+        })
     }
 
-    fn list(&mut self, ptr: &str, obj: &'a Map<String, Value>, name: &str, depth: usize) -> ListType {
+    fn list(
+        &mut self,
+        ptr: &str,
+        obj: &'a Map<String, Value>,
+        name: &str,
+        depth: usize,
+    ) -> ListType {
         let item = match obj.get("items") {
-            Some(v) => self.type_of(&child(ptr, "items"), v, &format!("{name}Item"), depth).ty,
+            Some(v) => {
+                self.type_of(&child(ptr, "items"), v, &format!("{name}Item"), depth)
+                    .ty
+            }
             None => TypeRef::Builtin(Builtin::AnyType),
         };
         let min_items = self.count(ptr, obj, "minItems").unwrap_or(0);
-        let max_items = self.count(ptr, obj, "maxItems").map_or(MaxOccurs::Unbounded, MaxOccurs::Bounded);
-        ListType { item, item_element: None, min_items, max_items, unique: flag(obj, "uniqueItems") }
+        let max_items = self
+            .count(ptr, obj, "maxItems")
+            .map_or(MaxOccurs::Unbounded, MaxOccurs::Bounded);
+        ListType {
+            item,
+            item_element: None,
+            min_items,
+            max_items,
+            unique: flag(obj, "uniqueItems"),
+        }
     }
 
     fn scalar(&mut self, ptr: &str, obj: &Map<String, Value>, ty: &str) -> TypeKind {
@@ -451,9 +671,14 @@ impl<'a> Schemas<'a> {
         let base = Builtin::from_json(ty, format).unwrap_or(Builtin::AnyType);
         let facets = self.facets(ptr, obj);
         if facets.is_empty() {
-            TypeKind::Alias { target: TypeRef::Builtin(base) }
+            TypeKind::Alias {
+                target: TypeRef::Builtin(base),
+            }
         } else {
-            TypeKind::Scalar(ScalarType { base: TypeRef::Builtin(base), facets })
+            TypeKind::Scalar(ScalarType {
+                base: TypeRef::Builtin(base),
+                facets,
+            })
         }
     }
 
@@ -494,9 +719,11 @@ impl<'a> Schemas<'a> {
     fn unknown_keywords(&mut self, ptr: &str, obj: &Map<String, Value>) {
         for key in obj.keys() {
             if !key.starts_with("x-") && !KNOWN.contains(&key.as_str()) {
-                let d = Diagnostic::warning(format!("schema keyword `{key}` is not modelled; it is ignored"))
-                    .at(self.loc.span(&child(ptr, key)), "ignored")
-                    .note("the generated types will not check or express it");
+                let d = Diagnostic::warning(format!(
+                    "schema keyword `{key}` is not modelled; it is ignored"
+                ))
+                .at(self.loc.span(&child(ptr, key)), "ignored")
+                .note("the generated types will not check or express it");
                 self.diags.push(d);
             }
         }
@@ -518,7 +745,8 @@ impl<'a> Schemas<'a> {
     }
 
     fn warn(&mut self, ptr: &str, msg: &str) {
-        self.diags.push(Diagnostic::warning(msg.to_owned()).at(self.loc.span(ptr), "here"));
+        self.diags
+            .push(Diagnostic::warning(msg.to_owned()).at(self.loc.span(ptr), "here"));
     }
 
     /// Reports a value of the wrong JSON type at `ptr`.
@@ -529,7 +757,10 @@ impl<'a> Schemas<'a> {
 
 /// The diagnostic for a value of the wrong JSON type.
 pub(super) fn wrong_type(loc: &Locator, ptr: &str, v: &Value, expected: &str) -> Diagnostic {
-    let key = super::locate::tokens(ptr).last().cloned().unwrap_or_default();
+    let key = super::locate::tokens(ptr)
+        .last()
+        .cloned()
+        .unwrap_or_default();
     Diagnostic::error(format!("wrong type for `{key}`: found {}", json_kind(v)))
         .at(loc.value_span(ptr), format!("this is {}", json_kind(v)))
         .note(format!("expected {expected}"))
@@ -548,11 +779,13 @@ pub(super) fn json_kind(v: &Value) -> &'static str {
 }
 
 fn component_schemas(root: &Value) -> Option<&Map<String, Value>> {
-    root.pointer("/components/schemas").and_then(Value::as_object)
+    root.pointer("/components/schemas")
+        .and_then(Value::as_object)
 }
 
 fn is_component(ptr: &str) -> bool {
-    ptr.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.contains('/'))
+    ptr.strip_prefix("/components/schemas/")
+        .is_some_and(|rest| !rest.contains('/'))
 }
 
 fn flag(obj: &Map<String, Value>, key: &str) -> bool {
@@ -571,7 +804,9 @@ fn value_text(v: &Value) -> String {
 /// `x-` extensions plus the JSON kept verbatim that the model has no field for.
 fn kept(obj: &Map<String, Value>) -> BTreeMap<String, Value> {
     obj.iter()
-        .filter(|(k, _)| k.starts_with("x-") || matches!(k.as_str(), "example" | "examples" | "discriminator"))
+        .filter(|(k, _)| {
+            k.starts_with("x-") || matches!(k.as_str(), "example" | "examples" | "discriminator")
+        })
         .filter(|(k, _)| *k != "discriminator" || !is_composed(obj))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
@@ -586,7 +821,9 @@ fn single_ref_allof(obj: &Map<String, Value>) -> Option<&Value> {
 }
 
 fn has_structure(obj: &Map<String, Value>) -> bool {
-    obj.contains_key("properties") || obj.contains_key("additionalProperties") || obj.contains_key("patternProperties")
+    obj.contains_key("properties")
+        || obj.contains_key("additionalProperties")
+        || obj.contains_key("patternProperties")
 }
 
 fn is_composed(obj: &Map<String, Value>) -> bool {
@@ -604,8 +841,18 @@ fn plain_builtin(obj: &Map<String, Value>) -> Option<Builtin> {
         return None;
     }
     const FACETS: &[&str] = &[
-        "enum", "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-        "multipleOf", "allOf", "oneOf", "anyOf",
+        "enum",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "allOf",
+        "oneOf",
+        "anyOf",
     ];
     if FACETS.iter().any(|k| obj.contains_key(*k)) {
         return None;
@@ -618,5 +865,7 @@ fn is_free_form(obj: &Map<String, Value>) -> bool {
     let ty = obj.get("type").and_then(Value::as_str);
     matches!(ty, None | Some("object"))
         && !has_structure(obj)
-        && !["allOf", "oneOf", "anyOf", "enum", "items", "$ref"].iter().any(|k| obj.contains_key(*k))
+        && !["allOf", "oneOf", "anyOf", "enum", "items", "$ref"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
 }
