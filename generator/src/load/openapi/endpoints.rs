@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::locate::{Locator, child, ref_to_pointer};
 use super::names;
-use super::schema::{Schemas, Shape, wrong_type};
+use super::schema::{Hint, Schemas, Shape, wrong_type};
 use crate::diag::Diagnostic;
 use crate::model::{
     Builtin, Endpoint, EndpointId, HttpMethod, MediaContent, ParamLocation, Parameter, RequestBody,
@@ -27,11 +27,11 @@ use crate::model::{
 const MAX_REF_CHAIN: usize = 32;
 
 /// One operation found in the document, before it is converted.
-struct Found {
+struct Found<'i> {
     path: String,
     method: HttpMethod,
-    op: oa::Operation,
-    item_params: Vec<ReferenceOr<oa::Parameter>>,
+    op: &'i oa::Operation,
+    item_params: &'i [ReferenceOr<oa::Parameter>],
     op_ptr: String,
     item_ptr: String,
 }
@@ -55,14 +55,18 @@ pub(super) struct Endpoints<'a, 's> {
 impl<'a> Endpoints<'a, '_> {
     /// Every path operation, sorted by path then method, named.
     pub(super) fn paths(&mut self) -> Vec<Endpoint> {
-        let mut found = Vec::new();
-        for (path, item) in &self.api.paths.paths {
+        let api = self.api;
+        let mut items = Vec::new();
+        for (path, item) in &api.paths.paths {
             let item_ptr = child("/paths", path);
-            let Some((item, item_ptr)) = self.resolve(item, &item_ptr, "path item") else {
-                continue;
-            };
-            found.extend(self.operations(&item, path, &item_ptr));
+            if let Some((item, item_ptr)) = self.resolve(item, &item_ptr, "path item") {
+                items.push((path, item, item_ptr));
+            }
         }
+        let mut found: Vec<Found<'_>> = items
+            .iter()
+            .flat_map(|(path, item, item_ptr)| operations(item, path, item_ptr))
+            .collect();
         found.sort_by(|a, b| (&a.path, a.method).cmp(&(&b.path, b.method)));
         self.reserve_operation_ids(&found);
         found
@@ -102,7 +106,7 @@ impl<'a> Endpoints<'a, '_> {
             let Some((item, item_ptr)) = self.resolve(&item, &ptr, "path item") else {
                 continue;
             };
-            let mut found = self.operations(&item, "", &item_ptr);
+            let mut found = operations(&item, "", &item_ptr);
             found.sort_by_key(|f| f.method);
             self.reserve_operation_ids(&found);
             let operations = found
@@ -121,25 +125,9 @@ impl<'a> Endpoints<'a, '_> {
         out
     }
 
-    fn operations(&mut self, item: &oa::PathItem, path: &str, item_ptr: &str) -> Vec<Found> {
-        item.iter()
-            .filter_map(|(key, op)| {
-                let method = HttpMethod::from_key(key)?;
-                Some(Found {
-                    path: path.to_owned(),
-                    method,
-                    op: op.clone(),
-                    item_params: item.parameters.clone(),
-                    op_ptr: child(item_ptr, key),
-                    item_ptr: item_ptr.to_owned(),
-                })
-            })
-            .collect()
-    }
-
     /// Given operationIds are taken first, so derived names never steal them; a repeated
     /// operationId is reported.
-    fn reserve_operation_ids(&mut self, found: &[Found]) {
+    fn reserve_operation_ids(&mut self, found: &[Found<'_>]) {
         for f in found {
             if let Some(id) = &f.op.operation_id {
                 if !self.taken.insert(id.clone()) {
@@ -157,7 +145,7 @@ impl<'a> Endpoints<'a, '_> {
         }
     }
 
-    fn endpoint(&mut self, f: &Found, id: EndpointId, derived: String) -> Endpoint {
+    fn endpoint(&mut self, f: &Found<'_>, id: EndpointId, derived: String) -> Endpoint {
         let (name, name_derived) = match &f.op.operation_id {
             // Taken already by `reserve_operation_ids`; a repeat gets a suffix.
             Some(op_id) if self.claimed.insert(op_id.clone()) => (op_id.clone(), false),
@@ -202,11 +190,11 @@ impl<'a> Endpoints<'a, '_> {
     }
 
     /// Path-level parameters merged with the operation's (which win), sorted by location, name.
-    fn params(&mut self, f: &Found, hint: &str) -> Vec<Parameter> {
+    fn params(&mut self, f: &Found<'_>, hint: &str) -> Vec<Parameter> {
         let mut merged: BTreeMap<(ParamLocation, String), Parameter> = BTreeMap::new();
         let levels = [
-            (&f.item_params, child(&f.item_ptr, "parameters")),
-            (&f.op.parameters, child(&f.op_ptr, "parameters")),
+            (f.item_params, child(&f.item_ptr, "parameters")),
+            (f.op.parameters.as_slice(), child(&f.op_ptr, "parameters")),
         ];
         for (list, base) in levels {
             for (i, p) in list.iter().enumerate() {
@@ -260,11 +248,7 @@ impl<'a> Endpoints<'a, '_> {
             .note("expected `required: true`: path parameters are always sent");
             self.schemas.diags.push(d);
         }
-        let shape = self.schema_or_content(
-            &data.format,
-            ptr,
-            &format!("{hint}{}", data.name.to_upper_camel_case()),
-        );
+        let shape = self.schema_or_content(&data.format, ptr, Hint(hint, &data.name));
         Parameter {
             name: data.name.clone(),
             location,
@@ -283,7 +267,7 @@ impl<'a> Endpoints<'a, '_> {
         &mut self,
         f: &oa::ParameterSchemaOrContent,
         ptr: &str,
-        hint: &str,
+        hint: Hint<'_>,
     ) -> Shape {
         match f {
             oa::ParameterSchemaOrContent::Schema(_) => {
@@ -310,12 +294,12 @@ impl<'a> Endpoints<'a, '_> {
         let (rb, ptr) = self.resolve(rb, ptr, "request body")?;
         Some(RequestBody {
             required: rb.required,
-            content: self.content(&rb.content, &ptr, &format!("{hint}Request")),
+            content: self.content(&rb.content, &ptr, Hint(hint, "Request")),
             doc: rb.description.clone(),
         })
     }
 
-    fn content(&mut self, content: &oa::Content, ptr: &str, hint: &str) -> Vec<MediaContent> {
+    fn content(&mut self, content: &oa::Content, ptr: &str, hint: Hint<'_>) -> Vec<MediaContent> {
         let base = child(ptr, "content");
         let mut out: Vec<MediaContent> = content
             .iter()
@@ -361,11 +345,7 @@ impl<'a> Endpoints<'a, '_> {
                 .filter_map(|(name, h)| {
                     let (h, hptr) =
                         self.resolve(h, &child(&child(&rptr, "headers"), name), "header")?;
-                    let shape = self.schema_or_content(
-                        &h.format,
-                        &hptr,
-                        &format!("{hint}{}", name.to_upper_camel_case()),
-                    );
+                    let shape = self.schema_or_content(&h.format, &hptr, Hint(hint, name));
                     Some(Parameter {
                         name: name.clone(),
                         location: ParamLocation::Header,
@@ -380,11 +360,8 @@ impl<'a> Endpoints<'a, '_> {
                 })
                 .collect();
             headers.sort_by(|a, b| a.name.cmp(&b.name));
-            let content = self.content(
-                &r.content,
-                &rptr,
-                &format!("{hint}Response{}", status.to_upper_camel_case()),
-            );
+            let content =
+                self.content(&r.content, &rptr, Hint(hint, &format!("response_{status}")));
             let doc = Some(r.description.clone()).filter(|d| !d.is_empty());
             out.push(Response {
                 status,
@@ -464,6 +441,22 @@ impl<'a> Endpoints<'a, '_> {
             .diags
             .push(super::document::shape_error(self.loc, ptr, msg));
     }
+}
+
+/// The operations of one path item.
+fn operations<'i>(item: &'i oa::PathItem, path: &str, item_ptr: &str) -> Vec<Found<'i>> {
+    item.iter()
+        .filter_map(|(key, op)| {
+            Some(Found {
+                path: path.to_owned(),
+                method: HttpMethod::from_key(key)?,
+                op,
+                item_params: &item.parameters,
+                op_ptr: child(item_ptr, key),
+                item_ptr: item_ptr.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Requirements flattened to scheme + scopes, sorted and without repeats.

@@ -7,6 +7,7 @@
 //! uses flow style or anything fancier, settles on the deepest ancestor it did find.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -42,8 +43,9 @@ pub(super) fn tokens(ptr: &str) -> Vec<String> {
 /// A `#/...` reference turned into a plain pointer usable with `Value::pointer`.
 pub(super) fn ref_to_pointer(reference: &str) -> Option<String> {
     let rest = reference.strip_prefix('#')?;
-    if rest.is_empty() {
-        return Some(String::new());
+    if rest.is_empty() || (rest.starts_with('/') && !rest.contains('%')) {
+        // Already a pointer: tokens in a fragment are escaped the same way.
+        return Some(rest.to_owned());
     }
     rest.starts_with('/')
         .then(|| tokens(rest).iter().fold(String::new(), |p, t| child(&p, t)))
@@ -87,24 +89,70 @@ struct Entry {
 pub(super) struct Locator {
     file: FileId,
     text: Arc<str>,
-    /// JSON only: every pointer's entry.
-    index: Option<HashMap<String, Entry>>,
+    /// JSON only: the entry of every object and array. Scalars (wanted only for diagnostics)
+    /// are found by a scan for the one pointer asked for, which keeps the index small.
+    index: Option<Index>,
+    max_depth: usize,
+}
+
+/// Entries by the FNV-1a hash of their pointer, computed while scanning without building
+/// pointer strings (a collision could only misplace a span, never fail a load).
+type Index = HashMap<u64, Entry, BuildHasherDefault<Prehashed>>;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// The hash of a whole pointer (without `#`).
+fn pointer_hash(ptr: &str) -> u64 {
+    fnv(FNV_OFFSET, ptr.as_bytes())
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv(self.0 ^ FNV_OFFSET, bytes);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl Locator {
     /// A locator for `text`; JSON is indexed once, up front.
     pub(super) fn new(file: FileId, text: Arc<str>, syntax: Syntax, max_depth: usize) -> Self {
         let index = (syntax == Syntax::Json).then(|| {
-            let mut map = HashMap::new();
+            let mut map = Index::default();
             let mut scan = Scan {
                 b: text.as_bytes(),
                 i: 0,
                 max_depth,
+                target: None,
             };
-            scan.value(&mut String::new(), None, &mut map, 0);
+            scan.value(FNV_OFFSET, None, &mut map, 0);
             map
         });
-        Locator { file, text, index }
+        Locator {
+            file,
+            text,
+            index,
+            max_depth,
+        }
     }
 
     /// The place to point at for `ptr`: a scalar's value, or the key of a member whose value is
@@ -133,13 +181,27 @@ impl Locator {
         };
         match &self.index {
             Some(index) => {
-                let mut p = ptr.strip_prefix('#').unwrap_or(ptr).to_owned();
+                let mut p = ptr.strip_prefix('#').unwrap_or(ptr);
+                let h = pointer_hash(p);
+                if !index.contains_key(&h) {
+                    let mut map = Index::default();
+                    let mut scan = Scan {
+                        b: self.text.as_bytes(),
+                        i: 0,
+                        max_depth: self.max_depth,
+                        target: Some(h),
+                    };
+                    scan.value(FNV_OFFSET, None, &mut map, 0);
+                    if let Some(e) = map.remove(&h) {
+                        return e;
+                    }
+                }
                 loop {
-                    if let Some(e) = index.get(&p) {
+                    if let Some(e) = index.get(&pointer_hash(p)) {
                         return e.clone();
                     }
                     match p.rfind('/') {
-                        Some(i) => p.truncate(i),
+                        Some(i) => p = &p[..i],
                         None => return root,
                     }
                 }
@@ -154,6 +216,8 @@ struct Scan<'t> {
     b: &'t [u8],
     i: usize,
     max_depth: usize,
+    /// Record only the value whose pointer has this hash; `None`: every object and array.
+    target: Option<u64>,
 }
 
 impl Scan<'_> {
@@ -178,22 +242,25 @@ impl Scan<'_> {
         start..self.i.min(self.b.len())
     }
 
-    fn key_text(&self, r: &Range<usize>) -> Option<String> {
-        let raw = std::str::from_utf8(self.b.get(r.clone())?).ok()?;
-        if raw.contains('\\') {
-            serde_json::from_str(raw).ok()
+    /// The hash of `path` + `/` + the escaped key at `r`, allocating only for rare keys.
+    fn key_hash(&self, path: u64, r: &Range<usize>) -> u64 {
+        let h = fnv(path, b"/");
+        let raw = self.b.get(r.clone()).unwrap_or(b"\"\"");
+        let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or(b"");
+        if raw.contains(&b'\\') {
+            let decoded: String = std::str::from_utf8(raw)
+                .ok()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default();
+            fnv(h, escape(&decoded).as_bytes())
+        } else if inner.iter().any(|&c| c == b'~' || c == b'/') {
+            fnv(h, escape(&String::from_utf8_lossy(inner)).as_bytes())
         } else {
-            raw.get(1..raw.len().saturating_sub(1)).map(str::to_owned)
+            fnv(h, inner)
         }
     }
 
-    fn value(
-        &mut self,
-        path: &mut String,
-        key: Option<Range<usize>>,
-        map: &mut HashMap<String, Entry>,
-        depth: usize,
-    ) {
+    fn value(&mut self, path: u64, key: Option<Range<usize>>, map: &mut Index, depth: usize) {
         self.ws();
         let start = self.i;
         match self.b.get(self.i) {
@@ -212,8 +279,16 @@ impl Scan<'_> {
             }
             None => return,
         }
+        let container = matches!(self.b.get(start), Some(b'{' | b'['));
+        let wanted = match self.target {
+            None => container,
+            Some(t) => t == path,
+        };
+        if !wanted {
+            return;
+        }
         map.insert(
-            path.clone(),
+            path,
             Entry {
                 key,
                 value: start..self.i.max(start + 1),
@@ -221,7 +296,7 @@ impl Scan<'_> {
         );
     }
 
-    fn object(&mut self, path: &mut String, map: &mut HashMap<String, Entry>, depth: usize) {
+    fn object(&mut self, path: u64, map: &mut Index, depth: usize) {
         self.i += 1;
         loop {
             self.ws();
@@ -238,20 +313,16 @@ impl Scan<'_> {
                 _ => return,
             }
             let k = self.string();
-            let name = self.key_text(&k).unwrap_or_default();
             self.ws();
             if self.b.get(self.i) == Some(&b':') {
                 self.i += 1;
             }
-            let len = path.len();
-            path.push('/');
-            path.push_str(&escape(&name));
-            self.value(path, Some(k), map, depth + 1);
-            path.truncate(len);
+            let h = self.key_hash(path, &k);
+            self.value(h, Some(k), map, depth + 1);
         }
     }
 
-    fn array(&mut self, path: &mut String, map: &mut HashMap<String, Entry>, depth: usize) {
+    fn array(&mut self, path: u64, map: &mut Index, depth: usize) {
         self.i += 1;
         let mut n = 0usize;
         loop {
@@ -268,12 +339,9 @@ impl Scan<'_> {
                 None => return,
                 Some(_) => {}
             }
-            let len = path.len();
-            path.push('/');
-            path.push_str(&n.to_string());
+            let h = fnv(fnv(path, b"/"), n.to_string().as_bytes());
             let before = self.i;
-            self.value(path, None, map, depth + 1);
-            path.truncate(len);
+            self.value(h, None, map, depth + 1);
             n += 1;
             if self.i == before {
                 return; // no progress: malformed, stop rather than loop

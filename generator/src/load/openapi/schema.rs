@@ -38,6 +38,11 @@ impl Shape {
     }
 }
 
+/// Where an anonymous type sits, for its derived name: the parent's name (already a type
+/// name) and the part (property name, `Item`, ...), camel-cased only when a type is made.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Hint<'h>(pub &'h str, pub &'h str);
+
 /// Keywords the converter reads or deliberately treats as annotation.
 const KNOWN: &[&str] = &[
     "$ref",
@@ -155,14 +160,14 @@ impl<'a> Schemas<'a> {
 
     /// The type of the schema at pointer `ptr` (inline or a `$ref`); an anonymous type made for
     /// it is named after `hint`.
-    pub(super) fn type_at(&mut self, ptr: &str, hint: &str) -> Shape {
+    pub(super) fn type_at(&mut self, ptr: &str, hint: Hint<'_>) -> Shape {
         match self.root.pointer(ptr) {
             Some(v) => self.type_of(ptr, v, hint, 0),
             None => Shape::any(),
         }
     }
 
-    fn type_of(&mut self, ptr: &str, v: &'a Value, hint: &str, depth: usize) -> Shape {
+    fn type_of(&mut self, ptr: &str, v: &'a Value, hint: Hint<'_>, depth: usize) -> Shape {
         let obj = match v {
             Value::Object(obj) => obj,
             Value::Bool(true) => return Shape::any(),
@@ -178,27 +183,30 @@ impl<'a> Schemas<'a> {
                 return Shape::any();
             }
         };
-        let nullable = flag(obj, "nullable");
-        if let Some(r) = obj.get("$ref") {
+        let keys = Keys::of(obj);
+        let nullable = keys.nullable;
+        if let Some(r) = keys.reference {
             return self.reference(&child(ptr, "$ref"), r, nullable, depth);
         }
-        if let Some(r) = single_ref_allof(obj) {
+        if let Some(r) = keys.all_of.then(|| single_ref_allof(obj)).flatten() {
             return self.reference(&format!("{ptr}/allOf/0/$ref"), r, nullable, depth);
         }
-        if obj.get("type").is_some_and(|t| t == "null") {
+        if keys.ty.is_some_and(|t| t == "null") {
             return Shape {
                 ty: TypeRef::Builtin(Builtin::AnyType),
                 nullable: true,
             };
         }
-        if let Some(b) = plain_builtin(obj) {
+        if let Some(b) = keys.plain_builtin() {
             return Shape {
                 ty: TypeRef::Builtin(b),
                 nullable,
             };
         }
-        if is_free_form(obj) {
-            self.unknown_keywords(ptr, obj);
+        if keys.free_form() {
+            if keys.unknown {
+                self.unknown_keywords(ptr, obj);
+            }
             return Shape {
                 ty: TypeRef::Builtin(Builtin::AnyType),
                 nullable,
@@ -262,7 +270,7 @@ impl<'a> Schemas<'a> {
             .last()
             .cloned()
             .unwrap_or_default();
-        let shape = self.type_of(&target, value, &hint, depth + 1);
+        let shape = self.type_of(&target, value, Hint("", &hint), depth + 1);
         Shape {
             ty: shape.ty,
             nullable: nullable || shape.nullable,
@@ -303,7 +311,9 @@ impl<'a> Schemas<'a> {
         def.doc = text(obj, "description").or_else(|| text(obj, "title"));
         def.extensions = kept(obj);
         def.span = Some(self.loc.span(ptr));
-        self.unknown_keywords(ptr, obj);
+        if Keys::of(obj).unknown {
+            self.unknown_keywords(ptr, obj);
+        }
         self.busy.remove(&id.0);
         self.graph.insert(def);
         TypeRef::Named(id)
@@ -392,7 +402,7 @@ impl<'a> Schemas<'a> {
                 self.type_of(
                     &child(ptr, "additionalProperties"),
                     v,
-                    &format!("{name}Value"),
+                    Hint(name, "Value"),
                     depth,
                 )
                 .ty,
@@ -407,7 +417,7 @@ impl<'a> Schemas<'a> {
                             .type_of(
                                 &child(&pptr, pattern),
                                 v,
-                                &format!("{name}Pattern{}", i + 1),
+                                Hint(name, &format!("Pattern{}", i + 1)),
                                 depth,
                             )
                             .ty;
@@ -440,12 +450,7 @@ impl<'a> Schemas<'a> {
         };
         for (pname, pv) in props {
             let fptr = child(&pptr, pname);
-            let shape = self.type_of(
-                &fptr,
-                pv,
-                &format!("{name}{}", pname.to_upper_camel_case()),
-                depth,
-            );
+            let shape = self.type_of(&fptr, pv, Hint(name, pname), depth);
             let mut f = Field::new(pname.clone(), FieldKind::Property, shape.ty);
             f.min_occurs = u32::from(required.contains(pname.as_str()));
             f.nullable = shape.nullable;
@@ -503,7 +508,8 @@ impl<'a> Schemas<'a> {
                     self.unknown_keywords(&mptr, mo);
                 }
                 _ => {
-                    let shape = self.type_of(&mptr, m, &format!("{name}Part{}", i + 1), depth);
+                    let shape =
+                        self.type_of(&mptr, m, Hint(name, &format!("Part{}", i + 1)), depth);
                     s.bases.push(shape.ty);
                 }
             }
@@ -539,7 +545,7 @@ impl<'a> Schemas<'a> {
                     let shape = self.type_of(
                         &child(&uptr, &i.to_string()),
                         m,
-                        &format!("{name}Variant{}", i + 1),
+                        Hint(name, &format!("Variant{}", i + 1)),
                         depth,
                     );
                     u.members.push(shape.ty);
@@ -648,7 +654,7 @@ impl<'a> Schemas<'a> {
     ) -> ListType {
         let item = match obj.get("items") {
             Some(v) => {
-                self.type_of(&child(ptr, "items"), v, &format!("{name}Item"), depth)
+                self.type_of(&child(ptr, "items"), v, Hint(name, "Item"), depth)
                     .ty
             }
             None => TypeRef::Builtin(Builtin::AnyType),
@@ -729,8 +735,8 @@ impl<'a> Schemas<'a> {
         }
     }
 
-    fn unique_name(&mut self, hint: &str) -> String {
-        let mut base = hint.to_upper_camel_case();
+    fn unique_name(&mut self, hint: Hint<'_>) -> String {
+        let mut base = format!("{}{}", hint.0, hint.1.to_upper_camel_case());
         if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
             base = format!("Type{base}");
         }
@@ -830,42 +836,74 @@ fn is_composed(obj: &Map<String, Value>) -> bool {
     obj.contains_key("oneOf") || obj.contains_key("anyOf")
 }
 
-/// A scalar schema with nothing a built-in cannot say.
-fn plain_builtin(obj: &Map<String, Value>) -> Option<Builtin> {
-    let ty = obj.get("type")?.as_str()?;
-    if !matches!(ty, "string" | "integer" | "number" | "boolean") {
-        return None;
-    }
-    let format = obj.get("format").and_then(Value::as_str);
-    if format.is_some_and(|f| !BUILTIN_FORMATS.contains(&f)) {
-        return None;
-    }
-    const FACETS: &[&str] = &[
-        "enum",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-        "allOf",
-        "oneOf",
-        "anyOf",
-    ];
-    if FACETS.iter().any(|k| obj.contains_key(*k)) {
-        return None;
-    }
-    Builtin::from_json(ty, format)
+/// What one pass over a schema's keys finds: every `get` on serde_json's (preserve_order) map
+/// hashes the key, and the hot path would otherwise ask for some twenty keywords per schema.
+#[derive(Default)]
+struct Keys<'v> {
+    ty: Option<&'v str>,
+    format: Option<&'v str>,
+    reference: Option<&'v Value>,
+    nullable: bool,
+    all_of: bool,
+    /// Restrictions a built-in cannot carry (`maxLength`, `enum`, compositions, ...).
+    facets: bool,
+    /// `properties`, `additionalProperties`, `patternProperties`.
+    structure: bool,
+    /// `items`, `allOf`, `oneOf`, `anyOf`, `enum`, `$ref`.
+    shaped: bool,
+    /// A keyword outside [`KNOWN`] (and not `x-`).
+    unknown: bool,
 }
 
-/// `{type: object}` (or `{}`) with no properties: any JSON value.
-fn is_free_form(obj: &Map<String, Value>) -> bool {
-    let ty = obj.get("type").and_then(Value::as_str);
-    matches!(ty, None | Some("object"))
-        && !has_structure(obj)
-        && !["allOf", "oneOf", "anyOf", "enum", "items", "$ref"]
-            .iter()
-            .any(|k| obj.contains_key(*k))
+impl<'v> Keys<'v> {
+    fn of(obj: &'v Map<String, Value>) -> Self {
+        let mut k = Keys::default();
+        for (key, v) in obj {
+            match key.as_str() {
+                "type" => {
+                    k.ty = v.as_str();
+                    // A `type` that is no string goes on to `kind`, which reports it.
+                    k.shaped |= k.ty.is_none();
+                }
+                "format" => k.format = v.as_str(),
+                "$ref" => {
+                    k.reference = Some(v);
+                    k.shaped = true;
+                }
+                "nullable" => k.nullable = v.as_bool().unwrap_or(false),
+                "allOf" => {
+                    k.all_of = true;
+                    k.facets = true;
+                    k.shaped = true;
+                }
+                "oneOf" | "anyOf" | "enum" => {
+                    k.facets = true;
+                    k.shaped = true;
+                }
+                "items" => k.shaped = true,
+                "minLength" | "maxLength" | "pattern" | "minimum" | "maximum"
+                | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => k.facets = true,
+                "properties" | "additionalProperties" | "patternProperties" => k.structure = true,
+                other => k.unknown |= !other.starts_with("x-") && !KNOWN.contains(&other),
+            }
+        }
+        k
+    }
+
+    /// A scalar schema with nothing a built-in cannot say.
+    fn plain_builtin(&self) -> Option<Builtin> {
+        let ty = self.ty?;
+        if !matches!(ty, "string" | "integer" | "number" | "boolean") || self.facets {
+            return None;
+        }
+        if self.format.is_some_and(|f| !BUILTIN_FORMATS.contains(&f)) {
+            return None;
+        }
+        Builtin::from_json(ty, self.format)
+    }
+
+    /// `{type: object}` (or `{}`) with no properties: any JSON value.
+    fn free_form(&self) -> bool {
+        matches!(self.ty, None | Some("object")) && !self.structure && !self.shaped
+    }
 }
