@@ -196,30 +196,37 @@ pub struct SourceFile {
     /// files are added to the map.
     pub text: Arc<str>,
     /// Byte offsets where lines start.
-    line_starts: Vec<usize>,
+    /// Built on first use: only diagnostics need it, and most loads report none.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// Length of a removed BOM, so positions reported by parsers can be shown as in the file.
     pub bom_len: usize,
 }
 
 impl SourceFile {
     fn new(name: String, path: Option<PathBuf>, text: Arc<str>, bom_len: usize) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             name,
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             bom_len,
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// Line and column (1-based) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         let col = self
             .text
             .get(start..offset)
@@ -229,7 +236,7 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and (character) column, clamped to the text.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len();
         };
         let rest = &self.text[start..];

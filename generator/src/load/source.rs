@@ -23,24 +23,48 @@ pub fn read_source(
         Some(span) => d.at(span, "referenced here"),
         None => d,
     };
-    let bytes = match sources.lookup_overlay(path) {
-        Some(text) => text.as_bytes().to_vec(),
-        None => read_bounded(path, display, limits).map_err(with_origin)?,
-    };
+    // In-memory files are already text: no copy through bytes, no second UTF-8 check.
+    if let Some(text) = sources.lookup_overlay(path).map(str::to_owned) {
+        if text.len() > limits.max_file_bytes {
+            return Err(with_origin(too_large(display, limits)));
+        }
+        check_totals(sources, display, text.len(), limits).map_err(with_origin)?;
+        return Ok(sources.add(display, Some(path.to_path_buf()), text));
+    }
+    let bytes = read_bounded(path, display, limits).map_err(with_origin)?;
+    check_totals(sources, display, bytes.len(), limits).map_err(with_origin)?;
+    decode(sources, path, display, bytes)
+}
+
+fn too_large(display: &str, limits: &Limits) -> Diagnostic {
+    Diagnostic::error(format!(
+        "`{display}` is larger than the limit of {} bytes",
+        limits.max_file_bytes
+    ))
+    .note("raise the limit only for contracts you trust")
+}
+
+/// The run-wide limits: number of files and total bytes.
+fn check_totals(
+    sources: &SourceMap,
+    display: &str,
+    len: usize,
+    limits: &Limits,
+) -> Result<(), Diagnostic> {
     if sources.files().count() >= limits.max_files {
-        return Err(with_origin(Diagnostic::error(format!(
+        return Err(Diagnostic::error(format!(
             "too many files: reading `{display}` would exceed the limit of {} files",
             limits.max_files
-        ))));
+        )));
     }
     let total: usize = sources.files().map(|(_, f)| f.text.len()).sum();
-    if total + bytes.len() > limits.max_total_bytes {
-        return Err(with_origin(Diagnostic::error(format!(
+    if total + len > limits.max_total_bytes {
+        return Err(Diagnostic::error(format!(
             "input too large: reading `{display}` would exceed the limit of {} bytes in all",
             limits.max_total_bytes
-        ))));
+        )));
     }
-    decode(sources, path, display, bytes)
+    Ok(())
 }
 
 fn read_bounded(path: &Path, display: &str, limits: &Limits) -> Result<Vec<u8>, Diagnostic> {
@@ -53,11 +77,7 @@ fn read_bounded(path: &Path, display: &str, limits: &Limits) -> Result<Vec<u8>, 
         .read_to_end(&mut bytes)
         .map_err(|e| Diagnostic::error(format!("cannot read `{display}`: {e}")))?;
     if bytes.len() > limits.max_file_bytes {
-        return Err(Diagnostic::error(format!(
-            "`{display}` is larger than the limit of {} bytes",
-            limits.max_file_bytes
-        ))
-        .note("raise the limit only for contracts you trust"));
+        return Err(too_large(display, limits));
     }
     Ok(bytes)
 }
