@@ -55,7 +55,10 @@ fn inspect_json_is_the_whole_model_and_deterministic() {
     let v: serde_json::Value = serde_json::from_slice(&a.stdout).expect("valid JSON");
     let soap = v["soap"].as_array().expect("soap array");
     let rest = v["rest"].as_array().expect("rest array");
-    assert_eq!((soap.len(), rest.len()), (1, 1));
+    assert!(
+        !soap.is_empty() && !rest.is_empty(),
+        "the embedded default has WSDLs and OpenAPI documents"
+    );
     assert!(
         soap[0]["operations"]
             .as_array()

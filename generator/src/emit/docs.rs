@@ -12,7 +12,7 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use crate::link::{
-    Call, FieldLink, Format, OldAuth, OpLink, Resolved, Source, Strategy, Target, Transform,
+    Call, FieldLink, Format, Loop, OldAuth, OpLink, Resolved, Source, Strategy, Target, Transform,
 };
 
 /// The built-in templates (`templates/` in the repository).
@@ -245,11 +245,11 @@ fn op_context(o: &OpLink) -> OpCtx {
 }
 
 fn call_text(c: &Call) -> String {
-    let each = c
-        .for_each
-        .as_ref()
-        .map(|p| format!(" for each `{}`", p.text))
-        .unwrap_or_default();
+    let each = match &c.for_each {
+        Some(Loop::Soap { path }) => format!(" for each `{}`", path.text),
+        Some(Loop::Response { call, path }) => format!(" for each `{}` of `{call}`", path.text),
+        None => String::new(),
+    };
     format!("`{} {}`{each}", c.method.as_str(), c.path)
 }
 
@@ -314,6 +314,7 @@ fn transform_text(l: &FieldLink) -> String {
             Transform::Join { separator } => format!("join with `{separator}`"),
             Transform::Default { value } => format!("default `{value}`"),
             Transform::Format { format } => format!("format {}", format_name(*format)),
+            Transform::Lookup { table } => format!("look up in `{table}`"),
             Transform::EnumMap { map } => {
                 let pairs: Vec<String> = map.iter().map(|(a, b)| format!("{a}→{b}")).collect();
                 format!("map {}", pairs.join(", "))
@@ -332,6 +333,7 @@ fn format_name(f: Format) -> &'static str {
         Format::Base64ToBinary => "base64 to binary",
         Format::String => "to text",
         Format::Integer => "to integer",
+        Format::UuidV5 => "UUID v5 of the value",
     }
 }
 
@@ -352,7 +354,12 @@ fn sequence(o: &OpLink) -> String {
         );
         match &c.for_each {
             Some(p) => {
-                let item = p.steps.last().map(|s| s.name.as_str()).unwrap_or("item");
+                let item = p
+                    .path()
+                    .steps
+                    .last()
+                    .map(|s| s.name.as_str())
+                    .unwrap_or("item");
                 s.push_str(&format!(
                     "    loop each {}\n{line}    end\n",
                     mermaid_text(item)

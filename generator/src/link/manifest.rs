@@ -9,6 +9,7 @@
 //! [sources]
 //! wsdl = "../wsdl/CorrespondenceAgencyExternalBasic.wsdl"
 //! openapi = ["../openapi/altinn-correspondence-v1.json"]
+//! # or pinned: openapi = [{ url = "https://…", sha256 = "…", path = "local copy" }]
 //!
 //! [auth]
 //! old = "system-user-password"
@@ -61,41 +62,57 @@ pub struct Manifest {
     pub operations: Vec<OperationSpec>,
 }
 
-/// One contract source: a path relative to the manifest, or a pinned URL.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum SourceSpec {
+/// One contract source: `"path"` relative to the manifest, or a table
+/// `{ path = "…", url = "…", sha256 = "…" }` where a URL needs its sha256 pin and a local copy
+/// (`path`) or `--contracts`, since altinn-bridge never fetches.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSpec {
     /// A path relative to the manifest.
-    Path(Spanned<String>),
-    /// A URL with its required sha256 pin.
-    Pinned {
-        /// The URL (fetching is the caller's business; the CLI takes local overrides).
-        url: Spanned<String>,
-        /// Hex sha256 of the document's bytes.
-        sha256: Spanned<String>,
-        /// A local copy to read instead of fetching; its hash must match `sha256`.
-        #[serde(default)]
-        path: Option<Spanned<String>>,
-    },
+    pub path: Option<Spanned<String>>,
+    /// Where the document is published.
+    pub url: Option<Spanned<String>>,
+    /// Hex sha256 of the document's bytes.
+    pub sha256: Option<Spanned<String>>,
 }
 
-/// One or several sources.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum OneOrMany {
-    /// A single source.
-    One(SourceSpec),
-    /// Several (e.g. Storage and Events for the service owner's flow).
-    Many(Vec<SourceSpec>),
+/// The table form of [`SourceSpec`] (fields keep their spans).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceTable {
+    path: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
+    sha256: Option<Spanned<String>>,
 }
 
-impl OneOrMany {
-    /// The sources as a list.
-    pub fn as_slice(&self) -> &[SourceSpec] {
-        match self {
-            OneOrMany::One(s) => std::slice::from_ref(s),
-            OneOrMany::Many(v) => v,
+impl<'de> Deserialize<'de> for SourceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SourceSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a path, or a table with `path`, `url` and `sha256`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SourceSpec, E> {
+                // A bare string has no span of its own here; the field's span covers it.
+                Ok(SourceSpec {
+                    path: Some(Spanned::new(0..0, v.to_owned())),
+                    ..SourceSpec::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SourceSpec, A::Error> {
+                let t =
+                    SourceTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(SourceSpec {
+                    path: t.path,
+                    url: t.url,
+                    sha256: t.sha256,
+                })
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
@@ -104,9 +121,9 @@ impl OneOrMany {
 #[serde(deny_unknown_fields)]
 pub struct Sources {
     /// The Altinn 2 WSDL.
-    pub wsdl: SourceSpec,
-    /// The Altinn 3 OpenAPI document(s).
-    pub openapi: OneOrMany,
+    pub wsdl: Spanned<SourceSpec>,
+    /// The Altinn 3 OpenAPI document(s), in the order calls may refer to them.
+    pub openapi: Vec<Spanned<SourceSpec>>,
 }
 
 /// `[auth]`.
@@ -186,7 +203,8 @@ pub struct CallSpec {
     pub name: Spanned<String>,
     /// `METHOD /path` or the endpoint's (derived) name.
     pub endpoint: Spanned<String>,
-    /// Repeat the call once per item of this SOAP list (path of the input).
+    /// Repeat the call once per item of a list: a SOAP input path, or `CALL: path[]` for an array
+    /// in an earlier call's response.
     #[serde(default)]
     pub for_each: Option<Spanned<String>>,
     /// Free text for the docs.
@@ -194,8 +212,8 @@ pub struct CallSpec {
     pub note: Option<String>,
 }
 
-/// One field link. Exactly one of `from`, `value`, `drop` says where the value comes from (or that
-/// it goes nowhere); the other keys are transforms applied in the order listed in
+/// One field link. Exactly one of `from`, `value`, `config` says where the value comes from
+/// (`drop` with `from` says it goes nowhere); the other keys are transforms applied in the order listed in
 /// [`super::Transform`].
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -217,6 +235,12 @@ pub struct LinkSpec {
     /// A constant instead of a source.
     #[serde(default)]
     pub value: Option<Spanned<String>>,
+    /// A deployment configuration key instead of a source (e.g. `sender`).
+    #[serde(default)]
+    pub config: Option<Spanned<String>>,
+    /// Map the value through a table supplied by configuration at run time.
+    #[serde(default)]
+    pub lookup: Option<Spanned<String>>,
     /// Used when the source is absent or nil.
     #[serde(default)]
     pub default: Option<Spanned<String>>,

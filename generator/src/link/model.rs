@@ -112,6 +112,12 @@ pub enum Source {
         /// The value as text.
         value: String,
     },
+    /// A value from the deployment's configuration (e.g. the sender's organisation number),
+    /// supplied to the generated client or facade at run time.
+    Config {
+        /// The configuration key.
+        key: String,
+    },
 }
 
 /// Where a value goes.
@@ -163,6 +169,8 @@ pub enum Format {
     Base64ToBinary,
     /// Any scalar to its text form.
     String,
+    /// Text to a deterministic UUID (version 5), e.g. an idempotency key from a shipment reference.
+    UuidV5,
     /// Text to an integer.
     Integer,
 }
@@ -178,6 +186,7 @@ impl Format {
             "base64-to-binary" => Format::Base64ToBinary,
             "string" => Format::String,
             "integer" => Format::Integer,
+            "uuid-v5" => Format::UuidV5,
             _ => return None,
         })
     }
@@ -186,7 +195,7 @@ impl Format {
     pub const ALL: &'static str = "date-time-utc, date, html-to-markdown, text-to-markdown, base64-to-binary, string, integer";
 }
 
-/// A step applied to a value on its way, in this order: split, map, format, join, default.
+/// A step applied to a value on its way, in this order: split, map, lookup, format, join, default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Transform {
@@ -195,10 +204,15 @@ pub enum Transform {
         /// Separator.
         separator: String,
     },
-    /// Enumeration values, old → new.
+    /// Enumeration (or boolean) values, old → new.
     EnumMap {
         /// The table.
         map: BTreeMap<String, String>,
+    },
+    /// Through a table supplied by configuration at run time (e.g. service code → resource id).
+    Lookup {
+        /// The table's configuration key.
+        table: String,
     },
     /// A format conversion.
     Format {
@@ -249,12 +263,39 @@ pub struct Call {
     pub method: HttpMethod,
     /// Path template.
     pub path: String,
-    /// Repeated per item of this SOAP list.
+    /// Repeated per item of a list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub for_each: Option<ResolvedPath>,
+    pub for_each: Option<Loop>,
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// What a repeated call iterates over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Loop {
+    /// Items of a SOAP input list.
+    Soap {
+        /// The list's path.
+        path: ResolvedPath,
+    },
+    /// Items of an array in an earlier call's response.
+    Response {
+        /// The earlier call.
+        call: String,
+        /// The array's path in its response.
+        path: ResolvedPath,
+    },
+}
+
+impl Loop {
+    /// The path iterated over.
+    pub fn path(&self) -> &ResolvedPath {
+        match self {
+            Loop::Soap { path } | Loop::Response { path, .. } => path,
+        }
+    }
 }
 
 /// A REST error → SOAP fault mapping.

@@ -114,11 +114,7 @@ fn field_step(f: &Field) -> PathStep {
 pub fn walk_json(types: &TypeGraph, root: &TypeRef, text: &str) -> Result<ResolvedPath, String> {
     let mut steps: Vec<PathStep> = Vec::new();
     let mut here = root.clone();
-    for raw in text.split('.').filter(|s| !s.is_empty()) {
-        let (name, into_items) = match raw.strip_suffix("[]") {
-            Some(n) => (n, true),
-            None => (raw, false),
-        };
+    for (name, into_items) in json_segments(text)? {
         let mut step = if name.is_empty() {
             // `[]` alone: the root is an array.
             PathStep {
@@ -130,7 +126,7 @@ pub fn walk_json(types: &TypeGraph, root: &TypeRef, text: &str) -> Result<Resolv
                 many: false,
             }
         } else {
-            json_property(types, &here, name)?
+            json_property(types, &here, &name)?
         };
         if into_items {
             let item = list_item(types, &step.ty)
@@ -141,10 +137,61 @@ pub fn walk_json(types: &TypeGraph, root: &TypeRef, text: &str) -> Result<Resolv
         here = step.ty.clone();
         steps.push(step);
     }
+    if steps.is_empty() {
+        // The whole document: a body sent as one value, or a response that is one value.
+        steps.push(PathStep {
+            name: String::new(),
+            xml_name: None,
+            ty: root.clone(),
+            optional: false,
+            nullable: false,
+            many: false,
+        });
+    }
     Ok(ResolvedPath {
         text: text.to_owned(),
         steps,
     })
+}
+
+/// Splits `a.b[].c` into `(name, into_items)` pairs. A name with dots is quoted:
+/// `["Correspondence.Content.MessageTitle"]` (multipart form fields are named like that).
+pub fn json_segments(text: &str) -> Result<Vec<(String, bool)>, String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (name, after) = if let Some(q) = rest.strip_prefix("[\"") {
+            let end = q
+                .find("\"]")
+                .ok_or_else(|| format!("unclosed `[\"` in `{text}`; expected `\"]`"))?;
+            (q[..end].to_owned(), &q[end + 2..])
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            if let Some(bad) = rest[..end].find([']', '"']) {
+                return Err(format!(
+                    "unexpected `{}` in `{text}`; quote names like `[\"a.b\"]`",
+                    &rest[bad..end]
+                ));
+            }
+            (rest[..end].to_owned(), &rest[end..])
+        };
+        let (items, after) = match after.strip_prefix("[]") {
+            Some(a) => (true, a),
+            None => (false, after),
+        };
+        rest = match after.strip_prefix('.') {
+            Some(a) if !a.is_empty() => a,
+            Some(_) => return Err(format!("`{text}` ends with `.`; expected a name after it")),
+            None if after.is_empty() || after.starts_with("[\"") => after,
+            None => {
+                return Err(format!(
+                    "unexpected `{after}` in `{text}`; expected `.`, `[]` or the end"
+                ));
+            }
+        };
+        out.push((name, items));
+    }
+    Ok(out)
 }
 
 fn json_property(types: &TypeGraph, here: &TypeRef, name: &str) -> Result<PathStep, String> {
@@ -235,5 +282,39 @@ pub fn label(t: &TypeRef) -> String {
                 .unwrap_or(s)
                 .to_owned()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_segments;
+
+    #[test]
+    fn json_segments_split_on_dots_and_honour_quotes_and_items() {
+        let segs = json_segments("correspondence.recipients[].name").unwrap();
+        assert_eq!(
+            segs,
+            [
+                ("correspondence".into(), false),
+                ("recipients".into(), true),
+                ("name".into(), false)
+            ]
+        );
+        let segs = json_segments("[\"Correspondence.Content.Attachments\"][].fileName").unwrap();
+        assert_eq!(
+            segs,
+            [
+                ("Correspondence.Content.Attachments".into(), true),
+                ("fileName".into(), false)
+            ]
+        );
+        assert_eq!(json_segments("[]").unwrap(), [(String::new(), true)]);
+        assert!(json_segments("a.").unwrap_err().contains("ends with `.`"));
+        assert!(json_segments("[\"a").unwrap_err().contains("unclosed"));
+        assert!(
+            json_segments("a]b")
+                .unwrap_err()
+                .contains("unexpected `]b`")
+        );
     }
 }

@@ -13,8 +13,8 @@ use super::paths::{fields_of, list_item, walk_json, walk_soap};
 use super::types::{Cat, category, check_compatible, check_const};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::model::{
-    Endpoint, HttpMethod, MessagePart, RestContract, SoapContract, SoapOperation, TypeGraph,
-    TypeKind, TypeRef,
+    Endpoint, HttpMethod, MessagePart, PartContent, RestContract, SoapContract, SoapOperation,
+    TypeGraph, TypeKind, TypeRef,
 };
 
 /// The contracts a manifest is checked against.
@@ -203,23 +203,7 @@ impl<'a> Cx<'a> {
                 return None;
             }
         };
-        let known = self
-            .c
-            .soap
-            .operations
-            .iter()
-            .flat_map(|o| &o.faults)
-            .any(|x| &x.name == f.fault.get_ref());
-        if !known {
-            self.error(
-                &f.fault,
-                format!(
-                    "no operation of the WSDL declares a fault `{}`",
-                    f.fault.get_ref()
-                ),
-                "here",
-            );
-        }
+        self.check_fault_name(f);
         Some(FaultMap {
             status: status.clone(),
             fault: f.fault.get_ref().clone(),
@@ -231,6 +215,54 @@ impl<'a> Cx<'a> {
                 .collect(),
             note: f.note.clone(),
         })
+    }
+
+    /// A fault is named by its `wsdl:fault` name (`AltinnFaultFault`) or its detail element
+    /// (`AltinnFault`); its `fields` must be fields of the detail.
+    fn check_fault_name(&mut self, f: &FaultSpec) {
+        let wanted = f.fault.get_ref();
+        let faults = || self.c.soap.operations.iter().flat_map(|o| &o.faults);
+        let fault = faults().find(|x| {
+            &x.name == wanted
+                || x.detail.as_ref().is_some_and(|d| matches!(&d.content, PartContent::Element { element, .. } if &element.local == wanted))
+        });
+        let Some(fault) = fault else {
+            let mut names: Vec<&str> = faults().map(|x| x.name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let have = if names.is_empty() {
+                "(no faults)".to_owned()
+            } else {
+                names.join(", ")
+            };
+            let d = Diagnostic::error(format!(
+                "no operation of the WSDL declares a fault `{wanted}`"
+            ))
+            .at(self.span(&f.fault), "here")
+            .note(format!(
+                "expected a fault name or its detail element; the WSDL has: {have}"
+            ));
+            self.diags.push(d);
+            return;
+        };
+        let fields: Vec<String> = fault
+            .detail
+            .as_ref()
+            .map(|d| {
+                fields_of(&self.c.soap.types, d.content.ty())
+                    .iter()
+                    .map(|fd| fd.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (key, value) in &f.fields {
+            if !fields.contains(key) {
+                let d = Diagnostic::error(format!("fault `{wanted}` has no detail field `{key}`"))
+                    .at(self.span(value), "mapped here")
+                    .note(format!("expected one of: {}", fields.join(", ")));
+                self.diags.push(d);
+            }
+        }
     }
 
     fn operation(
@@ -301,10 +333,13 @@ impl<'a> Cx<'a> {
             self.diags.push(d);
             return None;
         }
-        let scope = OpScope {
-            op,
-            calls: spec.calls.iter().filter_map(|c| self.call(c, op)).collect(),
-        };
+        let mut calls: Vec<(Call, &Endpoint)> = Vec::new();
+        for c in &spec.calls {
+            if let Some(call) = self.call(c, op, &calls) {
+                calls.push(call);
+            }
+        }
+        let scope = OpScope { op, calls };
         if scope.calls.len() != spec.calls.len() {
             return None; // the call errors are reported; links against missing calls would only repeat them
         }
@@ -341,26 +376,23 @@ impl<'a> Cx<'a> {
         })
     }
 
-    fn call(&mut self, spec: &CallSpec, op: &SoapOperation) -> Option<(Call, &'a Endpoint)> {
+    fn call(
+        &mut self,
+        spec: &CallSpec,
+        op: &SoapOperation,
+        earlier: &[(Call, &'a Endpoint)],
+    ) -> Option<(Call, &'a Endpoint)> {
         let (api, ep) = self.find_endpoint(&spec.endpoint)?;
+        if earlier.iter().any(|(c, _)| &c.name == spec.name.get_ref()) {
+            self.error(
+                &spec.name,
+                format!("two calls are named `{}`", spec.name.get_ref()),
+                "second one",
+            );
+            return None;
+        }
         let for_each = match &spec.for_each {
-            Some(fe) => {
-                let path = self.soap_input_path(op, fe)?;
-                if !path.steps.last().is_some_and(|s| s.many)
-                    && list_item(&self.c.soap.types, path.leaf_type()?).is_none()
-                {
-                    self.error(
-                        fe,
-                        format!(
-                            "`{}` is not a list; `for_each` needs a repeated element",
-                            fe.get_ref()
-                        ),
-                        "here",
-                    );
-                    return None;
-                }
-                Some(path)
-            }
+            Some(fe) => Some(self.for_each(fe, op, earlier)?),
             None => None,
         };
         let call = Call {
@@ -373,6 +405,68 @@ impl<'a> Cx<'a> {
             note: spec.note.clone(),
         };
         Some((call, ep))
+    }
+
+    /// A loop: `SOAP/path/Item` or `CALL: path[]` (an array in an earlier call's response).
+    fn for_each(
+        &mut self,
+        fe: &Spanned<String>,
+        op: &SoapOperation,
+        earlier: &[(Call, &'a Endpoint)],
+    ) -> Option<Loop> {
+        let (l, path) = match fe.get_ref().split_once(':') {
+            Some((call, rest)) => {
+                let call = call.trim();
+                let Some((c, ep)) = earlier.iter().find(|(c, _)| c.name == call) else {
+                    let names: Vec<&str> = earlier.iter().map(|(c, _)| c.name.as_str()).collect();
+                    let d = Diagnostic::error(format!(
+                        "`for_each` names `{call}`, which is not an earlier call"
+                    ))
+                    .at(self.span(fe), "here")
+                    .note(format!(
+                        "expected one of the calls before this one: {}",
+                        if names.is_empty() {
+                            "(none)".into()
+                        } else {
+                            names.join(", ")
+                        }
+                    ));
+                    self.diags.push(d);
+                    return None;
+                };
+                let at = Spanned::new(fe.span(), rest.trim().to_owned());
+                let path = self.response_path(ep, &at)?;
+                (
+                    Loop::Response {
+                        call: c.name.clone(),
+                        path: path.clone(),
+                    },
+                    path,
+                )
+            }
+            None => {
+                let path = self.soap_input_path(op, fe)?;
+                (Loop::Soap { path: path.clone() }, path)
+            }
+        };
+        let types = match &l {
+            Loop::Soap { .. } => &self.c.soap.types,
+            Loop::Response { .. } => self.c.rest.first().map_or(&self.c.soap.types, |r| &r.types),
+        };
+        let repeated = path.steps.last().is_some_and(|s| s.many)
+            || path.leaf_type().and_then(|t| list_item(types, t)).is_some();
+        if !repeated {
+            self.error(
+                fe,
+                format!(
+                    "`{}` is not a list; `for_each` needs a repeated element or an array (`[]`)",
+                    fe.get_ref()
+                ),
+                "here",
+            );
+            return None;
+        }
+        Some(l)
     }
 
     /// `METHOD /path` or an endpoint name, across every OpenAPI document of the manifest.
@@ -575,6 +669,9 @@ impl<'a> Cx<'a> {
     }
 
     fn input_source(&mut self, l: &LinkSpec, scope: &OpScope<'a>) -> Option<Source> {
+        if let Some(c) = self.config_source(l)? {
+            return Some(c);
+        }
         match (&l.from, &l.value) {
             (Some(_), Some(v)) => {
                 self.error(v, "a link takes `from` or `value`, not both", "here");
@@ -605,7 +702,12 @@ impl<'a> Cx<'a> {
     }
 
     fn response_path(&mut self, ep: &Endpoint, at: &Spanned<String>) -> Option<ResolvedPath> {
-        let text = at.get_ref().strip_prefix("body.").unwrap_or(at.get_ref());
+        let text = at.get_ref().as_str();
+        let text = if text == "body" {
+            ""
+        } else {
+            text.strip_prefix("body.").unwrap_or(text)
+        };
         let root = ep
             .responses
             .iter()
@@ -648,8 +750,7 @@ impl<'a> Cx<'a> {
         match kind {
             "body" => {
                 let Some(body) = &ep.body else {
-                    self.error(at, format!("`{}` takes no request body", ep.id), "here");
-                    return None;
+                    return self.undeclared_body(call, ep, at, rest);
                 };
                 let media = body
                     .content
@@ -709,6 +810,44 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Some published specs omit the body of raw uploads (the service reads the request stream).
+    /// The whole body may still be sent, as bytes, with a warning; a path into it is an error.
+    fn undeclared_body(
+        &mut self,
+        call: &Call,
+        ep: &Endpoint,
+        at: &Spanned<String>,
+        rest: &str,
+    ) -> Option<Target> {
+        if !rest.is_empty() {
+            self.error(
+                at,
+                format!(
+                    "`{}` declares no request body, so `body.{rest}` cannot be reached",
+                    ep.id
+                ),
+                "here",
+            );
+            return None;
+        }
+        self.warn(at, format!("`{}` declares no request body; the value is sent as raw bytes (application/octet-stream)", ep.id));
+        let step = PathStep {
+            name: String::new(),
+            xml_name: None,
+            ty: TypeRef::Builtin(crate::model::Builtin::Binary),
+            optional: false,
+            nullable: false,
+            many: false,
+        };
+        Some(Target::Body {
+            call: call.name.clone(),
+            path: ResolvedPath {
+                text: String::new(),
+                steps: vec![step],
+            },
+        })
+    }
+
     fn output(&mut self, l: &LinkSpec, scope: &OpScope<'a>) -> Option<FieldLink> {
         let span = l
             .from
@@ -726,7 +865,9 @@ impl<'a> Cx<'a> {
             return None;
         };
         let to_path = self.soap_output_path(scope.op, to_spec)?;
+        let config = self.config_source(l)?;
         let from = match (&l.from, &l.value) {
+            _ if config.is_some() => config?,
             (Some(f), None) => {
                 let (call, ep) = self.call_named(scope, l.call.as_ref(), true)?;
                 Source::Response {
@@ -757,13 +898,37 @@ impl<'a> Cx<'a> {
         })
     }
 
+    /// `config = "key"`: `Some(Some(source))`; no `config`: `Some(None)`; `config` beside another
+    /// source: `None` after an error.
+    fn config_source(&mut self, l: &LinkSpec) -> Option<Option<Source>> {
+        let Some(key) = &l.config else {
+            return Some(None);
+        };
+        if l.from.is_some() || l.value.is_some() {
+            self.error(
+                key,
+                "a link takes one of `from`, `value` or `config`",
+                "here",
+            );
+            return None;
+        }
+        Some(Some(Source::Config {
+            key: key.get_ref().clone(),
+        }))
+    }
+
     /// Builds the transform list and checks that the value's type survives the trip.
     fn transforms(&mut self, l: &LinkSpec, from: &Source, to: &Target) -> Option<Vec<Transform>> {
         let (src_types, dst_types) = self.graphs(from, to);
-        let at = l.from.as_ref().or(l.value.as_ref()).or(l.to.as_ref())?;
+        let at = l
+            .from
+            .as_ref()
+            .or(l.value.as_ref())
+            .or(l.config.as_ref())
+            .or(l.to.as_ref())?;
         let mut out = Vec::new();
         let mut cat = match from {
-            Source::Const { .. } => None,
+            Source::Const { .. } | Source::Config { .. } => None,
             Source::Soap { path } | Source::Response { path, .. } => {
                 path.leaf_type().map(|t| category(src_types, t))
             }
@@ -790,6 +955,31 @@ impl<'a> Cx<'a> {
             self.check_map(map, from, to, cat.as_ref())?;
             out.push(Transform::EnumMap {
                 map: map.get_ref().clone(),
+            });
+            // A boolean mapped to booleans (a negation) stays a boolean.
+            let booleans = map.get_ref().values().all(|v| v == "true" || v == "false");
+            cat = Some(if cat == Some(Cat::Boolean) && booleans {
+                Cat::Boolean
+            } else {
+                // What comes out is exactly the map's values, already checked against the target.
+                Cat::Enum(map.get_ref().values().cloned().collect())
+            });
+        }
+        if let Some(table) = &l.lookup {
+            if !matches!(cat, Some(Cat::Text | Cat::Enum(_) | Cat::Integer(_)) | None) {
+                self.error(
+                    table,
+                    format!(
+                        "`lookup` needs a text, enumeration or integer source, but `{}` is {}",
+                        at.get_ref(),
+                        describe(cat)
+                    ),
+                    "here",
+                );
+                return None;
+            }
+            out.push(Transform::Lookup {
+                table: table.get_ref().clone(),
             });
             cat = Some(Cat::Text);
         }
@@ -861,7 +1051,7 @@ impl<'a> Cx<'a> {
             }
         }
         if let (Some(c), Some(tt)) = (cat, target_ty) {
-            let explicit = l.map.is_some() || l.format.is_some();
+            let explicit = l.map.is_some() || l.format.is_some() || l.lookup.is_some();
             match check_compatible(&c, &category(dst_types, tt), explicit) {
                 Ok(None) => {}
                 Ok(Some(warning)) => self.warn(
@@ -919,7 +1109,7 @@ impl<'a> Cx<'a> {
             Some(Cat::Enum(v)) => Some(v.clone()),
             _ => None,
         };
-        if !matches!(cat, Some(Cat::Enum(_) | Cat::Text) | None) {
+        if !matches!(cat, Some(Cat::Enum(_) | Cat::Text | Cat::Boolean) | None) {
             self.error(
                 map,
                 format!(
@@ -1039,7 +1229,8 @@ impl<'a> Cx<'a> {
                 }
                 continue;
             }
-            if let Some(root) = root {
+            let whole = body_paths.iter().any(|p| p.len() == 1 && p[0].is_empty());
+            if let (Some(root), false) = (root, whole) {
                 let mut missing = Vec::new();
                 required_unfed(
                     self.rest_types(ep),
@@ -1240,6 +1431,7 @@ fn target_call(t: &Target) -> Option<&String> {
 
 fn target_text(t: &Target) -> String {
     match t {
+        Target::Body { path, .. } if path.text.is_empty() => "body".into(),
         Target::Body { path, .. } => format!("body.{}", path.text),
         Target::Param { location, name, .. } => {
             format!("{}.{name}", format!("{location:?}").to_lowercase())

@@ -118,14 +118,35 @@ fn locate(
     sources: &mut SourceMap,
     file: FileId,
     dir: &Path,
-    spec: &SourceSpec,
+    spec: &Spanned<SourceSpec>,
     overrides: &Overrides,
     diags: &mut Diagnostics,
 ) -> Option<PathBuf> {
-    let (declared, pin): (&Spanned<String>, Option<&Spanned<String>>) = match spec {
-        SourceSpec::Path(p) => (p, None),
-        SourceSpec::Pinned { url, sha256, path } => (path.as_ref().unwrap_or(url), Some(sha256)),
+    let whole = manifest::span_of(file, spec);
+    let spec = spec.get_ref();
+    // A bare string's own span is empty: point at the whole entry instead.
+    let at = |v: &Spanned<String>| {
+        if v.span().is_empty() {
+            whole
+        } else {
+            manifest::span_of(file, v)
+        }
     };
+    let Some(declared) = spec.path.as_ref().or(spec.url.as_ref()) else {
+        diags.push(
+            Diagnostic::error("a source needs `path` or `url`")
+                .at(whole, "here")
+                .note("expected `\"path\"` or `{ path = \"…\" }`"),
+        );
+        return None;
+    };
+    if let (Some(url), None) = (&spec.url, &spec.sha256) {
+        let d = Diagnostic::error(format!("`{}` has no sha256 pin", url.get_ref()))
+            .at(at(url), "here")
+            .note("expected `sha256 = \"<64 hex digits>\"` beside every `url`");
+        diags.push(d);
+        return None;
+    }
     let file_name = declared
         .get_ref()
         .rsplit('/')
@@ -139,38 +160,47 @@ fn locate(
     {
         return Some(found); // an override replaces the document, and with it the pin
     }
-    if declared.get_ref().contains("://") {
+    if spec.path.is_none() {
         let d = Diagnostic::error(format!("`{}` is a URL, and altinn-bridge never fetches", declared.get_ref()))
-            .at(manifest::span_of(file, declared), "here")
+            .at(at(declared), "here")
             .note("expected `path = \"local copy\"` beside `url` and `sha256`, or `--contracts DIR` holding the file");
         diags.push(d);
         return None;
     }
     let path = crate::diag::normalize_path(&dir.join(declared.get_ref()));
-    if let Some(pin) = pin {
-        check_pin(sources, file, &path, pin, diags)?;
+    if let Some(pin) = &spec.sha256 {
+        check_pin(sources, &path, pin, at(pin), diags)?;
     }
     Some(path)
 }
 
 fn check_pin(
-    sources: &mut SourceMap,
-    file: FileId,
+    sources: &SourceMap,
     path: &Path,
     pin: &Spanned<String>,
+    span: crate::diag::Span,
     diags: &mut Diagnostics,
 ) -> Option<()> {
     let want = pin.get_ref().to_ascii_lowercase();
     if want.len() != 64 || !want.bytes().all(|b| b.is_ascii_hexdigit()) {
         let d = Diagnostic::error(format!("`{}` is not a sha256", pin.get_ref()))
-            .at(manifest::span_of(file, pin), "here")
+            .at(span, "here")
             .note("expected 64 hexadecimal digits");
         diags.push(d);
         return None;
     }
     let bytes = match sources.lookup_overlay(path) {
         Some(t) => t.as_bytes().to_vec(),
-        None => std::fs::read(path).ok()?,
+        None => match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(format!("cannot read `{}`: {e}", load::display_name(path)))
+                        .at(span, "pinned here"),
+                );
+                return None;
+            }
+        },
     };
     let got = hex(&Sha256::digest(&bytes));
     if got != want {
@@ -178,7 +208,7 @@ fn check_pin(
             "sha256 of `{}` does not match the pin",
             load::display_name(path)
         ))
-        .at(manifest::span_of(file, pin), "pinned here")
+        .at(span, "pinned here")
         .note(format!(
             "expected {want}, found {got}: the document changed; review it, then update the pin"
         ));

@@ -167,6 +167,7 @@ pub fn format_accepts(f: Format, src: &Cat) -> bool {
         Format::Base64ToBinary => matches!(src, Binary | Text),
         Format::String => !matches!(src, Object | List),
         Format::Integer => matches!(src, Text | Integer(_) | Number | Enum(_)),
+        Format::UuidV5 => matches!(src, Text | Integer(_) | Guid | Enum(_)),
     }
 }
 
@@ -178,6 +179,7 @@ pub fn format_output(f: Format) -> Cat {
         Format::HtmlToMarkdown | Format::TextToMarkdown | Format::String => Cat::Text,
         Format::Base64ToBinary => Cat::Binary,
         Format::Integer => Cat::Integer(0),
+        Format::UuidV5 => Cat::Guid,
     }
 }
 
