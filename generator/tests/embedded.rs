@@ -1008,7 +1008,8 @@ fn kept_wsdl_items_agree_with_the_public_contract() {
         .join("altinn2/CorrespondenceAgencyExternalBasic/CorrespondenceAgencyExternalBasic.wsdl");
     let theirs = schema_items(&std::fs::read_to_string(real).expect("readable corpus WSDL"));
     let ours = schema_items(embedded_text(WSDL));
-    assert_eq!(ours.len(), 97, "schema items kept");
+    // The shipped contract grows as manifests use more of it; it must keep a substantial part.
+    assert!(ours.len() >= 97, "schema items kept: {}", ours.len());
     for (key, (partial, facts)) in &ours {
         let (_, real_facts) = theirs
             .get(key)
