@@ -253,49 +253,40 @@ fn call_text(c: &Call) -> String {
     format!("`{} {}`{each}", c.method.as_str(), c.path)
 }
 
+/// One table row. Request rows read old → new (source, then REST target); response rows read
+/// SOAP field ← source, so the Altinn 2 side is always the first column.
 fn row(l: &FieldLink) -> Row {
-    let old = match (&l.from, &l.to) {
-        (Source::Soap { path }, _) => format!("`{}`", path.text),
-        (_, Target::Soap { path }) => format!("`{}`", path.text),
-        _ => String::new(),
+    let (old, new) = match &l.to {
+        Target::Soap { path } => (format!("`{}`", path.text), source_text(&l.from)),
+        target => (source_text(&l.from), target_text(target)),
     };
-    let new = match (&l.from, &l.to) {
-        (_, Target::Body { call, path }) => format!("`{call}`: `body.{}`", path.text),
-        (
-            _,
-            Target::Param {
-                call,
-                location,
-                name,
-                ..
-            },
-        ) => {
-            format!(
-                "`{call}`: `{}.{name}`",
-                format!("{location:?}").to_lowercase()
-            )
-        }
-        (Source::Response { call, path }, Target::Soap { .. }) => {
-            format!("`{call}` response: `{}`", path.text)
-        }
-        (Source::Const { value }, Target::Soap { .. }) => format!("constant `{value}`"),
-        _ => String::new(),
-    };
-    let mut transform = transform_text(l);
-    if let (Source::Const { value }, Target::Body { .. } | Target::Param { .. }) = (&l.from, &l.to)
-    {
-        transform = format!("constant `{value}`");
-    }
-    if let (Source::Response { call, path }, Target::Body { .. } | Target::Param { .. }) =
-        (&l.from, &l.to)
-    {
-        transform = format!("from `{call}` response `{}`", path.text);
-    }
     Row {
         old: cell(&old),
         new: cell(&new),
-        transform: cell(&transform),
+        transform: cell(&transform_text(l)),
         note: cell(l.note.as_deref().unwrap_or("")),
+    }
+}
+
+fn source_text(s: &Source) -> String {
+    match s {
+        Source::Soap { path } => format!("`{}`", path.text),
+        Source::Response { call, path } if path.text.is_empty() => format!("`{call}` response"),
+        Source::Response { call, path } => format!("`{call}` response: `{}`", path.text),
+        Source::Const { value } => format!("constant `{value}`"),
+        Source::Config { key } => format!("configuration `{key}`"),
+    }
+}
+
+fn target_text(t: &Target) -> String {
+    match t {
+        Target::Body { call, path } if path.text.is_empty() => format!("`{call}`: the whole body"),
+        Target::Body { call, path } => format!("`{call}`: `body.{}`", path.text),
+        Target::Param { call, location, name, .. } => {
+            format!("`{call}`: `{}.{name}`", format!("{location:?}").to_lowercase())
+        }
+        Target::Soap { path } => format!("`{}`", path.text),
+        Target::Dropped => "dropped".into(),
     }
 }
 
