@@ -49,7 +49,9 @@ fn raw_cells(line: &str) -> usize {
             escaped = false;
         }
     }
-    cells - usize::from(line.starts_with('|')) - usize::from(line.ends_with('|') && !line.ends_with("\\|"))
+    cells
+        - usize::from(line.starts_with('|'))
+        - usize::from(line.ends_with('|') && !line.ends_with("\\|"))
 }
 
 #[test]
@@ -61,12 +63,24 @@ fn every_table_row_has_the_headers_number_of_cells() {
                 continue;
             }
             tables += 1;
-            let lines: Vec<&str> = text[range.clone()].lines().filter(|l| !l.trim().is_empty()).collect();
+            let lines: Vec<&str> = text[range.clone()]
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .collect();
             let header = raw_cells(lines[0]);
-            assert!(header >= 2, "{}: a table needs at least two columns", path.display());
+            assert!(
+                header >= 2,
+                "{}: a table needs at least two columns",
+                path.display()
+            );
             for (i, line) in lines.iter().enumerate() {
                 let line_no = text[..range.start].lines().count() + i + 1;
-                assert_eq!(raw_cells(line), header, "{}:{line_no}: `{line}`", path.display());
+                assert_eq!(
+                    raw_cells(line),
+                    header,
+                    "{}:{line_no}: `{line}`",
+                    path.display()
+                );
             }
         }
     }
@@ -96,8 +110,12 @@ fn every_link_resolves() {
         let mut targets = Vec::new();
         for event in Parser::new_ext(&text, options()) {
             match event {
-                Event::Start(Tag::Heading { level, .. }) if level != HeadingLevel::H1 => heading = Some(String::new()),
-                Event::Text(t) | Event::Code(t) if heading.is_some() => heading.as_mut().unwrap().push_str(&t),
+                Event::Start(Tag::Heading { level, .. }) if level != HeadingLevel::H1 => {
+                    heading = Some(String::new())
+                }
+                Event::Text(t) | Event::Code(t) if heading.is_some() => {
+                    heading.as_mut().unwrap().push_str(&t)
+                }
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some(h) = heading.take() {
                         anchors.insert(anchor(&h));
@@ -110,13 +128,25 @@ fn every_link_resolves() {
         for t in targets {
             links += 1;
             if let Some(a) = t.strip_prefix('#') {
-                assert!(anchors.contains(a), "{}: `#{a}` is not a heading; headings: {anchors:?}", path.display());
+                assert!(
+                    anchors.contains(a),
+                    "{}: `#{a}` is not a heading; headings: {anchors:?}",
+                    path.display()
+                );
             } else if let Some(slug) = t.strip_suffix('/') {
                 // From the section index, `slug/` is the page `slug.md` beside it.
                 let page = path.parent().unwrap().join(format!("{slug}.md"));
-                assert!(page.is_file(), "{}: `{t}` points at {}, which does not exist", path.display(), page.display());
+                assert!(
+                    page.is_file(),
+                    "{}: `{t}` points at {}, which does not exist",
+                    path.display(),
+                    page.display()
+                );
             } else {
-                panic!("{}: unexpected link `{t}` (expected `#anchor` or `page/`)", path.display());
+                panic!(
+                    "{}: unexpected link `{t}` (expected `#anchor` or `page/`)",
+                    path.display()
+                );
             }
         }
     }
@@ -131,12 +161,17 @@ fn every_mermaid_block_is_a_sequence_diagram() {
         let mut body = String::new();
         for event in Parser::new_ext(&text, options()) {
             match event {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => in_mermaid = &*lang == "mermaid",
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
+                    in_mermaid = &*lang == "mermaid"
+                }
                 Event::Text(t) if in_mermaid => body.push_str(&t),
                 Event::End(TagEnd::CodeBlock) if in_mermaid => {
                     diagrams += 1;
                     if let Err(e) = sequence::check(&body) {
-                        panic!("{}: Mermaid block {diagrams} is not a valid sequence diagram: {e}\n{body}", path.display());
+                        panic!(
+                            "{}: Mermaid block {diagrams} is not a valid sequence diagram: {e}\n{body}",
+                            path.display()
+                        );
                     }
                     body.clear();
                     in_mermaid = false;
@@ -145,18 +180,41 @@ fn every_mermaid_block_is_a_sequence_diagram() {
             }
         }
     }
-    assert!(diagrams > 0, "expected at least one multi-call operation with a diagram");
+    assert!(
+        diagrams > 0,
+        "expected at least one multi-call operation with a diagram"
+    );
 }
 
 #[test]
 fn the_sequence_checker_rejects_what_mermaid_rejects() {
     let ok = "sequenceDiagram\n    participant A as Old\n    A->>B: hello\n    loop each\n    B-->>A: x\n    end\n";
     assert!(sequence::check(ok).is_ok());
-    assert!(sequence::check("graph TD\n A-->B\n").unwrap_err().contains("sequenceDiagram"));
-    assert!(sequence::check("sequenceDiagram\n loop x\n A->>B: y\n").unwrap_err().contains("unclosed"));
-    assert!(sequence::check("sequenceDiagram\n end\n").unwrap_err().contains("without"));
-    assert!(sequence::check("sequenceDiagram\n A=>B: y\n").unwrap_err().contains("line 2"));
-    assert!(sequence::check("sequenceDiagram\n A->>B: a; b\n").unwrap_err().contains(";"));
+    assert!(
+        sequence::check("graph TD\n A-->B\n")
+            .unwrap_err()
+            .contains("sequenceDiagram")
+    );
+    assert!(
+        sequence::check("sequenceDiagram\n loop x\n A->>B: y\n")
+            .unwrap_err()
+            .contains("unclosed")
+    );
+    assert!(
+        sequence::check("sequenceDiagram\n end\n")
+            .unwrap_err()
+            .contains("without")
+    );
+    assert!(
+        sequence::check("sequenceDiagram\n A=>B: y\n")
+            .unwrap_err()
+            .contains("line 2")
+    );
+    assert!(
+        sequence::check("sequenceDiagram\n A->>B: a; b\n")
+            .unwrap_err()
+            .contains(";")
+    );
 }
 
 /// A checker for Mermaid's `sequenceDiagram` grammar (participants, messages with every arrow
@@ -166,7 +224,10 @@ mod sequence {
     const BLOCKS: &[&str] = &["loop", "alt", "opt", "par", "critical", "break", "rect"];
 
     pub fn check(src: &str) -> Result<(), String> {
-        let mut lines = src.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.trim().starts_with("%%"));
+        let mut lines = src
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty() && !l.trim().starts_with("%%"));
         match lines.next() {
             Some((_, l)) if l.trim() == "sequenceDiagram" => {}
             _ => return Err("the first line must be `sequenceDiagram`".into()),
@@ -188,9 +249,13 @@ mod sequence {
                 "activate" | "deactivate" if is_id(line[keyword.len()..].trim()) => {}
                 "Note" | "note" => {
                     let rest = line[keyword.len()..].trim_start();
-                    let placed = ["left of ", "right of ", "over "].iter().any(|p| rest.starts_with(p));
+                    let placed = ["left of ", "right of ", "over "]
+                        .iter()
+                        .any(|p| rest.starts_with(p));
                     if !placed || !rest.contains(':') {
-                        return Err(format!("line {no}: a note needs `left of|right of|over X: text`"));
+                        return Err(format!(
+                            "line {no}: a note needs `left of|right of|over X: text`"
+                        ));
                     }
                 }
                 k if BLOCKS.contains(&k) => open.push(k),
@@ -211,7 +276,9 @@ mod sequence {
     }
 
     fn message(line: &str) -> Result<(), String> {
-        let (head, text) = line.split_once(':').ok_or("a message needs `A->>B: text`")?;
+        let (head, text) = line
+            .split_once(':')
+            .ok_or("a message needs `A->>B: text`")?;
         if text.contains(';') || text.contains('#') {
             return Err("`;` and `#` are not allowed in message text".into());
         }
@@ -220,7 +287,10 @@ mod sequence {
             .filter_map(|a| head.find(a).map(|i| (i, *a)))
             .min_by_key(|(i, a)| (*i, std::cmp::Reverse(a.len())))
             .ok_or_else(|| format!("no arrow in `{head}`"))?;
-        let (from, to) = (head[..arrow.0].trim(), head[arrow.0 + arrow.1.len()..].trim());
+        let (from, to) = (
+            head[..arrow.0].trim(),
+            head[arrow.0 + arrow.1.len()..].trim(),
+        );
         let to = to.trim_start_matches(['+', '-']);
         if is_id(from) && is_id(to) {
             Ok(())

@@ -282,8 +282,16 @@ fn target_text(t: &Target) -> String {
     match t {
         Target::Body { call, path } if path.text.is_empty() => format!("`{call}`: the whole body"),
         Target::Body { call, path } => format!("`{call}`: `body.{}`", path.text),
-        Target::Param { call, location, name, .. } => {
-            format!("`{call}`: `{}.{name}`", format!("{location:?}").to_lowercase())
+        Target::Param {
+            call,
+            location,
+            name,
+            ..
+        } => {
+            format!(
+                "`{call}`: `{}.{name}`",
+                format!("{location:?}").to_lowercase()
+            )
         }
         Target::Soap { path } => format!("`{}`", path.text),
         Target::Dropped => "dropped".into(),
