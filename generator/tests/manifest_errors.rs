@@ -197,7 +197,7 @@ fn pin_errors(manifest: String) -> (SourceMap, Diagnostics) {
         &Overrides::default(),
         &Limits::default(),
     );
-    (sources, r.err().expect("the pin is wrong"))
+    (sources, r.expect_err("the pin is wrong"))
 }
 
 #[test]
