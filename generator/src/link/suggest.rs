@@ -112,9 +112,11 @@ struct Tokens(Vec<String>);
 
 impl Tokens {
     fn of(s: &str) -> Tokens {
+        let words = split_words(s);
         Tokens(
-            split_words(s)
-                .into_iter()
+            words
+                .iter()
+                .flat_map(|w| split_compound(w))
                 .filter_map(|w| normalise(&w))
                 .collect(),
         )
@@ -159,11 +161,101 @@ fn split_words(s: &str) -> Vec<String> {
     words
 }
 
+/// Splits a Norwegian compound (`organisasjonsnummer` → `organisasjon` + `nummer`) when both
+/// halves are words the normaliser knows, allowing the linking `s` or `e` Norwegian puts between
+/// them. Words it cannot split come back whole.
+fn split_compound(w: &str) -> Vec<String> {
+    let known = |p: &str| {
+        lookup(p).is_some() || lookup(&stem(p)).is_some() || KNOWN_WORDS.contains(&stem(p).as_str())
+    };
+    if w.chars().count() < 7 || known(w) {
+        return vec![w.to_owned()];
+    }
+    let idx: Vec<usize> = w.char_indices().map(|(i, _)| i).skip(3).collect();
+    for &i in idx.iter().rev() {
+        let (head, tail) = w.split_at(i);
+        if tail.chars().count() < 3 || !known(tail) {
+            continue;
+        }
+        for h in [
+            head,
+            head.strip_suffix('s').unwrap_or(""),
+            head.strip_suffix('e').unwrap_or(""),
+        ] {
+            if h.chars().count() >= 3 && known(h) {
+                return vec![h.to_owned(), tail.to_owned()];
+            }
+        }
+    }
+    vec![w.to_owned()]
+}
+
+/// Words that are already canonical English and may stand in a compound's half.
+const KNOWN_WORDS: &[&str] = &[
+    "message",
+    "status",
+    "file",
+    "attachment",
+    "recipient",
+    "sender",
+    "reference",
+    "number",
+    "type",
+    "date",
+    "time",
+    "code",
+    "name",
+    "text",
+    "title",
+    "content",
+    "user",
+    "password",
+    "system",
+    "service",
+    "form",
+    "list",
+    "id",
+];
+
 /// Maps a lower-case word to its canonical English form; `None` for noise words.
 fn normalise(w: &str) -> Option<String> {
     const NOISE: &[&str] = &[
-        "basic", "ext", "external", "agency", "api", "ec", "ws", "the", "of", "by", "for", "a",
-        "an", "to", "and", "with", "be", "v", "sf", "i", "in", "on", "is", "all", "new",
+        "basic",
+        "ext",
+        "external",
+        "agency",
+        "api",
+        "ec",
+        "ws",
+        "the",
+        "of",
+        "by",
+        "for",
+        "a",
+        "an",
+        "and",
+        "with",
+        "be",
+        "v",
+        "sf",
+        "i",
+        "in",
+        "on",
+        "is",
+        "all",
+        "new",
+        "inn",
+        "ut",
+        "tilbake",
+        "og",
+        "av",
+        "på",
+        "pa",
+        "en",
+        "et",
+        "info",
+        "informasjon",
+        "data",
     ];
     if NOISE.contains(&w)
         || w.chars().all(|c| c.is_ascii_digit())
@@ -171,7 +263,25 @@ fn normalise(w: &str) -> Option<String> {
     {
         return None;
     }
-    let mapped = match w {
+    let base = lookup(w)
+        .or_else(|| lookup(&stem(w)))
+        .map_or_else(|| stem(w), str::to_owned);
+    Some(base)
+}
+
+/// A plural's singular (`attachments` → `attachment`), leaving words that end in `s` alone.
+fn stem(w: &str) -> String {
+    match w {
+        "details" | "status" | "address" | "process" | "access" | "class" | "news" => w.to_owned(),
+        s if s.len() > 4 && s.ends_with("ies") => format!("{}y", &s[..s.len() - 3]),
+        s if s.len() > 3 && s.ends_with('s') && !s.ends_with("ss") => s[..s.len() - 1].to_owned(),
+        s => s.to_owned(),
+    }
+}
+
+/// The canonical English word for a known word (Norwegian or an English synonym).
+fn lookup(w: &str) -> Option<&'static str> {
+    Some(match w {
         // verbs
         "hent" | "hente" | "fetch" | "read" | "retrieve" | "les" | "lese" => "get",
         "insert" | "initialize" | "initialise" | "initiate" | "init" | "opprett" | "opprette"
@@ -214,17 +324,38 @@ fn normalise(w: &str) -> Option<String> {
         "arkiv" => "archive",
         "forhåndsutfylling" | "prefill" => "prefill",
         "mottak" => "receive",
-        other => other,
-    };
-    let stem = match mapped {
-        "details" | "status" | "address" | "process" | "access" | "class" | "news" => {
-            mapped.to_owned()
+        "trekk" | "withdraw" | "cancel" | "avbryt" | "annuller" => "delete",
+        "submission" | "innsendt" => "send",
+        "nummer" | "nr" => "number",
+        "organisasjon" | "organization" | "organisation" | "org" | "virksomhet" | "enhet" => {
+            "organization"
         }
-        s if s.len() > 4 && s.ends_with("ies") => format!("{}y", &s[..s.len() - 3]),
-        s if s.len() > 3 && s.ends_with('s') && !s.ends_with("ss") => s[..s.len() - 1].to_owned(),
-        s => s.to_owned(),
-    };
-    Some(stem)
+        "fodselsnummer" | "foedselsnummer" | "fødselsnummer" | "ssn" | "personnummer" => "nin",
+        "beskrivelse" | "description" | "omtale" => "description",
+        "belop" | "beløp" | "sum" | "amount" => "amount",
+        "periode" => "period",
+        "fra" | "start" => "from",
+        "til" | "slutt" => "to",
+        "type" | "kategori" | "art" => "type",
+        "navn" => "name",
+        "adresse" => "address",
+        "epost" | "e-post" | "email" | "mail" => "email",
+        "mobil" | "telefon" | "mobilnummer" | "phone" => "phone",
+        "bruker" | "brukernavn" | "username" => "user",
+        "passord" | "pwd" => "password",
+        "versjon" => "version",
+        "utgave" | "edition" => "edition",
+        "kode" => "code",
+        "svar" | "reply" | "response" => "reply",
+        "opprettet" | "created" => "created",
+        "endret" | "changed" | "modified" => "changed",
+        "lest" => "read",
+        "signatur" => "signature",
+        "innsender" | "submitter" => "sender",
+        "fangst" => "catch",
+        "rapport" | "report" => "report",
+        _ => return None,
+    })
 }
 
 /// Which HTTP methods a leading verb suggests.
@@ -322,6 +453,20 @@ fn overlap(a: &Tokens, b: &Tokens) -> (f64, Vec<String>) {
     (shared.len() as f64 / sa.len() as f64, shared)
 }
 
+/// Dice coefficient of two word sets, with the shared words: symmetric, so neither a tiny
+/// endpoint nor a huge input wins by size alone.
+fn dice(a: &Tokens, b: &Tokens) -> (f64, Vec<String>) {
+    let (sa, sb) = (a.set(), b.set());
+    if sa.is_empty() || sb.is_empty() {
+        return (0.0, Vec::new());
+    }
+    let shared: Vec<String> = sa.intersection(&sb).map(|s| (*s).to_owned()).collect();
+    (
+        2.0 * shared.len() as f64 / (sa.len() + sb.len()) as f64,
+        shared,
+    )
+}
+
 fn score(
     op: &SoapOperation,
     context: &Tokens,
@@ -384,8 +529,8 @@ fn score(
         reasons.push(format!("verb: {verb} → {}", e.method.as_str()));
     }
 
-    let (fin, shared_in) = overlap(&request_names(r, e), ins);
-    let (fout, _) = overlap(&response_names(r, e), outs);
+    let (fin, shared_in) = dice(&request_names(r, e), ins);
+    let (fout, _) = dice(&response_names(r, e), outs);
     if !shared_in.is_empty() {
         let shown: Vec<&str> = shared_in.iter().map(String::as_str).take(6).collect();
         reasons.push(format!("input fields: {}", shown.join(", ")));
@@ -550,19 +695,32 @@ pub fn draft(
     openapi_paths: &[String],
 ) -> String {
     let suggestions = suggest(soap, rest);
+    let credentials: BTreeSet<&str> = suggestions
+        .iter()
+        .flat_map(|s| &s.unmatched)
+        .map(String::as_str)
+        .filter(|l| is_credential(l))
+        .collect();
     let mut out = String::new();
     out.push_str("# Draft mapping manifest written by `altinn-bridge suggest`.\n");
     out.push_str("# Every call and link below is a guess with its score: review each, then run `altinn-bridge check`.\n");
+    let openapi: Vec<String> = openapi_paths.iter().map(|p| q(p)).collect();
     out.push_str(&format!(
         "api = {}\nstrategy = 1\n\n[sources]\nwsdl = {}\nopenapi = [{}]\n",
         q(&soap.name),
         q(wsdl_path),
-        openapi_paths
-            .iter()
-            .map(|p| q(p))
-            .collect::<Vec<_>>()
-            .join(", ")
+        openapi.join(", ")
     ));
+    if !credentials.is_empty() {
+        let fields: Vec<String> = credentials
+            .iter()
+            .map(|c| format!("    {},\n", q(c)))
+            .collect();
+        out.push_str(&format!(
+            "\n[auth]\nold = \"system-user-password\"\nold_fields = [\n{}]\nscopes = []\n",
+            fields.concat()
+        ));
+    }
     for s in &suggestions {
         out.push_str(&format!("\n[[operations]]\nsoap = {}\n", q(&s.operation)));
         for c in &s.candidates {
@@ -589,11 +747,25 @@ pub fn draft(
                 q(&f.to)
             ));
         }
-        for u in &s.unmatched {
+        for u in s
+            .unmatched
+            .iter()
+            .filter(|u| !credentials.contains(u.as_str()))
+        {
             out.push_str(&format!("\n[[operations.inputs]]\nfrom = {}\ndrop = \"no candidate found by suggest; review\"\n", q(u)));
         }
     }
     out
+}
+
+/// A user name or password field (`systemUserName`, `SystemPassword`, `passord`, ...): old
+/// credentials, which Maskinporten replaces.
+fn is_credential(path: &str) -> bool {
+    let last = Tokens::of(path.rsplit('/').next().unwrap_or(path));
+    let words = last.set();
+    words.contains("password")
+        || (words.contains("user")
+            && (words.contains("system") || words.contains("name") || words.len() == 1))
 }
 
 /// A TOML basic string.
@@ -645,6 +817,11 @@ mod tests {
         );
         assert_eq!(words("SlettVedlegg"), ["delete", "attachment"]);
         assert_eq!(words("XMLSchemaID"), ["xml", "schema", "id"]);
+        assert_eq!(words("organisasjonsnummer"), ["organization", "number"]);
+        assert_eq!(words("meldingstype"), ["message", "type"]);
+        assert_eq!(words("TrekkTilbakeMelding"), ["delete", "message"]);
+        assert_eq!(words("systembruker"), ["system", "user"]);
+        assert_eq!(words("organizationNumber"), ["organization", "number"]);
     }
 
     #[test]
