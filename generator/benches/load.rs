@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use altinn_bridge::diag::SourceMap;
-use altinn_bridge::embedded;
 use altinn_bridge::load::{self, Limits};
+use altinn_bridge::{embedded, emit, link};
 use criterion::{Criterion, criterion_group};
 
 /// Every file's path and text, plus the entry files the loader is given.
@@ -118,6 +118,58 @@ fn load_model(inputs: &Inputs) -> usize {
     loaded.value.soap.len() + loaded.value.rest.len()
 }
 
+/// Every manifest under `mappings/` resolved against the same in-memory contracts, then the
+/// docs rendered: what `altinn-bridge check` and `altinn-bridge docs` do.
+fn check_and_docs(
+    inputs: &Inputs,
+    manifests: &[(PathBuf, String)],
+    corpus: Option<&Path>,
+) -> usize {
+    let mut sources = SourceMap::new();
+    for (path, text) in inputs.files.iter().chain(manifests) {
+        sources.register_virtual(path.clone(), text.clone());
+    }
+    if corpus.is_none() {
+        embedded::register(&mut sources);
+    }
+    let overrides = link::Overrides {
+        contract_dirs: corpus.into_iter().map(Path::to_path_buf).collect(),
+        ..Default::default()
+    };
+    let resolved: Vec<link::Resolved> = manifests
+        .iter()
+        .map(|(p, _)| {
+            link::load_mapping(&mut sources, p, &overrides, &Limits::default())
+                .expect("manifests resolve")
+                .0
+                .resolved
+        })
+        .collect();
+    emit::docs::render(&resolved, None)
+        .expect("docs render")
+        .len()
+}
+
+fn manifests() -> Vec<(PathBuf, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mappings");
+    let mut v: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            let t = std::fs::read_to_string(&p).expect("manifest readable");
+            (p, t)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 fn bench(c: &mut Criterion) {
     let inputs = inputs();
     let bytes: usize = inputs.files.iter().map(|(_, t)| t.len()).sum();
@@ -134,6 +186,13 @@ fn bench(c: &mut Criterion) {
     g.bench_function("load_model", |b| {
         b.iter(|| load_model(std::hint::black_box(&inputs)))
     });
+    let manifests = manifests();
+    let corpus = corpus_dir();
+    if !manifests.is_empty() {
+        g.bench_function("check_and_docs", |b| {
+            b.iter(|| check_and_docs(std::hint::black_box(&inputs), &manifests, corpus.as_deref()))
+        });
+    }
     g.finish();
 }
 
@@ -166,5 +225,14 @@ fn main() {
             model / 1e6,
             model / raw
         );
+        if let Some(link) = mean_ns("check_and_docs") {
+            println!(
+                "link: check_and_docs {:.2} ms over all manifests (it loads only the contracts they name), \
+                 ratio to raw_parse of the whole corpus = {:.2}x, to load_model = {:.2}x",
+                link / 1e6,
+                link / raw,
+                link / model
+            );
+        }
     }
 }
