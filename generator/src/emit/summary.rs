@@ -98,7 +98,11 @@ fn render_operation(out: &mut String, c: &SoapContract, op: &SoapOperation) {
         }
     }
     for f in &op.faults {
-        let detail = f.detail.as_ref().map(part_label).unwrap_or_default();
+        let detail = f
+            .detail
+            .as_ref()
+            .map(|p| part_label(&c.types, p))
+            .unwrap_or_default();
         let _ = writeln!(out, "      fault {}: {detail}", f.name);
     }
 }
@@ -108,7 +112,7 @@ fn render_message(out: &mut String, types: &TypeGraph, label: &str, m: &SoapMess
     let _ = writeln!(out, "      {label} {}{streamed}", m.message.local);
     for (kind, parts) in [("header", &m.headers), ("body", &m.body)] {
         for p in parts {
-            let _ = writeln!(out, "        {kind} {}", part_label(p));
+            let _ = writeln!(out, "        {kind} {}", part_label(types, p));
             tree(
                 out,
                 types,
@@ -121,7 +125,7 @@ fn render_message(out: &mut String, types: &TypeGraph, label: &str, m: &SoapMess
     }
 }
 
-fn part_label(p: &MessagePart) -> String {
+fn part_label(types: &TypeGraph, p: &MessagePart) -> String {
     match &p.content {
         PartContent::Element {
             element,
@@ -129,9 +133,9 @@ fn part_label(p: &MessagePart) -> String {
             nullable,
         } => {
             let nil = if *nullable { ", nillable" } else { "" };
-            format!("{}: {}{nil}", element.local, type_label(ty))
+            format!("{}: {}{nil}", element.local, type_label(types, ty))
         }
-        PartContent::Type { ty } => format!("{}: {}", p.name, type_label(ty)),
+        PartContent::Type { ty } => format!("{}: {}", p.name, type_label(types, ty)),
     }
 }
 
@@ -195,13 +199,16 @@ fn render_endpoint(out: &mut String, types: &TypeGraph, e: &Endpoint, indent: us
             "{pad}  {:?} {}{req}: {}",
             p.location,
             p.name,
-            type_label(&p.ty)
+            type_label(types, &p.ty)
         );
     }
     if let Some(b) = &e.body {
         for m in &b.content {
             let req = if b.required { "" } else { " (optional)" };
-            let ty = m.ty.as_ref().map(type_label).unwrap_or_else(|| "-".into());
+            let ty =
+                m.ty.as_ref()
+                    .map(|t| type_label(types, t))
+                    .unwrap_or_else(|| "-".into());
             let _ = writeln!(out, "{pad}  body {}: {ty}{req}", m.media_type);
             if let Some(t) = &m.ty {
                 tree(
@@ -223,7 +230,9 @@ fn render_endpoint(out: &mut String, types: &TypeGraph, e: &Endpoint, indent: us
                 format!(
                     "{}: {}",
                     m.media_type,
-                    m.ty.as_ref().map(type_label).unwrap_or_else(|| "-".into())
+                    m.ty.as_ref()
+                        .map(|t| type_label(types, t))
+                        .unwrap_or_else(|| "-".into())
                 )
             })
             .collect();
@@ -254,7 +263,7 @@ fn tree(
     match &def.kind {
         TypeKind::Struct(_) => {
             for f in types.all_fields(&def.id) {
-                let _ = writeln!(out, "{pad}{}", field_line(f, stack));
+                let _ = writeln!(out, "{pad}{}", field_line(types, f, stack));
                 if !stack.contains(types.unalias(&f.ty).as_named().unwrap_or(&def.id)) {
                     tree(out, types, &f.ty, level + 1, max, stack);
                 }
@@ -266,7 +275,7 @@ fn tree(
                 .as_ref()
                 .map(|i| i.xml_name.local.as_str())
                 .unwrap_or("item");
-            let _ = writeln!(out, "{pad}{item}: {} [0..*]", type_label(&l.item));
+            let _ = writeln!(out, "{pad}{item}: {} [0..*]", type_label(types, &l.item));
             tree(out, types, &l.item, level + 1, max, stack);
         }
         TypeKind::Enum(e) => {
@@ -279,7 +288,7 @@ fn tree(
     stack.remove(&def.id);
 }
 
-fn field_line(f: &Field, stack: &BTreeSet<TypeId>) -> String {
+fn field_line(types: &TypeGraph, f: &Field, stack: &BTreeSet<TypeId>) -> String {
     let mark = match f.kind {
         FieldKind::Attribute => "@",
         FieldKind::Text => "#",
@@ -292,7 +301,7 @@ fn field_line(f: &Field, stack: &BTreeSet<TypeId>) -> String {
     let mut line = format!(
         "{mark}{}: {} [{}..{max}]",
         f.name,
-        type_label(&f.ty),
+        type_label(types, &f.ty),
         f.min_occurs
     );
     if f.nullable {
@@ -313,10 +322,19 @@ fn field_line(f: &Field, stack: &BTreeSet<TypeId>) -> String {
     line
 }
 
-fn type_label(t: &TypeRef) -> String {
+fn type_label(types: &TypeGraph, t: &TypeRef) -> String {
     match t {
         TypeRef::Builtin(b) => format!("{b:?}").to_lowercase(),
-        TypeRef::Named(id) => short_id(id),
+        TypeRef::Named(id) => match types.get(id) {
+            // An inline restriction reads best as what it restricts; other inline types by name.
+            Some(def) if def.anonymous => match &def.kind {
+                TypeKind::Scalar(sc) => type_label(types, &sc.base),
+                TypeKind::Enum(_) => "enum".to_owned(),
+                TypeKind::List(l) => format!("list of {}", type_label(types, &l.item)),
+                _ => def.name.local.clone(),
+            },
+            _ => short_id(id),
+        },
     }
 }
 
