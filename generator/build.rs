@@ -5,7 +5,11 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    // Read at run time, not with `env!`: a build script binary reused from another checkout
+    // (a copied target directory) would otherwise embed that checkout's files.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("..");
     let mut files = Vec::new();
     for dir in ["wsdl", "openapi"] {
         println!("cargo:rerun-if-changed=../{dir}");

@@ -29,6 +29,10 @@ use altinn_bridge::model::{
 };
 
 const WSDL: &str = "wsdl/CorrespondenceAgencyExternalBasic.wsdl";
+/// The WS-Security variant, shipped as a WSDL with XSDs beside it.
+const WS_DIR: &str = "wsdl/CorrespondenceAgencyExternal";
+const WS_WSDL: &str = "wsdl/CorrespondenceAgencyExternal/CorrespondenceAgencyExternal.wsdl";
+const WS_BINDING: &str = "CustomBinding_ICorrespondenceAgencyExternal";
 const OPENAPI: &str = "openapi/altinn-correspondence-v1.json";
 const SERVICE_NS: &str = "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10";
 const FAULT_NS: &str = "http://www.altinn.no/services/common/fault/2009/10";
@@ -37,8 +41,21 @@ const XS: &str = "http://www.w3.org/2001/XMLSchema";
 const WSDL_NS: &str = "http://schemas.xmlsoap.org/wsdl/";
 const WSAW_NS: &str = "http://www.w3.org/2006/05/addressing/wsdl";
 
-/// The operations of the shipped WSDL with their soapAction, sorted by name (= by id).
-const SOAP_OPERATIONS: [(&str, &str); 4] = [
+/// The operations of the shipped WSDL with their soapAction, sorted by name (= by id): all
+/// eight of the public contract.
+const SOAP_OPERATIONS: [(&str, &str); 8] = [
+    (
+        "CreateSimpleCorrespondenceServiceBasic",
+        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/CreateSimpleCorrespondenceServiceBasic",
+    ),
+    (
+        "GetCorrespondenceStatusDetailsBasic",
+        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusDetailsBasic",
+    ),
+    (
+        "GetCorrespondenceStatusDetailsBasicV2",
+        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusDetailsBasicV2",
+    ),
     (
         "GetCorrespondenceStatusDetailsBasicV3",
         "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusDetailsBasicV3",
@@ -46,6 +63,10 @@ const SOAP_OPERATIONS: [(&str, &str); 4] = [
     (
         "GetCorrespondenceStatusHistoryBasic",
         "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusHistoryBasic",
+    ),
+    (
+        "InsertCorrespondenceBasic",
+        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/InsertCorrespondenceBasic",
     ),
     (
         "InsertCorrespondenceBasicV2",
@@ -115,6 +136,19 @@ fn only_soap(contract: &Contract) -> &SoapContract {
     &contract.soap[0]
 }
 
+/// The shipped WSDL loaded from `source` (the default holds several).
+fn soap_from<'a>(contract: &'a Contract, source: &str) -> &'a SoapContract {
+    contract
+        .soap
+        .iter()
+        .find(|s| s.source == source)
+        .unwrap_or_else(|| panic!("{source} is not in the default"))
+}
+
+fn basic(contract: &Contract) -> &SoapContract {
+    soap_from(contract, WSDL)
+}
+
 fn only_rest(contract: &Contract) -> &RestContract {
     assert_eq!(contract.rest.len(), 1, "one OpenAPI document");
     &contract.rest[0]
@@ -163,13 +197,21 @@ fn clark(ns: &str, local: &str) -> String {
 #[test]
 fn default_loads_without_errors_or_warnings() {
     let contract = default_contract();
-    let soap = only_soap(&contract);
+    let sources: Vec<&str> = contract.soap.iter().map(|s| s.source.as_str()).collect();
+    for source in [WSDL, WS_WSDL] {
+        assert!(sources.contains(&source), "{source} in {sources:?}");
+    }
+    assert!(
+        sources.iter().all(|s| s.ends_with(".wsdl")),
+        "XSDs are reached through imports, not loaded on their own: {sources:?}"
+    );
+    let soap = basic(&contract);
     let rest = only_rest(&contract);
     assert_eq!(soap.source, WSDL);
     assert_eq!(soap.files, [WSDL]);
     assert_eq!(soap.name, "CorrespondenceAgencyExternalBasicSF");
     assert_eq!(soap.target_namespace, SERVICE_NS);
-    assert_eq!(soap.schemas.len(), 17, "one schema per namespace");
+    assert_eq!(soap.schemas.len(), 20, "one schema per namespace");
     assert_eq!(rest.source, OPENAPI);
     assert_eq!(rest.title, "Altinn.Correspondence.API");
     assert_eq!(rest.openapi, "3.1.0");
@@ -183,9 +225,9 @@ fn default_loads_without_errors_or_warnings() {
 }
 
 #[test]
-fn default_soap_operations_are_the_four_written() {
+fn default_soap_operations_are_the_eight_written() {
     let contract = default_contract();
-    let soap = only_soap(&contract);
+    let soap = basic(&contract);
     let names: Vec<&str> = soap.operations.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names, SOAP_OPERATIONS.map(|(n, _)| n));
     for (name, action) in SOAP_OPERATIONS {
@@ -235,7 +277,7 @@ fn default_soap_operations_are_the_four_written() {
 #[test]
 fn default_history_operation_takes_credentials_as_soap_headers() {
     let contract = default_contract();
-    let soap = only_soap(&contract);
+    let soap = basic(&contract);
     let input = op(soap, "GetCorrespondenceStatusHistoryBasic")
         .input
         .clone()
@@ -259,11 +301,10 @@ fn default_history_operation_takes_credentials_as_soap_headers() {
     );
     let body: Vec<&str> = input.body.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(body, ["parameters"]);
-    for name in [
-        "GetCorrespondenceStatusDetailsBasicV3",
-        "InsertCorrespondenceBasicV2",
-        "Test",
-    ] {
+    for (name, _) in SOAP_OPERATIONS {
+        if name == "GetCorrespondenceStatusHistoryBasic" {
+            continue;
+        }
         let input = op(soap, name).input.as_ref().expect("input");
         assert!(input.headers.is_empty(), "{name} has no SOAP headers");
     }
@@ -272,7 +313,7 @@ fn default_history_operation_takes_credentials_as_soap_headers() {
 #[test]
 fn default_insert_request_keeps_the_public_shape() {
     let contract = default_contract();
-    let soap = only_soap(&contract);
+    let soap = basic(&contract);
     let g = &soap.types;
     let wrapper = soap
         .element(&QName::new(SERVICE_NS, "InsertCorrespondenceBasicV2"))
@@ -316,6 +357,7 @@ fn default_insert_request_keeps_the_public_shape() {
             "CaseID",
             "MessageSender",
             "IsReservable",
+            "SdpOptions",
             "OnBehalfOfOrgNr",
         ]
     );
@@ -362,7 +404,7 @@ fn default_insert_request_keeps_the_public_shape() {
 #[test]
 fn default_collections_enums_and_recursion_are_modelled() {
     let contract = default_contract();
-    let g = &only_soap(&contract).types;
+    let g = &basic(&contract).types;
     let arrays = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
     for (id, item) in [
         (clark(arrays, "ArrayOfstring"), QName::new(arrays, "string")),
@@ -730,6 +772,188 @@ fn unseen_pair_loads_through_the_loaders() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The WS-Security variant (a WSDL and its XSDs)
+
+/// The shipped files of the WS-Security variant, sorted.
+fn ws_files() -> Vec<&'static str> {
+    embedded::FILES
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| p.starts_with(&format!("{WS_DIR}/")))
+        .collect()
+}
+
+#[test]
+fn ws_variant_loads_from_its_wsdl_and_xsds() {
+    let contract = default_contract();
+    let soap = soap_from(&contract, WS_WSDL);
+    assert_eq!(soap.name, "CorrespondenceAgencyExternalSF");
+    assert_eq!(soap.target_namespace, SERVICE_NS);
+    let mut files = soap.files.clone();
+    files.sort();
+    assert_eq!(files, ws_files(), "every shipped XSD is reached by import");
+    assert_eq!(files.len(), 19, "the WSDL and 18 XSDs");
+    assert_eq!(soap.schemas.len(), 19, "one schema per namespace");
+    assert_eq!(soap.soap_versions(), [SoapVersion::Soap12]);
+    let names: Vec<&str> = soap.operations.iter().map(|o| o.name.as_str()).collect();
+    let expected: Vec<String> = SOAP_OPERATIONS
+        .iter()
+        .map(|(n, _)| {
+            n.replace("BasicV", "V")
+                .trim_end_matches("Basic")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(names, expected, "the Basic operations without the suffix");
+    for o in &soap.operations {
+        let name = o.name.as_str();
+        assert_eq!(o.id.0, format!("{{{SERVICE_NS}}}{WS_BINDING}/{name}"));
+        assert_eq!(o.soap_version, SoapVersion::Soap12, "{name}");
+        assert_eq!(o.style, Style::Document, "{name}");
+        let action = if name == "Test" {
+            "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test".to_owned()
+        } else {
+            format!("{SERVICE_NS}/ICorrespondenceAgencyExternal/{name}")
+        };
+        assert_eq!(o.soap_action.as_deref(), Some(action.as_str()), "{name}");
+        let input = o.input.as_ref().expect("input");
+        assert_eq!(input.action.as_deref(), Some(action.as_str()), "{name}");
+        assert!(
+            input.headers.is_empty(),
+            "{name}: credentials travel in WS-Security, not in message headers"
+        );
+        let policies: Vec<&str> = o.policies.iter().map(|q| q.local.as_str()).collect();
+        for policy in [
+            "SignedSupportingTokens",
+            "TransportBinding",
+            "UsingAddressing",
+        ] {
+            assert!(policies.contains(&policy), "{name}: {policies:?}");
+        }
+        let faults: Vec<&str> = o.faults.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(faults, ["AltinnFaultFault"], "{name}");
+    }
+    let g = &soap.types;
+    let wrapper = |name: &str| {
+        let element = soap
+            .element(&QName::new(SERVICE_NS, name))
+            .unwrap_or_else(|| panic!("wrapper {name}"));
+        fields(g, &element.ty.as_named().expect("anonymous wrapper").0)
+    };
+    assert_eq!(
+        wrapper("InsertCorrespondenceV2"),
+        [
+            ("SystemUserCode".to_owned(), 1, false),
+            ("ExternalShipmentReference".to_owned(), 1, false),
+            ("Correspondence".to_owned(), 1, false),
+        ],
+        "no credential members"
+    );
+    assert_eq!(
+        wrapper("InsertCorrespondence"),
+        [
+            ("SystemUserCode".to_owned(), 0, true),
+            ("ExternalReference".to_owned(), 0, true),
+            ("Correspondence".to_owned(), 0, true),
+        ]
+    );
+    let port = &soap.services[0].ports[0];
+    assert_eq!(port.name, WS_BINDING);
+    assert_eq!(
+        port.address.as_deref(),
+        Some("https://www.altinn.no/ServiceEngineExternal/CorrespondenceAgencyExternal.svc")
+    );
+}
+
+#[test]
+fn ws_variant_shares_the_basic_request_types() {
+    let contract = default_contract();
+    let ws = &soap_from(&contract, WS_WSDL).types;
+    let basic = &basic(&contract).types;
+    for (ns, name) in [
+        (
+            "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+            "InsertCorrespondenceV2",
+        ),
+        (
+            "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "InsertCorrespondence",
+        ),
+        (
+            "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+            "CorrespondenceStatusFilterV3",
+        ),
+        (
+            "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+            "SdpOptions",
+        ),
+    ] {
+        let id = clark(ns, name);
+        assert_eq!(fields(ws, &id), fields(basic, &id), "{id}");
+    }
+}
+
+#[test]
+fn ws_variant_files_are_hand_written_and_well_formed() {
+    let files = ws_files();
+    assert!(files.contains(&WS_WSDL));
+    for path in files {
+        let text = embedded_text(path);
+        assert!(
+            text.contains("a reduced,")
+                && text.contains("hand-written model of the public Altinn 2"),
+            "{path}: header comment"
+        );
+        let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        for import in doc.descendants().filter(|n| n.has_tag_name((XS, "import"))) {
+            let location = import
+                .attribute("schemaLocation")
+                .unwrap_or_else(|| panic!("{path}: every import has a schemaLocation"));
+            assert!(
+                embedded::FILES
+                    .iter()
+                    .any(|(p, _)| *p == format!("{WS_DIR}/{location}")),
+                "{path}: {location} is shipped beside it"
+            );
+        }
+    }
+}
+
+#[test]
+fn ws_variant_items_agree_with_the_public_contract() {
+    let Some(dir) = corpus::corpus_or_skip("ws_variant_items_agree_with_the_public_contract")
+    else {
+        return;
+    };
+    let real_dir = dir.join("altinn2/CorrespondenceAgencyExternal");
+    let mut theirs = Items::new();
+    for entry in std::fs::read_dir(&real_dir).expect("corpus folder") {
+        let path = entry.expect("entry").path();
+        theirs.extend(schema_items(
+            &std::fs::read_to_string(&path).expect("readable corpus file"),
+        ));
+    }
+    let mut ours = Items::new();
+    for path in ws_files() {
+        ours.extend(schema_items(embedded_text(path)));
+    }
+    assert!(ours.len() >= 100, "schema items kept: {}", ours.len());
+    for (key, (partial, facts)) in &ours {
+        let (_, real_facts) = theirs
+            .get(key)
+            .unwrap_or_else(|| panic!("{key:?} is not in the public contract"));
+        if *partial {
+            assert!(
+                is_subsequence(facts, real_facts),
+                "{key:?}\n ours:   {facts:?}\n theirs: {real_facts:?}"
+            );
+        } else {
+            assert_eq!(facts, real_facts, "{key:?}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // On the text, without the loaders
 
 #[test]
@@ -744,10 +968,10 @@ fn shipped_wsdl_is_well_formed_and_complete() {
         .filter(|n| n.has_tag_name((XS, "schema")))
         .map(|n| n.attribute("targetNamespace").unwrap_or(""))
         .collect();
-    assert_eq!(schemas.len(), 17);
+    assert_eq!(schemas.len(), 20);
     assert_eq!(
         schemas.iter().collect::<BTreeSet<_>>().len(),
-        17,
+        20,
         "one schema per namespace"
     );
     let enumeration_values = doc
@@ -755,8 +979,8 @@ fn shipped_wsdl_is_well_formed_and_complete() {
         .filter(|n| n.tag_name().name() == "EnumerationValue")
         .count();
     assert_eq!(
-        enumeration_values, 10,
-        "AttachmentFunctionType 2, TransportType 6, CorrespondenceStatusTypeV2 2"
+        enumeration_values, 13,
+        "AttachmentFunctionType 2, TransportType 6, CorrespondenceStatusType 3, CorrespondenceStatusTypeV2 2"
     );
 
     let port_type = children(root, "portType")
