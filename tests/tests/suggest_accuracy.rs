@@ -208,18 +208,28 @@ fn the_draft_loads_as_a_manifest() {
 #[test]
 fn an_independently_written_pair_ranks_at_least_five_of_six() {
     let dir = workspace().join("generator/tests/fixtures/unseen2");
-    let (_, soap, rest) = load_pair(&dir.join("Tollforvaltning.wsdl"), &dir.join("toll-api.yaml"));
+    let (_, soap, rest) = load_pair(
+        &dir.join("Tollforvaltning.wsdl"),
+        &dir.join("toll-api.yaml"),
+    );
     let expected = std::fs::read_to_string(dir.join("expected.toml")).unwrap();
     let ranked = suggest::suggest(&soap, &[&rest]);
     let (mut hits, mut total) = (0, 0);
-    for line in expected.lines().filter(|l| l.contains(" = \"") && !l.trim_start().starts_with('#')) {
+    for line in expected
+        .lines()
+        .filter(|l| l.contains(" = \"") && !l.trim_start().starts_with('#'))
+    {
         let (op, want) = line.split_once('=').unwrap();
         let (op, want) = (op.trim(), want.trim().trim_matches('"'));
         if want == "none" {
             continue;
         }
         total += 1;
-        let got = ranked.iter().find(|s| s.operation == op).and_then(|s| s.candidates.first()).map(|c| c.endpoint.as_str());
+        let got = ranked
+            .iter()
+            .find(|s| s.operation == op)
+            .and_then(|s| s.candidates.first())
+            .map(|c| c.endpoint.as_str());
         println!("unseen2: {op} -> {got:?} (expected {want})");
         hits += usize::from(got == Some(want));
     }

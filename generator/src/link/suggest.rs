@@ -494,8 +494,9 @@ fn score(
     let mut reasons = Vec::new();
 
     // Name: nouns of the operation in the path (full weight) or the summary (half).
-    let (in_path, shared_path) = overlap(&nouns, &path);
-    let (in_summary, _) = overlap(&nouns, &summary);
+    // Dice, not recall: a path word the operation never mentions (`attachment`) counts against it.
+    let (in_path, shared_path) = dice(&nouns, &path);
+    let (in_summary, _) = dice(&nouns, &summary);
     let name_score = if nouns.0.is_empty() {
         0.3
     } else {
