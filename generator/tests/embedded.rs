@@ -131,7 +131,12 @@ fn default_contract() -> Contract {
     load_clean(embedded::register)
 }
 
+/// The correspondence WSDL of the default (which holds other APIs' contracts too), or the only
+/// WSDL of a contract loaded from one.
 fn only_soap(contract: &Contract) -> &SoapContract {
+    if let Some(soap) = contract.soap.iter().find(|s| s.source == WSDL) {
+        return soap;
+    }
     assert_eq!(contract.soap.len(), 1, "one WSDL");
     &contract.soap[0]
 }
@@ -149,7 +154,11 @@ fn basic(contract: &Contract) -> &SoapContract {
     soap_from(contract, WSDL)
 }
 
+/// The correspondence OpenAPI document of the default, or the only one of a contract.
 fn only_rest(contract: &Contract) -> &RestContract {
+    if let Some(rest) = contract.rest.iter().find(|r| r.source == OPENAPI) {
+        return rest;
+    }
     assert_eq!(contract.rest.len(), 1, "one OpenAPI document");
     &contract.rest[0]
 }

@@ -208,6 +208,27 @@ fn json_property(types: &TypeGraph, here: &TypeRef, name: &str) -> Result<PathSt
             def.name.local
         ));
     }
+    if let (TypeKind::Struct(s), Some(entry)) = (&def.kind, map_entry(name)) {
+        // A map (`additionalProperties` / `patternProperties`): one entry per source item,
+        // its key from one link (`{key}`) and its value from another (`{value}`).
+        let value = s
+            .additional_properties
+            .clone()
+            .or_else(|| s.pattern_properties.values().next().cloned());
+        if let Some(value) = value {
+            return Ok(PathStep {
+                name: name.to_owned(),
+                xml_name: None,
+                ty: match entry {
+                    MapEntry::Key => TypeRef::Builtin(crate::model::Builtin::String),
+                    MapEntry::Value => value,
+                },
+                optional: true,
+                nullable: false,
+                many: true,
+            });
+        }
+    }
     let fields = fields_of(types, ty);
     let f = fields
         .iter()
@@ -217,6 +238,21 @@ fn json_property(types: &TypeGraph, here: &TypeRef, name: &str) -> Result<PathSt
     // A property whose own schema is nullable (e.g. `allOf: [$ref]` + `nullable`) is nullable too.
     step.nullable |= types.resolve(&f.ty).is_some_and(|d| d.nullable);
     Ok(step)
+}
+
+/// Which half of a map entry a `{key}` / `{value}` step names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MapEntry {
+    Key,
+    Value,
+}
+
+fn map_entry(name: &str) -> Option<MapEntry> {
+    match name {
+        "{key}" => Some(MapEntry::Key),
+        "{value}" => Some(MapEntry::Value),
+        _ => None,
+    }
 }
 
 /// The item type of a list type (through aliases).
@@ -287,7 +323,10 @@ pub fn label(t: &TypeRef) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::json_segments;
+    use super::{json_segments, walk_json};
+    use crate::diag::SourceMap;
+    use crate::load::{Limits, load_paths};
+    use crate::model::{Builtin, TypeId, TypeRef};
 
     #[test]
     fn json_segments_split_on_dots_and_honour_quotes_and_items() {
@@ -316,5 +355,41 @@ mod tests {
                 .unwrap_err()
                 .contains("unexpected `]b`")
         );
+    }
+
+    #[test]
+    fn map_objects_take_entries_through_key_and_value_steps() {
+        let spec = r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+          "components": {"schemas": {"Init": {"type": "object", "properties": {
+            "name": {"type": "string"},
+            "props": {"type": "object", "additionalProperties": false,
+                      "patternProperties": {"^.{1,50}$": {"type": "string", "maxLength": 300}}},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}}}}}}}"#;
+        let mut sources = SourceMap::new();
+        sources.register_virtual("map.json", spec);
+        let contract = load_paths(&mut sources, &["map.json".into()], &Limits::default())
+            .expect("loads")
+            .value;
+        let types = &contract.rest[0].types;
+        let root = TypeRef::Named(TypeId::from("#/components/schemas/Init"));
+        let key = walk_json(types, &root, "props.{key}").unwrap();
+        let step = key.steps.last().unwrap();
+        assert_eq!(step.ty, TypeRef::Builtin(Builtin::String));
+        assert!(step.many && step.optional, "one entry per source item");
+        let value = walk_json(types, &root, "props.{value}").unwrap();
+        assert_eq!(
+            types.builtin_of(&value.steps.last().unwrap().ty),
+            Some(Builtin::String),
+            "the pattern's value type"
+        );
+        let count = walk_json(types, &root, "counts.{value}").unwrap();
+        assert_eq!(
+            types.builtin_of(&count.steps.last().unwrap().ty),
+            Some(Builtin::Integer),
+            "the additionalProperties value type"
+        );
+        // Only maps have entries; other objects keep their named fields.
+        assert!(walk_json(types, &root, "{key}").is_err());
+        assert!(walk_json(types, &root, "props.other").is_err());
     }
 }

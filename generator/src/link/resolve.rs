@@ -708,13 +708,21 @@ impl<'a> Cx<'a> {
         } else {
             text.strip_prefix("body.").unwrap_or(text)
         };
-        let root = ep
-            .responses
-            .iter()
-            .filter(|r| r.status.starts_with('2'))
-            .flat_map(|r| &r.content)
+        let success = || {
+            ep.responses
+                .iter()
+                .filter(|r| r.status.starts_with('2'))
+                .flat_map(|r| &r.content)
+        };
+        let root = success()
             .find(|m| m.media_type.contains("json"))
-            .and_then(|m| m.ty.clone());
+            .and_then(|m| m.ty.clone())
+            // A download (e.g. application/octet-stream) is read whole, as one value.
+            .or_else(|| {
+                text.is_empty()
+                    .then(|| success().find_map(|m| m.ty.clone()))
+                    .flatten()
+            });
         let Some(root) = root else {
             self.error(
                 at,
@@ -1451,4 +1459,82 @@ fn join(v: &[&String]) -> String {
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::diag::SourceMap;
+    use crate::link::{Overrides, Source, load_mapping};
+    use crate::load::Limits;
+
+    const WSDL: &str = r#"<wsdl:definitions name="S" targetNamespace="urn:s" xmlns:tns="urn:s"
+        xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/">
+      <wsdl:types>
+        <xs:schema elementFormDefault="qualified" targetNamespace="urn:s" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+          <xs:element name="Get"><xs:complexType><xs:sequence>
+            <xs:element name="ref" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
+          <xs:element name="GetResponse"><xs:complexType><xs:sequence>
+            <xs:element name="Data" type="xs:base64Binary"/></xs:sequence></xs:complexType></xs:element>
+        </xs:schema>
+      </wsdl:types>
+      <wsdl:message name="In"><wsdl:part name="parameters" element="tns:Get"/></wsdl:message>
+      <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:GetResponse"/></wsdl:message>
+      <wsdl:portType name="P"><wsdl:operation name="Get">
+        <wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation></wsdl:portType>
+      <wsdl:binding name="B" type="tns:P"><soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
+        <wsdl:operation name="Get"><soap:operation soapAction="urn:s/Get" style="document"/>
+          <wsdl:input><soap:body use="literal"/></wsdl:input>
+          <wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation></wsdl:binding>
+      <wsdl:service name="S"><wsdl:port name="B" binding="tns:B">
+        <soap:address location="https://example.invalid/s"/></wsdl:port></wsdl:service>
+    </wsdl:definitions>"#;
+
+    const OPENAPI: &str = r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+      "paths": {"/files/{id}/download": {"get": {
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "the file",
+          "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}}}}"#;
+
+    fn check(output_from: &str) -> Result<crate::link::Resolved, String> {
+        let manifest = format!(
+            r#"api = "S"
+strategy = 1
+[sources]
+wsdl = "s.wsdl"
+openapi = ["a.json"]
+[[operations]]
+soap = "Get"
+calls = [{{ name = "download", endpoint = "GET /files/{{id}}/download" }}]
+[[operations.inputs]]
+from = "Get/ref"
+to = "path.id"
+[[operations.outputs]]
+from = "{output_from}"
+to = "GetResponse/Data"
+"#
+        );
+        let mut sources = SourceMap::new();
+        sources.register_virtual("m/s.wsdl", WSDL);
+        sources.register_virtual("m/a.json", OPENAPI);
+        sources.register_virtual("m/x.toml", manifest);
+        load_mapping(
+            &mut sources,
+            Path::new("m/x.toml"),
+            &Overrides::default(),
+            &Limits::default(),
+        )
+        .map(|(m, _)| m.resolved)
+        .map_err(|d| sources.render_all(&d))
+    }
+
+    #[test]
+    fn a_binary_download_is_read_whole_but_not_into() {
+        let resolved = check("body").expect("the whole download fills the output");
+        let link = &resolved.operations[0].outputs[0];
+        assert!(matches!(&link.from, Source::Response { call, .. } if call == "download"));
+        let err = check("body.name").expect_err("a non-JSON response has no fields");
+        assert!(err.contains("no JSON success response"), "{err}");
+    }
 }
