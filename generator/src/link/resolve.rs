@@ -715,6 +715,14 @@ impl<'a> Cx<'a> {
             .flat_map(|r| &r.content)
             .find(|m| m.media_type.contains("json"))
             .and_then(|m| m.ty.clone());
+        // A success response that is not JSON (a file download) is one value: `body` reads it whole.
+        let root = root.or_else(|| {
+            ep.responses
+                .iter()
+                .filter(|r| r.status.starts_with('2') && text.is_empty())
+                .flat_map(|r| &r.content)
+                .find_map(|m| m.ty.clone())
+        });
         let Some(root) = root else {
             self.error(
                 at,
@@ -1537,16 +1545,20 @@ mod tests {
       "properties": {"subject": {"type": "string"}, "body": {"type": "string"}}}}}},
     "responses": {"202": {"description": "ok"}}}}}}"#;
 
-    /// Resolves `links` (TOML for one operation's calls and inputs) against the fixture pair and
+    /// Resolves `links` (TOML for one operation's calls and links) against the fixture pair and
     /// returns the rendered errors, empty when it resolves.
     fn errors(links: &str) -> String {
+        errors_with(WSDL, OPENAPI, links)
+    }
+
+    fn errors_with(wsdl: &str, openapi: &str, links: &str) -> String {
         let manifest = format!(
             "api = \"S\"\nstrategy = 1\n[sources]\nwsdl = \"s.wsdl\"\nopenapi = [\"o.json\"]\n\n[[operations]]\nsoap = \"Send\"\n{links}"
         );
         let dir = Path::new("/virtual/link-join");
         let mut sources = SourceMap::new();
-        sources.register_virtual(dir.join("s.wsdl"), WSDL);
-        sources.register_virtual(dir.join("o.json"), OPENAPI);
+        sources.register_virtual(dir.join("s.wsdl"), wsdl.to_owned());
+        sources.register_virtual(dir.join("o.json"), openapi.to_owned());
         sources.register_virtual(dir.join("m.toml"), manifest);
         match load_mapping(
             &mut sources,
@@ -1557,6 +1569,36 @@ mod tests {
             Ok(_) => String::new(),
             Err(d) => sources.render_all(&d),
         }
+    }
+
+    #[test]
+    fn a_non_json_success_response_is_read_whole_as_body() {
+        let wsdl = WSDL.replace(
+            "<xs:element name=\"SendResponse\"><xs:complexType><xs:sequence/></xs:complexType></xs:element>",
+            "<xs:element name=\"SendResponse\"><xs:complexType><xs:sequence>\
+             <xs:element minOccurs=\"0\" name=\"Data\" type=\"xs:base64Binary\"/>\
+             </xs:sequence></xs:complexType></xs:element>",
+        );
+        let openapi = r#"{"openapi": "3.0.1", "info": {"title": "T", "version": "1"},
+  "paths": {"/file": {"get": {"responses": {"200": {"description": "the bytes",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}}}}"#;
+        let run = |from: &str| {
+            errors_with(
+                &wsdl,
+                openapi,
+                &format!(
+                    r#"calls = [{{ name = "get", endpoint = "GET /file" }}]
+inputs = [{{ from = "Send/Note", drop = "not sent" }}]
+outputs = [{{ from = "{from}", to = "SendResponse/Data" }}]"#
+                ),
+            )
+        };
+        assert_eq!(run("body"), "", "the bytes, whole");
+        let err = run("body.name");
+        assert!(
+            err.contains("has no JSON success response to read `name`"),
+            "{err}"
+        );
     }
 
     #[test]
