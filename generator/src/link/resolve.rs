@@ -658,7 +658,7 @@ impl<'a> Cx<'a> {
             }
         };
         let to = self.request_target(call, ep, to_spec)?;
-        let transforms = self.transforms(l, &from, &to)?;
+        let transforms = self.transforms(l, &from, &to, call.for_each.as_ref())?;
         Some(FieldLink {
             from,
             to,
@@ -896,7 +896,7 @@ impl<'a> Cx<'a> {
             }
         };
         let to = Target::Soap { path: to_path };
-        let transforms = self.transforms(l, &from, &to)?;
+        let transforms = self.transforms(l, &from, &to, None)?;
         Some(FieldLink {
             from,
             to,
@@ -925,8 +925,15 @@ impl<'a> Cx<'a> {
         }))
     }
 
-    /// Builds the transform list and checks that the value's type survives the trip.
-    fn transforms(&mut self, l: &LinkSpec, from: &Source, to: &Target) -> Option<Vec<Transform>> {
+    /// Builds the transform list and checks that the value's type survives the trip. `each` is
+    /// the loop of the call the link feeds, if any.
+    fn transforms(
+        &mut self,
+        l: &LinkSpec,
+        from: &Source,
+        to: &Target,
+        each: Option<&Loop>,
+    ) -> Option<Vec<Transform>> {
         let (src_types, dst_types) = self.graphs(from, to);
         let at = l
             .from
@@ -1018,7 +1025,7 @@ impl<'a> Cx<'a> {
             cat = Some(super::types::format_output(format));
         }
         if let Some(sep) = &l.join {
-            if !matches!(cat, Some(Cat::List) | None) {
+            if !matches!(cat, Some(Cat::List) | None) && !repeats_below_loop(from, each) {
                 self.error(
                     sep,
                     format!(
@@ -1411,6 +1418,29 @@ fn coverage(
     (cov, unresolved)
 }
 
+/// A source path that passes through a repeated element (or an array) below the loop of its call
+/// gives one value per item: a list, which `join` can make into one text.
+fn repeats_below_loop(from: &Source, each: Option<&Loop>) -> bool {
+    let path = match from {
+        Source::Soap { path } | Source::Response { path, .. } => path,
+        Source::Const { .. } | Source::Config { .. } => return false,
+    };
+    let covered = match (from, each) {
+        (Source::Soap { .. }, Some(Loop::Soap { path: lp }))
+            if lp.steps.len() <= path.steps.len()
+                && lp
+                    .steps
+                    .iter()
+                    .zip(&path.steps)
+                    .all(|(a, b)| a.name == b.name) =>
+        {
+            lp.steps.len()
+        }
+        _ => 0,
+    };
+    path.steps.iter().skip(covered).any(|s| s.many)
+}
+
 fn target_type(t: &Target) -> Option<&TypeRef> {
     match t {
         Target::Body { path, .. } | Target::Soap { path } => path.leaf_type(),
@@ -1536,5 +1566,148 @@ to = "GetResponse/Data"
         assert!(matches!(&link.from, Source::Response { call, .. } if call == "download"));
         let err = check("body.name").expect_err("a non-JSON response has no fields");
         assert!(err.contains("no JSON success response"), "{err}");
+    }
+}
+
+/// Joins through repeated elements below a call's loop.
+#[cfg(test)]
+mod join_tests {
+    use std::path::Path;
+
+    use super::super::sources::{Overrides, load_mapping};
+    use crate::diag::SourceMap;
+    use crate::load::Limits;
+
+    const WSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<wsdl:definitions name="S" targetNamespace="urn:t" xmlns:tns="urn:t"
+    xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <wsdl:types>
+    <xs:schema elementFormDefault="qualified" targetNamespace="urn:t">
+      <xs:complexType name="Token">
+        <xs:sequence><xs:element minOccurs="0" name="Value" type="xs:string"/></xs:sequence>
+      </xs:complexType>
+      <xs:complexType name="Note">
+        <xs:sequence>
+          <xs:element minOccurs="0" name="Title" type="xs:string"/>
+          <xs:element minOccurs="0" maxOccurs="unbounded" name="Token" type="tns:Token"/>
+        </xs:sequence>
+      </xs:complexType>
+      <xs:element name="Send">
+        <xs:complexType><xs:sequence>
+          <xs:element maxOccurs="unbounded" name="Note" type="tns:Note"/>
+        </xs:sequence></xs:complexType>
+      </xs:element>
+      <xs:element name="SendResponse"><xs:complexType><xs:sequence/></xs:complexType></xs:element>
+    </xs:schema>
+  </wsdl:types>
+  <wsdl:message name="In"><wsdl:part name="parameters" element="tns:Send"/></wsdl:message>
+  <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:SendResponse"/></wsdl:message>
+  <wsdl:portType name="P">
+    <wsdl:operation name="Send"><wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation>
+  </wsdl:portType>
+  <wsdl:binding name="B" type="tns:P">
+    <soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
+    <wsdl:operation name="Send">
+      <soap:operation soapAction="urn:t/Send" style="document"/>
+      <wsdl:input><soap:body use="literal"/></wsdl:input>
+      <wsdl:output><soap:body use="literal"/></wsdl:output>
+    </wsdl:operation>
+  </wsdl:binding>
+  <wsdl:service name="S"><wsdl:port name="B" binding="tns:B"><soap:address location="https://x/s"/></wsdl:port></wsdl:service>
+</wsdl:definitions>
+"#;
+
+    const OPENAPI: &str = r#"{"openapi": "3.0.1", "info": {"title": "T", "version": "1"},
+  "paths": {"/send": {"post": {
+    "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+      "properties": {"subject": {"type": "string"}, "body": {"type": "string"}}}}}},
+    "responses": {"202": {"description": "ok"}}}}}}"#;
+
+    /// Resolves `links` (TOML for one operation's calls and links) against the fixture pair and
+    /// returns the rendered errors, empty when it resolves.
+    fn errors(links: &str) -> String {
+        errors_with(WSDL, OPENAPI, links)
+    }
+
+    fn errors_with(wsdl: &str, openapi: &str, links: &str) -> String {
+        let manifest = format!(
+            "api = \"S\"\nstrategy = 1\n[sources]\nwsdl = \"s.wsdl\"\nopenapi = [\"o.json\"]\n\n[[operations]]\nsoap = \"Send\"\n{links}"
+        );
+        let dir = Path::new("/virtual/link-join");
+        let mut sources = SourceMap::new();
+        sources.register_virtual(dir.join("s.wsdl"), wsdl.to_owned());
+        sources.register_virtual(dir.join("o.json"), openapi.to_owned());
+        sources.register_virtual(dir.join("m.toml"), manifest);
+        match load_mapping(
+            &mut sources,
+            &dir.join("m.toml"),
+            &Overrides::default(),
+            &Limits::default(),
+        ) {
+            Ok(_) => String::new(),
+            Err(d) => sources.render_all(&d),
+        }
+    }
+
+    #[test]
+    fn a_non_json_success_response_is_read_whole_as_body() {
+        let wsdl = WSDL.replace(
+            "<xs:element name=\"SendResponse\"><xs:complexType><xs:sequence/></xs:complexType></xs:element>",
+            "<xs:element name=\"SendResponse\"><xs:complexType><xs:sequence>\
+             <xs:element minOccurs=\"0\" name=\"Data\" type=\"xs:base64Binary\"/>\
+             </xs:sequence></xs:complexType></xs:element>",
+        );
+        let openapi = r#"{"openapi": "3.0.1", "info": {"title": "T", "version": "1"},
+  "paths": {"/file": {"get": {"responses": {"200": {"description": "the bytes",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}}}}"#;
+        let run = |from: &str| {
+            errors_with(
+                &wsdl,
+                openapi,
+                &format!(
+                    r#"calls = [{{ name = "get", endpoint = "GET /file" }}]
+inputs = [{{ from = "Send/Note", drop = "not sent" }}]
+outputs = [{{ from = "{from}", to = "SendResponse/Data" }}]"#
+                ),
+            )
+        };
+        assert_eq!(run("body"), "", "the bytes, whole");
+        let err = run("body.name");
+        assert!(
+            err.contains("has no JSON success response to read `name`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn join_takes_the_values_of_a_repeated_element_below_the_loop() {
+        let ok = errors(
+            r#"calls = [{ name = "send", endpoint = "POST /send", for_each = "Send/Note" }]
+inputs = [
+  { from = "Send/Note/Title", to = "body.subject" },
+  { from = "Send/Note/Token/Value", to = "body.body", join = " " },
+]"#,
+        );
+        assert_eq!(ok, "", "one value per Token: a list");
+        // The loop's own repetition is used up by the loop: one Title per call is not a list.
+        let err = errors(
+            r#"calls = [{ name = "send", endpoint = "POST /send", for_each = "Send/Note" }]
+inputs = [
+  { from = "Send/Note/Title", to = "body.subject", join = " " },
+  { from = "Send/Note/Token/Value", to = "body.body", join = " " },
+]"#,
+        );
+        assert!(err.contains("`join` needs a list source"), "{err}");
+        assert!(!err.contains("Token/Value` is"), "{err}");
+        // Without a loop, the repeated Note makes even Title a list.
+        let ok = errors(
+            r#"calls = [{ name = "send", endpoint = "POST /send" }]
+inputs = [
+  { from = "Send/Note/Title", to = "body.subject", join = " " },
+  { from = "Send/Note/Token/Value", to = "body.body", join = " " },
+]"#,
+        );
+        assert_eq!(ok, "");
     }
 }
