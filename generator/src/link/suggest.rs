@@ -192,6 +192,15 @@ fn split_compound(w: &str) -> Vec<String> {
 
 /// Words that are already canonical English and may stand in a compound's half.
 const KNOWN_WORDS: &[&str] = &[
+    "transfer",
+    "download",
+    "upload",
+    "event",
+    "instance",
+    "receipt",
+    "order",
+    "notification",
+    "subscription",
     "message",
     "status",
     "file",
@@ -291,7 +300,12 @@ fn lookup(w: &str) -> Option<&'static str> {
         "oppdater" | "oppdatere" | "modify" | "change" | "endre" => "update",
         "sok" | "søk" | "soke" | "søke" | "find" | "query" => "search",
         "liste" | "list" | "oversikt" | "overview" => "list",
-        "bekreft" | "bekrefte" | "acknowledge" | "ack" => "confirm",
+        "bekreft" | "bekrefte" | "bekreftelse" | "acknowledge" | "ack" | "confirmation" => {
+            "confirm"
+        }
+        "sjekk" | "sjekke" | "kontroller" | "verify" => "check",
+        "tilgjengelig" | "available" => "available",
+        "lagre" | "store" => "save",
         "last" | "laste" => "load",
         "ned" => "down",
         "opp" => "up",
@@ -453,6 +467,11 @@ fn overlap(a: &Tokens, b: &Tokens) -> (f64, Vec<String>) {
     (shared.len() as f64 / sa.len() as f64, shared)
 }
 
+/// The input names something that exists already: a reference or an id among its fields.
+fn identifies(ins: &Tokens) -> bool {
+    ins.0.iter().any(|w| w == "reference" || w == "id")
+}
+
 /// Dice coefficient of two word sets, with the shared words: symmetric, so neither a tiny
 /// endpoint nor a huge input wins by size alone.
 fn dice(a: &Tokens, b: &Tokens) -> (f64, Vec<String>) {
@@ -525,6 +544,14 @@ fn score(
     // A list or search wants the collection, a single get wants an id.
     if e.method == HttpMethod::Get && matches!(verb.as_str(), "list" | "search") && ends_in_param {
         verb_score -= 0.2;
+    }
+    // Creating addresses a collection; anything else that carries an identifying reference
+    // addresses one existing item (a path parameter).
+    let item = e.path.contains('{');
+    if verb == "create" && !item {
+        verb_score += 0.1;
+    } else if verb != "create" && identifies(ins) && item {
+        verb_score += 0.1;
     }
     if method_ok {
         reasons.push(format!("verb: {verb} → {}", e.method.as_str()));
