@@ -548,9 +548,12 @@ fn score(
     // Creating addresses a collection; anything else that carries an identifying reference
     // addresses one existing item (a path parameter).
     let item = e.path.contains('{');
-    if verb == "create" && !item {
-        verb_score += 0.1;
-    } else if verb != "create" && identifies(ins) && item {
+    let fits = if verb == "create" {
+        !item
+    } else {
+        identifies(ins) && item
+    };
+    if fits {
         verb_score += 0.1;
     }
     if method_ok {
