@@ -175,6 +175,8 @@ pub enum Format {
     Integer,
     /// Text to a GUID (parsed, not derived): ids that an API gives as plain strings.
     Uuid,
+    /// Text to its UTF-8 bytes (XML text sent as a file, e.g. form data as a data element).
+    Utf8,
     /// The party id of an Altinn 3 instance id (`{partyId}/{instanceGuid}`) or instance URL
     /// (`…/instances/{partyId}/{instanceGuid}`, the `source` of an app event).
     InstancePartyId,
@@ -195,6 +197,7 @@ impl Format {
             "integer" => Format::Integer,
             "uuid-v5" => Format::UuidV5,
             "uuid" => Format::Uuid,
+            "utf-8" => Format::Utf8,
             "instance-party-id" => Format::InstancePartyId,
             "instance-guid" => Format::InstanceGuid,
             _ => return None,
@@ -202,7 +205,7 @@ impl Format {
     }
 
     /// Every manifest spelling, for error messages.
-    pub const ALL: &'static str = "date-time-utc, date, html-to-markdown, text-to-markdown, base64-to-binary, string, integer, uuid-v5, uuid, instance-party-id, instance-guid";
+    pub const ALL: &'static str = "date-time-utc, date, html-to-markdown, text-to-markdown, base64-to-binary, string, integer, uuid-v5, uuid, utf-8, instance-party-id, instance-guid";
 }
 
 /// A step applied to a value on its way, in this order: split, map, lookup, format, join, default.

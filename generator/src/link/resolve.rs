@@ -1568,7 +1568,11 @@ mod tests {
         { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } },
         { "name": "party", "in": "query", "schema": { "type": "integer", "format": "int32" } }
       ],
-      "responses": { "200": { "description": "the file" } } } }
+      "responses": { "200": { "description": "the file" } } } },
+    "/files": { "post": {
+      "requestBody": { "required": true, "content": { "application/octet-stream": {
+        "schema": { "type": "string", "format": "binary" } } } },
+      "responses": { "201": { "description": "stored" } } } }
   },
   "components": { "schemas": { "Kind": { "type": "string", "enum": ["p", "q"] } } } }"##;
 
@@ -1674,6 +1678,17 @@ inputs = [{ from = "Get/id", to = "path.id", format = "uuid" }]"#,
             "an explicit parse is not a warning: {:?}",
             messages(&w)
         );
+        // Text is not bytes unless it is encoded on purpose.
+        let upload = r#"calls = [{ name = "put", endpoint = "POST /files" }]
+inputs = [{ from = "Get/id", to = "body" FORMAT }]"#;
+        let clash = check(&upload.replace("FORMAT", ""));
+        let errors = messages(&clash.expect_err("text into bytes needs a format"));
+        assert!(
+            errors.iter().any(|m| m.contains("type clash")),
+            "{errors:?}"
+        );
+        check(&upload.replace("FORMAT", ", format = \"utf-8\""))
+            .unwrap_or_else(|d| panic!("{:?}", messages(&d)));
         let part = check(
             r#"calls = [{ name = "file", endpoint = "GET /files/{id}" }]
 inputs = [{ from = "Get/id", to = "path.id" }]
