@@ -333,6 +333,10 @@ fn format_name(f: Format) -> &'static str {
         Format::String => "to text",
         Format::Integer => "to integer",
         Format::UuidV5 => "UUID v5 of the value",
+        Format::Uuid => "to UUID",
+        Format::Utf8 => "text to UTF-8 bytes",
+        Format::InstancePartyId => "party id of the instance id",
+        Format::InstanceGuid => "GUID of the instance id",
     }
 }
 

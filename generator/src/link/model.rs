@@ -173,6 +173,15 @@ pub enum Format {
     UuidV5,
     /// Text to an integer.
     Integer,
+    /// Text to a GUID (parsed, not derived): ids that an API gives as plain strings.
+    Uuid,
+    /// Text to its UTF-8 bytes (XML text sent as a file, e.g. form data as a data element).
+    Utf8,
+    /// The party id of an Altinn 3 instance id (`{partyId}/{instanceGuid}`) or instance URL
+    /// (`…/instances/{partyId}/{instanceGuid}`, the `source` of an app event).
+    InstancePartyId,
+    /// The instance GUID of an Altinn 3 instance id or instance URL (as above).
+    InstanceGuid,
 }
 
 impl Format {
@@ -187,12 +196,16 @@ impl Format {
             "string" => Format::String,
             "integer" => Format::Integer,
             "uuid-v5" => Format::UuidV5,
+            "uuid" => Format::Uuid,
+            "utf-8" => Format::Utf8,
+            "instance-party-id" => Format::InstancePartyId,
+            "instance-guid" => Format::InstanceGuid,
             _ => return None,
         })
     }
 
     /// Every manifest spelling, for error messages.
-    pub const ALL: &'static str = "date-time-utc, date, html-to-markdown, text-to-markdown, base64-to-binary, string, integer";
+    pub const ALL: &'static str = "date-time-utc, date, html-to-markdown, text-to-markdown, base64-to-binary, string, integer, uuid-v5, uuid, utf-8, instance-party-id, instance-guid";
 }
 
 /// A step applied to a value on its way, in this order: split, map, lookup, format, join, default.

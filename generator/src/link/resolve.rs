@@ -451,7 +451,10 @@ impl<'a> Cx<'a> {
         };
         let types = match &l {
             Loop::Soap { .. } => &self.c.soap.types,
-            Loop::Response { .. } => self.c.rest.first().map_or(&self.c.soap.types, |r| &r.types),
+            Loop::Response { call, .. } => earlier
+                .iter()
+                .find(|(c, _)| &c.name == call)
+                .map_or(&self.c.soap.types, |(_, ep)| self.rest_types(ep)),
         };
         let repeated = path.steps.last().is_some_and(|s| s.many)
             || path.leaf_type().and_then(|t| list_item(types, t)).is_some();
@@ -658,7 +661,7 @@ impl<'a> Cx<'a> {
             }
         };
         let to = self.request_target(call, ep, to_spec)?;
-        let transforms = self.transforms(l, &from, &to, call.for_each.as_ref())?;
+        let transforms = self.transforms(l, &from, &to, scope, call.for_each.as_ref())?;
         Some(FieldLink {
             from,
             to,
@@ -724,6 +727,11 @@ impl<'a> Cx<'a> {
                     .flatten()
             });
         let Some(root) = root else {
+            if text.is_empty() {
+                if let Some(path) = self.raw_response(ep, at) {
+                    return Some(path);
+                }
+            }
             self.error(
                 at,
                 format!(
@@ -736,6 +744,42 @@ impl<'a> Cx<'a> {
         };
         let types = self.rest_types(ep);
         self.walk(at, walk_json(types, &root, text), "response")
+    }
+
+    /// The whole body of a success response that is not JSON (a file download), as bytes. A
+    /// success response that declares no content is taken as bytes too, with a warning: some
+    /// published specs leave a download's content out (the service writes the file's own type).
+    fn raw_response(&mut self, ep: &Endpoint, at: &Spanned<String>) -> Option<ResolvedPath> {
+        let success: Vec<_> = ep
+            .responses
+            .iter()
+            .filter(|r| r.status.starts_with('2'))
+            .collect();
+        let declared = success.iter().any(|r| !r.content.is_empty());
+        if success.is_empty() {
+            return None;
+        }
+        if !declared {
+            self.warn(
+                at,
+                format!(
+                    "`{}` declares no content for its success response; the body is read as raw bytes",
+                    ep.id
+                ),
+            );
+        }
+        let step = PathStep {
+            name: String::new(),
+            xml_name: None,
+            ty: TypeRef::Builtin(crate::model::Builtin::Binary),
+            optional: false,
+            nullable: false,
+            many: false,
+        };
+        Some(ResolvedPath {
+            text: String::new(),
+            steps: vec![step],
+        })
     }
 
     fn rest_types(&self, ep: &Endpoint) -> &'a TypeGraph {
@@ -896,7 +940,7 @@ impl<'a> Cx<'a> {
             }
         };
         let to = Target::Soap { path: to_path };
-        let transforms = self.transforms(l, &from, &to, None)?;
+        let transforms = self.transforms(l, &from, &to, scope, None)?;
         Some(FieldLink {
             from,
             to,
@@ -932,9 +976,10 @@ impl<'a> Cx<'a> {
         l: &LinkSpec,
         from: &Source,
         to: &Target,
+        scope: &OpScope<'a>,
         each: Option<&Loop>,
     ) -> Option<Vec<Transform>> {
-        let (src_types, dst_types) = self.graphs(from, to);
+        let (src_types, dst_types) = self.graphs(from, to, scope);
         let at = l
             .from
             .as_ref()
@@ -967,7 +1012,7 @@ impl<'a> Cx<'a> {
             cat = Some(Cat::List);
         }
         if let Some(map) = &l.map {
-            self.check_map(map, from, to, cat.as_ref())?;
+            self.check_map(map, from, to, cat.as_ref(), scope)?;
             out.push(Transform::EnumMap {
                 map: map.get_ref().clone(),
             });
@@ -1098,19 +1143,36 @@ impl<'a> Cx<'a> {
         Some(out)
     }
 
-    fn graphs(&self, from: &Source, to: &Target) -> (&'a TypeGraph, &'a TypeGraph) {
-        let rest = self
-            .c
-            .rest
-            .first()
-            .map(|r| &r.types)
-            .unwrap_or(&self.c.soap.types);
-        match (from, to) {
-            (Source::Response { .. }, Target::Soap { .. }) => (rest, &self.c.soap.types),
-            (Source::Response { .. }, _) => (rest, rest),
-            (_, Target::Soap { .. }) => (rest, &self.c.soap.types),
-            _ => (&self.c.soap.types, rest),
-        }
+    /// The type graphs of a link's source and target: the WSDL's, or the OpenAPI document of the
+    /// call the side belongs to (a manifest may use several documents, with clashing names).
+    fn graphs(
+        &self,
+        from: &Source,
+        to: &Target,
+        scope: &OpScope<'a>,
+    ) -> (&'a TypeGraph, &'a TypeGraph) {
+        let soap = &self.c.soap.types;
+        let of_call = |name: &String| {
+            scope
+                .calls
+                .iter()
+                .find(|(c, _)| &c.name == name)
+                .map(|(_, ep)| self.rest_types(ep))
+        };
+        let first = self.c.rest.first().map_or(soap, |r| &r.types);
+        let src = match from {
+            Source::Soap { .. } => soap,
+            Source::Response { call, .. } => of_call(call).unwrap_or(first),
+            // Constants and configuration are checked against the target.
+            Source::Const { .. } | Source::Config { .. } => first,
+        };
+        let dst = match to {
+            Target::Soap { .. } | Target::Dropped => soap,
+            Target::Body { call, .. } | Target::Param { call, .. } => {
+                of_call(call).unwrap_or(first)
+            }
+        };
+        (src, dst)
     }
 
     fn check_map(
@@ -1119,6 +1181,7 @@ impl<'a> Cx<'a> {
         from: &Source,
         to: &Target,
         cat: Option<&Cat>,
+        scope: &OpScope<'a>,
     ) -> Option<()> {
         let values = |c: Option<&Cat>| match c {
             Some(Cat::Enum(v)) => Some(v.clone()),
@@ -1162,7 +1225,7 @@ impl<'a> Cx<'a> {
                 );
             }
         }
-        let (_, dst_types) = self.graphs(from, to);
+        let (_, dst_types) = self.graphs(from, to, scope);
         if let Some(Cat::Enum(dst)) = target_type(to).map(|t| category(dst_types, t)) {
             let bad: Vec<&String> = map
                 .get_ref()
@@ -1709,5 +1772,189 @@ inputs = [
 ]"#,
         );
         assert_eq!(ok, "");
+    }
+}
+
+/// Links typed against their own call's document; downloads that declare no content.
+#[cfg(test)]
+mod document_tests {
+    use std::path::Path;
+
+    use super::Resolved;
+    use crate::diag::{Diagnostics, SourceMap};
+    use crate::link::{Overrides, load_mapping};
+    use crate::load::Limits;
+
+    const WSDL: &str = r#"<?xml version="1.0"?>
+<wsdl:definitions name="S" targetNamespace="urn:s" xmlns:tns="urn:s"
+    xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <wsdl:types>
+    <xs:schema elementFormDefault="qualified" targetNamespace="urn:s">
+      <xs:element name="Get"><xs:complexType><xs:sequence>
+        <xs:element name="id" type="xs:string"/>
+      </xs:sequence></xs:complexType></xs:element>
+      <xs:element name="GetResponse"><xs:complexType><xs:sequence>
+        <xs:element name="Data" type="xs:base64Binary"/>
+      </xs:sequence></xs:complexType></xs:element>
+    </xs:schema>
+  </wsdl:types>
+  <wsdl:message name="In"><wsdl:part name="parameters" element="tns:Get"/></wsdl:message>
+  <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:GetResponse"/></wsdl:message>
+  <wsdl:portType name="P"><wsdl:operation name="Get">
+    <wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/>
+  </wsdl:operation></wsdl:portType>
+  <wsdl:binding name="B" type="tns:P">
+    <soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
+    <wsdl:operation name="Get"><soap:operation soapAction="urn:s/Get" style="document"/>
+      <wsdl:input><soap:body use="literal"/></wsdl:input><wsdl:output><soap:body use="literal"/></wsdl:output>
+    </wsdl:operation>
+  </wsdl:binding>
+  <wsdl:service name="S"><wsdl:port name="B" binding="tns:B"><soap:address location="https://x/s"/></wsdl:port></wsdl:service>
+</wsdl:definitions>
+"#;
+
+    /// The first document: a download whose success response declares no content, and a `Kind`
+    /// schema that clashes with the second document's.
+    const FIRST: &str = r##"{ "openapi": "3.0.1", "info": { "title": "A", "version": "1" },
+  "paths": {
+    "/files/{id}": { "get": {
+      "parameters": [
+        { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } },
+        { "name": "party", "in": "query", "schema": { "type": "integer", "format": "int32" } }
+      ],
+      "responses": { "200": { "description": "the file" } } } },
+    "/files": { "post": {
+      "requestBody": { "required": true, "content": { "application/octet-stream": {
+        "schema": { "type": "string", "format": "binary" } } } },
+      "responses": { "201": { "description": "stored" } } } }
+  },
+  "components": { "schemas": { "Kind": { "type": "string", "enum": ["p", "q"] } } } }"##;
+
+    /// The second document: same schema name, other values; a named array in a response.
+    const SECOND: &str = r##"{ "openapi": "3.0.1", "info": { "title": "B", "version": "1" },
+  "paths": {
+    "/things": {
+      "get": { "responses": { "200": { "description": "ok", "content": { "application/json": {
+        "schema": { "$ref": "#/components/schemas/Page" } } } } } },
+      "post": {
+        "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Thing" } } } },
+        "responses": { "200": { "description": "ok" } } } }
+  },
+  "components": { "schemas": {
+    "Kind": { "type": "string", "enum": ["x", "y"] },
+    "Thing": { "type": "object", "properties": { "kind": { "$ref": "#/components/schemas/Kind" } } },
+    "Things": { "type": "array", "items": { "$ref": "#/components/schemas/Thing" } },
+    "Page": { "type": "object", "properties": { "items": { "$ref": "#/components/schemas/Things" } } }
+  } } }"##;
+
+    fn check(operation: &str) -> Result<(Resolved, Diagnostics), Diagnostics> {
+        let manifest = format!(
+            "api = \"S\"\nstrategy = 1\n[sources]\nwsdl = \"s.wsdl\"\nopenapi = [\"a.json\", \"b.json\"]\n\n[[operations]]\nsoap = \"Get\"\n{operation}"
+        );
+        let mut sources = SourceMap::new();
+        let dir = Path::new("/virtual/link-tests");
+        sources.register_virtual(dir.join("m.toml"), manifest);
+        sources.register_virtual(dir.join("s.wsdl"), WSDL);
+        sources.register_virtual(dir.join("a.json"), FIRST);
+        sources.register_virtual(dir.join("b.json"), SECOND);
+        load_mapping(
+            &mut sources,
+            &dir.join("m.toml"),
+            &Overrides::default(),
+            &Limits::default(),
+        )
+        .map(|(m, d)| (m.resolved, d))
+    }
+
+    fn messages(d: &Diagnostics) -> Vec<String> {
+        d.0.iter().map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn links_are_typed_against_their_own_document() {
+        // `x` is a value of the second document's `Kind`, not of the first's.
+        let ok = check(
+            r#"calls = [{ name = "add", endpoint = "POST /things" }]
+inputs = [
+  { from = "Get/id", drop = "not needed" },
+  { value = "x", to = "body.kind" },
+]"#,
+        );
+        let (_, warnings) = ok.unwrap_or_else(|d| panic!("{:?}", messages(&d)));
+        assert!(warnings.is_empty(), "{:?}", messages(&warnings));
+        let bad = check(
+            r#"calls = [{ name = "add", endpoint = "POST /things" }]
+inputs = [
+  { from = "Get/id", drop = "not needed" },
+  { value = "p", to = "body.kind" },
+]"#,
+        );
+        let errors = messages(&bad.expect_err("`p` is not a value of the second `Kind`"));
+        assert!(errors.iter().any(|m| m.contains("value `p`")), "{errors:?}");
+    }
+
+    #[test]
+    fn loops_over_a_later_documents_named_array() {
+        let r = check(
+            r#"calls = [
+  { name = "list", endpoint = "GET /things" },
+  { name = "add", endpoint = "POST /things", for_each = "list: items" },
+]
+inputs = [
+  { from = "Get/id", drop = "not needed" },
+  { into = "add", call = "list", from = "items[].kind", to = "body.kind" },
+]"#,
+        );
+        r.unwrap_or_else(|d| panic!("{:?}", messages(&d)));
+    }
+
+    #[test]
+    fn a_download_body_is_read_as_bytes_and_instance_ids_split() {
+        let (_, warnings) = check(
+            r#"calls = [{ name = "file", endpoint = "GET /files/{id}" }]
+inputs = [
+  { from = "Get/id", to = "path.id", format = "instance-guid" },
+  { from = "Get/id", to = "query.party", format = "instance-party-id" },
+]
+outputs = [{ from = "body", to = "GetResponse/Data" }]"#,
+        )
+        .unwrap_or_else(|d| panic!("{:?}", messages(&d)));
+        let w = messages(&warnings);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("declares no content"), "{w:?}");
+        let uuid = check(
+            r#"calls = [{ name = "file", endpoint = "GET /files/{id}" }]
+inputs = [{ from = "Get/id", to = "path.id", format = "uuid" }]"#,
+        );
+        let (_, w) = uuid.unwrap_or_else(|d| panic!("{:?}", messages(&d)));
+        assert!(
+            w.is_empty(),
+            "an explicit parse is not a warning: {:?}",
+            messages(&w)
+        );
+        // Text is not bytes unless it is encoded on purpose.
+        let upload = r#"calls = [{ name = "put", endpoint = "POST /files" }]
+inputs = [{ from = "Get/id", to = "body" FORMAT }]"#;
+        let clash = check(&upload.replace("FORMAT", ""));
+        let errors = messages(&clash.expect_err("text into bytes needs a format"));
+        assert!(
+            errors.iter().any(|m| m.contains("type clash")),
+            "{errors:?}"
+        );
+        check(&upload.replace("FORMAT", ", format = \"utf-8\""))
+            .unwrap_or_else(|d| panic!("{:?}", messages(&d)));
+        let part = check(
+            r#"calls = [{ name = "file", endpoint = "GET /files/{id}" }]
+inputs = [{ from = "Get/id", to = "path.id" }]
+outputs = [{ from = "body.name", to = "GetResponse/Data" }]"#,
+        );
+        let errors = messages(&part.expect_err("a path into a body that is not JSON"));
+        assert!(
+            errors
+                .iter()
+                .any(|m| m.contains("no JSON success response")),
+            "{errors:?}"
+        );
     }
 }

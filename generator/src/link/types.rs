@@ -168,6 +168,9 @@ pub fn format_accepts(f: Format, src: &Cat) -> bool {
         Format::String => !matches!(src, Object | List),
         Format::Integer => matches!(src, Text | Integer(_) | Number | Enum(_)),
         Format::UuidV5 => matches!(src, Text | Integer(_) | Guid | Enum(_)),
+        Format::Uuid | Format::Utf8 | Format::InstancePartyId | Format::InstanceGuid => {
+            matches!(src, Text)
+        }
     }
 }
 
@@ -177,9 +180,11 @@ pub fn format_output(f: Format) -> Cat {
         Format::DateTimeUtc => Cat::DateTime,
         Format::Date => Cat::Date,
         Format::HtmlToMarkdown | Format::TextToMarkdown | Format::String => Cat::Text,
-        Format::Base64ToBinary => Cat::Binary,
+        Format::Base64ToBinary | Format::Utf8 => Cat::Binary,
         Format::Integer => Cat::Integer(0),
-        Format::UuidV5 => Cat::Guid,
+        Format::UuidV5 | Format::Uuid | Format::InstanceGuid => Cat::Guid,
+        // Storage keeps party ids as 32-bit integers (`instanceOwnerPartyId`).
+        Format::InstancePartyId => Cat::Integer(32),
     }
 }
 
