@@ -281,7 +281,9 @@ fn normalise(w: &str) -> Option<String> {
 /// A plural's singular (`attachments` → `attachment`), leaving words that end in `s` alone.
 fn stem(w: &str) -> String {
     match w {
-        "details" | "status" | "address" | "process" | "access" | "class" | "news" => w.to_owned(),
+        "details" | "address" | "process" | "access" | "class" | "news" => w.to_owned(),
+        // Latin and Greek singulars (status, substatus, bonus, analysis) are not plurals.
+        s if s.ends_with("us") || s.ends_with("is") => s.to_owned(),
         s if s.len() > 4 && s.ends_with("ies") => format!("{}y", &s[..s.len() - 3]),
         s if s.len() > 3 && s.ends_with('s') && !s.ends_with("ss") => s[..s.len() - 1].to_owned(),
         s => s.to_owned(),
@@ -296,7 +298,11 @@ fn lookup(w: &str) -> Option<&'static str> {
         "insert" | "initialize" | "initialise" | "initiate" | "init" | "opprett" | "opprette"
         | "lag" | "lage" | "add" | "register" => "create",
         "send" | "sende" | "submit" | "innsending" | "sendinn" => "send",
-        "slett" | "slette" | "purge" | "remove" | "fjern" | "fjerne" => "delete",
+        "slett" | "slette" | "remove" | "fjern" | "fjerne" => "delete",
+        // Altinn 2 purged an item from the service owner's own queue: an acknowledgement that
+        // it was handled, not a deletion of the data (Altinn 3: complete confirmation).
+        "purge" => "complete",
+        "instantiate" | "instansier" => "create",
         "oppdater" | "oppdatere" | "modify" | "change" | "endre" => "update",
         "sok" | "søk" | "soke" | "søke" | "find" | "query" => "search",
         "liste" | "list" | "oversikt" | "overview" => "list",
@@ -377,7 +383,7 @@ fn verb_methods(verb: &str) -> &'static [HttpMethod] {
     use HttpMethod::*;
     match verb {
         "get" | "list" | "search" | "download" | "check" => &[Get],
-        "create" | "send" | "upload" | "confirm" | "mark" | "receive" => &[Post, Put],
+        "create" | "send" | "upload" | "confirm" | "mark" | "receive" | "complete" => &[Post, Put],
         "delete" => &[Delete],
         "update" | "set" | "save" => &[Put, Patch, Post],
         _ => &[],
@@ -467,6 +473,44 @@ fn overlap(a: &Tokens, b: &Tokens) -> (f64, Vec<String>) {
     (shared.len() as f64 / sa.len() as f64, shared)
 }
 
+/// Altinn 2 concepts and the Altinn 3 concepts that took their place, after Altinn's migration
+/// guidance: form tasks, archived form sets and download-queue items are app *instances* in
+/// Storage, forms and attachments are their *data* elements, receipts live on as the instance's
+/// status and *substatus*, pre-filled forms are created as instances with data, and pushed batches
+/// are replaced by *event* subscriptions.
+const ALTINN_CONCEPTS: &[(&str, &[&str])] = &[
+    ("task", &["instance"]),
+    ("queue", &["instance"]),
+    ("item", &["instance"]),
+    ("archive", &["instance"]),
+    ("archived", &["instance"]),
+    ("receipt", &["instance", "substatus"]),
+    ("prefill", &["instance", "data"]),
+    ("prefilled", &["instance", "data"]),
+    ("form", &["data"]),
+    ("batch", &["subscription"]),
+    // An operation Altinn 2 called on the service owner's side ("receive ...") is replaced by the
+    // service owner subscribing to Altinn 3 events.
+    ("receive", &["subscription"]),
+];
+
+/// The words of an operation's name plus the Altinn 3 concepts its Altinn 2 concepts became.
+fn with_concepts(mut nouns: Tokens) -> Tokens {
+    let extra: Vec<String> = nouns
+        .0
+        .iter()
+        .flat_map(|w| {
+            ALTINN_CONCEPTS
+                .iter()
+                .filter(move |(k, _)| k == w)
+                .flat_map(|(_, v)| v.iter())
+        })
+        .map(|s| (*s).to_owned())
+        .collect();
+    nouns.0.extend(extra);
+    nouns
+}
+
 /// The input names something that exists already: a reference or an id among its fields.
 fn identifies(ins: &Tokens) -> bool {
     ins.0.iter().any(|w| w == "reference" || w == "id")
@@ -497,7 +541,14 @@ fn score(
 ) -> Candidate {
     let name = Tokens::of(&op.name);
     let verb = name.0.first().cloned().unwrap_or_default();
-    let nouns = Tokens(name.0.iter().skip(1).cloned().collect());
+    let mut nouns = with_concepts(Tokens(name.0.iter().skip(1).cloned().collect()));
+    // The verb's concepts count as nouns: what is received arrives through a subscription.
+    nouns.0.extend(
+        with_concepts(Tokens(vec![verb.clone()]))
+            .0
+            .into_iter()
+            .skip(1),
+    );
     let path = Tokens::of(
         &e.path
             .split('/')
@@ -541,6 +592,16 @@ fn score(
     if verb_in_path {
         verb_score += 0.3;
     }
+    // An action endpoint named by the verb itself (`…/{id}/complete`, `…/confirm`, `…/cancel`).
+    let last_segment = e
+        .path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    if !last_segment.starts_with('{') && Tokens::of(last_segment).0.first() == Some(&verb) {
+        verb_score += 0.2;
+    }
     // A list or search wants the collection, a single get wants an id.
     if e.method == HttpMethod::Get && matches!(verb.as_str(), "list" | "search") && ends_in_param {
         verb_score -= 0.2;
@@ -548,7 +609,8 @@ fn score(
     // Creating addresses a collection; anything else that carries an identifying reference
     // addresses one existing item (a path parameter).
     let item = e.path.contains('{');
-    let fits = if verb == "create" {
+    // Receiving is replaced by creating a subscription, so it prefers collections too.
+    let fits = if matches!(verb.as_str(), "create" | "receive") {
         !item
     } else {
         identifies(ins) && item
