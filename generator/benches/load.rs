@@ -136,10 +136,11 @@ fn check_and_docs(
         contract_dirs: corpus.into_iter().map(Path::to_path_buf).collect(),
         ..Default::default()
     };
+    let mut cache = link::ContractCache::default();
     let resolved: Vec<link::Resolved> = manifests
         .iter()
         .map(|(p, _)| {
-            link::load_mapping(&mut sources, p, &overrides, &Limits::default())
+            link::load_mapping_with(&mut cache, &mut sources, p, &overrides, &Limits::default())
                 .expect("manifests resolve")
                 .0
                 .resolved

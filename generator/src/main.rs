@@ -207,8 +207,15 @@ fn resolve_all(
         embedded::register(&mut sources);
     }
     let (mut resolved, mut errors, mut warnings) = (Vec::new(), 0, 0);
+    let mut cache = link::ContractCache::default();
     for m in &manifests {
-        let diags = match link::load_mapping(&mut sources, m, overrides, &Limits::default()) {
+        let diags = match link::load_mapping_with(
+            &mut cache,
+            &mut sources,
+            m,
+            overrides,
+            &Limits::default(),
+        ) {
             Ok((mapping, w)) => {
                 resolved.push(mapping.resolved);
                 w

@@ -12,4 +12,4 @@ pub mod suggest;
 pub mod types;
 
 pub use model::*;
-pub use sources::{Mapping, Overrides, load_mapping};
+pub use sources::{ContractCache, Mapping, Overrides, load_mapping, load_mapping_with};

@@ -2,6 +2,7 @@
 //! URLs with a local copy, and the CLI's overrides (so one manifest serves the shipped contracts
 //! and the real ones in a corpus).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -44,6 +45,66 @@ pub fn load_mapping(
     overrides: &Overrides,
     limits: &Limits,
 ) -> Result<(Mapping, Diagnostics), Diagnostics> {
+    load_mapping_with(
+        &mut ContractCache::default(),
+        sources,
+        path,
+        overrides,
+        limits,
+    )
+}
+
+/// Contracts already loaded in this run, by path: several manifests name the same OpenAPI
+/// document (Storage, Correspondence), and parsing it once is enough. Warnings are reported with
+/// the first manifest that loads a contract.
+#[derive(Debug, Default)]
+pub struct ContractCache {
+    soap: BTreeMap<PathBuf, Option<SoapContract>>,
+    rest: BTreeMap<PathBuf, Option<RestContract>>,
+}
+
+impl ContractCache {
+    fn soap(
+        &mut self,
+        sources: &mut SourceMap,
+        path: &Path,
+        limits: &Limits,
+        diags: &mut Diagnostics,
+    ) -> Option<SoapContract> {
+        if let Some(hit) = self.soap.get(path) {
+            return hit.clone();
+        }
+        let loaded = collect(diags, load::wsdl::load(sources, path, limits));
+        self.soap.insert(path.to_path_buf(), loaded.clone());
+        loaded
+    }
+
+    fn rest(
+        &mut self,
+        sources: &mut SourceMap,
+        path: &Path,
+        limits: &Limits,
+        diags: &mut Diagnostics,
+    ) -> Option<RestContract> {
+        if let Some(hit) = self.rest.get(path) {
+            return hit.clone();
+        }
+        let loaded = collect(diags, load::openapi::load(sources, path, limits));
+        self.rest.insert(path.to_path_buf(), loaded.clone());
+        loaded
+    }
+}
+
+/// [`load_mapping`] for one manifest of many: contracts come from `cache` when an earlier
+/// manifest loaded them. A contract that failed to load fails every manifest naming it, but its
+/// errors are reported once.
+pub fn load_mapping_with(
+    cache: &mut ContractCache,
+    sources: &mut SourceMap,
+    path: &Path,
+    overrides: &Overrides,
+    limits: &Limits,
+) -> Result<(Mapping, Diagnostics), Diagnostics> {
     let name = load::display_name(path);
     let file = load::read_source(sources, path, &name, limits, None)?;
     let m = manifest::parse(sources, file)?;
@@ -69,15 +130,25 @@ pub fn load_mapping(
     let Some(wsdl_path) = wsdl_path else {
         return Err(diags);
     };
-    let soap = collect(&mut diags, load::wsdl::load(sources, &wsdl_path, limits));
-    let rest: Vec<RestContract> = rest_paths
+    let soap = cache.soap(sources, &wsdl_path, limits, &mut diags);
+    let rest: Vec<Option<RestContract>> = rest_paths
         .iter()
-        .filter_map(|p| collect(&mut diags, load::openapi::load(sources, p, limits)))
+        .map(|p| cache.rest(sources, p, limits, &mut diags))
         .collect();
+    let (Some(soap), Some(rest)) = (
+        soap,
+        rest.into_iter().collect::<Option<Vec<RestContract>>>(),
+    ) else {
+        if !diags.has_errors() {
+            diags.push(Diagnostic::error(format!(
+                "`{name}` names a contract that did not load (see the errors above)"
+            )));
+        }
+        return Err(diags);
+    };
     if diags.has_errors() {
         return Err(diags);
     }
-    let Some(soap) = soap else { return Err(diags) };
     let contracts = Contracts {
         soap: &soap,
         rest: rest.iter().collect(),
