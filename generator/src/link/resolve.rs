@@ -13,8 +13,8 @@ use super::paths::{fields_of, list_item, walk_json, walk_soap};
 use super::types::{Cat, category, check_compatible, check_const};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::model::{
-    Endpoint, HttpMethod, MessagePart, PartContent, RestContract, SoapContract, SoapOperation,
-    TypeGraph, TypeKind, TypeRef,
+    Endpoint, HttpMethod, PartContent, RestContract, SoapContract, SoapOperation, TypeGraph,
+    TypeKind, TypeRef,
 };
 
 /// The contracts a manifest is checked against.
@@ -541,11 +541,7 @@ impl<'a> Cx<'a> {
         op: &SoapOperation,
         at: &Spanned<String>,
     ) -> Option<ResolvedPath> {
-        let parts: Vec<&MessagePart> = op
-            .input
-            .iter()
-            .flat_map(|m| m.headers.iter().chain(&m.body))
-            .collect();
+        let parts = op.input_parts();
         self.walk(
             at,
             walk_soap(&self.c.soap.types, &parts, at.get_ref()),
@@ -558,11 +554,7 @@ impl<'a> Cx<'a> {
         op: &SoapOperation,
         at: &Spanned<String>,
     ) -> Option<ResolvedPath> {
-        let parts: Vec<&MessagePart> = op
-            .output
-            .iter()
-            .flat_map(|m| m.headers.iter().chain(&m.body))
-            .collect();
+        let parts = op.output_parts();
         self.walk(
             at,
             walk_soap(&self.c.soap.types, &parts, at.get_ref()),
@@ -1369,11 +1361,7 @@ fn required_unfed(
 /// are cut, so recursive types give finitely many leaves.
 pub fn input_leaves(types: &TypeGraph, op: &SoapOperation) -> Vec<String> {
     let mut out = Vec::new();
-    for part in op
-        .input
-        .iter()
-        .flat_map(|m| m.headers.iter().chain(&m.body))
-    {
+    for part in op.input_parts() {
         let name = match &part.content {
             crate::model::PartContent::Element { element, .. } => element.local.clone(),
             crate::model::PartContent::Type { .. } => part.name.clone(),

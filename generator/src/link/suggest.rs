@@ -751,11 +751,7 @@ fn field_candidates(
 
 /// Input leaves with their types (the same walk as coverage uses).
 fn leaf_types(soap: &SoapContract, op: &SoapOperation) -> Vec<(String, TypeRef)> {
-    let parts: Vec<&crate::model::MessagePart> = op
-        .input
-        .iter()
-        .flat_map(|m| m.headers.iter().chain(&m.body))
-        .collect();
+    let parts = op.input_parts();
     input_leaves(&soap.types, op)
         .into_iter()
         .filter_map(|leaf| {

@@ -110,6 +110,13 @@ pub struct SoapMessage {
     pub streamed: bool,
 }
 
+impl SoapMessage {
+    /// Header parts, then body parts: every place a value of the message can sit.
+    pub fn parts(&self) -> impl Iterator<Item = &MessagePart> {
+        self.headers.iter().chain(&self.body)
+    }
+}
+
 /// A named fault of an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -346,6 +353,18 @@ pub struct SoapContract {
     pub schemas: Vec<SchemaInfo>,
     /// Every type.
     pub types: TypeGraph,
+}
+
+impl SoapOperation {
+    /// The request's header and body parts (none for an operation without input).
+    pub fn input_parts(&self) -> Vec<&MessagePart> {
+        self.input.iter().flat_map(SoapMessage::parts).collect()
+    }
+
+    /// The response's header and body parts (none for a one-way operation).
+    pub fn output_parts(&self) -> Vec<&MessagePart> {
+        self.output.iter().flat_map(SoapMessage::parts).collect()
+    }
 }
 
 impl SoapContract {

@@ -1,6 +1,7 @@
 //! Phase 2 for WSDL: messages, portTypes, bindings and services of every file resolved against
 //! each other and the schemas, plus the bound [`SoapOperation`] view emitters use.
 
+use super::add_unique as add;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
@@ -162,29 +163,6 @@ fn index<'r>(raw: &'r Raw, diags: &mut Diagnostics) -> Index<'r> {
         idx.policies.entry(p.id.as_str()).or_insert(p);
     }
     idx
-}
-
-fn add<'r, T>(
-    map: &mut HashMap<QName, &'r T>,
-    q: QName,
-    item: &'r T,
-    span: Span,
-    what: &str,
-    diags: &mut Diagnostics,
-) {
-    if map.contains_key(&q) {
-        diags.push(
-            Diagnostic::warning(format!(
-                "{what} `{q}` is declared twice; the first declaration is used"
-            ))
-            .at(span, "second declaration")
-            .note(format!(
-                "expected each {what} name to be unique in its namespace"
-            )),
-        );
-        return;
-    }
-    map.insert(q, item);
 }
 
 /// True when a type is binary content: base64Binary itself or a restriction of it

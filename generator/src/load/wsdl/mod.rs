@@ -87,3 +87,28 @@ fn dedup(diags: &mut Diagnostics) {
         .0
         .retain(|d| seen.insert((d.message.clone(), d.primary.as_ref().map(|l| l.span))));
 }
+
+/// Indexes `item` under `q` unless the name is taken; a second declaration is reported and the
+/// first one kept (WCF-generated schemas sometimes repeat a type in two schema documents).
+fn add_unique<'r, T>(
+    map: &mut std::collections::HashMap<crate::model::QName, &'r T>,
+    q: crate::model::QName,
+    item: &'r T,
+    span: crate::diag::Span,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    if map.contains_key(&q) {
+        diags.push(
+            crate::diag::Diagnostic::warning(format!(
+                "{what} `{q}` is declared twice; the first declaration is used"
+            ))
+            .at(span, "second declaration")
+            .note(format!(
+                "expected each {what} name to be unique in its namespace"
+            )),
+        );
+        return;
+    }
+    map.insert(q, item);
+}

@@ -5,6 +5,7 @@
 //! graph. Named types get `{ns}Name` ids; anonymous types the path of their holder
 //! (`{ns}Element#`, `{ns}Type#/child`, `{ns}Type#/@attr`, `.../#item`).
 
+use super::add_unique as add;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::builtins::{builtin, type_id, upper_first};
@@ -207,29 +208,6 @@ fn index<'r>(raw: &'r Raw, diags: &mut Diagnostics) -> Index<'r> {
         }
     }
     idx
-}
-
-fn add<'r, T>(
-    map: &mut HashMap<QName, &'r T>,
-    q: QName,
-    item: &'r T,
-    span: Span,
-    what: &str,
-    diags: &mut Diagnostics,
-) {
-    if map.contains_key(&q) {
-        diags.push(
-            Diagnostic::warning(format!(
-                "{what} `{q}` is declared twice; the first declaration is used"
-            ))
-            .at(span, "second declaration")
-            .note(format!(
-                "expected each {what} name to be unique in its namespace"
-            )),
-        );
-        return;
-    }
-    map.insert(q, item);
 }
 
 /// `a * b` for occurrence bounds.
