@@ -13,8 +13,8 @@ use super::paths::{fields_of, list_item, walk_json, walk_soap};
 use super::types::{Cat, category, check_compatible, check_const};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::model::{
-    Endpoint, HttpMethod, PartContent, RestContract, SoapContract, SoapOperation, TypeGraph,
-    TypeKind, TypeRef,
+    Endpoint, HttpMethod, MessagePart, PartContent, RestContract, SoapContract, SoapOperation,
+    TypeGraph, TypeKind, TypeRef,
 };
 
 /// The contracts a manifest is checked against.
@@ -445,7 +445,7 @@ impl<'a> Cx<'a> {
                 )
             }
             None => {
-                let path = self.soap_input_path(op, fe)?;
+                let path = self.soap_path(&op.input_parts(), fe, "SOAP input")?;
                 (Loop::Soap { path: path.clone() }, path)
             }
         };
@@ -536,30 +536,14 @@ impl<'a> Cx<'a> {
         v.join(", ")
     }
 
-    fn soap_input_path(
+    /// Walks a SOAP path from `parts` (an operation's `input_parts()` or `output_parts()`).
+    fn soap_path(
         &mut self,
-        op: &SoapOperation,
+        parts: &[&MessagePart],
         at: &Spanned<String>,
+        what: &str,
     ) -> Option<ResolvedPath> {
-        let parts = op.input_parts();
-        self.walk(
-            at,
-            walk_soap(&self.c.soap.types, &parts, at.get_ref()),
-            "SOAP input",
-        )
-    }
-
-    fn soap_output_path(
-        &mut self,
-        op: &SoapOperation,
-        at: &Spanned<String>,
-    ) -> Option<ResolvedPath> {
-        let parts = op.output_parts();
-        self.walk(
-            at,
-            walk_soap(&self.c.soap.types, &parts, at.get_ref()),
-            "SOAP output",
-        )
+        self.walk(at, walk_soap(&self.c.soap.types, parts, at.get_ref()), what)
     }
 
     fn walk(
@@ -624,7 +608,7 @@ impl<'a> Cx<'a> {
                 );
                 return None;
             };
-            let path = self.soap_input_path(scope.op, from)?;
+            let path = self.soap_path(&scope.op.input_parts(), from, "SOAP input")?;
             return Some(FieldLink {
                 from: Source::Soap { path },
                 to: Target::Dropped,
@@ -685,7 +669,7 @@ impl<'a> Cx<'a> {
                     })
                 }
                 None => Some(Source::Soap {
-                    path: self.soap_input_path(scope.op, from)?,
+                    path: self.soap_path(&scope.op.input_parts(), from, "SOAP input")?,
                 }),
             },
             (None, None) => {
@@ -908,7 +892,7 @@ impl<'a> Cx<'a> {
             );
             return None;
         };
-        let to_path = self.soap_output_path(scope.op, to_spec)?;
+        let to_path = self.soap_path(&scope.op.output_parts(), to_spec, "SOAP output")?;
         let config = self.config_source(l)?;
         let from = match (&l.from, &l.value) {
             _ if config.is_some() => config?,
