@@ -136,13 +136,16 @@ fn annotation_doc(node: Node<'_, '_>) -> Option<String> {
     join_docs(docs)
 }
 
-/// An element declaration or reference.
-fn element(
+/// The reference (for `ref=`), the name and whether it is namespace-qualified, for an element
+/// or attribute declaration: global ones and references are always qualified; local ones follow
+/// `form=`, else the schema's `elementFormDefault`/`attributeFormDefault` (`form_default`).
+/// `None` for an unresolvable `ref`, which was reported already.
+fn declared_name(
     cx: &mut FileCx<'_>,
-    sc: &SchemaCx,
     node: Node<'_, '_>,
     global: bool,
-) -> Option<RawElement> {
+    form_default: bool,
+) -> Option<(Option<super::raw::Ref>, String, bool)> {
     let reference = if global {
         None
     } else {
@@ -150,16 +153,25 @@ fn element(
     };
     let name = match (&reference, node.attribute("ref")) {
         (Some(r), _) => r.q.local.clone(),
-        // An unresolvable ref was reported already.
         (None, Some(_)) if !global => return None,
         _ => cx.required_name(node)?,
     };
     let qualified = global
         || reference.is_some()
-        || match node.attribute("form") {
-            Some(f) => f == "qualified",
-            None => sc.elements_qualified,
-        };
+        || node
+            .attribute("form")
+            .map_or(form_default, |f| f == "qualified");
+    Some((reference, name, qualified))
+}
+
+/// An element declaration or reference.
+fn element(
+    cx: &mut FileCx<'_>,
+    sc: &SchemaCx,
+    node: Node<'_, '_>,
+    global: bool,
+) -> Option<RawElement> {
+    let (reference, name, qualified) = declared_name(cx, node, global, sc.elements_qualified)?;
     let mut inline = None;
     for child in elements(node) {
         match (
@@ -208,22 +220,7 @@ fn attribute(
     node: Node<'_, '_>,
     global: bool,
 ) -> Option<RawAttr> {
-    let reference = if global {
-        None
-    } else {
-        cx.qname_attr(node, "ref")
-    };
-    let name = match (&reference, node.attribute("ref")) {
-        (Some(r), _) => r.q.local.clone(),
-        (None, Some(_)) if !global => return None,
-        _ => cx.required_name(node)?,
-    };
-    let qualified = global
-        || reference.is_some()
-        || match node.attribute("form") {
-            Some(f) => f == "qualified",
-            None => sc.attributes_qualified,
-        };
+    let (reference, name, qualified) = declared_name(cx, node, global, sc.attributes_qualified)?;
     let mut inline = None;
     for child in elements(node) {
         match (
