@@ -8,24 +8,21 @@
 //!   loaders): the files are well formed, every kept item agrees with the public contract in
 //!   `../shared/corpus`, and no shipped file is a copy of a corpus file.
 
-// The corpus helpers of the `altinn-bridge-tests` crate, compiled in here: that crate depends on
-// altinn-bridge, so making it a dev-dependency would build altinn-bridge twice for a cycle.
-// rustfmt::skip: that file belongs to the other crate and is formatted there.
-#[allow(dead_code)]
-#[path = "../../tests/src/lib.rs"]
-#[rustfmt::skip]
-mod corpus;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use altinn_bridge::diag::SourceMap;
 use altinn_bridge::embedded;
-use altinn_bridge::load::{self, Limits};
 use altinn_bridge::model::{
     Builtin, Contract, Endpoint, HttpMethod, Mep, ParamLocation, QName, RestContract,
     SecurityRequirement, SoapContract, SoapOperation, SoapVersion, Style, TypeGraph, TypeId,
     TypeKind, TypeRef,
+};
+use support::{
+    Items, Mime, RequestBodies, XS, assert_items_agree, assert_kept_items_agree,
+    assert_openapi_agrees, corpus, corpus_json, default_contract, embedded_text, load_clean,
+    schema_items, soap_from,
 };
 
 const WSDL: &str = "wsdl/CorrespondenceAgencyExternalBasic.wsdl";
@@ -37,7 +34,6 @@ const OPENAPI: &str = "openapi/altinn-correspondence-v1.json";
 const SERVICE_NS: &str = "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10";
 const FAULT_NS: &str = "http://www.altinn.no/services/common/fault/2009/10";
 const BINDING: &str = "BasicHttpBinding_ICorrespondenceAgencyExternalBasic";
-const XS: &str = "http://www.w3.org/2001/XMLSchema";
 const WSDL_NS: &str = "http://schemas.xmlsoap.org/wsdl/";
 const WSAW_NS: &str = "http://www.w3.org/2006/05/addressing/wsdl";
 
@@ -101,39 +97,6 @@ const UNSEEN_YAML: &str = "tests/fixtures/unseen/innsending-api.yaml";
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn embedded_text(path: &str) -> &'static str {
-    embedded::FILES
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, t)| *t)
-        .unwrap_or_else(|| panic!("{path} is not in embedded::FILES"))
-}
-
-/// Loads `paths` (after `setup` registered what it needs) and fails with the rendered
-/// diagnostics on any error or warning.
-fn load_clean(setup: impl FnOnce(&mut SourceMap) -> Vec<PathBuf>) -> Contract {
-    let mut sources = SourceMap::new();
-    let paths = setup(&mut sources);
-    match load::load_paths(&mut sources, &paths, &Limits::default()) {
-        Ok(loaded) => {
-            assert!(
-                loaded.warnings.is_empty(),
-                "expected no warnings, got:\n{}",
-                sources.render_all(&loaded.warnings)
-            );
-            loaded.value
-        }
-        Err(diags) => panic!(
-            "expected a clean load, got:\n{}",
-            sources.render_all(&diags)
-        ),
-    }
-}
-
-fn default_contract() -> Contract {
-    load_clean(embedded::register)
-}
-
 /// The correspondence WSDL of the default (which holds other APIs' contracts too), or the only
 /// WSDL of a contract loaded from one.
 fn only_soap(contract: &Contract) -> &SoapContract {
@@ -142,15 +105,6 @@ fn only_soap(contract: &Contract) -> &SoapContract {
     }
     assert_eq!(contract.soap.len(), 1, "one WSDL");
     &contract.soap[0]
-}
-
-/// The shipped WSDL loaded from `source` (the default holds several).
-fn soap_from<'a>(contract: &'a Contract, source: &str) -> &'a SoapContract {
-    contract
-        .soap
-        .iter()
-        .find(|s| s.source == source)
-        .unwrap_or_else(|| panic!("{source} is not in the default"))
 }
 
 fn basic(contract: &Contract) -> &SoapContract {
@@ -938,31 +892,21 @@ fn ws_variant_items_agree_with_the_public_contract() {
         return;
     };
     let real_dir = dir.join("altinn2/CorrespondenceAgencyExternal");
+    // The shipped BinaryAttachment/Data has no `expectedContentTypes`; the public one has.
     let mut theirs = Items::new();
     for entry in std::fs::read_dir(&real_dir).expect("corpus folder") {
         let path = entry.expect("entry").path();
         theirs.extend(schema_items(
             &std::fs::read_to_string(&path).expect("readable corpus file"),
+            Mime::Ignored,
         ));
     }
     let mut ours = Items::new();
     for path in ws_files() {
-        ours.extend(schema_items(embedded_text(path)));
+        ours.extend(schema_items(embedded_text(path), Mime::Ignored));
     }
     assert!(ours.len() >= 100, "schema items kept: {}", ours.len());
-    for (key, (partial, facts)) in &ours {
-        let (_, real_facts) = theirs
-            .get(key)
-            .unwrap_or_else(|| panic!("{key:?} is not in the public contract"));
-        if *partial {
-            assert!(
-                is_subsequence(facts, real_facts),
-                "{key:?}\n ours:   {facts:?}\n theirs: {real_facts:?}"
-            );
-        } else {
-            assert_eq!(facts, real_facts, "{key:?}");
-        }
-    }
+    assert_items_agree(WS_DIR, &ours, &theirs);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1146,95 +1090,6 @@ fn no_shipped_file_is_a_copy_of_a_corpus_file() {
     }
 }
 
-/// A schema item's facts that must agree with the public contract, keyed by (namespace, kind,
-/// name). `true` marks a content model whose members may be a subset (kept in order).
-type Items = BTreeMap<(String, String, String), (bool, Vec<String>)>;
-
-fn resolve_qname(node: roxmltree::Node<'_, '_>, value: &str) -> String {
-    let (prefix, local) = value
-        .split_once(':')
-        .map_or((None, value), |(p, l)| (Some(p), l));
-    format!(
-        "{{{}}}{local}",
-        node.lookup_namespace_uri(prefix).unwrap_or("")
-    )
-}
-
-fn schema_items(text: &str) -> Items {
-    let doc = roxmltree::Document::parse(text.trim_start_matches('\u{feff}')).expect("well-formed");
-    let mut items = Items::new();
-    for schema in doc.descendants().filter(|n| n.has_tag_name((XS, "schema"))) {
-        let ns = schema.attribute("targetNamespace").unwrap_or("").to_owned();
-        for item in schema
-            .children()
-            .filter(|c| c.is_element() && c.attribute("name").is_some())
-        {
-            let kind = item.tag_name().name().to_owned();
-            let name = item.attribute("name").unwrap_or("").to_owned();
-            items.insert((ns.clone(), kind, name), item_facts(item));
-        }
-    }
-    items
-}
-
-fn item_facts(item: roxmltree::Node<'_, '_>) -> (bool, Vec<String>) {
-    let attr = |n: roxmltree::Node<'_, '_>, a: &str, default: &str| {
-        n.attribute(a).unwrap_or(default).to_owned()
-    };
-    if let Some(restriction) = item
-        .children()
-        .find(|c| c.has_tag_name((XS, "restriction")))
-    {
-        let mut facts = vec![resolve_qname(
-            restriction,
-            restriction.attribute("base").unwrap_or(""),
-        )];
-        for facet in restriction.children().filter(|c| c.is_element()) {
-            let numeric: String = facet
-                .descendants()
-                .filter(|d| d.tag_name().name() == "EnumerationValue")
-                .filter_map(|d| d.text())
-                .map(str::trim)
-                .collect();
-            facts.push(format!(
-                "{}={} {numeric}",
-                facet.tag_name().name(),
-                attr(facet, "value", "")
-            ));
-        }
-        return (false, facts);
-    }
-    let members: Vec<String> = item
-        .descendants()
-        .filter(|d| *d != item && d.has_tag_name((XS, "element")))
-        .map(|e| {
-            let ty = e
-                .attribute("type")
-                .map(|t| resolve_qname(e, t))
-                .unwrap_or_default();
-            let (min, max, nil) = (
-                attr(e, "minOccurs", "1"),
-                attr(e, "maxOccurs", "1"),
-                attr(e, "nillable", "false"),
-            );
-            format!("{} {ty} {min}..{max} nillable={nil}", attr(e, "name", ""))
-        })
-        .collect();
-    if item.has_tag_name((XS, "element")) && members.is_empty() {
-        let ty = item
-            .attribute("type")
-            .map(|t| resolve_qname(item, t))
-            .unwrap_or_default();
-        return (false, vec![ty, attr(item, "nillable", "false")]);
-    }
-    (true, members)
-}
-
-fn is_subsequence(ours: &[String], theirs: &[String]) -> bool {
-    let mut rest = theirs.iter();
-    ours.iter().all(|o| rest.any(|t| t == o))
-}
-
 #[test]
 fn kept_wsdl_items_agree_with_the_public_contract() {
     let Some(dir) = corpus::corpus_or_skip("kept_wsdl_items_agree_with_the_public_contract") else {
@@ -1242,36 +1097,8 @@ fn kept_wsdl_items_agree_with_the_public_contract() {
     };
     let real = dir
         .join("altinn2/CorrespondenceAgencyExternalBasic/CorrespondenceAgencyExternalBasic.wsdl");
-    let theirs = schema_items(&std::fs::read_to_string(real).expect("readable corpus WSDL"));
-    let ours = schema_items(embedded_text(WSDL));
     // The shipped contract grows as manifests use more of it; it must keep a substantial part.
-    assert!(ours.len() >= 97, "schema items kept: {}", ours.len());
-    for (key, (partial, facts)) in &ours {
-        let (_, real_facts) = theirs
-            .get(key)
-            .unwrap_or_else(|| panic!("{key:?} is not in the public contract"));
-        if *partial {
-            assert!(
-                is_subsequence(facts, real_facts),
-                "{key:?}\n ours:   {facts:?}\n theirs: {real_facts:?}"
-            );
-        } else {
-            assert_eq!(facts, real_facts, "{key:?}");
-        }
-    }
-}
-
-/// A JSON value without `description`s (ours are our own words).
-fn without_descriptions(v: &serde_json::Value) -> serde_json::Value {
-    match v {
-        serde_json::Value::Object(m) => m
-            .iter()
-            .filter(|(k, _)| k.as_str() != "description")
-            .map(|(k, v)| (k.clone(), without_descriptions(v)))
-            .collect(),
-        serde_json::Value::Array(a) => a.iter().map(without_descriptions).collect(),
-        other => other.clone(),
-    }
+    assert_kept_items_agree(WSDL, &real, 97);
 }
 
 #[test]
@@ -1280,48 +1107,17 @@ fn kept_openapi_items_agree_with_the_public_contract() {
     else {
         return;
     };
-    let real = std::fs::read_to_string(dir.join("altinn3/altinn-correspondence-v1.json"))
-        .expect("readable");
-    let theirs: serde_json::Value =
-        serde_json::from_str(real.trim_start_matches('\u{feff}')).expect("JSON");
+    let theirs = corpus_json(&dir.join("altinn3/altinn-correspondence-v1.json"));
     let ours: serde_json::Value = serde_json::from_str(embedded_text(OPENAPI)).expect("JSON");
     let schemas = ours["components"]["schemas"].as_object().expect("schemas");
     assert_eq!(schemas.len(), 37);
-    for (name, schema) in schemas {
-        let real_schema = &theirs["components"]["schemas"][name];
-        assert!(
-            !real_schema.is_null(),
-            "schema {name} is not in the public contract"
-        );
-        assert_eq!(
-            without_descriptions(schema),
-            without_descriptions(real_schema),
-            "schema {name}"
-        );
-    }
-    let paths = ours["paths"].as_object().expect("paths");
-    for (path, item) in paths {
-        for (method, operation) in item.as_object().expect("path item") {
-            let real_op = &theirs["paths"][path][method];
-            assert!(
-                !real_op.is_null(),
-                "{method} {path} is not in the public contract"
-            );
-            assert_eq!(
-                without_descriptions(&operation["parameters"]),
-                without_descriptions(&real_op["parameters"]),
-                "{method} {path} parameters"
-            );
-            for status in operation["responses"]
-                .as_object()
-                .expect("responses")
-                .keys()
-            {
-                assert!(
-                    !real_op["responses"][status].is_null(),
-                    "{method} {path} answers {status}"
-                );
-            }
-        }
-    }
+    // Our descriptions are our own words.
+    // The upload form keeps only some of the published fields; request bodies are not compared.
+    assert_openapi_agrees(
+        OPENAPI,
+        &ours,
+        &theirs,
+        &["description"],
+        RequestBodies::Reduced,
+    );
 }

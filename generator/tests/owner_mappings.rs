@@ -8,19 +8,15 @@
 //!   schema item they keep agrees with the real contract;
 //! - the shipped OpenAPI documents keep the published paths, parameters and schemas.
 
-// The corpus helpers of the `altinn-bridge-tests` crate (see embedded.rs for why they are included).
-#[allow(dead_code)]
-#[path = "../../tests/src/lib.rs"]
-#[rustfmt::skip]
-mod corpus;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::{Command, Output};
 
-use altinn_bridge::embedded;
+use support::{
+    RequestBodies, assert_check_complete, assert_kept_items_agree, assert_openapi_agrees, corpus,
+    corpus_contracts, corpus_json, embedded_text, run,
+};
 
-const XS: &str = "http://www.w3.org/2001/XMLSchema";
 const WSDL_NS: &str = "http://schemas.xmlsoap.org/wsdl/";
 
 /// (manifest, shipped WSDL, the corpus folder of the real one, its operations).
@@ -91,48 +87,13 @@ const OPENAPI: [(&str, &str, &[&str]); 2] = [
     ),
 ];
 
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_altinn-bridge"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn embedded_text(path: &str) -> &'static str {
-    embedded::FILES
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, t)| *t)
-        .unwrap_or_else(|| panic!("{path} is not in embedded::FILES"))
-}
-
-/// Runs `check` and returns its standard error (the coverage table and diagnostics).
-fn check(args: &[&str]) -> String {
-    let out = run(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "altinn-bridge {}\n{stdout}{stderr}",
-        args.join(" ")
-    );
-    stdout + &stderr
-}
-
 // ---------------------------------------------------------------------------------------------
 // The manifests
 
 #[test]
 fn manifests_pass_against_the_shipped_contracts() {
     for (manifest, _, _, ops) in MAPPINGS {
-        let out = check(&["check", "-v", manifest]);
-        assert!(out.contains("0 not in the manifest"), "{manifest}:\n{out}");
-        assert!(out.contains(", 0 unresolved"), "{manifest}:\n{out}");
+        let out = assert_check_complete(manifest, &["-v"], None);
         for op in ops {
             assert!(out.contains(op), "{manifest} lists {op}:\n{out}");
         }
@@ -148,14 +109,11 @@ fn manifests_pass_against_the_shipped_contracts() {
 
 #[test]
 fn manifests_pass_against_the_real_contracts() {
-    let Some(dir) = corpus::corpus_or_skip("manifests_pass_against_the_real_contracts") else {
+    let Some(dir) = corpus_contracts("manifests_pass_against_the_real_contracts") else {
         return;
     };
-    let dir = dir.to_string_lossy().into_owned();
     for (manifest, _, _, _) in MAPPINGS {
-        let out = check(&["check", "--contracts", &dir, manifest]);
-        assert!(out.contains("0 not in the manifest"), "{manifest}:\n{out}");
-        assert!(out.contains(", 0 unresolved"), "{manifest}:\n{out}");
+        assert_check_complete(manifest, &["--contracts", &dir], None);
     }
 }
 
@@ -264,94 +222,6 @@ fn shipped_wsdls_keep_the_real_operations_and_actions() {
     }
 }
 
-type Items = BTreeMap<(String, String, String), (bool, Vec<String>)>;
-
-fn resolve_qname(node: roxmltree::Node<'_, '_>, value: &str) -> String {
-    let (prefix, local) = value
-        .split_once(':')
-        .map_or((None, value), |(p, l)| (Some(p), l));
-    format!(
-        "{{{}}}{local}",
-        node.lookup_namespace_uri(prefix).unwrap_or("")
-    )
-}
-
-/// Every named top-level schema item: its restriction facets (with DataContract numeric values),
-/// or its element members with type, occurrences and nillable (`true`: members may be a subset).
-fn schema_items(text: &str) -> Items {
-    let doc = roxmltree::Document::parse(text.trim_start_matches('\u{feff}')).expect("well-formed");
-    let mut items = Items::new();
-    let attr =
-        |n: roxmltree::Node<'_, '_>, a: &str, d: &str| n.attribute(a).unwrap_or(d).to_owned();
-    for schema in doc.descendants().filter(|n| n.has_tag_name((XS, "schema"))) {
-        let ns = schema.attribute("targetNamespace").unwrap_or("").to_owned();
-        for item in schema
-            .children()
-            .filter(|c| c.is_element() && c.attribute("name").is_some())
-        {
-            let key = (
-                ns.clone(),
-                item.tag_name().name().to_owned(),
-                attr(item, "name", ""),
-            );
-            let facts = if let Some(r) = item
-                .descendants()
-                .find(|c| c.has_tag_name((XS, "restriction")))
-            {
-                let mut facts = vec![resolve_qname(r, r.attribute("base").unwrap_or(""))];
-                for facet in r.children().filter(|c| c.is_element()) {
-                    let numeric: String = facet
-                        .descendants()
-                        .filter(|d| d.tag_name().name() == "EnumerationValue")
-                        .filter_map(|d| d.text())
-                        .map(str::trim)
-                        .collect();
-                    facts.push(format!(
-                        "{}={} {numeric}",
-                        facet.tag_name().name(),
-                        attr(facet, "value", "")
-                    ));
-                }
-                (false, facts)
-            } else {
-                let members: Vec<String> = item
-                    .descendants()
-                    .filter(|d| *d != item && d.has_tag_name((XS, "element")))
-                    .map(|e| {
-                        let ty = e
-                            .attribute("type")
-                            .map(|t| resolve_qname(e, t))
-                            .unwrap_or_default();
-                        format!(
-                            "{} {ty} {}..{} nillable={}",
-                            attr(e, "name", ""),
-                            attr(e, "minOccurs", "1"),
-                            attr(e, "maxOccurs", "1"),
-                            attr(e, "nillable", "false")
-                        )
-                    })
-                    .collect();
-                if members.is_empty() {
-                    let ty = item
-                        .attribute("type")
-                        .map(|t| resolve_qname(item, t))
-                        .unwrap_or_default();
-                    (false, vec![ty, attr(item, "nillable", "false")])
-                } else {
-                    (true, members)
-                }
-            };
-            items.insert(key, facts);
-        }
-    }
-    items
-}
-
-fn is_subsequence(ours: &[String], theirs: &[String]) -> bool {
-    let mut rest = theirs.iter();
-    ours.iter().all(|o| rest.any(|t| t == o))
-}
-
 /// The request element of every operation keeps all its members (a dropped field must exist).
 #[test]
 fn kept_wsdl_items_agree_with_the_public_contracts() {
@@ -360,21 +230,7 @@ fn kept_wsdl_items_agree_with_the_public_contracts() {
         return;
     };
     for (_, wsdl, real, ops) in MAPPINGS {
-        let theirs = schema_items(&std::fs::read_to_string(dir.join(real)).expect("readable"));
-        let ours = schema_items(embedded_text(wsdl));
-        for (key, (partial, facts)) in &ours {
-            let (_, real_facts) = theirs
-                .get(key)
-                .unwrap_or_else(|| panic!("{wsdl}: {key:?} is not in the public contract"));
-            if *partial {
-                assert!(
-                    is_subsequence(facts, real_facts),
-                    "{wsdl} {key:?}\n ours:   {facts:?}\n theirs: {real_facts:?}"
-                );
-            } else {
-                assert_eq!(facts, real_facts, "{wsdl} {key:?}");
-            }
-        }
+        let (ours, theirs) = assert_kept_items_agree(wsdl, &dir.join(real), 1);
         for op in ops.iter().filter(|o| **o != "Test") {
             let request = ours
                 .iter()
@@ -391,19 +247,9 @@ fn kept_wsdl_items_agree_with_the_public_contracts() {
 // ---------------------------------------------------------------------------------------------
 // The shipped OpenAPI documents
 
-/// A JSON value without `description`s (ours are our own words) and request `examples` (sample
-/// payloads, left out of the reduced documents).
-fn without_descriptions(v: &serde_json::Value) -> serde_json::Value {
-    match v {
-        serde_json::Value::Object(m) => m
-            .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "description" | "examples"))
-            .map(|(k, v)| (k.clone(), without_descriptions(v)))
-            .collect(),
-        serde_json::Value::Array(a) => a.iter().map(without_descriptions).collect(),
-        other => other.clone(),
-    }
-}
+/// What the shipped documents word their own way (`description`) or leave out (request
+/// `examples`, sample payloads).
+const LEFT_OUT: [&str; 2] = ["description", "examples"];
 
 #[test]
 fn shipped_openapi_documents_keep_the_endpoints_written() {
@@ -437,44 +283,8 @@ fn kept_openapi_items_agree_with_the_public_contracts() {
         return;
     };
     for (path, real, _) in OPENAPI {
-        let real = std::fs::read_to_string(dir.join(real)).expect("readable");
-        let theirs: serde_json::Value =
-            serde_json::from_str(real.trim_start_matches('\u{feff}')).expect("JSON");
+        let theirs = corpus_json(&dir.join(real));
         let ours: serde_json::Value = serde_json::from_str(embedded_text(path)).expect("JSON");
-        for (name, schema) in ours["components"]["schemas"].as_object().expect("schemas") {
-            assert_eq!(
-                without_descriptions(schema),
-                without_descriptions(&theirs["components"]["schemas"][name]),
-                "{path}: schema {name}"
-            );
-        }
-        for (p, item) in ours["paths"].as_object().expect("paths") {
-            for (method, op) in item.as_object().expect("path item") {
-                let real_op = &theirs["paths"][p][method];
-                assert!(!real_op.is_null(), "{path}: {method} {p} is not public");
-                assert_eq!(
-                    without_descriptions(&op["parameters"]),
-                    without_descriptions(&real_op["parameters"]),
-                    "{path}: {method} {p} parameters"
-                );
-                assert_eq!(
-                    without_descriptions(&op["requestBody"]["content"]),
-                    without_descriptions(&real_op["requestBody"]["content"]),
-                    "{path}: {method} {p} body"
-                );
-                for (status, response) in op["responses"].as_object().expect("responses") {
-                    let real_response = &real_op["responses"][status];
-                    assert!(
-                        !real_response.is_null(),
-                        "{path}: {method} {p} answers {status}"
-                    );
-                    assert_eq!(
-                        without_descriptions(&response["content"]),
-                        without_descriptions(&real_response["content"]),
-                        "{path}: {method} {p} {status}"
-                    );
-                }
-            }
-        }
+        assert_openapi_agrees(path, &ours, &theirs, &LEFT_OUT, RequestBodies::Equal);
     }
 }
