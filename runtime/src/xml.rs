@@ -41,6 +41,33 @@ impl<T> Nillable<T> {
             Nillable::Value(v) => Some(v),
         }
     }
+
+    /// A borrowed view.
+    pub fn as_ref(&self) -> Nillable<&T> {
+        match self {
+            Nillable::Nil => Nillable::Nil,
+            Nillable::Value(v) => Nillable::Value(v),
+        }
+    }
+
+    /// A borrowed view through a pointer (`Nillable<Box<T>>` → `Nillable<&T>`).
+    pub fn as_deref(&self) -> Nillable<&T::Target>
+    where
+        T: std::ops::Deref,
+    {
+        match self {
+            Nillable::Nil => Nillable::Nil,
+            Nillable::Value(v) => Nillable::Value(v),
+        }
+    }
+
+    /// Applies `f` to the value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nillable<U> {
+        match self {
+            Nillable::Nil => Nillable::Nil,
+            Nillable::Value(v) => Nillable::Value(f(v)),
+        }
+    }
 }
 
 /// The content of one element: its attributes, then its children or text. The element's own
@@ -60,6 +87,26 @@ impl<T: XmlText> XmlContent for T {
 
     fn write_content(&self, w: &mut XmlWriter) -> Result<(), XmlError> {
         w.text(&self.to_text());
+        Ok(())
+    }
+}
+
+/// Content the contract leaves open (`xs:anyType`) is kept as the element itself.
+impl XmlContent for Element {
+    fn read_content(el: &Element) -> Result<Self, XmlError> {
+        Ok(el.clone())
+    }
+
+    fn write_content(&self, w: &mut XmlWriter) -> Result<(), XmlError> {
+        for (ns, local, value) in &self.attributes {
+            w.attribute(ns, local, value)?;
+        }
+        for child in &self.children {
+            match child {
+                Node::Element(e) => write::required(w, &e.ns, &e.local, e)?,
+                Node::Text(t) => w.text(t),
+            }
+        }
         Ok(())
     }
 }

@@ -36,7 +36,7 @@ fn writer_output_parses_back_to_the_same_tree() {
     let mut w = XmlWriter::new();
     w.start("urn:a", "R");
     w.attribute("", "id", "1 \"q\"").unwrap();
-    write::nillable::<String>(&mut w, "urn:a", "N", &Nillable::Nil).unwrap();
+    write::nillable::<String>(&mut w, "urn:a", "N", Nillable::Nil).unwrap();
     write::required(&mut w, "", "Unqualified", &"<&>\r\n".to_owned()).unwrap();
     w.end().unwrap();
     let text = w.finish().unwrap();

@@ -19,7 +19,7 @@ pub fn optional<T: XmlContent>(
     w: &mut XmlWriter,
     ns: &str,
     local: &str,
-    value: &Option<T>,
+    value: Option<&T>,
 ) -> Result<(), XmlError> {
     match value {
         Some(v) => required(w, ns, local, v),
@@ -32,7 +32,7 @@ pub fn nillable<T: XmlContent>(
     w: &mut XmlWriter,
     ns: &str,
     local: &str,
-    value: &Nillable<T>,
+    value: Nillable<&T>,
 ) -> Result<(), XmlError> {
     match value {
         Nillable::Value(v) => required(w, ns, local, v),
@@ -49,7 +49,7 @@ pub fn optional_nillable<T: XmlContent>(
     w: &mut XmlWriter,
     ns: &str,
     local: &str,
-    value: &Option<Nillable<T>>,
+    value: Option<Nillable<&T>>,
 ) -> Result<(), XmlError> {
     match value {
         Some(v) => nillable(w, ns, local, v),
@@ -74,7 +74,9 @@ pub fn many_nillable<T: XmlContent>(
     local: &str,
     values: &[Nillable<T>],
 ) -> Result<(), XmlError> {
-    values.iter().try_for_each(|v| nillable(w, ns, local, v))
+    values
+        .iter()
+        .try_for_each(|v| nillable(w, ns, local, v.as_ref()))
 }
 
 /// A required attribute.
@@ -92,7 +94,7 @@ pub fn optional_attribute<T: XmlText>(
     w: &mut XmlWriter,
     ns: &str,
     local: &str,
-    value: &Option<T>,
+    value: Option<&T>,
 ) -> Result<(), XmlError> {
     match value {
         Some(v) => attribute(w, ns, local, v),

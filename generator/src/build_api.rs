@@ -1,0 +1,135 @@
+//! [`Builder`]: generate the adapters from a build script, the way `prost-build` does.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     if let Err(e) = altinn_bridge::Builder::new()
+//!         .manifest("mappings/correspondence-agency-external-basic.toml")
+//!         .generate()
+//!     {
+//!         panic!("altinn-bridge: {e}");
+//!     }
+//! }
+//! // src/lib.rs
+//! // include!(concat!(env!("OUT_DIR"), "/correspondence_agency_external_basic.rs"));
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostics, SourceMap};
+use crate::link::{self, Mapping, Overrides};
+use crate::load::Limits;
+use crate::output::{self, Outcome};
+use crate::{Error, emit};
+
+/// Settings for one generation run. Every setter takes `&mut self` and returns it, so calls chain.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    manifests: Vec<PathBuf>,
+    contract_dirs: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
+    quiet: bool,
+}
+
+impl Builder {
+    /// No manifests yet; output to `OUT_DIR`; `cargo:rerun-if-changed` lines printed.
+    pub fn new() -> Self {
+        Builder::default()
+    }
+
+    /// Adds a mapping manifest (`mappings/*.toml`). Give paths relative to the package: the
+    /// path is written into the generated file's header.
+    pub fn manifest(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.manifests.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds several manifests.
+    pub fn manifests<P: AsRef<Path>>(&mut self, paths: impl IntoIterator<Item = P>) -> &mut Self {
+        self.manifests
+            .extend(paths.into_iter().map(|p| p.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Reads contracts from this directory (searched by file name, recursively) instead of the
+    /// paths in the manifests. May be called more than once.
+    pub fn contracts(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.contract_dirs.push(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Writes the files here instead of `$OUT_DIR`.
+    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.out_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Stops printing `cargo:rerun-if-changed` lines (for use outside build scripts).
+    pub fn quiet(&mut self, quiet: bool) -> &mut Self {
+        self.quiet = quiet;
+        self
+    }
+
+    /// The files this run would write (name → content), without writing them.
+    pub fn render(&self) -> Result<BTreeMap<String, String>, Error> {
+        let mut sources = SourceMap::new();
+        let overrides = Overrides {
+            contract_dirs: self.contract_dirs.clone(),
+            ..Overrides::default()
+        };
+        let loaded = load_mappings(&mut sources, &self.manifests, &overrides);
+        if !self.quiet {
+            // Every file read, failed loads included, so fixing an input reruns the script.
+            for (_, file) in sources.files() {
+                if let Some(path) = &file.path {
+                    println!("cargo:rerun-if-changed={}", path.display());
+                }
+            }
+        }
+        match loaded {
+            Ok((mappings, _warnings)) => emit::rust::render_all(&mappings),
+            Err(diags) => {
+                eprint!("{}", sources.render_all(&diags));
+                Err(Error::Diagnostics(diags))
+            }
+        }
+    }
+
+    /// Generates and writes the files that changed.
+    pub fn generate(&self) -> Result<Outcome, Error> {
+        let out = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
+        };
+        output::write_all(&out, &self.render()?, false)
+    }
+}
+
+/// Loads and resolves manifests, contracts shared between them. Errors of every manifest are
+/// collected before giving up; warnings come back with the mappings.
+pub fn load_mappings(
+    sources: &mut SourceMap,
+    manifests: &[PathBuf],
+    overrides: &Overrides,
+) -> Result<(Vec<Mapping>, Diagnostics), Diagnostics> {
+    let mut cache = link::ContractCache::default();
+    let (mut mappings, mut errors, mut warnings) =
+        (Vec::new(), Diagnostics::default(), Diagnostics::default());
+    for m in manifests {
+        match link::load_mapping_with(&mut cache, sources, m, overrides, &Limits::default()) {
+            Ok((mapping, w)) => {
+                mappings.push(mapping);
+                warnings.0.extend(w.0);
+            }
+            Err(d) => errors.0.extend(d.0),
+        }
+    }
+    if errors.has_errors() {
+        errors.0.extend(warnings.0);
+        return Err(errors);
+    }
+    Ok((mappings, warnings))
+}

@@ -1,0 +1,75 @@
+//! Which types of a graph a module needs and what they are called: everything reachable from
+//! the roots (the types the mapped operations and calls use), named in sorted id order so the
+//! same contract always yields the same names.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{TypeDef, TypeGraph, TypeId, TypeRef};
+
+use super::names::{Unique, camel};
+
+/// The types one module emits from one graph.
+pub struct Plan<'a> {
+    /// The graph.
+    pub graph: &'a TypeGraph,
+    /// Reachable types and their Rust names.
+    pub names: BTreeMap<TypeId, String>,
+    /// Types on a containment cycle: a field holding one directly is boxed.
+    pub recursive: BTreeSet<TypeId>,
+}
+
+impl<'a> Plan<'a> {
+    /// Plans the types reachable from `roots`, claiming names in `scope`.
+    pub fn new<'r>(
+        graph: &'a TypeGraph,
+        roots: impl IntoIterator<Item = &'r TypeRef>,
+        scope: &mut Unique,
+    ) -> Self {
+        let reachable = reachable(graph, roots);
+        let names = reachable
+            .iter()
+            .filter_map(|id| graph.get(id))
+            .map(|def| (def.id.clone(), scope.claim(camel(&def.name.local, "T"))))
+            .collect();
+        Plan {
+            graph,
+            names,
+            recursive: graph.recursive_types(),
+        }
+    }
+
+    /// The planned types with their names, in id order.
+    pub fn types(&self) -> impl Iterator<Item = (&'a TypeDef, &str)> + '_ {
+        self.names
+            .iter()
+            .filter_map(|(id, name)| Some((self.graph.get(id)?, name.as_str())))
+    }
+
+    /// True when a field of this type must be boxed (a containment cycle passes through it).
+    pub fn needs_box(&self, r: &TypeRef) -> bool {
+        r.as_named().is_some_and(|id| self.recursive.contains(id))
+    }
+}
+
+fn reachable<'r>(
+    graph: &TypeGraph,
+    roots: impl IntoIterator<Item = &'r TypeRef>,
+) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<TypeId> = roots
+        .into_iter()
+        .filter_map(|r| r.as_named().cloned())
+        .collect();
+    while let Some(id) = todo.pop() {
+        if graph.get(&id).is_none() || !seen.insert(id.clone()) {
+            continue;
+        }
+        todo.extend(
+            graph
+                .children(&id)
+                .into_iter()
+                .filter_map(|r| r.as_named().cloned()),
+        );
+    }
+    seen
+}
