@@ -6,8 +6,10 @@ pub mod soap {
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
-    pub const TEST_RESPONSE: (&str, &str) =
-        ("http://www.altinn.no/services/2009/10", "TestResponse");
+    pub const TEST_RESPONSE: (&str, &str) = (
+        "http://www.altinn.no/services/2009/10",
+        "TestResponse",
+    );
     /// The element `CheckIfAvailableFilesBasic` of `http://www.altinn.no/services/ServiceEngine/Broker/2015/06`: (namespace, local name).
     pub const CHECK_IF_AVAILABLE_FILES_BASIC: (&str, &str) = (
         "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
@@ -51,12 +53,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfFile(pub ::std::vec::Vec<xml::Nillable<File>>);
     impl xml::XmlContent for ArrayOfFile {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "File",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "File",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -73,12 +81,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfProperty(pub ::std::vec::Vec<xml::Nillable<Property>>);
     impl xml::XmlContent for ArrayOfProperty {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "Property",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "Property",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -95,12 +109,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfRecipient(pub ::std::vec::Vec<xml::Nillable<Recipient>>);
     impl xml::XmlContent for ArrayOfRecipient {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "Recipient",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "Recipient",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -116,7 +136,9 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct BrokerServiceAvailableFile {
-        pub external_service_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub external_service_code: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub external_service_edition_code: ::std::option::Option<i32>,
         pub file_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub file_reference: ::std::option::Option<xml::Guid>,
@@ -125,11 +147,15 @@ pub mod soap {
         pub is_sftp_download_only: ::std::option::Option<bool>,
         pub receipt_id: ::std::option::Option<i32>,
         pub reportee: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub sent_date: ::std::option::Option<xml::DateTime>,
     }
     impl xml::XmlContent for BrokerServiceAvailableFile {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::optional_nillable(
                     el,
@@ -196,9 +222,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
                 "ExternalServiceCode",
-                self.external_service_code
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.external_service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
@@ -268,12 +292,18 @@ pub mod soap {
         pub ::std::vec::Vec<xml::Nillable<BrokerServiceAvailableFile>>,
     );
     impl xml::XmlContent for BrokerServiceAvailableFileList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "BrokerServiceAvailableFile",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "BrokerServiceAvailableFile",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -293,7 +323,9 @@ pub mod soap {
         pub recipient_list: xml::Nillable<ArrayOfRecipient>,
     }
     impl xml::XmlContent for BrokerServiceInitiation {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 manifest: xml::read::nillable(
                     el,
@@ -328,7 +360,9 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct BrokerServiceSearch {
-        pub external_service_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub external_service_code: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub external_service_edition_code: ::std::option::Option<i32>,
         pub file_status: BrokerServiceAvailableFileStatus,
         pub max_sent_date_time: ::std::option::Option<xml::DateTime>,
@@ -336,7 +370,9 @@ pub mod soap {
         pub reportee: xml::Nillable<::std::string::String>,
     }
     impl xml::XmlContent for BrokerServiceSearch {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::optional_nillable(
                     el,
@@ -378,9 +414,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
                 "ExternalServiceCode",
-                self.external_service_code
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.external_service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
@@ -421,7 +455,9 @@ pub mod soap {
         pub file_name: xml::Nillable<::std::string::String>,
     }
     impl xml::XmlContent for File {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 check_sum: xml::read::optional_nillable(
                     el,
@@ -464,7 +500,9 @@ pub mod soap {
         pub senders_reference: xml::Nillable<::std::string::String>,
     }
     impl xml::XmlContent for Manifest {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::nillable(
                     el,
@@ -547,7 +585,9 @@ pub mod soap {
         pub property_value: xml::Nillable<::std::string::String>,
     }
     impl xml::XmlContent for Property {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 property_key: xml::read::nillable(
                     el,
@@ -585,7 +625,9 @@ pub mod soap {
         pub party_number: xml::Nillable<::std::string::String>,
     }
     impl xml::XmlContent for Recipient {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 party_number: xml::read::nillable(
                     el,
@@ -609,12 +651,16 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct BrokerServicePoll {
-        pub external_service_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub external_service_code: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub external_service_edition_code: ::std::option::Option<i32>,
         pub recipients: xml::Nillable<ArrayOfstring>,
     }
     impl xml::XmlContent for BrokerServicePoll {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::optional_nillable(
                     el,
@@ -641,9 +687,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01",
                 "ExternalServiceCode",
-                self.external_service_code
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.external_service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
@@ -670,28 +714,38 @@ pub mod soap {
             match text.trim() {
                 "Uploaded" => ::std::result::Result::Ok(Self::Uploaded),
                 "Downloaded" => ::std::result::Result::Ok(Self::Downloaded),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "BrokerServiceAvailableFileStatus",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "BrokerServiceAvailableFileStatus",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::Uploaded => "Uploaded",
-                Self::Downloaded => "Downloaded",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Uploaded => "Uploaded",
+                    Self::Downloaded => "Downloaded",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfstring(pub ::std::vec::Vec<xml::Nillable<::std::string::String>>);
     impl xml::XmlContent for ArrayOfstring {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
-                "string",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
+                        "string",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -708,7 +762,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Test {}
     impl xml::XmlContent for Test {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -721,7 +777,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct TestResponse {}
     impl xml::XmlContent for TestResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -738,7 +796,9 @@ pub mod soap {
         pub poll_parameters: BrokerServicePoll,
     }
     impl xml::XmlContent for CheckIfAvailableFilesBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -787,7 +847,9 @@ pub mod soap {
         pub check_if_available_files_basic_result: ::std::option::Option<bool>,
     }
     impl xml::XmlContent for CheckIfAvailableFilesBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 check_if_available_files_basic_result: xml::read::optional(
                     el,
@@ -817,7 +879,9 @@ pub mod soap {
         pub reportee: ::std::string::String,
     }
     impl xml::XmlContent for ConfirmDownloadedBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -875,7 +939,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct ConfirmDownloadedBasicResponse {}
     impl xml::XmlContent for ConfirmDownloadedBasicResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -892,7 +958,9 @@ pub mod soap {
         pub search_parameters: BrokerServiceSearch,
     }
     impl xml::XmlContent for GetAvailableFilesBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -938,11 +1006,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetAvailableFilesBasicResponse {
-        pub get_available_files_basic_result:
-            ::std::option::Option<xml::Nillable<BrokerServiceAvailableFileList>>,
+        pub get_available_files_basic_result: ::std::option::Option<
+            xml::Nillable<BrokerServiceAvailableFileList>,
+        >,
     }
     impl xml::XmlContent for GetAvailableFilesBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_available_files_basic_result: xml::read::optional_nillable(
                     el,
@@ -959,9 +1030,7 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
                 "GetAvailableFilesBasicResult",
-                self.get_available_files_basic_result
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.get_available_files_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
@@ -973,7 +1042,9 @@ pub mod soap {
         pub broker_service_initiation: BrokerServiceInitiation,
     }
     impl xml::XmlContent for InitiateBrokerServiceBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -1019,11 +1090,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct InitiateBrokerServiceBasicResponse {
-        pub initiate_broker_service_basic_result:
-            ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub initiate_broker_service_basic_result: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for InitiateBrokerServiceBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 initiate_broker_service_basic_result: xml::read::optional_nillable(
                     el,
@@ -1040,7 +1114,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
                 "InitiateBrokerServiceBasicResult",
-                self.initiate_broker_service_basic_result
+                self
+                    .initiate_broker_service_basic_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -1057,24 +1132,25 @@ pub mod rest {
     pub struct FileTransferInitalizeExt {
         /// File name with extension.
         #[serde(rename = "fileName")]
-        pub file_name: FileTransferInitalizeExtFileName,
+        pub file_name: ::std::string::String,
         /// The broker resource in the Altinn Resource Registry.
         #[serde(rename = "resourceId")]
-        pub resource_id: FileTransferInitalizeExtResourceId,
+        pub resource_id: ::std::string::String,
         /// The sender's own reference, shown to the recipients.
         #[serde(
             rename = "sendersFileTransferReference",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub senders_file_transfer_reference:
-            ::std::option::Option<FileTransferInitalizeExtSendersFileTransferReference>,
+        pub senders_file_transfer_reference: ::std::option::Option<
+            ::std::string::String,
+        >,
         /// The sending organisation, as `0192:` and its number.
         #[serde(rename = "sender")]
-        pub sender: FileTransferInitalizeExtSender,
+        pub sender: ::std::string::String,
         /// The receiving parties.
         #[serde(rename = "recipients")]
-        pub recipients: FileTransferInitalizeExtRecipients,
+        pub recipients: ::std::vec::Vec<::std::string::String>,
         /// Free key/value metadata: at most 10 entries, keys up to 50 and values up to 300 characters.
         #[serde(
             rename = "propertyList",
@@ -1093,21 +1169,10 @@ pub mod rest {
         )]
         pub disable_virus_scan: ::std::option::Option<bool>,
     }
-    /// File name with extension.
-    pub type FileTransferInitalizeExtFileName = ::std::string::String;
     /// Free key/value metadata: at most 10 entries, keys up to 50 and values up to 300 characters.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct FileTransferInitalizeExtPropertyList {}
-    pub type FileTransferInitalizeExtPropertyListPattern1 = ::std::string::String;
-    /// The receiving parties.
-    pub type FileTransferInitalizeExtRecipients = ::std::vec::Vec<::std::string::String>;
-    /// The broker resource in the Altinn Resource Registry.
-    pub type FileTransferInitalizeExtResourceId = ::std::string::String;
-    /// The sending organisation, as `0192:` and its number.
-    pub type FileTransferInitalizeExtSender = ::std::string::String;
-    /// The sender's own reference, shown to the recipients.
-    pub type FileTransferInitalizeExtSendersFileTransferReference = ::std::string::String;
     /// Answer to a started file transfer.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1131,11 +1196,7 @@ pub mod rest {
         )]
         pub file_transfer_id: ::std::option::Option<::std::string::String>,
         /// The broker resource.
-        #[serde(
-            rename = "resourceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
         pub resource_id: ::std::option::Option<::std::string::String>,
         /// File name with extension.
         #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
@@ -1146,7 +1207,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub senders_file_transfer_reference: ::std::option::Option<::std::string::String>,
+        pub senders_file_transfer_reference: ::std::option::Option<
+            ::std::string::String,
+        >,
         /// MD5 of the file.
         #[serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")]
         pub checksum: ::std::option::Option<::std::string::String>,
@@ -1198,12 +1261,10 @@ pub mod rest {
         #[serde(rename = "sender", default, skip_serializing_if = "Option::is_none")]
         pub sender: ::std::option::Option<::std::string::String>,
         /// Each recipient with its own status.
-        #[serde(
-            rename = "recipients",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub recipients: ::std::option::Option<FileTransferOverviewExtRecipients>,
+        #[serde(rename = "recipients", default, skip_serializing_if = "Option::is_none")]
+        pub recipients: ::std::option::Option<
+            ::std::vec::Vec<RecipientFileTransferStatusDetailsExt>,
+        >,
         /// The key/value metadata given at the start (at most 10 entries).
         #[serde(
             rename = "propertyList",
@@ -1219,11 +1280,18 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct FileTransferOverviewExtPropertyList {}
-    pub type FileTransferOverviewExtPropertyListPattern1 = ::std::string::String;
-    /// Each recipient with its own status.
-    pub type FileTransferOverviewExtRecipients =
-        ::std::vec::Vec<RecipientFileTransferStatusDetailsExt>;
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum FileTransferStatusExt {
         #[serde(rename = "Initialized")]
@@ -1243,7 +1311,18 @@ pub mod rest {
         #[serde(rename = "Failed")]
         Failed,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum FileTransferStatusExtNullable {
         #[serde(rename = "Initialized")]
@@ -1296,26 +1375,40 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub current_recipient_file_transfer_status_code:
-            ::std::option::Option<RecipientFileTransferStatusExt>,
+        pub current_recipient_file_transfer_status_code: ::std::option::Option<
+            RecipientFileTransferStatusExt,
+        >,
         /// The status in words.
         #[serde(
             rename = "currentRecipientFileTransferStatusText",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub current_recipient_file_transfer_status_text:
-            ::std::option::Option<::std::string::String>,
+        pub current_recipient_file_transfer_status_text: ::std::option::Option<
+            ::std::string::String,
+        >,
         /// When it last changed.
         #[serde(
             rename = "currentRecipientFileTransferStatusChanged",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub current_recipient_file_transfer_status_changed:
-            ::std::option::Option<::std::string::String>,
+        pub current_recipient_file_transfer_status_changed: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum RecipientFileTransferStatusExt {
         #[serde(rename = "Initialized")]
@@ -1325,7 +1418,18 @@ pub mod rest {
         #[serde(rename = "DownloadConfirmed")]
         DownloadConfirmed,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum RecipientFileTransferStatusExtNullable {
         #[serde(rename = "Initialized")]
@@ -1335,7 +1439,18 @@ pub mod rest {
         #[serde(rename = "DownloadConfirmed")]
         DownloadConfirmed,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum RoleExt {
         #[serde(rename = "Recipient")]
@@ -1343,5 +1458,4 @@ pub mod rest {
         #[serde(rename = "Sender")]
         Sender,
     }
-    pub type GetBrokerApiV1FiletransferResponse200 = ::std::vec::Vec<::std::string::String>;
 }

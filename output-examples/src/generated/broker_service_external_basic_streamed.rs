@@ -6,8 +6,10 @@ pub mod soap {
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
-    pub const TEST_RESPONSE: (&str, &str) =
-        ("http://www.altinn.no/services/2009/10", "TestResponse");
+    pub const TEST_RESPONSE: (&str, &str) = (
+        "http://www.altinn.no/services/2009/10",
+        "TestResponse",
+    );
     /// The element `DownloadFileStreamedBasic` of `http://www.altinn.no/services/ServiceEngine/Broker/2015/06`: (namespace, local name).
     pub const DOWNLOAD_FILE_STREAMED_BASIC: (&str, &str) = (
         "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
@@ -57,7 +59,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Test {}
     impl xml::XmlContent for Test {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -70,7 +74,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct TestResponse {}
     impl xml::XmlContent for TestResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -88,7 +94,9 @@ pub mod soap {
         pub reportee: ::std::string::String,
     }
     impl xml::XmlContent for DownloadFileStreamedBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -148,7 +156,9 @@ pub mod soap {
         pub download_file_streamed_basic_result: StreamBody,
     }
     impl xml::XmlContent for DownloadFileStreamedBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 download_file_streamed_basic_result: xml::read::required(
                     el,
@@ -176,12 +186,18 @@ pub mod soap {
         pub parent_receipt_id: ::std::option::Option<i32>,
         pub receipt_history: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub receipt_id: ::std::option::Option<i32>,
-        pub receipt_status_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub receipt_status_code: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub receipt_text: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub receipt_type_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub receipt_type_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for ReceiptExternalStreamedBe {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional_nillable(
                     el,
@@ -274,7 +290,9 @@ pub mod soap {
         pub data_stream: StreamBody,
     }
     impl xml::XmlContent for StreamedPayloadBasicBe {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 data_stream: xml::read::required(
                     el,

@@ -6,8 +6,10 @@ pub mod soap {
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
-    pub const TEST_RESPONSE: (&str, &str) =
-        ("http://www.altinn.no/services/2009/10", "TestResponse");
+    pub const TEST_RESPONSE: (&str, &str) = (
+        "http://www.altinn.no/services/2009/10",
+        "TestResponse",
+    );
     /// The element `CorrespondenceStatusHistoryRequest` of `http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10`: (namespace, local name).
     pub const CORRESPONDENCE_STATUS_HISTORY_REQUEST: (&str, &str) = (
         "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
@@ -106,21 +108,25 @@ pub mod soap {
                 "Both" => ::std::result::Result::Ok(Self::Both),
                 "SMSPreferred" => ::std::result::Result::Ok(Self::SmsPreferred),
                 "EmailPreferred" => ::std::result::Result::Ok(Self::EmailPreferred),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "TransportType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "TransportType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::Sms => "SMS",
-                Self::Email => "Email",
-                Self::Im => "IM",
-                Self::Both => "Both",
-                Self::SmsPreferred => "SMSPreferred",
-                Self::EmailPreferred => "EmailPreferred",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Sms => "SMS",
+                    Self::Email => "Email",
+                    Self::Im => "IM",
+                    Self::Both => "Both",
+                    Self::SmsPreferred => "SMSPreferred",
+                    Self::EmailPreferred => "EmailPreferred",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -133,11 +139,14 @@ pub mod soap {
         pub receipt_text: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub receipt_type_name: ::std::option::Option<ReceiptTypeEnum>,
         pub references: ::std::option::Option<xml::Nillable<ReferenceList>>,
-        pub sub_receipts:
-            ::std::option::Option<xml::Nillable<::std::boxed::Box<ReceiptExternalList>>>,
+        pub sub_receipts: ::std::option::Option<
+            xml::Nillable<::std::boxed::Box<ReceiptExternalList>>,
+        >,
     }
     impl xml::XmlContent for ReceiptExternal {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
@@ -180,11 +189,11 @@ pub mod soap {
                     "References",
                 )?,
                 sub_receipts: xml::read::optional_nillable(
-                    el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "SubReceipts",
-                )?
-                .map(|n| n.map(::std::boxed::Box::new)),
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "SubReceipts",
+                    )?
+                    .map(|n| n.map(::std::boxed::Box::new)),
             })
         }
         fn write_content(
@@ -251,12 +260,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ReceiptExternalList(pub ::std::vec::Vec<xml::Nillable<ReceiptExternal>>);
     impl xml::XmlContent for ReceiptExternalList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "ReceiptExternal",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "ReceiptExternal",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -273,7 +288,7 @@ pub mod soap {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ReceiptStatusEnum {
         NotSet,
-        OkType,
+        Ok,
         UnExpectedError,
         ValidationFailed,
         Rejected,
@@ -282,24 +297,28 @@ pub mod soap {
         fn from_text(text: &str) -> ::std::result::Result<Self, xml::XmlError> {
             match text.trim() {
                 "NotSet" => ::std::result::Result::Ok(Self::NotSet),
-                "OK" => ::std::result::Result::Ok(Self::OkType),
+                "OK" => ::std::result::Result::Ok(Self::Ok),
                 "UnExpectedError" => ::std::result::Result::Ok(Self::UnExpectedError),
                 "ValidationFailed" => ::std::result::Result::Ok(Self::ValidationFailed),
                 "Rejected" => ::std::result::Result::Ok(Self::Rejected),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReceiptStatusEnum",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReceiptStatusEnum",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::OkType => "OK",
-                Self::UnExpectedError => "UnExpectedError",
-                Self::ValidationFailed => "ValidationFailed",
-                Self::Rejected => "Rejected",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::Ok => "OK",
+                    Self::UnExpectedError => "UnExpectedError",
+                    Self::ValidationFailed => "ValidationFailed",
+                    Self::Rejected => "Rejected",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -335,39 +354,51 @@ pub mod soap {
                 "RegisterDLS" => ::std::result::Result::Ok(Self::RegisterDls),
                 "RegisterDSF" => ::std::result::Result::Ok(Self::RegisterDsf),
                 "RegisterER" => ::std::result::Result::Ok(Self::RegisterEr),
-                "RegisterDSFProperty" => ::std::result::Result::Ok(Self::RegisterDsfProperty),
+                "RegisterDSFProperty" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfProperty)
+                }
                 "RegisterDSFStreet" => ::std::result::Result::Ok(Self::RegisterDsfStreet),
-                "RegisterDSFCountry" => ::std::result::Result::Ok(Self::RegisterDsfCountry),
+                "RegisterDSFCountry" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfCountry)
+                }
                 "RegisterDSFUser" => ::std::result::Result::Ok(Self::RegisterDsfUser),
                 "LookUp" => ::std::result::Result::Ok(Self::LookUp),
-                "RegisterDSFStreetAdd" => ::std::result::Result::Ok(Self::RegisterDsfStreetAdd),
-                "RegisterDSFPropertyAdd" => ::std::result::Result::Ok(Self::RegisterDsfPropertyAdd),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReceiptTypeEnum",
-                    value: other.to_owned(),
-                }),
+                "RegisterDSFStreetAdd" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfStreetAdd)
+                }
+                "RegisterDSFPropertyAdd" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfPropertyAdd)
+                }
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReceiptTypeEnum",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::FormTask => "FormTask",
-                Self::Correspondence => "Correspondence",
-                Self::Pincode => "PINCODE",
-                Self::Subscription => "Subscription",
-                Self::Outbound => "Outbound",
-                Self::PreFill => "PreFill",
-                Self::RegisterDls => "RegisterDLS",
-                Self::RegisterDsf => "RegisterDSF",
-                Self::RegisterEr => "RegisterER",
-                Self::RegisterDsfProperty => "RegisterDSFProperty",
-                Self::RegisterDsfStreet => "RegisterDSFStreet",
-                Self::RegisterDsfCountry => "RegisterDSFCountry",
-                Self::RegisterDsfUser => "RegisterDSFUser",
-                Self::LookUp => "LookUp",
-                Self::RegisterDsfStreetAdd => "RegisterDSFStreetAdd",
-                Self::RegisterDsfPropertyAdd => "RegisterDSFPropertyAdd",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::FormTask => "FormTask",
+                    Self::Correspondence => "Correspondence",
+                    Self::Pincode => "PINCODE",
+                    Self::Subscription => "Subscription",
+                    Self::Outbound => "Outbound",
+                    Self::PreFill => "PreFill",
+                    Self::RegisterDls => "RegisterDLS",
+                    Self::RegisterDsf => "RegisterDSF",
+                    Self::RegisterEr => "RegisterER",
+                    Self::RegisterDsfProperty => "RegisterDSFProperty",
+                    Self::RegisterDsfStreet => "RegisterDSFStreet",
+                    Self::RegisterDsfCountry => "RegisterDSFCountry",
+                    Self::RegisterDsfUser => "RegisterDSFUser",
+                    Self::LookUp => "LookUp",
+                    Self::RegisterDsfStreetAdd => "RegisterDSFStreetAdd",
+                    Self::RegisterDsfPropertyAdd => "RegisterDSFPropertyAdd",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -376,7 +407,9 @@ pub mod soap {
         pub reference_value: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for Reference {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 reference_type_name: xml::read::optional(
                     el,
@@ -412,12 +445,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ReferenceList(pub ::std::vec::Vec<xml::Nillable<Reference>>);
     impl xml::XmlContent for ReferenceList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "Reference",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "Reference",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -454,7 +493,9 @@ pub mod soap {
                 "ExternalShipmentReference" => {
                     ::std::result::Result::Ok(Self::ExternalShipmentReference)
                 }
-                "EndUserSystemReference" => ::std::result::Result::Ok(Self::EndUserSystemReference),
+                "EndUserSystemReference" => {
+                    ::std::result::Result::Ok(Self::EndUserSystemReference)
+                }
                 "ParentReference" => ::std::result::Result::Ok(Self::ParentReference),
                 "SendersReference" => ::std::result::Result::Ok(Self::SendersReference),
                 "WorkFlowReference" => ::std::result::Result::Ok(Self::WorkFlowReference),
@@ -462,42 +503,54 @@ pub mod soap {
                 "OutboundShipmentReference" => {
                     ::std::result::Result::Ok(Self::OutboundShipmentReference)
                 }
-                "ReceiversReference" => ::std::result::Result::Ok(Self::ReceiversReference),
+                "ReceiversReference" => {
+                    ::std::result::Result::Ok(Self::ReceiversReference)
+                }
                 "Altinn1Reference" => ::std::result::Result::Ok(Self::Altinn1Reference),
-                "OwnerPartyReference" => ::std::result::Result::Ok(Self::OwnerPartyReference),
+                "OwnerPartyReference" => {
+                    ::std::result::Result::Ok(Self::OwnerPartyReference)
+                }
                 "PartyReference" => ::std::result::Result::Ok(Self::PartyReference),
                 "ArchiveReference" => ::std::result::Result::Ok(Self::ArchiveReference),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReferenceType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReferenceType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::ExternalShipmentReference => "ExternalShipmentReference",
-                Self::EndUserSystemReference => "EndUserSystemReference",
-                Self::ParentReference => "ParentReference",
-                Self::SendersReference => "SendersReference",
-                Self::WorkFlowReference => "WorkFlowReference",
-                Self::BatchReference => "BatchReference",
-                Self::OutboundShipmentReference => "OutboundShipmentReference",
-                Self::ReceiversReference => "ReceiversReference",
-                Self::Altinn1Reference => "Altinn1Reference",
-                Self::OwnerPartyReference => "OwnerPartyReference",
-                Self::PartyReference => "PartyReference",
-                Self::ArchiveReference => "ArchiveReference",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::ExternalShipmentReference => "ExternalShipmentReference",
+                    Self::EndUserSystemReference => "EndUserSystemReference",
+                    Self::ParentReference => "ParentReference",
+                    Self::SendersReference => "SendersReference",
+                    Self::WorkFlowReference => "WorkFlowReference",
+                    Self::BatchReference => "BatchReference",
+                    Self::OutboundShipmentReference => "OutboundShipmentReference",
+                    Self::ReceiversReference => "ReceiversReference",
+                    Self::Altinn1Reference => "Altinn1Reference",
+                    Self::OwnerPartyReference => "OwnerPartyReference",
+                    Self::PartyReference => "PartyReference",
+                    Self::ArchiveReference => "ArchiveReference",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct Attachments {
-        pub binary_attachments: ::std::option::Option<xml::Nillable<BinaryAttachmentBeList>>,
+        pub binary_attachments: ::std::option::Option<
+            xml::Nillable<BinaryAttachmentBeList>,
+        >,
         pub xml_attachment: ::std::option::Option<xml::Nillable<XmlAttachment>>,
     }
     impl xml::XmlContent for Attachments {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 binary_attachments: xml::read::optional_nillable(
                     el,
@@ -531,14 +584,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct CorrespondenceInsertLinkBeList(pub ::std::vec::Vec<xml::Nillable<ReplyOption>>);
+    pub struct CorrespondenceInsertLinkBeList(
+        pub ::std::vec::Vec<xml::Nillable<ReplyOption>>,
+    );
     impl xml::XmlContent for CorrespondenceInsertLinkBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                "ReplyOption",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "ReplyOption",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -559,10 +620,14 @@ pub mod soap {
         pub message_summary: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub message_body: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub attachments: ::std::option::Option<xml::Nillable<Attachments>>,
-        pub custom_message_data: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub custom_message_data: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for ExternalContent {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 language_code: xml::read::optional_nillable(
                     el,
@@ -646,14 +711,22 @@ pub mod soap {
         pub reportee: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub content: ::std::option::Option<xml::Nillable<ExternalContent>>,
         pub visible_date_time: ::std::option::Option<xml::DateTime>,
-        pub allow_system_delete_date_time: ::std::option::Option<xml::Nillable<xml::DateTime>>,
+        pub allow_system_delete_date_time: ::std::option::Option<
+            xml::Nillable<xml::DateTime>,
+        >,
         pub due_date_time: ::std::option::Option<xml::DateTime>,
-        pub archive_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub reply_options: ::std::option::Option<xml::Nillable<CorrespondenceInsertLinkBeList>>,
+        pub archive_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
+        pub reply_options: ::std::option::Option<
+            xml::Nillable<CorrespondenceInsertLinkBeList>,
+        >,
         pub notifications: ::std::option::Option<xml::Nillable<NotificationBeList>>,
     }
     impl xml::XmlContent for InsertCorrespondence {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::optional_nillable(
                     el,
@@ -745,9 +818,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
                 "AllowSystemDeleteDateTime",
-                self.allow_system_delete_date_time
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.allow_system_delete_date_time.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
@@ -781,7 +852,9 @@ pub mod soap {
         pub archive_ref: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for InsertCorrespondenceLinkArchiveRef {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 archive_ref: xml::read::optional_nillable(
                     el,
@@ -809,7 +882,9 @@ pub mod soap {
         pub service_edition: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for InsertCorrespondenceLinkServiceCode {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::optional_nillable(
                     el,
@@ -848,7 +923,9 @@ pub mod soap {
         pub link_url: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for InsertCorrespondenceLinkServiceUrl {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 link_text: xml::read::optional_nillable(
                     el,
@@ -883,13 +960,20 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReplyOption {
-        pub service: ::std::option::Option<xml::Nillable<InsertCorrespondenceLinkServiceCode>>,
-        pub archive_reference:
-            ::std::option::Option<xml::Nillable<InsertCorrespondenceLinkArchiveRef>>,
-        pub url: ::std::option::Option<xml::Nillable<InsertCorrespondenceLinkServiceUrl>>,
+        pub service: ::std::option::Option<
+            xml::Nillable<InsertCorrespondenceLinkServiceCode>,
+        >,
+        pub archive_reference: ::std::option::Option<
+            xml::Nillable<InsertCorrespondenceLinkArchiveRef>,
+        >,
+        pub url: ::std::option::Option<
+            xml::Nillable<InsertCorrespondenceLinkServiceUrl>,
+        >,
     }
     impl xml::XmlContent for ReplyOption {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 service: xml::read::optional_nillable(
                     el,
@@ -935,12 +1019,17 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct AttachmentsV2 {
-        pub binary_attachments:
-            ::std::option::Option<xml::Nillable<BinaryAttachmentExternalBev2List>>,
-        pub xml_attachment_list: ::std::option::Option<xml::Nillable<XmlAttachmentListV2>>,
+        pub binary_attachments: ::std::option::Option<
+            xml::Nillable<BinaryAttachmentExternalBev2List>,
+        >,
+        pub xml_attachment_list: ::std::option::Option<
+            xml::Nillable<XmlAttachmentListV2>,
+        >,
     }
     impl xml::XmlContent for AttachmentsV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 binary_attachments: xml::read::optional_nillable(
                     el,
@@ -981,10 +1070,14 @@ pub mod soap {
         pub message_summary: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub message_body: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub attachments: ::std::option::Option<xml::Nillable<AttachmentsV2>>,
-        pub custom_message_data: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub custom_message_data: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for ExternalContentV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 language_code: xml::read::optional_nillable(
                     el,
@@ -1070,10 +1163,16 @@ pub mod soap {
         pub reportee: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub content: ::std::option::Option<xml::Nillable<ExternalContentV2>>,
         pub visible_date_time: ::std::option::Option<xml::DateTime>,
-        pub allow_system_delete_date_time: ::std::option::Option<xml::Nillable<xml::DateTime>>,
+        pub allow_system_delete_date_time: ::std::option::Option<
+            xml::Nillable<xml::DateTime>,
+        >,
         pub due_date_time: ::std::option::Option<xml::DateTime>,
-        pub archive_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub reply_options: ::std::option::Option<xml::Nillable<CorrespondenceInsertLinkBeList>>,
+        pub archive_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
+        pub reply_options: ::std::option::Option<
+            xml::Nillable<CorrespondenceInsertLinkBeList>,
+        >,
         pub notifications: ::std::option::Option<xml::Nillable<NotificationBeList>>,
         pub allow_forwarding: ::std::option::Option<xml::Nillable<bool>>,
         pub case_id: ::std::option::Option<xml::Nillable<i32>>,
@@ -1081,10 +1180,14 @@ pub mod soap {
         pub is_reservable: ::std::option::Option<xml::Nillable<bool>>,
         /// Send as secure digital post (SDP) to the recipient's digital mailbox.
         pub sdp_options: ::std::option::Option<xml::Nillable<SdpOptions>>,
-        pub on_behalf_of_org_nr: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub on_behalf_of_org_nr: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for InsertCorrespondenceV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::optional_nillable(
                     el,
@@ -1206,9 +1309,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
                 "AllowSystemDeleteDateTime",
-                self.allow_system_delete_date_time
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.allow_system_delete_date_time.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
@@ -1275,7 +1376,7 @@ pub mod soap {
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum UserTypeRestriction {
-        DefaultType,
+        Default,
         PortalOnly,
         EndUserSystemOnly,
         ShowToAll,
@@ -1283,34 +1384,44 @@ pub mod soap {
     impl xml::XmlText for UserTypeRestriction {
         fn from_text(text: &str) -> ::std::result::Result<Self, xml::XmlError> {
             match text.trim() {
-                "Default" => ::std::result::Result::Ok(Self::DefaultType),
+                "Default" => ::std::result::Result::Ok(Self::Default),
                 "PortalOnly" => ::std::result::Result::Ok(Self::PortalOnly),
                 "EndUserSystemOnly" => ::std::result::Result::Ok(Self::EndUserSystemOnly),
                 "ShowToAll" => ::std::result::Result::Ok(Self::ShowToAll),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "UserTypeRestriction",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "UserTypeRestriction",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::DefaultType => "Default",
-                Self::PortalOnly => "PortalOnly",
-                Self::EndUserSystemOnly => "EndUserSystemOnly",
-                Self::ShowToAll => "ShowToAll",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Default => "Default",
+                    Self::PortalOnly => "PortalOnly",
+                    Self::EndUserSystemOnly => "EndUserSystemOnly",
+                    Self::ShowToAll => "ShowToAll",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct XmlAttachmentListV2(pub ::std::vec::Vec<xml::Nillable<XmlAttachmentV2>>);
     impl xml::XmlContent for XmlAttachmentListV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                "XmlAttachmentV2",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        "XmlAttachmentV2",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -1327,14 +1438,18 @@ pub mod soap {
     /// Form data (XML of a registered data format) shown to the recipient as a form.
     #[derive(Debug, Clone, PartialEq)]
     pub struct XmlAttachmentV2 {
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub form_data_xml: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub data_format_id: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub data_format_version: ::std::option::Option<i32>,
         pub logical_form_in_form_set_id: ::std::option::Option<i32>,
     }
     impl xml::XmlContent for XmlAttachmentV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 senders_reference: xml::read::optional_nillable(
                     el,
@@ -1402,11 +1517,15 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct CorrespondenceServiceInfo {
-        pub external_service_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub external_service_code: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub external_service_edition_code: ::std::option::Option<i32>,
     }
     impl xml::XmlContent for CorrespondenceServiceInfo {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::optional_nillable(
                     el,
@@ -1428,9 +1547,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06",
                 "ExternalServiceCode",
-                self.external_service_code
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.external_service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
@@ -1444,12 +1561,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfNotification(pub ::std::vec::Vec<xml::Nillable<Notification>>);
     impl xml::XmlContent for ArrayOfNotification {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                "Notification",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                        "Notification",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -1466,12 +1589,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfStatus(pub ::std::vec::Vec<xml::Nillable<Status>>);
     impl xml::XmlContent for ArrayOfStatus {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                "Status",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                        "Status",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -1488,12 +1617,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfStatusChange(pub ::std::vec::Vec<xml::Nillable<StatusChange>>);
     impl xml::XmlContent for ArrayOfStatusChange {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                "StatusChange",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                        "StatusChange",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -1514,12 +1649,16 @@ pub mod soap {
         pub current_status: ::std::option::Option<CorrespondenceStatusType>,
         pub notification_sent: ::std::option::Option<xml::Nillable<bool>>,
         pub reportee: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub service_code: xml::Nillable<::std::string::String>,
         pub service_edition_code: i32,
     }
     impl xml::XmlContent for CorrespondenceStatusFilter {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 created_after_date: xml::read::optional_nillable(
                     el,
@@ -1626,7 +1765,9 @@ pub mod soap {
         pub status_list: ::std::option::Option<xml::Nillable<ArrayOfStatus>>,
     }
     impl xml::XmlContent for CorrespondenceStatusResult {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 limit_reached: xml::read::optional(
                     el,
@@ -1688,7 +1829,9 @@ pub mod soap {
         pub transport_type: ::std::option::Option<TransportType>,
     }
     impl xml::XmlContent for Notification {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 recipient: xml::read::optional_nillable(
                     el,
@@ -1738,11 +1881,15 @@ pub mod soap {
         pub created_date: ::std::option::Option<xml::DateTime>,
         pub notifications: ::std::option::Option<xml::Nillable<ArrayOfNotification>>,
         pub reportee: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub status_changes: ::std::option::Option<xml::Nillable<ArrayOfStatusChange>>,
     }
     impl xml::XmlContent for Status {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 correspondence_id: xml::read::optional(
                     el,
@@ -1825,7 +1972,9 @@ pub mod soap {
         pub status_type: ::std::option::Option<CorrespondenceStatusType>,
     }
     impl xml::XmlContent for StatusChange {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 status_date: xml::read::optional(
                     el,
@@ -1861,12 +2010,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfStatusChangeV2(pub ::std::vec::Vec<xml::Nillable<StatusChangeV2>>);
     impl xml::XmlContent for ArrayOfStatusChangeV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                "StatusChangeV2",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                        "StatusChangeV2",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -1883,12 +2038,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfStatusV2(pub ::std::vec::Vec<xml::Nillable<StatusV2>>);
     impl xml::XmlContent for ArrayOfStatusV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                "StatusV2",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                        "StatusV2",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -1909,12 +2070,16 @@ pub mod soap {
         pub current_status: ::std::option::Option<CorrespondenceStatusTypeV2>,
         pub notification_sent: ::std::option::Option<xml::Nillable<bool>>,
         pub reportee: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub service_code: xml::Nillable<::std::string::String>,
         pub service_edition_code: i32,
     }
     impl xml::XmlContent for CorrespondenceStatusFilterV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 created_after_date: xml::read::optional_nillable(
                     el,
@@ -2021,7 +2186,9 @@ pub mod soap {
         pub status_list: ::std::option::Option<xml::Nillable<ArrayOfStatusV2>>,
     }
     impl xml::XmlContent for CorrespondenceStatusResultV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 limit_reached: xml::read::optional(
                     el,
@@ -2082,7 +2249,9 @@ pub mod soap {
         pub status_type: ::std::option::Option<CorrespondenceStatusTypeV2>,
     }
     impl xml::XmlContent for StatusChangeV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 status_date: xml::read::optional(
                     el,
@@ -2121,11 +2290,15 @@ pub mod soap {
         pub created_date: ::std::option::Option<xml::DateTime>,
         pub notifications: ::std::option::Option<xml::Nillable<ArrayOfNotification>>,
         pub reportee: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub status_changes: ::std::option::Option<xml::Nillable<ArrayOfStatusChangeV2>>,
     }
     impl xml::XmlContent for StatusV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 correspondence_id: xml::read::optional(
                     el,
@@ -2210,13 +2383,19 @@ pub mod soap {
         pub current_status: ::std::option::Option<CorrespondenceStatusTypeV2>,
         pub notification_sent: ::std::option::Option<xml::Nillable<bool>>,
         pub reportee: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub sdp_search_options: ::std::option::Option<xml::Nillable<SdpStatusSearchOptions>>,
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub sdp_search_options: ::std::option::Option<
+            xml::Nillable<SdpStatusSearchOptions>,
+        >,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub service_code: xml::Nillable<::std::string::String>,
         pub service_edition_code: i32,
     }
     impl xml::XmlContent for CorrespondenceStatusFilterV3 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 created_after_date: xml::read::optional_nillable(
                     el,
@@ -2328,12 +2507,15 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct CorrespondenceStatusInformation {
-        pub correspondence_status_details_list:
-            ::std::option::Option<xml::Nillable<ArrayOfStatusV2>>,
+        pub correspondence_status_details_list: ::std::option::Option<
+            xml::Nillable<ArrayOfStatusV2>,
+        >,
         pub limit_reached: ::std::option::Option<bool>,
     }
     impl xml::XmlContent for CorrespondenceStatusInformation {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 correspondence_status_details_list: xml::read::optional_nillable(
                     el,
@@ -2355,7 +2537,8 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
                 "CorrespondenceStatusDetailsList",
-                self.correspondence_status_details_list
+                self
+                    .correspondence_status_details_list
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -2370,13 +2553,16 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct CorrespondenceStatusResultV3 {
-        pub correspondence_status_information:
-            ::std::option::Option<xml::Nillable<CorrespondenceStatusInformation>>,
+        pub correspondence_status_information: ::std::option::Option<
+            xml::Nillable<CorrespondenceStatusInformation>,
+        >,
         pub service_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub service_edition_code: ::std::option::Option<i32>,
     }
     impl xml::XmlContent for CorrespondenceStatusResultV3 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 correspondence_status_information: xml::read::optional_nillable(
                     el,
@@ -2403,7 +2589,8 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
                 "CorrespondenceStatusInformation",
-                self.correspondence_status_information
+                self
+                    .correspondence_status_information
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -2425,12 +2612,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct DaysDelayedList(pub ::std::vec::Vec<u32>);
     impl xml::XmlContent for DaysDelayedList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                "DaysDelayed",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                        "DaysDelayed",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -2451,7 +2644,9 @@ pub mod soap {
         pub email_address: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for SdpEmailNotification {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 notification_text: xml::read::nillable(
                     el,
@@ -2501,7 +2696,9 @@ pub mod soap {
         pub repetitions: xml::Nillable<DaysDelayedList>,
     }
     impl xml::XmlContent for SdpNotification {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 notification_text: xml::read::nillable(
                     el,
@@ -2536,11 +2733,15 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct SdpNotifications {
-        pub email_notification: ::std::option::Option<xml::Nillable<SdpEmailNotification>>,
+        pub email_notification: ::std::option::Option<
+            xml::Nillable<SdpEmailNotification>,
+        >,
         pub sms_notification: ::std::option::Option<xml::Nillable<SdpSmsNotification>>,
     }
     impl xml::XmlContent for SdpNotifications {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 email_notification: xml::read::optional_nillable(
                     el,
@@ -2576,7 +2777,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct SdpOptions {
         pub backup_altinn: ::std::option::Option<xml::Nillable<bool>>,
-        pub not_sensitive_title: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub not_sensitive_title: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub primary_document_file_name: xml::Nillable<::std::string::String>,
         pub sdp_notifications: ::std::option::Option<xml::Nillable<SdpNotifications>>,
         pub sdp_setting: SdpSetting,
@@ -2584,7 +2787,9 @@ pub mod soap {
         pub visible_date_time: ::std::option::Option<xml::Nillable<xml::DateTime>>,
     }
     impl xml::XmlContent for SdpOptions {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 backup_altinn: xml::read::optional_nillable(
                     el,
@@ -2682,17 +2887,21 @@ pub mod soap {
             match text.trim() {
                 "ForwardOnly" => ::std::result::Result::Ok(Self::ForwardOnly),
                 "CopyAltinn" => ::std::result::Result::Ok(Self::CopyAltinn),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "SdpSetting",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "SdpSetting",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::ForwardOnly => "ForwardOnly",
-                Self::CopyAltinn => "CopyAltinn",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::ForwardOnly => "ForwardOnly",
+                    Self::CopyAltinn => "CopyAltinn",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -2702,7 +2911,9 @@ pub mod soap {
         pub mobile_number: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for SdpSmsNotification {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 notification_text: xml::read::nillable(
                     el,
@@ -2752,7 +2963,9 @@ pub mod soap {
         pub include_correspondence: bool,
     }
     impl xml::XmlContent for SdpStatusSearchOptions {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 include_correspondence: xml::read::required(
                     el,
@@ -2780,12 +2993,20 @@ pub mod soap {
         pub shipment_date_time: ::std::option::Option<xml::DateTime>,
         pub language_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
         /// Name of a notification template registered in Altinn 2.
-        pub notification_type: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub text_tokens: ::std::option::Option<xml::Nillable<TextTokenSubstitutionBeList>>,
-        pub receiver_end_points: ::std::option::Option<xml::Nillable<ReceiverEndPointBeList>>,
+        pub notification_type: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
+        pub text_tokens: ::std::option::Option<
+            xml::Nillable<TextTokenSubstitutionBeList>,
+        >,
+        pub receiver_end_points: ::std::option::Option<
+            xml::Nillable<ReceiverEndPointBeList>,
+        >,
     }
     impl xml::XmlContent for Notification2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 from_address: xml::read::optional_nillable(
                     el,
@@ -2865,12 +3086,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct NotificationBeList(pub ::std::vec::Vec<xml::Nillable<Notification2>>);
     impl xml::XmlContent for NotificationBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "Notification",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        "Notification",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -2887,10 +3114,14 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReceiverEndPoint {
         pub transport_type: ::std::option::Option<xml::Nillable<TransportType>>,
-        pub receiver_address: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub receiver_address: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for ReceiverEndPoint {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 transport_type: xml::read::optional_nillable(
                     el,
@@ -2924,14 +3155,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct ReceiverEndPointBeList(pub ::std::vec::Vec<xml::Nillable<ReceiverEndPoint>>);
+    pub struct ReceiverEndPointBeList(
+        pub ::std::vec::Vec<xml::Nillable<ReceiverEndPoint>>,
+    );
     impl xml::XmlContent for ReceiverEndPointBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "ReceiverEndPoint",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        "ReceiverEndPoint",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -2951,7 +3190,9 @@ pub mod soap {
         pub token_value: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for TextToken {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 token_num: xml::read::optional(
                     el,
@@ -2985,14 +3226,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct TextTokenSubstitutionBeList(pub ::std::vec::Vec<xml::Nillable<TextToken>>);
+    pub struct TextTokenSubstitutionBeList(
+        pub ::std::vec::Vec<xml::Nillable<TextToken>>,
+    );
     impl xml::XmlContent for TextTokenSubstitutionBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "TextToken",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        "TextToken",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -3016,17 +3265,21 @@ pub mod soap {
             match text.trim() {
                 "Unspecified" => ::std::result::Result::Ok(Self::Unspecified),
                 "Invoice" => ::std::result::Result::Ok(Self::Invoice),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "AttachmentFunctionType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "AttachmentFunctionType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::Unspecified => "Unspecified",
-                Self::Invoice => "Invoice",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Unspecified => "Unspecified",
+                    Self::Invoice => "Invoice",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3041,18 +3294,22 @@ pub mod soap {
                 "Created" => ::std::result::Result::Ok(Self::Created),
                 "Read" => ::std::result::Result::Ok(Self::Read),
                 "Confirmed" => ::std::result::Result::Ok(Self::Confirmed),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "CorrespondenceStatusType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "CorrespondenceStatusType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::Created => "Created",
-                Self::Read => "Read",
-                Self::Confirmed => "Confirmed",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Created => "Created",
+                    Self::Read => "Read",
+                    Self::Confirmed => "Confirmed",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3072,31 +3329,41 @@ pub mod soap {
                 "Read" => ::std::result::Result::Ok(Self::Read),
                 "Confirmed" => ::std::result::Result::Ok(Self::Confirmed),
                 "Reserved" => ::std::result::Result::Ok(Self::Reserved),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "CorrespondenceStatusTypeV2",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "CorrespondenceStatusTypeV2",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::Created => "Created",
-                Self::Read => "Read",
-                Self::Confirmed => "Confirmed",
-                Self::Reserved => "Reserved",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::Created => "Created",
+                    Self::Read => "Read",
+                    Self::Confirmed => "Confirmed",
+                    Self::Reserved => "Reserved",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfstring(pub ::std::vec::Vec<xml::Nillable<::std::string::String>>);
     impl xml::XmlContent for ArrayOfstring {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
-                "string",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
+                        "string",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -3113,7 +3380,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Test {}
     impl xml::XmlContent for Test {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -3126,7 +3395,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct TestResponse {}
     impl xml::XmlContent for TestResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -3138,10 +3409,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct CorrespondenceStatusHistoryRequest {
-        pub correspondence_senders_references: ::std::option::Option<xml::Nillable<ArrayOfstring>>,
+        pub correspondence_senders_references: ::std::option::Option<
+            xml::Nillable<ArrayOfstring>,
+        >,
     }
     impl xml::XmlContent for CorrespondenceStatusHistoryRequest {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 correspondence_senders_references: xml::read::optional_nillable(
                     el,
@@ -3158,7 +3433,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
                 "CorrespondenceSendersReferences",
-                self.correspondence_senders_references
+                self
+                    .correspondence_senders_references
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -3167,11 +3443,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct CorrespondenceStatusHistoryResult {
-        pub correspondence_status_information:
-            ::std::option::Option<xml::Nillable<CorrespondenceStatusInformation>>,
+        pub correspondence_status_information: ::std::option::Option<
+            xml::Nillable<CorrespondenceStatusInformation>,
+        >,
     }
     impl xml::XmlContent for CorrespondenceStatusHistoryResult {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 correspondence_status_information: xml::read::optional_nillable(
                     el,
@@ -3188,7 +3467,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
                 "CorrespondenceStatusInformation",
-                self.correspondence_status_information
+                self
+                    .correspondence_status_information
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -3203,7 +3483,9 @@ pub mod soap {
         pub template_service_edition_code: i32,
     }
     impl xml::XmlContent for CreateSimpleCorrespondenceServiceBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -3260,11 +3542,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateSimpleCorrespondenceServiceBasicResponse {
-        pub create_simple_correspondence_service_basic_result:
-            ::std::option::Option<xml::Nillable<CorrespondenceServiceInfo>>,
+        pub create_simple_correspondence_service_basic_result: ::std::option::Option<
+            xml::Nillable<CorrespondenceServiceInfo>,
+        >,
     }
     impl xml::XmlContent for CreateSimpleCorrespondenceServiceBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 create_simple_correspondence_service_basic_result: xml::read::optional_nillable(
                     el,
@@ -3281,7 +3566,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
                 "CreateSimpleCorrespondenceServiceBasicResult",
-                self.create_simple_correspondence_service_basic_result
+                self
+                    .create_simple_correspondence_service_basic_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -3295,7 +3581,9 @@ pub mod soap {
         pub filter_criteria: CorrespondenceStatusFilter,
     }
     impl xml::XmlContent for GetCorrespondenceStatusDetailsBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -3341,11 +3629,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetCorrespondenceStatusDetailsBasicResponse {
-        pub get_correspondence_status_details_basic_result:
-            ::std::option::Option<xml::Nillable<CorrespondenceStatusResult>>,
+        pub get_correspondence_status_details_basic_result: ::std::option::Option<
+            xml::Nillable<CorrespondenceStatusResult>,
+        >,
     }
     impl xml::XmlContent for GetCorrespondenceStatusDetailsBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_correspondence_status_details_basic_result: xml::read::optional_nillable(
                     el,
@@ -3362,7 +3653,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
                 "GetCorrespondenceStatusDetailsBasicResult",
-                self.get_correspondence_status_details_basic_result
+                self
+                    .get_correspondence_status_details_basic_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -3376,7 +3668,9 @@ pub mod soap {
         pub filter_criteria: CorrespondenceStatusFilterV2,
     }
     impl xml::XmlContent for GetCorrespondenceStatusDetailsBasicV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -3422,11 +3716,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetCorrespondenceStatusDetailsBasicV2Response {
-        pub get_correspondence_status_details_basic_v2_result:
-            ::std::option::Option<xml::Nillable<CorrespondenceStatusResultV2>>,
+        pub get_correspondence_status_details_basic_v2_result: ::std::option::Option<
+            xml::Nillable<CorrespondenceStatusResultV2>,
+        >,
     }
     impl xml::XmlContent for GetCorrespondenceStatusDetailsBasicV2Response {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_correspondence_status_details_basic_v2_result: xml::read::optional_nillable(
                     el,
@@ -3443,7 +3740,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
                 "GetCorrespondenceStatusDetailsBasicV2Result",
-                self.get_correspondence_status_details_basic_v2_result
+                self
+                    .get_correspondence_status_details_basic_v2_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -3457,7 +3755,9 @@ pub mod soap {
         pub filter_criteria: CorrespondenceStatusFilterV3,
     }
     impl xml::XmlContent for GetCorrespondenceStatusDetailsBasicV3 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -3503,11 +3803,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetCorrespondenceStatusDetailsBasicV3Response {
-        pub get_correspondence_status_details_basic_v3_result:
-            ::std::option::Option<xml::Nillable<CorrespondenceStatusResultV3>>,
+        pub get_correspondence_status_details_basic_v3_result: ::std::option::Option<
+            xml::Nillable<CorrespondenceStatusResultV3>,
+        >,
     }
     impl xml::XmlContent for GetCorrespondenceStatusDetailsBasicV3Response {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_correspondence_status_details_basic_v3_result: xml::read::optional_nillable(
                     el,
@@ -3524,7 +3827,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
                 "GetCorrespondenceStatusDetailsBasicV3Result",
-                self.get_correspondence_status_details_basic_v3_result
+                self
+                    .get_correspondence_status_details_basic_v3_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -3533,14 +3837,22 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct InsertCorrespondenceBasic {
-        pub system_user_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub system_user_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub system_password: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub system_user_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub external_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub system_user_code: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
+        pub external_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub correspondence: ::std::option::Option<xml::Nillable<InsertCorrespondence>>,
     }
     impl xml::XmlContent for InsertCorrespondenceBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
@@ -3608,18 +3920,21 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct InsertCorrespondenceBasicResponse {
-        pub insert_correspondence_basic_result:
-            ::std::option::Option<xml::Nillable<::std::boxed::Box<ReceiptExternal>>>,
+        pub insert_correspondence_basic_result: ::std::option::Option<
+            xml::Nillable<::std::boxed::Box<ReceiptExternal>>,
+        >,
     }
     impl xml::XmlContent for InsertCorrespondenceBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 insert_correspondence_basic_result: xml::read::optional_nillable(
-                    el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                    "InsertCorrespondenceBasicResult",
-                )?
-                .map(|n| n.map(::std::boxed::Box::new)),
+                        el,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "InsertCorrespondenceBasicResult",
+                    )?
+                    .map(|n| n.map(::std::boxed::Box::new)),
             })
         }
         fn write_content(
@@ -3630,7 +3945,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
                 "InsertCorrespondenceBasicResult",
-                self.insert_correspondence_basic_result
+                self
+                    .insert_correspondence_basic_result
                     .as_ref()
                     .map(xml::Nillable::as_deref),
             )?;
@@ -3646,7 +3962,9 @@ pub mod soap {
         pub correspondence: InsertCorrespondenceV2,
     }
     impl xml::XmlContent for InsertCorrespondenceBasicV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -3714,18 +4032,21 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct InsertCorrespondenceBasicV2Response {
-        pub insert_correspondence_basic_v2_result:
-            ::std::option::Option<xml::Nillable<::std::boxed::Box<ReceiptExternal>>>,
+        pub insert_correspondence_basic_v2_result: ::std::option::Option<
+            xml::Nillable<::std::boxed::Box<ReceiptExternal>>,
+        >,
     }
     impl xml::XmlContent for InsertCorrespondenceBasicV2Response {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 insert_correspondence_basic_v2_result: xml::read::optional_nillable(
-                    el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                    "InsertCorrespondenceBasicV2Result",
-                )?
-                .map(|n| n.map(::std::boxed::Box::new)),
+                        el,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "InsertCorrespondenceBasicV2Result",
+                    )?
+                    .map(|n| n.map(::std::boxed::Box::new)),
             })
         }
         fn write_content(
@@ -3736,7 +4057,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
                 "InsertCorrespondenceBasicV2Result",
-                self.insert_correspondence_basic_v2_result
+                self
+                    .insert_correspondence_basic_v2_result
                     .as_ref()
                     .map(xml::Nillable::as_deref),
             )?;
@@ -3750,10 +4072,14 @@ pub mod soap {
         pub name: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub encrypted: ::std::option::Option<bool>,
         pub data: ::std::option::Option<xml::Nillable<xml::Base64Binary>>,
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for BinaryAttachment {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 function_type: xml::read::optional(
                     el,
@@ -3831,14 +4157,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct BinaryAttachmentBeList(pub ::std::vec::Vec<xml::Nillable<BinaryAttachment>>);
+    pub struct BinaryAttachmentBeList(
+        pub ::std::vec::Vec<xml::Nillable<BinaryAttachment>>,
+    );
     impl xml::XmlContent for BinaryAttachmentBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                "BinaryAttachment",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                        "BinaryAttachment",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -3854,11 +4188,15 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct XmlAttachment {
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub form_data_xml: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for XmlAttachment {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 senders_reference: xml::read::optional_nillable(
                     el,
@@ -3896,12 +4234,18 @@ pub mod soap {
         pub ::std::vec::Vec<xml::Nillable<BinaryAttachmentV2>>,
     );
     impl xml::XmlContent for BinaryAttachmentExternalBev2List {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                "BinaryAttachmentV2",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                        "BinaryAttachmentV2",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -3923,10 +4267,14 @@ pub mod soap {
         pub name: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub encrypted: ::std::option::Option<bool>,
         pub data: ::std::option::Option<xml::Nillable<xml::Base64Binary>>,
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for BinaryAttachmentV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 destination_type: xml::read::optional(
                     el,
@@ -4018,7 +4366,18 @@ pub mod soap {
 /// The JSON types of the Altinn 3 calls that replace them.
 pub mod rest {
     use ::altinn_bridge_runtime::serde::{Deserialize, Serialize};
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum AttachmentDataLocationTypeExt {
         #[serde(rename = "AltinnCorrespondenceAttachment")]
@@ -4030,13 +4389,13 @@ pub mod rest {
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct AttachmentOverviewExt {
         #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
-        pub file_name: ::std::option::Option<AttachmentOverviewExtFileName>,
+        pub file_name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "displayName",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub display_name: ::std::option::Option<AttachmentOverviewExtDisplayName>,
+        pub display_name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "isEncrypted",
             default,
@@ -4046,11 +4405,11 @@ pub mod rest {
         #[serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")]
         pub checksum: ::std::option::Option<::std::string::String>,
         #[serde(rename = "sendersReference")]
-        pub senders_reference: AttachmentOverviewExtSendersReference,
+        pub senders_reference: ::std::string::String,
         #[serde(rename = "resourceId")]
-        pub resource_id: AttachmentOverviewExtResourceId,
+        pub resource_id: ::std::string::String,
         #[serde(rename = "sender")]
-        pub sender: AttachmentOverviewExtSender,
+        pub sender: ::std::string::String,
         #[serde(rename = "attachmentId")]
         pub attachment_id: ::std::string::String,
         #[serde(rename = "status")]
@@ -4060,17 +4419,24 @@ pub mod rest {
         #[serde(rename = "statusChanged")]
         pub status_changed: ::std::string::String,
         #[serde(rename = "correspondenceIds")]
-        pub correspondence_ids: ::std::option::Option<AttachmentOverviewExtCorrespondenceIds>,
+        pub correspondence_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
         pub data_type: ::std::option::Option<::std::string::String>,
     }
-    pub type AttachmentOverviewExtCorrespondenceIds = ::std::vec::Vec<::std::string::String>;
-    pub type AttachmentOverviewExtDisplayName = ::std::string::String;
-    pub type AttachmentOverviewExtFileName = ::std::string::String;
-    pub type AttachmentOverviewExtResourceId = ::std::string::String;
-    pub type AttachmentOverviewExtSender = ::std::string::String;
-    pub type AttachmentOverviewExtSendersReference = ::std::string::String;
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum AttachmentStatusExt {
         #[serde(rename = "Initialized")]
@@ -4088,17 +4454,17 @@ pub mod rest {
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct BaseCorrespondenceExt {
         #[serde(rename = "resourceId")]
-        pub resource_id: BaseCorrespondenceExtResourceId,
+        pub resource_id: ::std::string::String,
         #[serde(rename = "sender", default, skip_serializing_if = "Option::is_none")]
         pub sender: ::std::option::Option<::std::string::String>,
         #[serde(rename = "sendersReference")]
-        pub senders_reference: BaseCorrespondenceExtSendersReference,
+        pub senders_reference: ::std::string::String,
         #[serde(
             rename = "messageSender",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub message_sender: ::std::option::Option<BaseCorrespondenceExtMessageSender>,
+        pub message_sender: ::std::option::Option<::std::string::String>,
         #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
         pub content: ::std::option::Option<InitializeCorrespondenceContentExt>,
         #[serde(
@@ -4124,7 +4490,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub external_references: ::std::option::Option<BaseCorrespondenceExtExternalReferences>,
+        pub external_references: ::std::option::Option<
+            ::std::vec::Vec<ExternalReferenceExt>,
+        >,
         #[serde(
             rename = "propertyList",
             default,
@@ -4136,7 +4504,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub reply_options: ::std::option::Option<BaseCorrespondenceExtReplyOptions>,
+        pub reply_options: ::std::option::Option<
+            ::std::vec::Vec<CorrespondenceReplyOptionExt>,
+        >,
         #[serde(
             rename = "notification",
             default,
@@ -4164,24 +4534,21 @@ pub mod rest {
         )]
         pub is_confidential: ::std::option::Option<bool>,
     }
-    pub type BaseCorrespondenceExtExternalReferences = ::std::vec::Vec<ExternalReferenceExt>;
-    pub type BaseCorrespondenceExtMessageSender = ::std::string::String;
-    pub type BaseCorrespondenceExtPropertyList =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
-    pub type BaseCorrespondenceExtReplyOptions = ::std::vec::Vec<CorrespondenceReplyOptionExt>;
-    pub type BaseCorrespondenceExtResourceId = ::std::string::String;
-    pub type BaseCorrespondenceExtSendersReference = ::std::string::String;
+    pub type BaseCorrespondenceExtPropertyList = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CorrespondenceAttachmentExt {
         #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
-        pub file_name: ::std::option::Option<CorrespondenceAttachmentExtFileName>,
+        pub file_name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "displayName",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub display_name: ::std::option::Option<CorrespondenceAttachmentExtDisplayName>,
+        pub display_name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "isEncrypted",
             default,
@@ -4191,7 +4558,7 @@ pub mod rest {
         #[serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")]
         pub checksum: ::std::option::Option<::std::string::String>,
         #[serde(rename = "sendersReference")]
-        pub senders_reference: CorrespondenceAttachmentExtSendersReference,
+        pub senders_reference: ::std::string::String,
         #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "dataLocationType")]
@@ -4200,11 +4567,7 @@ pub mod rest {
         pub created: ::std::option::Option<::std::string::String>,
         #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
         pub status: ::std::option::Option<AttachmentStatusExt>,
-        #[serde(
-            rename = "statusText",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "statusText", default, skip_serializing_if = "Option::is_none")]
         pub status_text: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "statusChanged",
@@ -4221,9 +4584,6 @@ pub mod rest {
         #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
         pub data_type: ::std::option::Option<::std::string::String>,
     }
-    pub type CorrespondenceAttachmentExtDisplayName = ::std::string::String;
-    pub type CorrespondenceAttachmentExtFileName = ::std::string::String;
-    pub type CorrespondenceAttachmentExtSendersReference = ::std::string::String;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CorrespondenceContentExt {
@@ -4236,24 +4596,25 @@ pub mod rest {
         #[serde(rename = "messageBody")]
         pub message_body: ::std::option::Option<::std::string::String>,
         #[serde(rename = "attachments")]
-        pub attachments: ::std::option::Option<CorrespondenceContentExtAttachments>,
+        pub attachments: ::std::option::Option<
+            ::std::vec::Vec<CorrespondenceAttachmentExt>,
+        >,
     }
-    pub type CorrespondenceContentExtAttachments = ::std::vec::Vec<CorrespondenceAttachmentExt>;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CorrespondenceDetailsExt {
         #[serde(rename = "resourceId")]
-        pub resource_id: CorrespondenceDetailsExtResourceId,
+        pub resource_id: ::std::string::String,
         #[serde(rename = "sender", default, skip_serializing_if = "Option::is_none")]
         pub sender: ::std::option::Option<::std::string::String>,
         #[serde(rename = "sendersReference")]
-        pub senders_reference: CorrespondenceDetailsExtSendersReference,
+        pub senders_reference: ::std::string::String,
         #[serde(
             rename = "messageSender",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub message_sender: ::std::option::Option<CorrespondenceDetailsExtMessageSender>,
+        pub message_sender: ::std::option::Option<::std::string::String>,
         #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
         pub content: ::std::option::Option<CorrespondenceContentExt>,
         #[serde(
@@ -4279,7 +4640,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub external_references: ::std::option::Option<CorrespondenceDetailsExtExternalReferences>,
+        pub external_references: ::std::option::Option<
+            ::std::vec::Vec<ExternalReferenceExt>,
+        >,
         #[serde(
             rename = "propertyList",
             default,
@@ -4291,7 +4654,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub reply_options: ::std::option::Option<CorrespondenceDetailsExtReplyOptions>,
+        pub reply_options: ::std::option::Option<
+            ::std::vec::Vec<CorrespondenceReplyOptionExt>,
+        >,
         #[serde(
             rename = "notification",
             default,
@@ -4326,11 +4691,7 @@ pub mod rest {
         pub created: ::std::string::String,
         #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
         pub status: ::std::option::Option<CorrespondenceStatusExt>,
-        #[serde(
-            rename = "statusText",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "statusText", default, skip_serializing_if = "Option::is_none")]
         pub status_text: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "statusChanged",
@@ -4343,7 +4704,7 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub notifications: ::std::option::Option<CorrespondenceDetailsExtNotifications>,
+        pub notifications: ::std::option::Option<::std::vec::Vec<NotificationExt>>,
         #[serde(
             rename = "altinn2CorrespondenceId",
             default,
@@ -4355,17 +4716,14 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub status_history: ::std::option::Option<CorrespondenceDetailsExtStatusHistory>,
+        pub status_history: ::std::option::Option<
+            ::std::vec::Vec<CorrespondenceStatusEventExt>,
+        >,
     }
-    pub type CorrespondenceDetailsExtExternalReferences = ::std::vec::Vec<ExternalReferenceExt>;
-    pub type CorrespondenceDetailsExtMessageSender = ::std::string::String;
-    pub type CorrespondenceDetailsExtNotifications = ::std::vec::Vec<NotificationExt>;
-    pub type CorrespondenceDetailsExtPropertyList =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
-    pub type CorrespondenceDetailsExtReplyOptions = ::std::vec::Vec<CorrespondenceReplyOptionExt>;
-    pub type CorrespondenceDetailsExtResourceId = ::std::string::String;
-    pub type CorrespondenceDetailsExtSendersReference = ::std::string::String;
-    pub type CorrespondenceDetailsExtStatusHistory = ::std::vec::Vec<CorrespondenceStatusEventExt>;
+    pub type CorrespondenceDetailsExtPropertyList = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CorrespondenceReplyOptionExt {
@@ -4380,11 +4738,7 @@ pub mod rest {
     pub struct CorrespondenceStatusEventExt {
         #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
         pub status: ::std::option::Option<CorrespondenceStatusExt>,
-        #[serde(
-            rename = "statusText",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "statusText", default, skip_serializing_if = "Option::is_none")]
         pub status_text: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "statusChanged",
@@ -4394,7 +4748,18 @@ pub mod rest {
         pub status_changed: ::std::option::Option<::std::string::String>,
     }
     /// Where a correspondence is in its life, from creation to purge.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum CorrespondenceStatusExt {
         #[serde(rename = "Initialized")]
@@ -4428,10 +4793,20 @@ pub mod rest {
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CorrespondencesExt {
         #[serde(rename = "ids", default, skip_serializing_if = "Option::is_none")]
-        pub ids: ::std::option::Option<CorrespondencesExtIds>,
+        pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
-    pub type CorrespondencesExtIds = ::std::vec::Vec<::std::string::String>;
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum CorrespondencesRoleType {
         #[serde(rename = "Recipient")]
@@ -4447,10 +4822,20 @@ pub mod rest {
         #[serde(rename = "recipientToOverride")]
         pub recipient_to_override: ::std::option::Option<::std::string::String>,
         #[serde(rename = "recipients")]
-        pub recipients: ::std::option::Option<CustomNotificationRecipientExtRecipients>,
+        pub recipients: ::std::option::Option<::std::vec::Vec<NotificationRecipientExt>>,
     }
-    pub type CustomNotificationRecipientExtRecipients = ::std::vec::Vec<NotificationRecipientExt>;
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum EmailContentType {
         #[serde(rename = "Plain")]
@@ -4466,7 +4851,18 @@ pub mod rest {
         #[serde(rename = "referenceType")]
         pub reference_type: ReferenceTypeExt,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum InitializeAttachmentDataLocationTypeExt {
         #[serde(rename = "NewCorrespondenceAttachment")]
@@ -4480,13 +4876,13 @@ pub mod rest {
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InitializeAttachmentExt {
         #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
-        pub file_name: ::std::option::Option<InitializeAttachmentExtFileName>,
+        pub file_name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "displayName",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub display_name: ::std::option::Option<InitializeAttachmentExtDisplayName>,
+        pub display_name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "isEncrypted",
             default,
@@ -4496,28 +4892,23 @@ pub mod rest {
         #[serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")]
         pub checksum: ::std::option::Option<::std::string::String>,
         #[serde(rename = "sendersReference")]
-        pub senders_reference: InitializeAttachmentExtSendersReference,
+        pub senders_reference: ::std::string::String,
         #[serde(rename = "resourceId")]
-        pub resource_id: InitializeAttachmentExtResourceId,
+        pub resource_id: ::std::string::String,
         #[serde(rename = "sender")]
-        pub sender: InitializeAttachmentExtSender,
+        pub sender: ::std::string::String,
     }
-    pub type InitializeAttachmentExtDisplayName = ::std::string::String;
-    pub type InitializeAttachmentExtFileName = ::std::string::String;
-    pub type InitializeAttachmentExtResourceId = ::std::string::String;
-    pub type InitializeAttachmentExtSender = ::std::string::String;
-    pub type InitializeAttachmentExtSendersReference = ::std::string::String;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InitializeCorrespondenceAttachmentExt {
         #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
-        pub file_name: ::std::option::Option<InitializeCorrespondenceAttachmentExtFileName>,
+        pub file_name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "displayName",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub display_name: ::std::option::Option<InitializeCorrespondenceAttachmentExtDisplayName>,
+        pub display_name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "isEncrypted",
             default,
@@ -4528,7 +4919,7 @@ pub mod rest {
         #[serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")]
         pub checksum: ::std::option::Option<::std::string::String>,
         #[serde(rename = "sendersReference")]
-        pub senders_reference: InitializeCorrespondenceAttachmentExtSendersReference,
+        pub senders_reference: ::std::string::String,
         #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "dataLocationType")]
@@ -4540,9 +4931,6 @@ pub mod rest {
         )]
         pub expiration_time: ::std::option::Option<::std::string::String>,
     }
-    pub type InitializeCorrespondenceAttachmentExtDisplayName = ::std::string::String;
-    pub type InitializeCorrespondenceAttachmentExtFileName = ::std::string::String;
-    pub type InitializeCorrespondenceAttachmentExtSendersReference = ::std::string::String;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InitializeCorrespondenceContentExt {
@@ -4563,10 +4951,10 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub attachments: ::std::option::Option<InitializeCorrespondenceContentExtAttachments>,
+        pub attachments: ::std::option::Option<
+            ::std::vec::Vec<InitializeCorrespondenceAttachmentExt>,
+        >,
     }
-    pub type InitializeCorrespondenceContentExtAttachments =
-        ::std::vec::Vec<InitializeCorrespondenceAttachmentExt>;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InitializeCorrespondenceNotificationExt {
@@ -4577,10 +4965,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub email_subject:
-            ::std::option::Option<InitializeCorrespondenceNotificationExtEmailSubject>,
+        pub email_subject: ::std::option::Option<::std::string::String>,
         #[serde(rename = "emailBody", default, skip_serializing_if = "Option::is_none")]
-        pub email_body: ::std::option::Option<InitializeCorrespondenceNotificationExtEmailBody>,
+        pub email_body: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "emailContentType",
             default,
@@ -4588,7 +4975,7 @@ pub mod rest {
         )]
         pub email_content_type: ::std::option::Option<EmailContentType>,
         #[serde(rename = "smsBody", default, skip_serializing_if = "Option::is_none")]
-        pub sms_body: ::std::option::Option<InitializeCorrespondenceNotificationExtSmsBody>,
+        pub sms_body: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "sendReminder",
             default,
@@ -4600,15 +4987,13 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub reminder_email_subject:
-            ::std::option::Option<InitializeCorrespondenceNotificationExtReminderEmailSubject>,
+        pub reminder_email_subject: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "reminderEmailBody",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub reminder_email_body:
-            ::std::option::Option<InitializeCorrespondenceNotificationExtReminderEmailBody>,
+        pub reminder_email_body: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "reminderEmailContentType",
             default,
@@ -4620,8 +5005,7 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub reminder_sms_body:
-            ::std::option::Option<InitializeCorrespondenceNotificationExtReminderSmsBody>,
+        pub reminder_sms_body: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "notificationChannel",
             default,
@@ -4658,17 +5042,9 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub custom_notification_recipients: ::std::option::Option<
-            InitializeCorrespondenceNotificationExtCustomNotificationRecipients,
+            ::std::vec::Vec<CustomNotificationRecipientExt>,
         >,
     }
-    pub type InitializeCorrespondenceNotificationExtCustomNotificationRecipients =
-        ::std::vec::Vec<CustomNotificationRecipientExt>;
-    pub type InitializeCorrespondenceNotificationExtEmailBody = ::std::string::String;
-    pub type InitializeCorrespondenceNotificationExtEmailSubject = ::std::string::String;
-    pub type InitializeCorrespondenceNotificationExtReminderEmailBody = ::std::string::String;
-    pub type InitializeCorrespondenceNotificationExtReminderEmailSubject = ::std::string::String;
-    pub type InitializeCorrespondenceNotificationExtReminderSmsBody = ::std::string::String;
-    pub type InitializeCorrespondenceNotificationExtSmsBody = ::std::string::String;
     /// One correspondence and the recipients it goes to.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -4677,14 +5053,15 @@ pub mod rest {
         pub correspondence: BaseCorrespondenceExt,
         /// Organisation numbers or national identity numbers, optionally as urn:altinn: identifiers.
         #[serde(rename = "recipients")]
-        pub recipients: InitializeCorrespondencesExtRecipients,
+        pub recipients: ::std::vec::Vec<::std::string::String>,
         #[serde(
             rename = "existingAttachments",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub existing_attachments:
-            ::std::option::Option<InitializeCorrespondencesExtExistingAttachments>,
+        pub existing_attachments: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// Sending the same key twice creates the correspondence once.
         #[serde(
             rename = "idempotentKey",
@@ -4693,10 +5070,6 @@ pub mod rest {
         )]
         pub idempotent_key: ::std::option::Option<::std::string::String>,
     }
-    pub type InitializeCorrespondencesExtExistingAttachments =
-        ::std::vec::Vec<::std::string::String>;
-    /// Organisation numbers or national identity numbers, optionally as urn:altinn: identifiers.
-    pub type InitializeCorrespondencesExtRecipients = ::std::vec::Vec<::std::string::String>;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InitializeCorrespondencesResponseExt {
@@ -4705,20 +5078,18 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub correspondences:
-            ::std::option::Option<InitializeCorrespondencesResponseExtCorrespondences>,
+        pub correspondences: ::std::option::Option<
+            ::std::vec::Vec<InitializedCorrespondencesExt>,
+        >,
         #[serde(
             rename = "attachmentIds",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub attachment_ids:
-            ::std::option::Option<InitializeCorrespondencesResponseExtAttachmentIds>,
+        pub attachment_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
-    pub type InitializeCorrespondencesResponseExtAttachmentIds =
-        ::std::vec::Vec<::std::string::String>;
-    pub type InitializeCorrespondencesResponseExtCorrespondences =
-        ::std::vec::Vec<InitializedCorrespondencesExt>;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InitializedCorrespondencesExt {
@@ -4737,25 +5108,32 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub notifications: ::std::option::Option<InitializedCorrespondencesExtNotifications>,
+        pub notifications: ::std::option::Option<
+            ::std::vec::Vec<InitializedCorrespondencesNotificationsExt>,
+        >,
     }
-    pub type InitializedCorrespondencesExtNotifications =
-        ::std::vec::Vec<InitializedCorrespondencesNotificationsExt>;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InitializedCorrespondencesNotificationsExt {
         #[serde(rename = "orderId", default, skip_serializing_if = "Option::is_none")]
         pub order_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "isReminder",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isReminder", default, skip_serializing_if = "Option::is_none")]
         pub is_reminder: ::std::option::Option<bool>,
         #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
         pub status: ::std::option::Option<InitializedNotificationStatusExt>,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum InitializedNotificationStatusExt {
         #[serde(rename = "Success")]
@@ -4765,7 +5143,18 @@ pub mod rest {
         #[serde(rename = "Failure")]
         Failure,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum NotificationChannelExt {
         #[serde(rename = "Email")]
@@ -4788,11 +5177,7 @@ pub mod rest {
         pub succeeded: ::std::option::Option<bool>,
         #[serde(rename = "recipient", default, skip_serializing_if = "Option::is_none")]
         pub recipient: ::std::option::Option<NotificationRecipientExt>,
-        #[serde(
-            rename = "sendStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "sendStatus", default, skip_serializing_if = "Option::is_none")]
         pub send_status: ::std::option::Option<NotificationStatusExt>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -4816,11 +5201,7 @@ pub mod rest {
         pub creator: ::std::option::Option<::std::string::String>,
         #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
         pub created: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "isReminder",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isReminder", default, skip_serializing_if = "Option::is_none")]
         pub is_reminder: ::std::option::Option<bool>,
         #[serde(
             rename = "notificationChannel",
@@ -4834,11 +5215,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub ignore_reservation: ::std::option::Option<bool>,
-        #[serde(
-            rename = "resourceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
         pub resource_id: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "processingStatus",
@@ -4851,18 +5228,16 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub notification_status_details: ::std::option::Option<NotificationStatusDetailsExt>,
+        pub notification_status_details: ::std::option::Option<
+            NotificationStatusDetailsExt,
+        >,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct NotificationProcessStatusExt {
         #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "lastUpdate",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "lastUpdate", default, skip_serializing_if = "Option::is_none")]
         pub last_update: ::std::option::Option<::std::string::String>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -4892,11 +5267,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub national_identity_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "isReserved",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isReserved", default, skip_serializing_if = "Option::is_none")]
         pub is_reserved: ::std::option::Option<bool>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -4907,25 +5278,30 @@ pub mod rest {
         #[serde(rename = "sms", default, skip_serializing_if = "Option::is_none")]
         pub sms: ::std::option::Option<NotificationDetailsExt>,
         #[serde(rename = "emails", default, skip_serializing_if = "Option::is_none")]
-        pub emails: ::std::option::Option<NotificationStatusDetailsExtEmails>,
+        pub emails: ::std::option::Option<::std::vec::Vec<NotificationDetailsExt>>,
         #[serde(rename = "smses", default, skip_serializing_if = "Option::is_none")]
-        pub smses: ::std::option::Option<NotificationStatusDetailsExtSmses>,
+        pub smses: ::std::option::Option<::std::vec::Vec<NotificationDetailsExt>>,
     }
-    pub type NotificationStatusDetailsExtEmails = ::std::vec::Vec<NotificationDetailsExt>;
-    pub type NotificationStatusDetailsExtSmses = ::std::vec::Vec<NotificationDetailsExt>;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct NotificationStatusExt {
         #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "lastUpdate",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "lastUpdate", default, skip_serializing_if = "Option::is_none")]
         pub last_update: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum NotificationTemplateExt {
         #[serde(rename = "CustomMessage")]
@@ -4954,7 +5330,18 @@ pub mod rest {
             ::altinn_bridge_runtime::serde_json::Value,
         >,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum ReferenceTypeExt {
         #[serde(rename = "Generic")]

@@ -6,8 +6,10 @@ pub mod soap {
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
-    pub const TEST_RESPONSE: (&str, &str) =
-        ("http://www.altinn.no/services/2009/10", "TestResponse");
+    pub const TEST_RESPONSE: (&str, &str) = (
+        "http://www.altinn.no/services/2009/10",
+        "TestResponse",
+    );
     /// The element `ArchiveCorrespondenceForEndUserSystemEC` of `http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10`: (namespace, local name).
     pub const ARCHIVE_CORRESPONDENCE_FOR_END_USER_SYSTEM_EC: (&str, &str) = (
         "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
@@ -40,7 +42,7 @@ pub mod soap {
     );
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum LanguageType {
-        DefaultType,
+        Default,
         English,
         NorwegianNo,
         NorwegianNn,
@@ -49,25 +51,29 @@ pub mod soap {
     impl xml::XmlText for LanguageType {
         fn from_text(text: &str) -> ::std::result::Result<Self, xml::XmlError> {
             match text.trim() {
-                "Default" => ::std::result::Result::Ok(Self::DefaultType),
+                "Default" => ::std::result::Result::Ok(Self::Default),
                 "English" => ::std::result::Result::Ok(Self::English),
                 "NorwegianNO" => ::std::result::Result::Ok(Self::NorwegianNo),
                 "NorwegianNN" => ::std::result::Result::Ok(Self::NorwegianNn),
                 "Sami" => ::std::result::Result::Ok(Self::Sami),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "LanguageType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "LanguageType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::DefaultType => "Default",
-                Self::English => "English",
-                Self::NorwegianNo => "NorwegianNO",
-                Self::NorwegianNn => "NorwegianNN",
-                Self::Sami => "Sami",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Default => "Default",
+                    Self::English => "English",
+                    Self::NorwegianNo => "NorwegianNO",
+                    Self::NorwegianNn => "NorwegianNN",
+                    Self::Sami => "Sami",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +84,9 @@ pub mod soap {
         pub receipt_text: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for Receipt {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
@@ -136,7 +144,7 @@ pub mod soap {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ReceiptStatusEnum {
         NotSet,
-        OkType,
+        Ok,
         UnExpectedError,
         ValidationFailed,
         Rejected,
@@ -145,24 +153,28 @@ pub mod soap {
         fn from_text(text: &str) -> ::std::result::Result<Self, xml::XmlError> {
             match text.trim() {
                 "NotSet" => ::std::result::Result::Ok(Self::NotSet),
-                "OK" => ::std::result::Result::Ok(Self::OkType),
+                "OK" => ::std::result::Result::Ok(Self::Ok),
                 "UnExpectedError" => ::std::result::Result::Ok(Self::UnExpectedError),
                 "ValidationFailed" => ::std::result::Result::Ok(Self::ValidationFailed),
                 "Rejected" => ::std::result::Result::Ok(Self::Rejected),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReceiptStatusEnum",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReceiptStatusEnum",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::OkType => "OK",
-                Self::UnExpectedError => "UnExpectedError",
-                Self::ValidationFailed => "ValidationFailed",
-                Self::Rejected => "Rejected",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::Ok => "OK",
+                    Self::UnExpectedError => "UnExpectedError",
+                    Self::ValidationFailed => "ValidationFailed",
+                    Self::Rejected => "Rejected",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -172,7 +184,9 @@ pub mod soap {
         pub link_url: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for CorrespondenceLink {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 link_text: xml::read::optional_nillable(
                     el,
@@ -217,14 +231,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct CorrespondenceLinkBeList(pub ::std::vec::Vec<xml::Nillable<CorrespondenceLink>>);
+    pub struct CorrespondenceLinkBeList(
+        pub ::std::vec::Vec<xml::Nillable<CorrespondenceLink>>,
+    );
     impl xml::XmlContent for CorrespondenceLinkBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                "CorrespondenceLink",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "CorrespondenceLink",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -241,11 +263,17 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct CorrespondenceForEndUserSystemV2 {
         pub correspondence: ::std::option::Option<xml::Nillable<CorrespondenceV2>>,
-        pub correspondence_attachments: ::std::option::Option<xml::Nillable<AttachmentBev2List>>,
-        pub correspondence_links: ::std::option::Option<xml::Nillable<CorrespondenceLinkBeList>>,
+        pub correspondence_attachments: ::std::option::Option<
+            xml::Nillable<AttachmentBev2List>,
+        >,
+        pub correspondence_links: ::std::option::Option<
+            xml::Nillable<CorrespondenceLinkBeList>,
+        >,
     }
     impl xml::XmlContent for CorrespondenceForEndUserSystemV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 correspondence: xml::read::optional_nillable(
                     el,
@@ -278,17 +306,13 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
                 "CorrespondenceAttachments",
-                self.correspondence_attachments
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.correspondence_attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
                 "CorrespondenceLinks",
-                self.correspondence_links
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.correspondence_links.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
@@ -297,9 +321,15 @@ pub mod soap {
     pub struct CorrespondenceV2 {
         pub correspondence_id: ::std::option::Option<i32>,
         pub correspondence_status: ::std::option::Option<CorrespondenceStatusTypeV2>,
-        pub correspondence_summary: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub correspondence_title: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub correspondence_txt: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub correspondence_summary: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
+        pub correspondence_title: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
+        pub correspondence_txt: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub date_sent: ::std::option::Option<xml::DateTime>,
         pub due_date: ::std::option::Option<xml::Nillable<xml::DateTime>>,
         pub is_confirmation_needed: ::std::option::Option<bool>,
@@ -307,7 +337,9 @@ pub mod soap {
         pub sent_by: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for CorrespondenceV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 correspondence_id: xml::read::optional(
                     el,
@@ -381,17 +413,13 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
                 "CorrespondenceSummary",
-                self.correspondence_summary
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.correspondence_summary.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
                 "CorrespondenceTitle",
-                self.correspondence_title
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.correspondence_title.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
@@ -446,24 +474,28 @@ pub mod soap {
                 "ServiceCode" => ::std::result::Result::Ok(Self::ServiceCode),
                 "ServiceURL" => ::std::result::Result::Ok(Self::ServiceUrl),
                 "ArchiveReference" => ::std::result::Result::Ok(Self::ArchiveReference),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReplyOptionType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReplyOptionType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::Form => "Form",
-                Self::ServiceCode => "ServiceCode",
-                Self::ServiceUrl => "ServiceURL",
-                Self::ArchiveReference => "ArchiveReference",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Form => "Form",
+                    Self::ServiceCode => "ServiceCode",
+                    Self::ServiceUrl => "ServiceURL",
+                    Self::ArchiveReference => "ArchiveReference",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum CorrespondenceStatusTypeV2 {
-        DefaultType,
+        Default,
         Created,
         Read,
         Replied,
@@ -477,41 +509,49 @@ pub mod soap {
     impl xml::XmlText for CorrespondenceStatusTypeV2 {
         fn from_text(text: &str) -> ::std::result::Result<Self, xml::XmlError> {
             match text.trim() {
-                "Default" => ::std::result::Result::Ok(Self::DefaultType),
+                "Default" => ::std::result::Result::Ok(Self::Default),
                 "Created" => ::std::result::Result::Ok(Self::Created),
                 "Read" => ::std::result::Result::Ok(Self::Read),
                 "Replied" => ::std::result::Result::Ok(Self::Replied),
-                "ChangedByGovAgency" => ::std::result::Result::Ok(Self::ChangedByGovAgency),
+                "ChangedByGovAgency" => {
+                    ::std::result::Result::Ok(Self::ChangedByGovAgency)
+                }
                 "ChangedByUser" => ::std::result::Result::Ok(Self::ChangedByUser),
                 "Confirmed" => ::std::result::Result::Ok(Self::Confirmed),
                 "DeletedByUser" => ::std::result::Result::Ok(Self::DeletedByUser),
                 "DeletedByAltinn" => ::std::result::Result::Ok(Self::DeletedByAltinn),
                 "Archived" => ::std::result::Result::Ok(Self::Archived),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "CorrespondenceStatusTypeV2",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "CorrespondenceStatusTypeV2",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::DefaultType => "Default",
-                Self::Created => "Created",
-                Self::Read => "Read",
-                Self::Replied => "Replied",
-                Self::ChangedByGovAgency => "ChangedByGovAgency",
-                Self::ChangedByUser => "ChangedByUser",
-                Self::Confirmed => "Confirmed",
-                Self::DeletedByUser => "DeletedByUser",
-                Self::DeletedByAltinn => "DeletedByAltinn",
-                Self::Archived => "Archived",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Default => "Default",
+                    Self::Created => "Created",
+                    Self::Read => "Read",
+                    Self::Replied => "Replied",
+                    Self::ChangedByGovAgency => "ChangedByGovAgency",
+                    Self::ChangedByUser => "ChangedByUser",
+                    Self::Confirmed => "Confirmed",
+                    Self::DeletedByUser => "DeletedByUser",
+                    Self::DeletedByAltinn => "DeletedByAltinn",
+                    Self::Archived => "Archived",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct Test {}
     impl xml::XmlContent for Test {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -524,7 +564,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct TestResponse {}
     impl xml::XmlContent for TestResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -541,7 +583,9 @@ pub mod soap {
         pub reportee_element_id: i32,
     }
     impl xml::XmlContent for ArchiveCorrespondenceForEndUserSystemEc {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 user_name: xml::read::required(
                     el,
@@ -587,11 +631,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct ArchiveCorrespondenceForEndUserSystemEcResponse {
-        pub archive_correspondence_for_end_user_system_ec_result:
-            ::std::option::Option<xml::Nillable<Receipt>>,
+        pub archive_correspondence_for_end_user_system_ec_result: ::std::option::Option<
+            xml::Nillable<Receipt>,
+        >,
     }
     impl xml::XmlContent for ArchiveCorrespondenceForEndUserSystemEcResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 archive_correspondence_for_end_user_system_ec_result: xml::read::optional_nillable(
                     el,
@@ -608,7 +655,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
                 "ArchiveCorrespondenceForEndUserSystemECResult",
-                self.archive_correspondence_for_end_user_system_ec_result
+                self
+                    .archive_correspondence_for_end_user_system_ec_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -623,7 +671,9 @@ pub mod soap {
         pub language_id: i32,
     }
     impl xml::XmlContent for GetCorrespondenceForEndUserSystemsEc {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 user_name: xml::read::required(
                     el,
@@ -680,11 +730,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetCorrespondenceForEndUserSystemsEcResponse {
-        pub get_correspondence_for_end_user_systems_ec_result:
-            ::std::option::Option<xml::Nillable<CorrespondenceForEndUserSystemV2>>,
+        pub get_correspondence_for_end_user_systems_ec_result: ::std::option::Option<
+            xml::Nillable<CorrespondenceForEndUserSystemV2>,
+        >,
     }
     impl xml::XmlContent for GetCorrespondenceForEndUserSystemsEcResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_correspondence_for_end_user_systems_ec_result: xml::read::optional_nillable(
                     el,
@@ -701,7 +754,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
                 "GetCorrespondenceForEndUserSystemsECResult",
-                self.get_correspondence_for_end_user_systems_ec_result
+                self
+                    .get_correspondence_for_end_user_systems_ec_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -715,7 +769,9 @@ pub mod soap {
         pub reportee_element_id: i32,
     }
     impl xml::XmlContent for SaveCorrespondenceConfirmationEc {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 user_name: xml::read::required(
                     el,
@@ -762,7 +818,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct SaveCorrespondenceConfirmationEcResponse {}
     impl xml::XmlContent for SaveCorrespondenceConfirmationEcResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -779,10 +837,14 @@ pub mod soap {
         pub created_date_time: ::std::option::Option<xml::DateTime>,
         pub file_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub is_encrypted: ::std::option::Option<bool>,
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for AttachmentBev2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 attachment_data: xml::read::optional_nillable(
                     el,
@@ -862,12 +924,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct AttachmentBev2List(pub ::std::vec::Vec<xml::Nillable<AttachmentBev2>>);
     impl xml::XmlContent for AttachmentBev2List {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                "AttachmentBEV2",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                        "AttachmentBEV2",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -885,7 +953,18 @@ pub mod soap {
 /// The JSON types of the Altinn 3 calls that replace them.
 pub mod rest {
     use ::altinn_bridge_runtime::serde::{Deserialize, Serialize};
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum AttachmentDataLocationTypeExt {
         #[serde(rename = "AltinnCorrespondenceAttachment")]
@@ -893,7 +972,18 @@ pub mod rest {
         #[serde(rename = "ExternalStorage")]
         ExternalStorage,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum AttachmentStatusExt {
         #[serde(rename = "Initialized")]
@@ -911,13 +1001,13 @@ pub mod rest {
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CorrespondenceAttachmentExt {
         #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
-        pub file_name: ::std::option::Option<CorrespondenceAttachmentExtFileName>,
+        pub file_name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "displayName",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub display_name: ::std::option::Option<CorrespondenceAttachmentExtDisplayName>,
+        pub display_name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "isEncrypted",
             default,
@@ -927,7 +1017,7 @@ pub mod rest {
         #[serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")]
         pub checksum: ::std::option::Option<::std::string::String>,
         #[serde(rename = "sendersReference")]
-        pub senders_reference: CorrespondenceAttachmentExtSendersReference,
+        pub senders_reference: ::std::string::String,
         #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "dataLocationType")]
@@ -936,11 +1026,7 @@ pub mod rest {
         pub created: ::std::option::Option<::std::string::String>,
         #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
         pub status: ::std::option::Option<AttachmentStatusExt>,
-        #[serde(
-            rename = "statusText",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "statusText", default, skip_serializing_if = "Option::is_none")]
         pub status_text: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "statusChanged",
@@ -957,9 +1043,6 @@ pub mod rest {
         #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
         pub data_type: ::std::option::Option<::std::string::String>,
     }
-    pub type CorrespondenceAttachmentExtDisplayName = ::std::string::String;
-    pub type CorrespondenceAttachmentExtFileName = ::std::string::String;
-    pub type CorrespondenceAttachmentExtSendersReference = ::std::string::String;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CorrespondenceContentExt {
@@ -972,9 +1055,10 @@ pub mod rest {
         #[serde(rename = "messageBody")]
         pub message_body: ::std::option::Option<::std::string::String>,
         #[serde(rename = "attachments")]
-        pub attachments: ::std::option::Option<CorrespondenceContentExtAttachments>,
+        pub attachments: ::std::option::Option<
+            ::std::vec::Vec<CorrespondenceAttachmentExt>,
+        >,
     }
-    pub type CorrespondenceContentExtAttachments = ::std::vec::Vec<CorrespondenceAttachmentExt>;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CorrespondenceNotificationOverview {
@@ -984,28 +1068,24 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub notification_order_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "isReminder",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isReminder", default, skip_serializing_if = "Option::is_none")]
         pub is_reminder: ::std::option::Option<bool>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CorrespondenceOverviewExt {
         #[serde(rename = "resourceId")]
-        pub resource_id: CorrespondenceOverviewExtResourceId,
+        pub resource_id: ::std::string::String,
         #[serde(rename = "sender", default, skip_serializing_if = "Option::is_none")]
         pub sender: ::std::option::Option<::std::string::String>,
         #[serde(rename = "sendersReference")]
-        pub senders_reference: CorrespondenceOverviewExtSendersReference,
+        pub senders_reference: ::std::string::String,
         #[serde(
             rename = "messageSender",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub message_sender: ::std::option::Option<CorrespondenceOverviewExtMessageSender>,
+        pub message_sender: ::std::option::Option<::std::string::String>,
         #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
         pub content: ::std::option::Option<CorrespondenceContentExt>,
         #[serde(
@@ -1031,7 +1111,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub external_references: ::std::option::Option<CorrespondenceOverviewExtExternalReferences>,
+        pub external_references: ::std::option::Option<
+            ::std::vec::Vec<ExternalReferenceExt>,
+        >,
         #[serde(
             rename = "propertyList",
             default,
@@ -1043,7 +1125,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub reply_options: ::std::option::Option<CorrespondenceOverviewExtReplyOptions>,
+        pub reply_options: ::std::option::Option<
+            ::std::vec::Vec<CorrespondenceReplyOptionExt>,
+        >,
         #[serde(
             rename = "notification",
             default,
@@ -1076,11 +1160,7 @@ pub mod rest {
         pub created: ::std::string::String,
         #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
         pub status: ::std::option::Option<CorrespondenceStatusExt>,
-        #[serde(
-            rename = "statusText",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "statusText", default, skip_serializing_if = "Option::is_none")]
         pub status_text: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "statusChanged",
@@ -1093,7 +1173,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub notifications: ::std::option::Option<CorrespondenceOverviewExtNotifications>,
+        pub notifications: ::std::option::Option<
+            ::std::vec::Vec<CorrespondenceNotificationOverview>,
+        >,
         #[serde(
             rename = "altinn2CorrespondenceId",
             default,
@@ -1105,15 +1187,10 @@ pub mod rest {
         #[serde(rename = "read", default, skip_serializing_if = "Option::is_none")]
         pub read: ::std::option::Option<::std::string::String>,
     }
-    pub type CorrespondenceOverviewExtExternalReferences = ::std::vec::Vec<ExternalReferenceExt>;
-    pub type CorrespondenceOverviewExtMessageSender = ::std::string::String;
-    pub type CorrespondenceOverviewExtNotifications =
-        ::std::vec::Vec<CorrespondenceNotificationOverview>;
-    pub type CorrespondenceOverviewExtPropertyList =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
-    pub type CorrespondenceOverviewExtReplyOptions = ::std::vec::Vec<CorrespondenceReplyOptionExt>;
-    pub type CorrespondenceOverviewExtResourceId = ::std::string::String;
-    pub type CorrespondenceOverviewExtSendersReference = ::std::string::String;
+    pub type CorrespondenceOverviewExtPropertyList = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CorrespondenceReplyOptionExt {
@@ -1124,7 +1201,18 @@ pub mod rest {
         pub link_text: ::std::option::Option<::std::string::String>,
     }
     /// Where a correspondence is in its life, from creation to purge.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum CorrespondenceStatusExt {
         #[serde(rename = "Initialized")]
@@ -1160,10 +1248,20 @@ pub mod rest {
         #[serde(rename = "recipientToOverride")]
         pub recipient_to_override: ::std::option::Option<::std::string::String>,
         #[serde(rename = "recipients")]
-        pub recipients: ::std::option::Option<CustomNotificationRecipientExtRecipients>,
+        pub recipients: ::std::option::Option<::std::vec::Vec<NotificationRecipientExt>>,
     }
-    pub type CustomNotificationRecipientExtRecipients = ::std::vec::Vec<NotificationRecipientExt>;
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum EmailContentType {
         #[serde(rename = "Plain")]
@@ -1189,10 +1287,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub email_subject:
-            ::std::option::Option<InitializeCorrespondenceNotificationExtEmailSubject>,
+        pub email_subject: ::std::option::Option<::std::string::String>,
         #[serde(rename = "emailBody", default, skip_serializing_if = "Option::is_none")]
-        pub email_body: ::std::option::Option<InitializeCorrespondenceNotificationExtEmailBody>,
+        pub email_body: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "emailContentType",
             default,
@@ -1200,7 +1297,7 @@ pub mod rest {
         )]
         pub email_content_type: ::std::option::Option<EmailContentType>,
         #[serde(rename = "smsBody", default, skip_serializing_if = "Option::is_none")]
-        pub sms_body: ::std::option::Option<InitializeCorrespondenceNotificationExtSmsBody>,
+        pub sms_body: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "sendReminder",
             default,
@@ -1212,15 +1309,13 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub reminder_email_subject:
-            ::std::option::Option<InitializeCorrespondenceNotificationExtReminderEmailSubject>,
+        pub reminder_email_subject: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "reminderEmailBody",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub reminder_email_body:
-            ::std::option::Option<InitializeCorrespondenceNotificationExtReminderEmailBody>,
+        pub reminder_email_body: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "reminderEmailContentType",
             default,
@@ -1232,8 +1327,7 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub reminder_sms_body:
-            ::std::option::Option<InitializeCorrespondenceNotificationExtReminderSmsBody>,
+        pub reminder_sms_body: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "notificationChannel",
             default,
@@ -1270,18 +1364,21 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub custom_notification_recipients: ::std::option::Option<
-            InitializeCorrespondenceNotificationExtCustomNotificationRecipients,
+            ::std::vec::Vec<CustomNotificationRecipientExt>,
         >,
     }
-    pub type InitializeCorrespondenceNotificationExtCustomNotificationRecipients =
-        ::std::vec::Vec<CustomNotificationRecipientExt>;
-    pub type InitializeCorrespondenceNotificationExtEmailBody = ::std::string::String;
-    pub type InitializeCorrespondenceNotificationExtEmailSubject = ::std::string::String;
-    pub type InitializeCorrespondenceNotificationExtReminderEmailBody = ::std::string::String;
-    pub type InitializeCorrespondenceNotificationExtReminderEmailSubject = ::std::string::String;
-    pub type InitializeCorrespondenceNotificationExtReminderSmsBody = ::std::string::String;
-    pub type InitializeCorrespondenceNotificationExtSmsBody = ::std::string::String;
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum NotificationChannelExt {
         #[serde(rename = "Email")]
@@ -1322,14 +1419,21 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub national_identity_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "isReserved",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isReserved", default, skip_serializing_if = "Option::is_none")]
         pub is_reserved: ::std::option::Option<bool>,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum NotificationTemplateExt {
         #[serde(rename = "CustomMessage")]
@@ -1358,7 +1462,18 @@ pub mod rest {
             ::altinn_bridge_runtime::serde_json::Value,
         >,
     }
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum ReferenceTypeExt {
         #[serde(rename = "Generic")]

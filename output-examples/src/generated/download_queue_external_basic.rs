@@ -6,8 +6,10 @@ pub mod soap {
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
-    pub const TEST_RESPONSE: (&str, &str) =
-        ("http://www.altinn.no/services/2009/10", "TestResponse");
+    pub const TEST_RESPONSE: (&str, &str) = (
+        "http://www.altinn.no/services/2009/10",
+        "TestResponse",
+    );
     /// The element `GetArchivedFormTaskBasicDQ` of `http://www.altinn.no/services/Archive/DownloadQueue/2012/08`: (namespace, local name).
     pub const GET_ARCHIVED_FORM_TASK_BASIC_DQ: (&str, &str) = (
         "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
@@ -50,13 +52,17 @@ pub mod soap {
     );
     #[derive(Debug, Clone, PartialEq)]
     pub struct DownloadQueueItemBe {
-        pub archive_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub archive_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub archived_date: ::std::option::Option<xml::DateTime>,
         pub reportee_id: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub service_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for DownloadQueueItemBe {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 archive_reference: xml::read::optional_nillable(
                     el,
@@ -112,14 +118,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct DownloadQueueItemBeList(pub ::std::vec::Vec<xml::Nillable<DownloadQueueItemBe>>);
+    pub struct DownloadQueueItemBeList(
+        pub ::std::vec::Vec<xml::Nillable<DownloadQueueItemBe>>,
+    );
     impl xml::XmlContent for DownloadQueueItemBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
-                "DownloadQueueItemBE",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                        "DownloadQueueItemBE",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -138,10 +152,14 @@ pub mod soap {
         pub attachment_data: ::std::option::Option<xml::Nillable<xml::Base64Binary>>,
         pub attachment_type: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub file_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub attachment_type_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub attachment_type_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for ArchivedAttachmentDqbe {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 attachment_data: xml::read::optional_nillable(
                     el,
@@ -191,9 +209,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
                 "AttachmentTypeName",
-                self.attachment_type_name
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.attachment_type_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
@@ -203,12 +219,18 @@ pub mod soap {
         pub ::std::vec::Vec<xml::Nillable<ArchivedAttachmentDqbe>>,
     );
     impl xml::XmlContent for ArchivedAttachmentExternalListDqbe {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                "ArchivedAttachmentDQBE",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                        "ArchivedAttachmentDQBE",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -229,7 +251,9 @@ pub mod soap {
         pub reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for ArchivedFormDqbe {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 data_format_id: xml::read::optional_nillable(
                     el,
@@ -274,14 +298,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct ArchivedFormListDqbe(pub ::std::vec::Vec<xml::Nillable<ArchivedFormDqbe>>);
+    pub struct ArchivedFormListDqbe(
+        pub ::std::vec::Vec<xml::Nillable<ArchivedFormDqbe>>,
+    );
     impl xml::XmlContent for ArchivedFormListDqbe {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                "ArchivedFormDQBE",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                        "ArchivedFormDQBE",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -297,15 +329,21 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct ArchivedFormTaskDqbe {
-        pub archive_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub archive_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub archive_time_stamp: ::std::option::Option<xml::DateTime>,
-        pub attachments: ::std::option::Option<xml::Nillable<ArchivedAttachmentExternalListDqbe>>,
+        pub attachments: ::std::option::Option<
+            xml::Nillable<ArchivedAttachmentExternalListDqbe>,
+        >,
         pub forms: ::std::option::Option<xml::Nillable<ArchivedFormListDqbe>>,
         pub reportee: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub service_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for ArchivedFormTaskDqbe {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 archive_reference: xml::read::optional_nillable(
                     el,
@@ -385,7 +423,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Test {}
     impl xml::XmlContent for Test {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -398,7 +438,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct TestResponse {}
     impl xml::XmlContent for TestResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -410,14 +452,20 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetArchivedFormTaskBasicDq {
-        pub system_user_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub system_user_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub system_password: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub archive_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub archive_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub language_id: ::std::option::Option<xml::Nillable<i32>>,
         pub include_xml_namespace: ::std::option::Option<bool>,
     }
     impl xml::XmlContent for GetArchivedFormTaskBasicDq {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
@@ -485,11 +533,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetArchivedFormTaskBasicDqResponse {
-        pub get_archived_form_task_basic_dq_result:
-            ::std::option::Option<xml::Nillable<ArchivedFormTaskDqbe>>,
+        pub get_archived_form_task_basic_dq_result: ::std::option::Option<
+            xml::Nillable<ArchivedFormTaskDqbe>,
+        >,
     }
     impl xml::XmlContent for GetArchivedFormTaskBasicDqResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_archived_form_task_basic_dq_result: xml::read::optional_nillable(
                     el,
@@ -506,7 +557,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
                 "GetArchivedFormTaskBasicDQResult",
-                self.get_archived_form_task_basic_dq_result
+                self
+                    .get_archived_form_task_basic_dq_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -515,12 +567,16 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetDownloadQueueItems {
-        pub system_user_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub system_user_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub system_password: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub service_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for GetDownloadQueueItems {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
@@ -566,11 +622,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetDownloadQueueItemsResponse {
-        pub get_download_queue_items_result:
-            ::std::option::Option<xml::Nillable<DownloadQueueItemBeList>>,
+        pub get_download_queue_items_result: ::std::option::Option<
+            xml::Nillable<DownloadQueueItemBeList>,
+        >,
     }
     impl xml::XmlContent for GetDownloadQueueItemsResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_download_queue_items_result: xml::read::optional_nillable(
                     el,
@@ -587,9 +646,7 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
                 "GetDownloadQueueItemsResult",
-                self.get_download_queue_items_result
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.get_download_queue_items_result.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
@@ -604,7 +661,9 @@ pub mod soap {
         pub data_format_version: ::std::option::Option<xml::Nillable<i32>>,
     }
     impl xml::XmlContent for GetFormSetPdfBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_name: xml::read::required(
                     el,
@@ -683,10 +742,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetFormSetPdfBasicResponse {
-        pub get_form_set_pdf_basic_result: ::std::option::Option<xml::Nillable<xml::Base64Binary>>,
+        pub get_form_set_pdf_basic_result: ::std::option::Option<
+            xml::Nillable<xml::Base64Binary>,
+        >,
     }
     impl xml::XmlContent for GetFormSetPdfBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_form_set_pdf_basic_result: xml::read::optional_nillable(
                     el,
@@ -703,21 +766,25 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
                 "GetFormSetPdfBasicResult",
-                self.get_form_set_pdf_basic_result
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.get_form_set_pdf_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct PurgeItem {
-        pub system_user_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub system_user_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub system_password: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub archive_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub archive_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for PurgeItem {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
@@ -763,10 +830,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct PurgeItemResponse {
-        pub purge_item_result: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub purge_item_result: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for PurgeItemResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 purge_item_result: xml::read::optional_nillable(
                     el,
@@ -850,19 +921,19 @@ pub mod rest {
         #[serde(rename = "locked", default, skip_serializing_if = "Option::is_none")]
         pub locked: ::std::option::Option<bool>,
         #[serde(rename = "refs", default, skip_serializing_if = "Option::is_none")]
-        pub refs: ::std::option::Option<DataElementRefs>,
+        pub refs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
         pub is_read: ::std::option::Option<bool>,
         #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
-        pub tags: ::std::option::Option<DataElementTags>,
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(
             rename = "userDefinedMetadata",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub user_defined_metadata: ::std::option::Option<DataElementUserDefinedMetadata>,
+        pub user_defined_metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
         #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
-        pub metadata: ::std::option::Option<DataElementMetadata>,
+        pub metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
         #[serde(
             rename = "deleteStatus",
             default,
@@ -875,12 +946,8 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub file_scan_result: ::std::option::Option<FileScanResult>,
-        #[serde(
-            rename = "references",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub references: ::std::option::Option<DataElementReferences>,
+        #[serde(rename = "references", default, skip_serializing_if = "Option::is_none")]
+        pub references: ::std::option::Option<::std::vec::Vec<Reference>>,
         #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
         pub created: ::std::option::Option<::std::string::String>,
         #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
@@ -898,11 +965,6 @@ pub mod rest {
         )]
         pub last_changed_by: ::std::option::Option<::std::string::String>,
     }
-    pub type DataElementMetadata = ::std::vec::Vec<KeyValueEntry>;
-    pub type DataElementReferences = ::std::vec::Vec<Reference>;
-    pub type DataElementRefs = ::std::vec::Vec<::std::string::String>;
-    pub type DataElementTags = ::std::vec::Vec<::std::string::String>;
-    pub type DataElementUserDefinedMetadata = ::std::vec::Vec<KeyValueEntry>;
     /// Whether a data element is marked for deletion.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -921,7 +983,18 @@ pub mod rest {
         pub hard_deleted: ::std::option::Option<::std::string::String>,
     }
     /// Outcome of the malware scan of a file.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum FileScanResult {
         #[serde(rename = "NotApplicable")]
@@ -968,20 +1041,18 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub complete_confirmations: ::std::option::Option<InstanceCompleteConfirmations>,
+        pub complete_confirmations: ::std::option::Option<
+            ::std::vec::Vec<CompleteConfirmation>,
+        >,
         #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-        pub data: ::std::option::Option<InstanceData>,
+        pub data: ::std::option::Option<::std::vec::Vec<DataElement>>,
         #[serde(
             rename = "presentationTexts",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub presentation_texts: ::std::option::Option<InstancePresentationTexts>,
-        #[serde(
-            rename = "dataValues",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dataValues", default, skip_serializing_if = "Option::is_none")]
         pub data_values: ::std::option::Option<InstanceDataValues>,
         #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
         pub created: ::std::option::Option<::std::string::String>,
@@ -1000,12 +1071,14 @@ pub mod rest {
         )]
         pub last_changed_by: ::std::option::Option<::std::string::String>,
     }
-    pub type InstanceCompleteConfirmations = ::std::vec::Vec<CompleteConfirmation>;
-    pub type InstanceData = ::std::vec::Vec<DataElement>;
-    pub type InstanceDataValues =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
-    pub type InstancePresentationTexts =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
+    pub type InstanceDataValues = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
+    pub type InstancePresentationTexts = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
     /// The party an instance belongs to.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1044,18 +1117,13 @@ pub mod rest {
         #[serde(rename = "next", default, skip_serializing_if = "Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(rename = "instances", default, skip_serializing_if = "Option::is_none")]
-        pub instances: ::std::option::Option<InstanceQueryResponseInstances>,
+        pub instances: ::std::option::Option<::std::vec::Vec<Instance>>,
     }
-    pub type InstanceQueryResponseInstances = ::std::vec::Vec<Instance>;
     /// Archive, deletion and read state of an instance.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstanceStatus {
-        #[serde(
-            rename = "isArchived",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")]
         pub is_archived: ::std::option::Option<bool>,
         #[serde(rename = "archived", default, skip_serializing_if = "Option::is_none")]
         pub archived: ::std::option::Option<::std::string::String>,
@@ -1083,11 +1151,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub hard_deleted: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "readStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "readStatus", default, skip_serializing_if = "Option::is_none")]
         pub read_status: ::std::option::Option<ReadStatus>,
         #[serde(rename = "substatus", default, skip_serializing_if = "Option::is_none")]
         pub substatus: ::std::option::Option<Substatus>,
@@ -1153,11 +1217,7 @@ pub mod rest {
     pub struct ProcessState {
         #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
         pub started: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "startEvent",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "startEvent", default, skip_serializing_if = "Option::is_none")]
         pub start_event: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "currentTask",
@@ -1171,7 +1231,18 @@ pub mod rest {
         pub end_event: ::std::option::Option<::std::string::String>,
     }
     /// Whether the owner has read the instance.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum ReadStatus {
         #[serde(rename = "Unread")]
@@ -1193,7 +1264,18 @@ pub mod rest {
         pub value_type: ::std::option::Option<ReferenceType>,
     }
     /// What a reference points to.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum ReferenceType {
         #[serde(rename = "DataElement")]
@@ -1202,7 +1284,18 @@ pub mod rest {
         Task,
     }
     /// How a reference relates.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum RelationType {
         #[serde(rename = "GeneratedFrom")]
@@ -1243,9 +1336,4 @@ pub mod rest {
         )]
         pub can_complete_task: ::std::option::Option<bool>,
     }
-    pub type GetInstancesVisibleAfter = ::std::vec::Vec<::std::string::String>;
-    pub type GetInstancesDueBefore = ::std::vec::Vec<::std::string::String>;
-    pub type GetInstancesProcessEnded = ::std::vec::Vec<::std::string::String>;
-    pub type GetInstancesLastChanged = ::std::vec::Vec<::std::string::String>;
-    pub type GetInstancesCreated = ::std::vec::Vec<::std::string::String>;
 }

@@ -6,8 +6,10 @@ pub mod soap {
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
-    pub const TEST_RESPONSE: (&str, &str) =
-        ("http://www.altinn.no/services/2009/10", "TestResponse");
+    pub const TEST_RESPONSE: (&str, &str) = (
+        "http://www.altinn.no/services/2009/10",
+        "TestResponse",
+    );
     /// The element `SendStandaloneNotificationBasic` of `http://www.altinn.no/services/ServiceEngine/Notification/2010/10`: (namespace, local name).
     pub const SEND_STANDALONE_NOTIFICATION_BASIC: (&str, &str) = (
         "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
@@ -56,30 +58,38 @@ pub mod soap {
                 "Both" => ::std::result::Result::Ok(Self::Both),
                 "SMSPreferred" => ::std::result::Result::Ok(Self::SmsPreferred),
                 "EmailPreferred" => ::std::result::Result::Ok(Self::EmailPreferred),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "TransportType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "TransportType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::Sms => "SMS",
-                Self::Email => "Email",
-                Self::Im => "IM",
-                Self::Both => "Both",
-                Self::SmsPreferred => "SMSPreferred",
-                Self::EmailPreferred => "EmailPreferred",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Sms => "SMS",
+                    Self::Email => "Email",
+                    Self::Im => "IM",
+                    Self::Both => "Both",
+                    Self::SmsPreferred => "SMSPreferred",
+                    Self::EmailPreferred => "EmailPreferred",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReceiverEndPoint {
         pub transport_type: ::std::option::Option<xml::Nillable<TransportType>>,
-        pub receiver_address: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub receiver_address: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for ReceiverEndPoint {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 transport_type: xml::read::optional_nillable(
                     el,
@@ -113,14 +123,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct ReceiverEndPointBeList(pub ::std::vec::Vec<xml::Nillable<ReceiverEndPoint>>);
+    pub struct ReceiverEndPointBeList(
+        pub ::std::vec::Vec<xml::Nillable<ReceiverEndPoint>>,
+    );
     impl xml::XmlContent for ReceiverEndPointBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "ReceiverEndPoint",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        "ReceiverEndPoint",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -139,18 +157,27 @@ pub mod soap {
         pub from_address: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub is_reservable: ::std::option::Option<xml::Nillable<bool>>,
         pub language_id: ::std::option::Option<i32>,
-        pub notification_type: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub receiver_end_points: ::std::option::Option<xml::Nillable<ReceiverEndPointBeList>>,
+        pub notification_type: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
+        pub receiver_end_points: ::std::option::Option<
+            xml::Nillable<ReceiverEndPointBeList>,
+        >,
         pub reportee_number: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub roles: ::std::option::Option<xml::Nillable<Roles>>,
         pub service: ::std::option::Option<xml::Nillable<Service>>,
         pub shipment_date_time: ::std::option::Option<xml::DateTime>,
-        pub text_tokens: ::std::option::Option<xml::Nillable<TextTokenSubstitutionBeList>>,
-        pub use_service_owner_short_name_as_sender_of_sms:
-            ::std::option::Option<xml::Nillable<bool>>,
+        pub text_tokens: ::std::option::Option<
+            xml::Nillable<TextTokenSubstitutionBeList>,
+        >,
+        pub use_service_owner_short_name_as_sender_of_sms: ::std::option::Option<
+            xml::Nillable<bool>,
+        >,
     }
     impl xml::XmlContent for StandaloneNotification {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 from_address: xml::read::optional_nillable(
                     el,
@@ -277,7 +304,8 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
                 "UseServiceOwnerShortNameAsSenderOfSms",
-                self.use_service_owner_short_name_as_sender_of_sms
+                self
+                    .use_service_owner_short_name_as_sender_of_sms
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -290,7 +318,9 @@ pub mod soap {
         pub token_value: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for TextToken {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 token_num: xml::read::optional(
                     el,
@@ -324,14 +354,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct TextTokenSubstitutionBeList(pub ::std::vec::Vec<xml::Nillable<TextToken>>);
+    pub struct TextTokenSubstitutionBeList(
+        pub ::std::vec::Vec<xml::Nillable<TextToken>>,
+    );
     impl xml::XmlContent for TextTokenSubstitutionBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "TextToken",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        "TextToken",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -348,12 +386,16 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct EndPointResult {
         pub name: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub receiver_address: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub receiver_address: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub retrieve_from_profile: ::std::option::Option<xml::Nillable<bool>>,
         pub transport_type: ::std::option::Option<TransportType>,
     }
     impl xml::XmlContent for EndPointResult {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 name: xml::read::optional_nillable(
                     el,
@@ -397,9 +439,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
                 "RetrieveFromProfile",
-                self.retrieve_from_profile
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.retrieve_from_profile.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
@@ -413,12 +453,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct EndPointResultList(pub ::std::vec::Vec<xml::Nillable<EndPointResult>>);
     impl xml::XmlContent for EndPointResultList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                "EndPointResult",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                        "EndPointResult",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -435,11 +481,15 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct NotificationResult {
         pub end_points: ::std::option::Option<xml::Nillable<EndPointResultList>>,
-        pub notification_type: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub notification_type: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub reportee_number: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for NotificationResult {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 end_points: xml::read::optional_nillable(
                     el,
@@ -484,14 +534,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct SendNotificationResultList(pub ::std::vec::Vec<xml::Nillable<NotificationResult>>);
+    pub struct SendNotificationResultList(
+        pub ::std::vec::Vec<xml::Nillable<NotificationResult>>,
+    );
     impl xml::XmlContent for SendNotificationResultList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                "NotificationResult",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                        "NotificationResult",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -510,12 +568,18 @@ pub mod soap {
         pub ::std::vec::Vec<xml::Nillable<StandaloneNotification>>,
     );
     impl xml::XmlContent for StandaloneNotificationBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                "StandaloneNotification",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                        "StandaloneNotification",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -532,12 +596,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Roles(pub ::std::vec::Vec<xml::Nillable<::std::string::String>>);
     impl xml::XmlContent for Roles {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2015/06",
-                "RoleName",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2015/06",
+                        "RoleName",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -557,7 +627,9 @@ pub mod soap {
         pub service_edition: i32,
     }
     impl xml::XmlContent for Service {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::nillable(
                     el,
@@ -593,7 +665,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Test {}
     impl xml::XmlContent for Test {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -606,7 +680,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct TestResponse {}
     impl xml::XmlContent for TestResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -623,7 +699,9 @@ pub mod soap {
         pub standalone_notifications: StandaloneNotificationBeList,
     }
     impl xml::XmlContent for SendStandaloneNotificationBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -670,7 +748,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct SendStandaloneNotificationBasicResponse {}
     impl xml::XmlContent for SendStandaloneNotificationBasicResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -687,7 +767,9 @@ pub mod soap {
         pub standalone_notifications: StandaloneNotificationBeList,
     }
     impl xml::XmlContent for SendStandaloneNotificationBasicV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -733,11 +815,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct SendStandaloneNotificationBasicV2Response {
-        pub send_standalone_notification_basic_v2_result:
-            ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub send_standalone_notification_basic_v2_result: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for SendStandaloneNotificationBasicV2Response {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 send_standalone_notification_basic_v2_result: xml::read::optional_nillable(
                     el,
@@ -754,7 +839,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
                 "SendStandaloneNotificationBasicV2Result",
-                self.send_standalone_notification_basic_v2_result
+                self
+                    .send_standalone_notification_basic_v2_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -768,7 +854,9 @@ pub mod soap {
         pub standalone_notifications: StandaloneNotificationBeList,
     }
     impl xml::XmlContent for SendStandaloneNotificationBasicV3 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -814,11 +902,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct SendStandaloneNotificationBasicV3Response {
-        pub send_standalone_notification_basic_v3_result:
-            ::std::option::Option<xml::Nillable<SendNotificationResultList>>,
+        pub send_standalone_notification_basic_v3_result: ::std::option::Option<
+            xml::Nillable<SendNotificationResultList>,
+        >,
     }
     impl xml::XmlContent for SendStandaloneNotificationBasicV3Response {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 send_standalone_notification_basic_v3_result: xml::read::optional_nillable(
                     el,
@@ -835,7 +926,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
                 "SendStandaloneNotificationBasicV3Result",
-                self.send_standalone_notification_basic_v3_result
+                self
+                    .send_standalone_notification_basic_v3_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -847,7 +939,18 @@ pub mod soap {
 pub mod rest {
     use ::altinn_bridge_runtime::serde::{Deserialize, Serialize};
     /// How the body is to be read.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum EmailContentTypeExt {
         #[serde(rename = "Plain")]
@@ -886,15 +989,9 @@ pub mod rest {
         )]
         pub senders_reference: ::std::option::Option<::std::string::String>,
         /// Who gets the e-mail.
-        #[serde(
-            rename = "recipients",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub recipients: ::std::option::Option<EmailNotificationOrderRequestExtRecipients>,
+        #[serde(rename = "recipients", default, skip_serializing_if = "Option::is_none")]
+        pub recipients: ::std::option::Option<::std::vec::Vec<RecipientExt>>,
     }
-    /// Who gets the e-mail.
-    pub type EmailNotificationOrderRequestExtRecipients = ::std::vec::Vec<RecipientExt>;
     /// What each e-mail of the order looks like.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -918,7 +1015,18 @@ pub mod rest {
         pub content_type: ::std::option::Option<EmailContentTypeExt>,
     }
     /// The channels of this version.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum NotificationChannelExt {
         #[serde(rename = "Email")]
@@ -953,12 +1061,8 @@ pub mod rest {
         )]
         pub notification_channel: ::std::option::Option<NotificationChannelExt>,
         /// The recipients, as ordered.
-        #[serde(
-            rename = "recipients",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub recipients: ::std::option::Option<NotificationOrderExtRecipients>,
+        #[serde(rename = "recipients", default, skip_serializing_if = "Option::is_none")]
+        pub recipients: ::std::option::Option<::std::vec::Vec<RecipientExt>>,
         #[serde(
             rename = "emailTemplate",
             default,
@@ -968,8 +1072,6 @@ pub mod rest {
         #[serde(rename = "links", default, skip_serializing_if = "Option::is_none")]
         pub links: ::std::option::Option<OrderResourceLinksExt>,
     }
-    /// The recipients, as ordered.
-    pub type NotificationOrderExtRecipients = ::std::vec::Vec<RecipientExt>;
     /// The id of an accepted order.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1026,7 +1128,8 @@ pub mod rest {
             ::altinn_bridge_runtime::serde_json::Value,
         >,
     }
-    pub type ValidationProblemDetailsErrors =
-        ::std::collections::BTreeMap<::std::string::String, ValidationProblemDetailsErrorsValue>;
-    pub type ValidationProblemDetailsErrorsValue = ::std::vec::Vec<::std::string::String>;
+    pub type ValidationProblemDetailsErrors = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::vec::Vec<::std::string::String>,
+    >;
 }

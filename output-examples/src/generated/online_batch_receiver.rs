@@ -23,10 +23,20 @@ pub mod soap {
         pub attachments: ::std::option::Option<xml::Base64Binary>,
     }
     impl xml::XmlContent for ReceiveOnlineBatchExternalAttachment {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                username: xml::read::optional(el, "http://AltInn.no/webservices/", "username")?,
-                passwd: xml::read::optional(el, "http://AltInn.no/webservices/", "passwd")?,
+                username: xml::read::optional(
+                    el,
+                    "http://AltInn.no/webservices/",
+                    "username",
+                )?,
+                passwd: xml::read::optional(
+                    el,
+                    "http://AltInn.no/webservices/",
+                    "passwd",
+                )?,
                 receivers_reference: xml::read::optional(
                     el,
                     "http://AltInn.no/webservices/",
@@ -37,7 +47,11 @@ pub mod soap {
                     "http://AltInn.no/webservices/",
                     "sequenceNumber",
                 )?,
-                batch: xml::read::optional(el, "http://AltInn.no/webservices/", "batch")?,
+                batch: xml::read::optional(
+                    el,
+                    "http://AltInn.no/webservices/",
+                    "batch",
+                )?,
                 attachments: xml::read::optional(
                     el,
                     "http://AltInn.no/webservices/",
@@ -90,11 +104,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReceiveOnlineBatchExternalAttachmentResponse {
-        pub receive_online_batch_external_attachment_result:
-            ::std::option::Option<::std::string::String>,
+        pub receive_online_batch_external_attachment_result: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl xml::XmlContent for ReceiveOnlineBatchExternalAttachmentResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 receive_online_batch_external_attachment_result: xml::read::optional(
                     el,
@@ -111,8 +128,7 @@ pub mod soap {
                 w,
                 "http://AltInn.no/webservices/",
                 "ReceiveOnlineBatchExternalAttachmentResult",
-                self.receive_online_batch_external_attachment_result
-                    .as_ref(),
+                self.receive_online_batch_external_attachment_result.as_ref(),
             )?;
             ::std::result::Result::Ok(())
         }
@@ -130,20 +146,20 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub defined_types: ::std::option::Option<::std::boxed::Box<AssemblyDefinedTypes>>,
+        pub defined_types: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<TypeInfo>>,
+        >,
         #[serde(
             rename = "exportedTypes",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub exported_types: ::std::option::Option<::std::boxed::Box<AssemblyExportedTypes>>,
+        pub exported_types: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<Type>>,
+        >,
         #[serde(rename = "codeBase", default, skip_serializing_if = "Option::is_none")]
         pub code_base: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "entryPoint",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
         pub entry_point: ::std::option::Option<::std::boxed::Box<MethodInfo>>,
         #[serde(rename = "fullName", default, skip_serializing_if = "Option::is_none")]
         pub full_name: ::std::option::Option<::std::string::String>,
@@ -180,7 +196,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes: ::std::option::Option<::std::boxed::Box<AssemblyCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "escapedCodeBase",
             default,
@@ -194,7 +212,7 @@ pub mod rest {
         )]
         pub manifest_module: ::std::option::Option<::std::boxed::Box<Module>>,
         #[serde(rename = "modules", default, skip_serializing_if = "Option::is_none")]
-        pub modules: ::std::option::Option<::std::boxed::Box<AssemblyModules>>,
+        pub modules: ::std::option::Option<::std::boxed::Box<::std::vec::Vec<Module>>>,
         #[serde(
             rename = "globalAssemblyCache",
             default,
@@ -214,10 +232,6 @@ pub mod rest {
         )]
         pub security_rule_set: ::std::option::Option<SecurityRuleSet>,
     }
-    pub type AssemblyCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
-    pub type AssemblyDefinedTypes = ::std::vec::Vec<TypeInfo>;
-    pub type AssemblyExportedTypes = ::std::vec::Vec<Type>;
-    pub type AssemblyModules = ::std::vec::Vec<Module>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     pub type CallingConventions = i32;
     /// An event in the CloudEvents 1.0 format. `source` is the instance's URL; `subject` names the party.
@@ -240,11 +254,7 @@ pub mod rest {
         pub data_content_type: ::std::option::Option<::std::string::String>,
         #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "dataSchema",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dataSchema", default, skip_serializing_if = "Option::is_none")]
         pub data_schema: ::std::option::Option<::std::string::String>,
         #[serde(rename = "source", default, skip_serializing_if = "Option::is_none")]
         pub source: ::std::option::Option<::std::string::String>,
@@ -259,11 +269,12 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub extension_attributes: ::std::option::Option<CloudEventExtensionAttributes>,
+        pub extension_attributes: ::std::option::Option<
+            ::std::vec::Vec<CloudEventAttribute>,
+        >,
         #[serde(rename = "isValid", default, skip_serializing_if = "Option::is_none")]
         pub is_valid: ::std::option::Option<bool>,
     }
-    pub type CloudEventExtensionAttributes = ::std::vec::Vec<CloudEventAttribute>;
     /// Metadata of a CloudEvents attribute (serialiser detail).
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -272,11 +283,7 @@ pub mod rest {
         pub r#type: ::std::option::Option<CloudEventAttributeType>,
         #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "isRequired",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isRequired", default, skip_serializing_if = "Option::is_none")]
         pub is_required: ::std::option::Option<bool>,
         #[serde(
             rename = "isExtension",
@@ -347,23 +354,24 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub required_attributes: ::std::option::Option<CloudEventsSpecVersionRequiredAttributes>,
+        pub required_attributes: ::std::option::Option<
+            ::std::vec::Vec<CloudEventAttribute>,
+        >,
         #[serde(
             rename = "optionalAttributes",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub optional_attributes: ::std::option::Option<CloudEventsSpecVersionOptionalAttributes>,
+        pub optional_attributes: ::std::option::Option<
+            ::std::vec::Vec<CloudEventAttribute>,
+        >,
         #[serde(
             rename = "allAttributes",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub all_attributes: ::std::option::Option<CloudEventsSpecVersionAllAttributes>,
+        pub all_attributes: ::std::option::Option<::std::vec::Vec<CloudEventAttribute>>,
     }
-    pub type CloudEventsSpecVersionAllAttributes = ::std::vec::Vec<CloudEventAttribute>;
-    pub type CloudEventsSpecVersionOptionalAttributes = ::std::vec::Vec<CloudEventAttribute>;
-    pub type CloudEventsSpecVersionRequiredAttributes = ::std::vec::Vec<CloudEventAttribute>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -389,8 +397,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes:
-            ::std::option::Option<::std::boxed::Box<ConstructorInfoCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "isCollectible",
             default,
@@ -403,11 +412,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub metadata_token: ::std::option::Option<i32>,
-        #[serde(
-            rename = "attributes",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
         pub attributes: ::std::option::Option<MethodAttributes>,
         #[serde(
             rename = "methodImplementationFlags",
@@ -421,11 +426,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub calling_convention: ::std::option::Option<CallingConventions>,
-        #[serde(
-            rename = "isAbstract",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isAbstract", default, skip_serializing_if = "Option::is_none")]
         pub is_abstract: ::std::option::Option<bool>,
         #[serde(
             rename = "isConstructor",
@@ -451,11 +452,7 @@ pub mod rest {
         pub is_static: ::std::option::Option<bool>,
         #[serde(rename = "isVirtual", default, skip_serializing_if = "Option::is_none")]
         pub is_virtual: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isAssembly",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isAssembly", default, skip_serializing_if = "Option::is_none")]
         pub is_assembly: ::std::option::Option<bool>,
         #[serde(rename = "isFamily", default, skip_serializing_if = "Option::is_none")]
         pub is_family: ::std::option::Option<bool>,
@@ -523,14 +520,9 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub is_security_transparent: ::std::option::Option<bool>,
-        #[serde(
-            rename = "memberType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "memberType", default, skip_serializing_if = "Option::is_none")]
         pub member_type: ::std::option::Option<MemberTypes>,
     }
-    pub type ConstructorInfoCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -552,40 +544,29 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub constructor_arguments:
-            ::std::option::Option<::std::boxed::Box<CustomAttributeDataConstructorArguments>>,
+        pub constructor_arguments: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeTypedArgument>>,
+        >,
         #[serde(
             rename = "namedArguments",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub named_arguments:
-            ::std::option::Option<::std::boxed::Box<CustomAttributeDataNamedArguments>>,
+        pub named_arguments: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeNamedArgument>>,
+        >,
     }
-    pub type CustomAttributeDataConstructorArguments =
-        ::std::vec::Vec<CustomAttributeTypedArgument>;
-    pub type CustomAttributeDataNamedArguments = ::std::vec::Vec<CustomAttributeNamedArgument>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CustomAttributeNamedArgument {
-        #[serde(
-            rename = "memberInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "memberInfo", default, skip_serializing_if = "Option::is_none")]
         pub member_info: ::std::option::Option<::std::boxed::Box<MemberInfo>>,
-        #[serde(
-            rename = "typedValue",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub typed_value: ::std::option::Option<::std::boxed::Box<CustomAttributeTypedArgument>>,
-        #[serde(
-            rename = "memberName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "typedValue", default, skip_serializing_if = "Option::is_none")]
+        pub typed_value: ::std::option::Option<
+            ::std::boxed::Box<CustomAttributeTypedArgument>,
+        >,
+        #[serde(rename = "memberName", default, skip_serializing_if = "Option::is_none")]
         pub member_name: ::std::option::Option<::std::string::String>,
         #[serde(rename = "isField", default, skip_serializing_if = "Option::is_none")]
         pub is_field: ::std::option::Option<bool>,
@@ -630,7 +611,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes: ::std::option::Option<::std::boxed::Box<EventInfoCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "isCollectible",
             default,
@@ -643,17 +626,9 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub metadata_token: ::std::option::Option<i32>,
-        #[serde(
-            rename = "memberType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "memberType", default, skip_serializing_if = "Option::is_none")]
         pub member_type: ::std::option::Option<MemberTypes>,
-        #[serde(
-            rename = "attributes",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
         pub attributes: ::std::option::Option<EventAttributes>,
         #[serde(
             rename = "isSpecialName",
@@ -688,7 +663,6 @@ pub mod rest {
         )]
         pub event_handler_type: ::std::option::Option<::std::boxed::Box<Type>>,
     }
-    pub type EventInfoCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     pub type FieldAttributes = i32;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
@@ -716,7 +690,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes: ::std::option::Option<::std::boxed::Box<FieldInfoCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "isCollectible",
             default,
@@ -729,25 +705,13 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub metadata_token: ::std::option::Option<i32>,
-        #[serde(
-            rename = "memberType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "memberType", default, skip_serializing_if = "Option::is_none")]
         pub member_type: ::std::option::Option<MemberTypes>,
-        #[serde(
-            rename = "attributes",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
         pub attributes: ::std::option::Option<FieldAttributes>,
         #[serde(rename = "fieldType", default, skip_serializing_if = "Option::is_none")]
         pub field_type: ::std::option::Option<::std::boxed::Box<Type>>,
-        #[serde(
-            rename = "isInitOnly",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isInitOnly", default, skip_serializing_if = "Option::is_none")]
         pub is_init_only: ::std::option::Option<bool>,
         #[serde(rename = "isLiteral", default, skip_serializing_if = "Option::is_none")]
         pub is_literal: ::std::option::Option<bool>,
@@ -771,11 +735,7 @@ pub mod rest {
         pub is_special_name: ::std::option::Option<bool>,
         #[serde(rename = "isStatic", default, skip_serializing_if = "Option::is_none")]
         pub is_static: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isAssembly",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isAssembly", default, skip_serializing_if = "Option::is_none")]
         pub is_assembly: ::std::option::Option<bool>,
         #[serde(rename = "isFamily", default, skip_serializing_if = "Option::is_none")]
         pub is_family: ::std::option::Option<bool>,
@@ -820,7 +780,6 @@ pub mod rest {
         )]
         pub field_handle: ::std::option::Option<RuntimeFieldHandle>,
     }
-    pub type FieldInfoCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     pub type GenericParameterAttributes = i32;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
@@ -837,11 +796,7 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct MemberInfo {
-        #[serde(
-            rename = "memberType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "memberType", default, skip_serializing_if = "Option::is_none")]
         pub member_type: ::std::option::Option<MemberTypes>,
         #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -864,7 +819,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes: ::std::option::Option<::std::boxed::Box<MemberInfoCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "isCollectible",
             default,
@@ -878,7 +835,6 @@ pub mod rest {
         )]
         pub metadata_token: ::std::option::Option<i32>,
     }
-    pub type MemberInfoCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     pub type MemberTypes = i32;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
@@ -887,11 +843,7 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct MethodBase {
-        #[serde(
-            rename = "memberType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "memberType", default, skip_serializing_if = "Option::is_none")]
         pub member_type: ::std::option::Option<MemberTypes>,
         #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -914,7 +866,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes: ::std::option::Option<::std::boxed::Box<MethodBaseCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "isCollectible",
             default,
@@ -927,11 +881,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub metadata_token: ::std::option::Option<i32>,
-        #[serde(
-            rename = "attributes",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
         pub attributes: ::std::option::Option<MethodAttributes>,
         #[serde(
             rename = "methodImplementationFlags",
@@ -945,11 +895,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub calling_convention: ::std::option::Option<CallingConventions>,
-        #[serde(
-            rename = "isAbstract",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isAbstract", default, skip_serializing_if = "Option::is_none")]
         pub is_abstract: ::std::option::Option<bool>,
         #[serde(
             rename = "isConstructor",
@@ -975,11 +921,7 @@ pub mod rest {
         pub is_static: ::std::option::Option<bool>,
         #[serde(rename = "isVirtual", default, skip_serializing_if = "Option::is_none")]
         pub is_virtual: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isAssembly",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isAssembly", default, skip_serializing_if = "Option::is_none")]
         pub is_assembly: ::std::option::Option<bool>,
         #[serde(rename = "isFamily", default, skip_serializing_if = "Option::is_none")]
         pub is_family: ::std::option::Option<bool>,
@@ -1048,7 +990,6 @@ pub mod rest {
         )]
         pub is_security_transparent: ::std::option::Option<bool>,
     }
-    pub type MethodBaseCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     pub type MethodImplAttributes = i32;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
@@ -1076,7 +1017,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes: ::std::option::Option<::std::boxed::Box<MethodInfoCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "isCollectible",
             default,
@@ -1089,11 +1032,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub metadata_token: ::std::option::Option<i32>,
-        #[serde(
-            rename = "attributes",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
         pub attributes: ::std::option::Option<MethodAttributes>,
         #[serde(
             rename = "methodImplementationFlags",
@@ -1107,11 +1046,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub calling_convention: ::std::option::Option<CallingConventions>,
-        #[serde(
-            rename = "isAbstract",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isAbstract", default, skip_serializing_if = "Option::is_none")]
         pub is_abstract: ::std::option::Option<bool>,
         #[serde(
             rename = "isConstructor",
@@ -1137,11 +1072,7 @@ pub mod rest {
         pub is_static: ::std::option::Option<bool>,
         #[serde(rename = "isVirtual", default, skip_serializing_if = "Option::is_none")]
         pub is_virtual: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isAssembly",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isAssembly", default, skip_serializing_if = "Option::is_none")]
         pub is_assembly: ::std::option::Option<bool>,
         #[serde(rename = "isFamily", default, skip_serializing_if = "Option::is_none")]
         pub is_family: ::std::option::Option<bool>,
@@ -1209,11 +1140,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub is_security_transparent: ::std::option::Option<bool>,
-        #[serde(
-            rename = "memberType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "memberType", default, skip_serializing_if = "Option::is_none")]
         pub member_type: ::std::option::Option<MemberTypes>,
         #[serde(
             rename = "returnParameter",
@@ -1221,20 +1148,17 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub return_parameter: ::std::option::Option<::std::boxed::Box<ParameterInfo>>,
-        #[serde(
-            rename = "returnType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "returnType", default, skip_serializing_if = "Option::is_none")]
         pub return_type: ::std::option::Option<::std::boxed::Box<Type>>,
         #[serde(
             rename = "returnTypeCustomAttributes",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub return_type_custom_attributes: ::std::option::Option<ICustomAttributeProvider>,
+        pub return_type_custom_attributes: ::std::option::Option<
+            ICustomAttributeProvider,
+        >,
     }
-    pub type MethodInfoCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1274,7 +1198,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes: ::std::option::Option<::std::boxed::Box<ModuleCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "metadataToken",
             default,
@@ -1282,7 +1208,6 @@ pub mod rest {
         )]
         pub metadata_token: ::std::option::Option<i32>,
     }
-    pub type ModuleCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1300,11 +1225,7 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct ParameterInfo {
-        #[serde(
-            rename = "attributes",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
         pub attributes: ::std::option::Option<ParameterAttributes>,
         #[serde(rename = "member", default, skip_serializing_if = "Option::is_none")]
         pub member: ::std::option::Option<::std::boxed::Box<MemberInfo>>,
@@ -1322,11 +1243,7 @@ pub mod rest {
         pub is_in: ::std::option::Option<bool>,
         #[serde(rename = "isLcid", default, skip_serializing_if = "Option::is_none")]
         pub is_lcid: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isOptional",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isOptional", default, skip_serializing_if = "Option::is_none")]
         pub is_optional: ::std::option::Option<bool>,
         #[serde(rename = "isOut", default, skip_serializing_if = "Option::is_none")]
         pub is_out: ::std::option::Option<bool>,
@@ -1337,13 +1254,17 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub default_value: ::std::option::Option<::altinn_bridge_runtime::serde_json::Value>,
+        pub default_value: ::std::option::Option<
+            ::altinn_bridge_runtime::serde_json::Value,
+        >,
         #[serde(
             rename = "rawDefaultValue",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub raw_default_value: ::std::option::Option<::altinn_bridge_runtime::serde_json::Value>,
+        pub raw_default_value: ::std::option::Option<
+            ::altinn_bridge_runtime::serde_json::Value,
+        >,
         #[serde(
             rename = "hasDefaultValue",
             default,
@@ -1355,8 +1276,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes:
-            ::std::option::Option<::std::boxed::Box<ParameterInfoCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "metadataToken",
             default,
@@ -1364,7 +1286,6 @@ pub mod rest {
         )]
         pub metadata_token: ::std::option::Option<i32>,
     }
-    pub type ParameterInfoCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
     /// An RFC 7807 error.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1413,8 +1334,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes:
-            ::std::option::Option<::std::boxed::Box<PropertyInfoCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "isCollectible",
             default,
@@ -1427,11 +1349,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub metadata_token: ::std::option::Option<i32>,
-        #[serde(
-            rename = "memberType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "memberType", default, skip_serializing_if = "Option::is_none")]
         pub member_type: ::std::option::Option<MemberTypes>,
         #[serde(
             rename = "propertyType",
@@ -1439,11 +1357,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub property_type: ::std::option::Option<::std::boxed::Box<Type>>,
-        #[serde(
-            rename = "attributes",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
         pub attributes: ::std::option::Option<PropertyAttributes>,
         #[serde(
             rename = "isSpecialName",
@@ -1460,7 +1374,6 @@ pub mod rest {
         #[serde(rename = "setMethod", default, skip_serializing_if = "Option::is_none")]
         pub set_method: ::std::option::Option<::std::boxed::Box<MethodInfo>>,
     }
-    pub type PropertyInfoCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1525,11 +1438,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub alternative_subject_filter: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "typeFilter",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "typeFilter", default, skip_serializing_if = "Option::is_none")]
         pub type_filter: ::std::option::Option<::std::string::String>,
         #[serde(rename = "consumer", default, skip_serializing_if = "Option::is_none")]
         pub consumer: ::std::option::Option<::std::string::String>,
@@ -1570,11 +1479,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub alternative_subject_filter: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "typeFilter",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "typeFilter", default, skip_serializing_if = "Option::is_none")]
         pub type_filter: ::std::option::Option<::std::string::String>,
     }
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
@@ -1588,7 +1493,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes: ::std::option::Option<::std::boxed::Box<TypeCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "isCollectible",
             default,
@@ -1601,11 +1508,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub metadata_token: ::std::option::Option<i32>,
-        #[serde(
-            rename = "memberType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "memberType", default, skip_serializing_if = "Option::is_none")]
         pub member_type: ::std::option::Option<MemberTypes>,
         #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
         pub namespace: ::std::option::Option<::std::string::String>,
@@ -1738,8 +1641,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub generic_type_arguments:
-            ::std::option::Option<::std::boxed::Box<TypeGenericTypeArguments>>,
+        pub generic_type_arguments: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<Type>>,
+        >,
         #[serde(
             rename = "genericParameterPosition",
             default,
@@ -1751,18 +1655,12 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub generic_parameter_attributes: ::std::option::Option<GenericParameterAttributes>,
-        #[serde(
-            rename = "attributes",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        pub generic_parameter_attributes: ::std::option::Option<
+            GenericParameterAttributes,
+        >,
+        #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
         pub attributes: ::std::option::Option<TypeAttributes>,
-        #[serde(
-            rename = "isAbstract",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isAbstract", default, skip_serializing_if = "Option::is_none")]
         pub is_abstract: ::std::option::Option<bool>,
         #[serde(rename = "isImport", default, skip_serializing_if = "Option::is_none")]
         pub is_import: ::std::option::Option<bool>,
@@ -1924,11 +1822,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub type_initializer: ::std::option::Option<::std::boxed::Box<ConstructorInfo>>,
-        #[serde(
-            rename = "typeHandle",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "typeHandle", default, skip_serializing_if = "Option::is_none")]
         pub type_handle: ::std::option::Option<RuntimeTypeHandle>,
         #[serde(rename = "guid", default, skip_serializing_if = "Option::is_none")]
         pub guid: ::std::option::Option<::std::string::String>,
@@ -1949,8 +1843,6 @@ pub mod rest {
         #[serde(rename = "isVisible", default, skip_serializing_if = "Option::is_none")]
         pub is_visible: ::std::option::Option<bool>,
     }
-    pub type TypeCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
-    pub type TypeGenericTypeArguments = ::std::vec::Vec<Type>;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
     pub type TypeAttributes = i32;
     /// Part of the .NET reflection model that the published document exposes under CloudEvent.specVersion; clients can ignore it.
@@ -1964,7 +1856,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_attributes: ::std::option::Option<::std::boxed::Box<TypeInfoCustomAttributes>>,
+        pub custom_attributes: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<CustomAttributeData>>,
+        >,
         #[serde(
             rename = "isCollectible",
             default,
@@ -1977,11 +1871,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub metadata_token: ::std::option::Option<i32>,
-        #[serde(
-            rename = "memberType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "memberType", default, skip_serializing_if = "Option::is_none")]
         pub member_type: ::std::option::Option<MemberTypes>,
         #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
         pub namespace: ::std::option::Option<::std::string::String>,
@@ -2114,8 +2004,9 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub generic_type_arguments:
-            ::std::option::Option<::std::boxed::Box<TypeInfoGenericTypeArguments>>,
+        pub generic_type_arguments: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<Type>>,
+        >,
         #[serde(
             rename = "genericParameterPosition",
             default,
@@ -2127,18 +2018,12 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub generic_parameter_attributes: ::std::option::Option<GenericParameterAttributes>,
-        #[serde(
-            rename = "attributes",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        pub generic_parameter_attributes: ::std::option::Option<
+            GenericParameterAttributes,
+        >,
+        #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
         pub attributes: ::std::option::Option<TypeAttributes>,
-        #[serde(
-            rename = "isAbstract",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isAbstract", default, skip_serializing_if = "Option::is_none")]
         pub is_abstract: ::std::option::Option<bool>,
         #[serde(rename = "isImport", default, skip_serializing_if = "Option::is_none")]
         pub is_import: ::std::option::Option<bool>,
@@ -2300,11 +2185,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub type_initializer: ::std::option::Option<::std::boxed::Box<ConstructorInfo>>,
-        #[serde(
-            rename = "typeHandle",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "typeHandle", default, skip_serializing_if = "Option::is_none")]
         pub type_handle: ::std::option::Option<RuntimeTypeHandle>,
         #[serde(rename = "guid", default, skip_serializing_if = "Option::is_none")]
         pub guid: ::std::option::Option<::std::string::String>,
@@ -2329,74 +2210,74 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub generic_type_parameters:
-            ::std::option::Option<::std::boxed::Box<TypeInfoGenericTypeParameters>>,
+        pub generic_type_parameters: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<Type>>,
+        >,
         #[serde(
             rename = "declaredConstructors",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub declared_constructors:
-            ::std::option::Option<::std::boxed::Box<TypeInfoDeclaredConstructors>>,
+        pub declared_constructors: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<ConstructorInfo>>,
+        >,
         #[serde(
             rename = "declaredEvents",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub declared_events: ::std::option::Option<::std::boxed::Box<TypeInfoDeclaredEvents>>,
+        pub declared_events: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<EventInfo>>,
+        >,
         #[serde(
             rename = "declaredFields",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub declared_fields: ::std::option::Option<::std::boxed::Box<TypeInfoDeclaredFields>>,
+        pub declared_fields: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<FieldInfo>>,
+        >,
         #[serde(
             rename = "declaredMembers",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub declared_members: ::std::option::Option<::std::boxed::Box<TypeInfoDeclaredMembers>>,
+        pub declared_members: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<MemberInfo>>,
+        >,
         #[serde(
             rename = "declaredMethods",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub declared_methods: ::std::option::Option<::std::boxed::Box<TypeInfoDeclaredMethods>>,
+        pub declared_methods: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<MethodInfo>>,
+        >,
         #[serde(
             rename = "declaredNestedTypes",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub declared_nested_types:
-            ::std::option::Option<::std::boxed::Box<TypeInfoDeclaredNestedTypes>>,
+        pub declared_nested_types: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<TypeInfo>>,
+        >,
         #[serde(
             rename = "declaredProperties",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub declared_properties:
-            ::std::option::Option<::std::boxed::Box<TypeInfoDeclaredProperties>>,
+        pub declared_properties: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<PropertyInfo>>,
+        >,
         #[serde(
             rename = "implementedInterfaces",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub implemented_interfaces:
-            ::std::option::Option<::std::boxed::Box<TypeInfoImplementedInterfaces>>,
+        pub implemented_interfaces: ::std::option::Option<
+            ::std::boxed::Box<::std::vec::Vec<Type>>,
+        >,
     }
-    pub type TypeInfoCustomAttributes = ::std::vec::Vec<CustomAttributeData>;
-    pub type TypeInfoDeclaredConstructors = ::std::vec::Vec<ConstructorInfo>;
-    pub type TypeInfoDeclaredEvents = ::std::vec::Vec<EventInfo>;
-    pub type TypeInfoDeclaredFields = ::std::vec::Vec<FieldInfo>;
-    pub type TypeInfoDeclaredMembers = ::std::vec::Vec<MemberInfo>;
-    pub type TypeInfoDeclaredMethods = ::std::vec::Vec<MethodInfo>;
-    pub type TypeInfoDeclaredNestedTypes = ::std::vec::Vec<TypeInfo>;
-    pub type TypeInfoDeclaredProperties = ::std::vec::Vec<PropertyInfo>;
-    pub type TypeInfoGenericTypeArguments = ::std::vec::Vec<Type>;
-    pub type TypeInfoGenericTypeParameters = ::std::vec::Vec<Type>;
-    pub type TypeInfoImplementedInterfaces = ::std::vec::Vec<Type>;
-    pub type GetAppByOrgByAppType = ::std::vec::Vec<::std::string::String>;
-    pub type GetAppByOrgByAppResponse200 = ::std::vec::Vec<CloudEvent>;
     /// A stakeholder's confirmation that it is done with the instance.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -2455,19 +2336,19 @@ pub mod rest {
         #[serde(rename = "locked", default, skip_serializing_if = "Option::is_none")]
         pub locked: ::std::option::Option<bool>,
         #[serde(rename = "refs", default, skip_serializing_if = "Option::is_none")]
-        pub refs: ::std::option::Option<DataElementRefs>,
+        pub refs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
         pub is_read: ::std::option::Option<bool>,
         #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
-        pub tags: ::std::option::Option<DataElementTags>,
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(
             rename = "userDefinedMetadata",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub user_defined_metadata: ::std::option::Option<DataElementUserDefinedMetadata>,
+        pub user_defined_metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
         #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
-        pub metadata: ::std::option::Option<DataElementMetadata>,
+        pub metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
         #[serde(
             rename = "deleteStatus",
             default,
@@ -2480,12 +2361,8 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub file_scan_result: ::std::option::Option<FileScanResult>,
-        #[serde(
-            rename = "references",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub references: ::std::option::Option<DataElementReferences>,
+        #[serde(rename = "references", default, skip_serializing_if = "Option::is_none")]
+        pub references: ::std::option::Option<::std::vec::Vec<Reference>>,
         #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
         pub created: ::std::option::Option<::std::string::String>,
         #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
@@ -2503,11 +2380,6 @@ pub mod rest {
         )]
         pub last_changed_by: ::std::option::Option<::std::string::String>,
     }
-    pub type DataElementMetadata = ::std::vec::Vec<KeyValueEntry>;
-    pub type DataElementReferences = ::std::vec::Vec<Reference>;
-    pub type DataElementRefs = ::std::vec::Vec<::std::string::String>;
-    pub type DataElementTags = ::std::vec::Vec<::std::string::String>;
-    pub type DataElementUserDefinedMetadata = ::std::vec::Vec<KeyValueEntry>;
     /// Whether a data element is marked for deletion.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -2526,7 +2398,18 @@ pub mod rest {
         pub hard_deleted: ::std::option::Option<::std::string::String>,
     }
     /// Outcome of the malware scan of a file.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum FileScanResult {
         #[serde(rename = "NotApplicable")]
@@ -2573,20 +2456,18 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub complete_confirmations: ::std::option::Option<InstanceCompleteConfirmations>,
+        pub complete_confirmations: ::std::option::Option<
+            ::std::vec::Vec<CompleteConfirmation>,
+        >,
         #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-        pub data: ::std::option::Option<InstanceData>,
+        pub data: ::std::option::Option<::std::vec::Vec<DataElement>>,
         #[serde(
             rename = "presentationTexts",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub presentation_texts: ::std::option::Option<InstancePresentationTexts>,
-        #[serde(
-            rename = "dataValues",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dataValues", default, skip_serializing_if = "Option::is_none")]
         pub data_values: ::std::option::Option<InstanceDataValues>,
         #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
         pub created: ::std::option::Option<::std::string::String>,
@@ -2605,12 +2486,14 @@ pub mod rest {
         )]
         pub last_changed_by: ::std::option::Option<::std::string::String>,
     }
-    pub type InstanceCompleteConfirmations = ::std::vec::Vec<CompleteConfirmation>;
-    pub type InstanceData = ::std::vec::Vec<DataElement>;
-    pub type InstanceDataValues =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
-    pub type InstancePresentationTexts =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
+    pub type InstanceDataValues = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
+    pub type InstancePresentationTexts = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
     /// The party an instance belongs to.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -2642,11 +2525,7 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstanceStatus {
-        #[serde(
-            rename = "isArchived",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")]
         pub is_archived: ::std::option::Option<bool>,
         #[serde(rename = "archived", default, skip_serializing_if = "Option::is_none")]
         pub archived: ::std::option::Option<::std::string::String>,
@@ -2674,11 +2553,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub hard_deleted: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "readStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "readStatus", default, skip_serializing_if = "Option::is_none")]
         pub read_status: ::std::option::Option<ReadStatus>,
         #[serde(rename = "substatus", default, skip_serializing_if = "Option::is_none")]
         pub substatus: ::std::option::Option<Substatus>,
@@ -2744,11 +2619,7 @@ pub mod rest {
     pub struct ProcessState {
         #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
         pub started: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "startEvent",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "startEvent", default, skip_serializing_if = "Option::is_none")]
         pub start_event: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "currentTask",
@@ -2762,7 +2633,18 @@ pub mod rest {
         pub end_event: ::std::option::Option<::std::string::String>,
     }
     /// Whether the owner has read the instance.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum ReadStatus {
         #[serde(rename = "Unread")]
@@ -2784,7 +2666,18 @@ pub mod rest {
         pub value_type: ::std::option::Option<ReferenceType>,
     }
     /// What a reference points to.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum ReferenceType {
         #[serde(rename = "DataElement")]
@@ -2793,7 +2686,18 @@ pub mod rest {
         Task,
     }
     /// How a reference relates.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum RelationType {
         #[serde(rename = "GeneratedFrom")]

@@ -6,8 +6,10 @@ pub mod soap {
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
-    pub const TEST_RESPONSE: (&str, &str) =
-        ("http://www.altinn.no/services/2009/10", "TestResponse");
+    pub const TEST_RESPONSE: (&str, &str) = (
+        "http://www.altinn.no/services/2009/10",
+        "TestResponse",
+    );
     /// The element `SubmitAndInstantiatePrefilledFormTaskBasic` of `http://www.altinn.no/services/ServiceEngine/PreFill/2009/10`: (namespace, local name).
     pub const SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC: (&str, &str) = (
         "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
@@ -46,21 +48,25 @@ pub mod soap {
                 "Both" => ::std::result::Result::Ok(Self::Both),
                 "SMSPreferred" => ::std::result::Result::Ok(Self::SmsPreferred),
                 "EmailPreferred" => ::std::result::Result::Ok(Self::EmailPreferred),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "TransportType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "TransportType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::Sms => "SMS",
-                Self::Email => "Email",
-                Self::Im => "IM",
-                Self::Both => "Both",
-                Self::SmsPreferred => "SMSPreferred",
-                Self::EmailPreferred => "EmailPreferred",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Sms => "SMS",
+                    Self::Email => "Email",
+                    Self::Im => "IM",
+                    Self::Both => "Both",
+                    Self::SmsPreferred => "SMSPreferred",
+                    Self::EmailPreferred => "EmailPreferred",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,20 +85,24 @@ pub mod soap {
                 "PreFill" => ::std::result::Result::Ok(Self::PreFill),
                 "StandAlone" => ::std::result::Result::Ok(Self::StandAlone),
                 "General" => ::std::result::Result::Ok(Self::General),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "NotificationType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "NotificationType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::Pin => "PIN",
-                Self::Correspondence => "Correspondence",
-                Self::PreFill => "PreFill",
-                Self::StandAlone => "StandAlone",
-                Self::General => "General",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::Pin => "PIN",
+                    Self::Correspondence => "Correspondence",
+                    Self::PreFill => "PreFill",
+                    Self::StandAlone => "StandAlone",
+                    Self::General => "General",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -103,7 +113,9 @@ pub mod soap {
         pub references: ::std::option::Option<xml::Nillable<ReferenceList>>,
     }
     impl xml::XmlContent for ReceiptExternal {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
@@ -161,7 +173,7 @@ pub mod soap {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ReceiptStatusEnum {
         NotSet,
-        OkType,
+        Ok,
         UnExpectedError,
         ValidationFailed,
         Rejected,
@@ -170,24 +182,28 @@ pub mod soap {
         fn from_text(text: &str) -> ::std::result::Result<Self, xml::XmlError> {
             match text.trim() {
                 "NotSet" => ::std::result::Result::Ok(Self::NotSet),
-                "OK" => ::std::result::Result::Ok(Self::OkType),
+                "OK" => ::std::result::Result::Ok(Self::Ok),
                 "UnExpectedError" => ::std::result::Result::Ok(Self::UnExpectedError),
                 "ValidationFailed" => ::std::result::Result::Ok(Self::ValidationFailed),
                 "Rejected" => ::std::result::Result::Ok(Self::Rejected),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReceiptStatusEnum",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReceiptStatusEnum",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::OkType => "OK",
-                Self::UnExpectedError => "UnExpectedError",
-                Self::ValidationFailed => "ValidationFailed",
-                Self::Rejected => "Rejected",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::Ok => "OK",
+                    Self::UnExpectedError => "UnExpectedError",
+                    Self::ValidationFailed => "ValidationFailed",
+                    Self::Rejected => "Rejected",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -196,7 +212,9 @@ pub mod soap {
         pub reference_value: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for Reference {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 reference_type_name: xml::read::optional(
                     el,
@@ -232,12 +250,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ReferenceList(pub ::std::vec::Vec<xml::Nillable<Reference>>);
     impl xml::XmlContent for ReferenceList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "Reference",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "Reference",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -274,7 +298,9 @@ pub mod soap {
                 "ExternalShipmentReference" => {
                     ::std::result::Result::Ok(Self::ExternalShipmentReference)
                 }
-                "EndUserSystemReference" => ::std::result::Result::Ok(Self::EndUserSystemReference),
+                "EndUserSystemReference" => {
+                    ::std::result::Result::Ok(Self::EndUserSystemReference)
+                }
                 "ParentReference" => ::std::result::Result::Ok(Self::ParentReference),
                 "SendersReference" => ::std::result::Result::Ok(Self::SendersReference),
                 "WorkFlowReference" => ::std::result::Result::Ok(Self::WorkFlowReference),
@@ -282,33 +308,41 @@ pub mod soap {
                 "OutboundShipmentReference" => {
                     ::std::result::Result::Ok(Self::OutboundShipmentReference)
                 }
-                "ReceiversReference" => ::std::result::Result::Ok(Self::ReceiversReference),
+                "ReceiversReference" => {
+                    ::std::result::Result::Ok(Self::ReceiversReference)
+                }
                 "Altinn1Reference" => ::std::result::Result::Ok(Self::Altinn1Reference),
-                "OwnerPartyReference" => ::std::result::Result::Ok(Self::OwnerPartyReference),
+                "OwnerPartyReference" => {
+                    ::std::result::Result::Ok(Self::OwnerPartyReference)
+                }
                 "PartyReference" => ::std::result::Result::Ok(Self::PartyReference),
                 "ArchiveReference" => ::std::result::Result::Ok(Self::ArchiveReference),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReferenceType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReferenceType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::ExternalShipmentReference => "ExternalShipmentReference",
-                Self::EndUserSystemReference => "EndUserSystemReference",
-                Self::ParentReference => "ParentReference",
-                Self::SendersReference => "SendersReference",
-                Self::WorkFlowReference => "WorkFlowReference",
-                Self::BatchReference => "BatchReference",
-                Self::OutboundShipmentReference => "OutboundShipmentReference",
-                Self::ReceiversReference => "ReceiversReference",
-                Self::Altinn1Reference => "Altinn1Reference",
-                Self::OwnerPartyReference => "OwnerPartyReference",
-                Self::PartyReference => "PartyReference",
-                Self::ArchiveReference => "ArchiveReference",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::ExternalShipmentReference => "ExternalShipmentReference",
+                    Self::EndUserSystemReference => "EndUserSystemReference",
+                    Self::ParentReference => "ParentReference",
+                    Self::SendersReference => "SendersReference",
+                    Self::WorkFlowReference => "WorkFlowReference",
+                    Self::BatchReference => "BatchReference",
+                    Self::OutboundShipmentReference => "OutboundShipmentReference",
+                    Self::ReceiversReference => "ReceiversReference",
+                    Self::Altinn1Reference => "Altinn1Reference",
+                    Self::OwnerPartyReference => "OwnerPartyReference",
+                    Self::PartyReference => "PartyReference",
+                    Self::ArchiveReference => "ArchiveReference",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -320,12 +354,20 @@ pub mod soap {
         pub reportee_id: ::std::option::Option<xml::Nillable<i32>>,
         pub shipment_date_time: ::std::option::Option<xml::DateTime>,
         pub language_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub notification_type: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub text_tokens: ::std::option::Option<xml::Nillable<TextTokenSubstitutionBeList>>,
-        pub receiver_end_points: ::std::option::Option<xml::Nillable<ReceiverEndPointBeList>>,
+        pub notification_type: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
+        pub text_tokens: ::std::option::Option<
+            xml::Nillable<TextTokenSubstitutionBeList>,
+        >,
+        pub receiver_end_points: ::std::option::Option<
+            xml::Nillable<ReceiverEndPointBeList>,
+        >,
     }
     impl xml::XmlContent for Notification {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 from_address: xml::read::optional_nillable(
                     el,
@@ -449,12 +491,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct NotificationBeList(pub ::std::vec::Vec<xml::Nillable<Notification>>);
     impl xml::XmlContent for NotificationBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "Notification",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        "Notification",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -471,10 +519,14 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReceiverEndPoint {
         pub transport_type: ::std::option::Option<xml::Nillable<TransportType>>,
-        pub receiver_address: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub receiver_address: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for ReceiverEndPoint {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 transport_type: xml::read::optional_nillable(
                     el,
@@ -508,14 +560,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct ReceiverEndPointBeList(pub ::std::vec::Vec<xml::Nillable<ReceiverEndPoint>>);
+    pub struct ReceiverEndPointBeList(
+        pub ::std::vec::Vec<xml::Nillable<ReceiverEndPoint>>,
+    );
     impl xml::XmlContent for ReceiverEndPointBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "ReceiverEndPoint",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        "ReceiverEndPoint",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -535,7 +595,9 @@ pub mod soap {
         pub token_value: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for TextToken {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 token_num: xml::read::optional(
                     el,
@@ -569,14 +631,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct TextTokenSubstitutionBeList(pub ::std::vec::Vec<xml::Nillable<TextToken>>);
+    pub struct TextTokenSubstitutionBeList(
+        pub ::std::vec::Vec<xml::Nillable<TextToken>>,
+    );
     impl xml::XmlContent for TextTokenSubstitutionBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "TextToken",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        "TextToken",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -591,14 +661,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct PreFillFormTaskBeList(pub ::std::vec::Vec<xml::Nillable<PrefillFormTask>>);
+    pub struct PreFillFormTaskBeList(
+        pub ::std::vec::Vec<xml::Nillable<PrefillFormTask>>,
+    );
     impl xml::XmlContent for PreFillFormTaskBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                "PrefillFormTask",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        "PrefillFormTask",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -618,7 +696,9 @@ pub mod soap {
         pub index: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for PreFillIdentityFieldBe {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 field_value: xml::read::optional_nillable(
                     el,
@@ -656,12 +736,18 @@ pub mod soap {
         pub ::std::vec::Vec<xml::Nillable<PreFillIdentityFieldBe>>,
     );
     impl xml::XmlContent for PreFillIdentityFieldBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                "PreFillIdentityFieldBE",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        "PreFillIdentityFieldBE",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -680,12 +766,18 @@ pub mod soap {
         pub ::std::vec::Vec<xml::Nillable<PrefillFormTaskAttachment>>,
     );
     impl xml::XmlContent for PrefillAttachmentBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                "PrefillFormTaskAttachment",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        "PrefillFormTaskAttachment",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -709,7 +801,9 @@ pub mod soap {
         pub signing_locked: ::std::option::Option<xml::Nillable<bool>>,
     }
     impl xml::XmlContent for PrefillForm {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 data_format_id: xml::read::nillable(
                     el,
@@ -789,12 +883,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct PrefillFormBeList(pub ::std::vec::Vec<xml::Nillable<PrefillForm>>);
     impl xml::XmlContent for PrefillFormBeList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                "PrefillForm",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        "PrefillForm",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -813,16 +913,27 @@ pub mod soap {
         pub external_service_code: xml::Nillable<::std::string::String>,
         pub external_service_edition_code: i32,
         pub external_shipment_reference: xml::Nillable<::std::string::String>,
-        pub identity_field_hash_code: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub identity_field_hash_code: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub large_inbound_reference: ::std::option::Option<xml::Guid>,
-        pub pre_fill_attachments: ::std::option::Option<xml::Nillable<PrefillAttachmentBeList>>,
+        pub pre_fill_attachments: ::std::option::Option<
+            xml::Nillable<PrefillAttachmentBeList>,
+        >,
         pub pre_fill_forms: ::std::option::Option<xml::Nillable<PrefillFormBeList>>,
-        pub pre_fill_identity_fields:
-            ::std::option::Option<xml::Nillable<PreFillIdentityFieldBeList>>,
-        pub prefill_notifications: ::std::option::Option<xml::Nillable<NotificationBeList>>,
-        pub receivers_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub pre_fill_identity_fields: ::std::option::Option<
+            xml::Nillable<PreFillIdentityFieldBeList>,
+        >,
+        pub prefill_notifications: ::std::option::Option<
+            xml::Nillable<NotificationBeList>,
+        >,
+        pub receivers_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub reportee: xml::Nillable<::std::string::String>,
-        pub senders_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub senders_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub service_owner_code: xml::Nillable<::std::string::String>,
         pub valid_from_date: xml::DateTime,
         pub valid_to_date: xml::DateTime,
@@ -830,7 +941,9 @@ pub mod soap {
         pub validate_but_do_not_send_notification: ::std::option::Option<bool>,
     }
     impl xml::XmlContent for PrefillFormTask {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::nillable(
                     el,
@@ -945,9 +1058,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
                 "IdentityFieldHashCode",
-                self.identity_field_hash_code
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.identity_field_hash_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
@@ -959,9 +1070,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
                 "PreFillAttachments",
-                self.pre_fill_attachments
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.pre_fill_attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
@@ -973,17 +1082,13 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
                 "PreFillIdentityFields",
-                self.pre_fill_identity_fields
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.pre_fill_identity_fields.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
                 "PrefillNotifications",
-                self.prefill_notifications
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.prefill_notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
@@ -1047,7 +1152,9 @@ pub mod soap {
         pub signing_locked: ::std::option::Option<xml::Nillable<bool>>,
     }
     impl xml::XmlContent for PrefillFormTaskAttachment {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 attachment_data: xml::read::nillable(
                     el,
@@ -1137,11 +1244,15 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct PrefillFormTaskDetails {
-        pub pre_fill_form_tasklist: ::std::option::Option<xml::Nillable<PreFillFormTaskBeList>>,
+        pub pre_fill_form_tasklist: ::std::option::Option<
+            xml::Nillable<PreFillFormTaskBeList>,
+        >,
         pub system_user_code: xml::Nillable<::std::string::String>,
     }
     impl xml::XmlContent for PrefillFormTaskDetails {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 pre_fill_form_tasklist: xml::read::optional_nillable(
                     el,
@@ -1163,9 +1274,7 @@ pub mod soap {
                 w,
                 "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
                 "PreFillFormTasklist",
-                self.pre_fill_form_tasklist
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.pre_fill_form_tasklist.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
@@ -1208,7 +1317,9 @@ pub mod soap {
             match text.trim() {
                 "application_None" => ::std::result::Result::Ok(Self::ApplicationNone),
                 "application_pdf" => ::std::result::Result::Ok(Self::ApplicationPdf),
-                "application_msword" => ::std::result::Result::Ok(Self::ApplicationMsword),
+                "application_msword" => {
+                    ::std::result::Result::Ok(Self::ApplicationMsword)
+                }
                 "application_vnd_ms_excel" => {
                     ::std::result::Result::Ok(Self::ApplicationVndMsExcel)
                 }
@@ -1216,23 +1327,31 @@ pub mod soap {
                     ::std::result::Result::Ok(Self::ApplicationVndOasisOpendocumentText)
                 }
                 "application_vnd_oasis_opendocument_presentation" => {
-                    ::std::result::Result::Ok(Self::ApplicationVndOasisOpendocumentPresentation)
+                    ::std::result::Result::Ok(
+                        Self::ApplicationVndOasisOpendocumentPresentation,
+                    )
                 }
                 "application_vnd_oasis_opendocument_spreadsheet" => {
-                    ::std::result::Result::Ok(Self::ApplicationVndOasisOpendocumentSpreadsheet)
+                    ::std::result::Result::Ok(
+                        Self::ApplicationVndOasisOpendocumentSpreadsheet,
+                    )
                 }
                 "application_rtf" => ::std::result::Result::Ok(Self::ApplicationRtf),
                 "application_vnd_ms_powerpoint" => {
                     ::std::result::Result::Ok(Self::ApplicationVndMsPowerpoint)
                 }
-                "application_postscript" => ::std::result::Result::Ok(Self::ApplicationPostscript),
+                "application_postscript" => {
+                    ::std::result::Result::Ok(Self::ApplicationPostscript)
+                }
                 "application_zip" => ::std::result::Result::Ok(Self::ApplicationZip),
                 "text_plain" => ::std::result::Result::Ok(Self::TextPlain),
                 "text_html" => ::std::result::Result::Ok(Self::TextHtml),
                 "text_xml" => ::std::result::Result::Ok(Self::TextXml),
                 "text_rtf" => ::std::result::Result::Ok(Self::TextRtf),
                 "text_richtext" => ::std::result::Result::Ok(Self::TextRichtext),
-                "binary_octet_stream" => ::std::result::Result::Ok(Self::BinaryOctetStream),
+                "binary_octet_stream" => {
+                    ::std::result::Result::Ok(Self::BinaryOctetStream)
+                }
                 "not_Applicable" => ::std::result::Result::Ok(Self::NotApplicable),
                 "MTOM" => ::std::result::Result::Ok(Self::Mtom),
                 "BASE64" => ::std::result::Result::Ok(Self::Base64),
@@ -1240,51 +1359,57 @@ pub mod soap {
                 "image_gif" => ::std::result::Result::Ok(Self::ImageGif),
                 "image_bmp" => ::std::result::Result::Ok(Self::ImageBmp),
                 "formtask_pdf" => ::std::result::Result::Ok(Self::FormtaskPdf),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "AttachmentType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "AttachmentType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::ApplicationNone => "application_None",
-                Self::ApplicationPdf => "application_pdf",
-                Self::ApplicationMsword => "application_msword",
-                Self::ApplicationVndMsExcel => "application_vnd_ms_excel",
-                Self::ApplicationVndOasisOpendocumentText => {
-                    "application_vnd_oasis_opendocument_text"
-                }
-                Self::ApplicationVndOasisOpendocumentPresentation => {
-                    "application_vnd_oasis_opendocument_presentation"
-                }
-                Self::ApplicationVndOasisOpendocumentSpreadsheet => {
-                    "application_vnd_oasis_opendocument_spreadsheet"
-                }
-                Self::ApplicationRtf => "application_rtf",
-                Self::ApplicationVndMsPowerpoint => "application_vnd_ms_powerpoint",
-                Self::ApplicationPostscript => "application_postscript",
-                Self::ApplicationZip => "application_zip",
-                Self::TextPlain => "text_plain",
-                Self::TextHtml => "text_html",
-                Self::TextXml => "text_xml",
-                Self::TextRtf => "text_rtf",
-                Self::TextRichtext => "text_richtext",
-                Self::BinaryOctetStream => "binary_octet_stream",
-                Self::NotApplicable => "not_Applicable",
-                Self::Mtom => "MTOM",
-                Self::Base64 => "BASE64",
-                Self::ImageJpeg => "image_jpeg",
-                Self::ImageGif => "image_gif",
-                Self::ImageBmp => "image_bmp",
-                Self::FormtaskPdf => "formtask_pdf",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::ApplicationNone => "application_None",
+                    Self::ApplicationPdf => "application_pdf",
+                    Self::ApplicationMsword => "application_msword",
+                    Self::ApplicationVndMsExcel => "application_vnd_ms_excel",
+                    Self::ApplicationVndOasisOpendocumentText => {
+                        "application_vnd_oasis_opendocument_text"
+                    }
+                    Self::ApplicationVndOasisOpendocumentPresentation => {
+                        "application_vnd_oasis_opendocument_presentation"
+                    }
+                    Self::ApplicationVndOasisOpendocumentSpreadsheet => {
+                        "application_vnd_oasis_opendocument_spreadsheet"
+                    }
+                    Self::ApplicationRtf => "application_rtf",
+                    Self::ApplicationVndMsPowerpoint => "application_vnd_ms_powerpoint",
+                    Self::ApplicationPostscript => "application_postscript",
+                    Self::ApplicationZip => "application_zip",
+                    Self::TextPlain => "text_plain",
+                    Self::TextHtml => "text_html",
+                    Self::TextXml => "text_xml",
+                    Self::TextRtf => "text_rtf",
+                    Self::TextRichtext => "text_richtext",
+                    Self::BinaryOctetStream => "binary_octet_stream",
+                    Self::NotApplicable => "not_Applicable",
+                    Self::Mtom => "MTOM",
+                    Self::Base64 => "BASE64",
+                    Self::ImageJpeg => "image_jpeg",
+                    Self::ImageGif => "image_gif",
+                    Self::ImageBmp => "image_bmp",
+                    Self::FormtaskPdf => "formtask_pdf",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct Test {}
     impl xml::XmlContent for Test {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -1297,7 +1422,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct TestResponse {}
     impl xml::XmlContent for TestResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -1309,18 +1436,26 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct SubmitAndInstantiatePrefilledFormTaskBasic {
-        pub system_user_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub system_user_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub system_password: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub external_batch_id: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub external_batch_id: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub pre_fill_form_task: ::std::option::Option<xml::Nillable<PrefillFormTask>>,
         pub do_save_form_task: ::std::option::Option<bool>,
         pub doinstantiate_form_task: ::std::option::Option<bool>,
         pub case_id: ::std::option::Option<xml::Nillable<i32>>,
         pub due_date: ::std::option::Option<xml::Nillable<xml::DateTime>>,
-        pub instantited_on_behalf_of: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub instantited_on_behalf_of: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
     }
     impl xml::XmlContent for SubmitAndInstantiatePrefilledFormTaskBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
@@ -1425,27 +1560,27 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
                 "instantitedOnBehalfOf",
-                self.instantited_on_behalf_of
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.instantited_on_behalf_of.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct SubmitAndInstantiatePrefilledFormTaskBasicResponse {
-        pub submit_and_instantiate_prefilled_form_task_basic_result:
-            ::std::option::Option<xml::Nillable<ReceiptExternal>>,
+        pub submit_and_instantiate_prefilled_form_task_basic_result: ::std::option::Option<
+            xml::Nillable<ReceiptExternal>,
+        >,
     }
     impl xml::XmlContent for SubmitAndInstantiatePrefilledFormTaskBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                submit_and_instantiate_prefilled_form_task_basic_result:
-                    xml::read::optional_nillable(
-                        el,
-                        "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                        "SubmitAndInstantiatePrefilledFormTaskBasicResult",
-                    )?,
+                submit_and_instantiate_prefilled_form_task_basic_result: xml::read::optional_nillable(
+                    el,
+                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    "SubmitAndInstantiatePrefilledFormTaskBasicResult",
+                )?,
             })
         }
         fn write_content(
@@ -1456,7 +1591,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
                 "SubmitAndInstantiatePrefilledFormTaskBasicResult",
-                self.submit_and_instantiate_prefilled_form_task_basic_result
+                self
+                    .submit_and_instantiate_prefilled_form_task_basic_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -1465,14 +1601,21 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct SubmitPrefilledFormTasksBasic {
-        pub system_user_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub system_user_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub system_password: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub external_batch_id: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub pre_fill_form_tasks_details:
-            ::std::option::Option<xml::Nillable<PrefillFormTaskDetails>>,
+        pub external_batch_id: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
+        pub pre_fill_form_tasks_details: ::std::option::Option<
+            xml::Nillable<PrefillFormTaskDetails>,
+        >,
     }
     impl xml::XmlContent for SubmitPrefilledFormTasksBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
@@ -1522,20 +1665,21 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
                 "preFillFormTasksDetails",
-                self.pre_fill_form_tasks_details
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.pre_fill_form_tasks_details.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct SubmitPrefilledFormTasksBasicResponse {
-        pub submit_prefilled_form_tasks_basic_result:
-            ::std::option::Option<xml::Nillable<ReceiptExternal>>,
+        pub submit_prefilled_form_tasks_basic_result: ::std::option::Option<
+            xml::Nillable<ReceiptExternal>,
+        >,
     }
     impl xml::XmlContent for SubmitPrefilledFormTasksBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 submit_prefilled_form_tasks_basic_result: xml::read::optional_nillable(
                     el,
@@ -1552,7 +1696,8 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
                 "SubmitPrefilledFormTasksBasicResult",
-                self.submit_prefilled_form_tasks_basic_result
+                self
+                    .submit_prefilled_form_tasks_basic_result
                     .as_ref()
                     .map(xml::Nillable::as_ref),
             )?;
@@ -1621,19 +1766,19 @@ pub mod rest {
         #[serde(rename = "locked", default, skip_serializing_if = "Option::is_none")]
         pub locked: ::std::option::Option<bool>,
         #[serde(rename = "refs", default, skip_serializing_if = "Option::is_none")]
-        pub refs: ::std::option::Option<DataElementRefs>,
+        pub refs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
         pub is_read: ::std::option::Option<bool>,
         #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
-        pub tags: ::std::option::Option<DataElementTags>,
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(
             rename = "userDefinedMetadata",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub user_defined_metadata: ::std::option::Option<DataElementUserDefinedMetadata>,
+        pub user_defined_metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
         #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
-        pub metadata: ::std::option::Option<DataElementMetadata>,
+        pub metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
         #[serde(
             rename = "deleteStatus",
             default,
@@ -1646,12 +1791,8 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub file_scan_result: ::std::option::Option<FileScanResult>,
-        #[serde(
-            rename = "references",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub references: ::std::option::Option<DataElementReferences>,
+        #[serde(rename = "references", default, skip_serializing_if = "Option::is_none")]
+        pub references: ::std::option::Option<::std::vec::Vec<Reference>>,
         #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
         pub created: ::std::option::Option<::std::string::String>,
         #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
@@ -1669,11 +1810,6 @@ pub mod rest {
         )]
         pub last_changed_by: ::std::option::Option<::std::string::String>,
     }
-    pub type DataElementMetadata = ::std::vec::Vec<KeyValueEntry>;
-    pub type DataElementReferences = ::std::vec::Vec<Reference>;
-    pub type DataElementRefs = ::std::vec::Vec<::std::string::String>;
-    pub type DataElementTags = ::std::vec::Vec<::std::string::String>;
-    pub type DataElementUserDefinedMetadata = ::std::vec::Vec<KeyValueEntry>;
     /// Whether a data element is marked for deletion.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1692,7 +1828,18 @@ pub mod rest {
         pub hard_deleted: ::std::option::Option<::std::string::String>,
     }
     /// Outcome of the malware scan of a file.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum FileScanResult {
         #[serde(rename = "NotApplicable")]
@@ -1739,20 +1886,18 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub complete_confirmations: ::std::option::Option<InstanceCompleteConfirmations>,
+        pub complete_confirmations: ::std::option::Option<
+            ::std::vec::Vec<CompleteConfirmation>,
+        >,
         #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-        pub data: ::std::option::Option<InstanceData>,
+        pub data: ::std::option::Option<::std::vec::Vec<DataElement>>,
         #[serde(
             rename = "presentationTexts",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub presentation_texts: ::std::option::Option<InstancePresentationTexts>,
-        #[serde(
-            rename = "dataValues",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dataValues", default, skip_serializing_if = "Option::is_none")]
         pub data_values: ::std::option::Option<InstanceDataValues>,
         #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
         pub created: ::std::option::Option<::std::string::String>,
@@ -1771,12 +1916,14 @@ pub mod rest {
         )]
         pub last_changed_by: ::std::option::Option<::std::string::String>,
     }
-    pub type InstanceCompleteConfirmations = ::std::vec::Vec<CompleteConfirmation>;
-    pub type InstanceData = ::std::vec::Vec<DataElement>;
-    pub type InstanceDataValues =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
-    pub type InstancePresentationTexts =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
+    pub type InstanceDataValues = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
+    pub type InstancePresentationTexts = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
     /// The party an instance belongs to.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1808,11 +1955,7 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstanceStatus {
-        #[serde(
-            rename = "isArchived",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")]
         pub is_archived: ::std::option::Option<bool>,
         #[serde(rename = "archived", default, skip_serializing_if = "Option::is_none")]
         pub archived: ::std::option::Option<::std::string::String>,
@@ -1840,11 +1983,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub hard_deleted: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "readStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "readStatus", default, skip_serializing_if = "Option::is_none")]
         pub read_status: ::std::option::Option<ReadStatus>,
         #[serde(rename = "substatus", default, skip_serializing_if = "Option::is_none")]
         pub substatus: ::std::option::Option<Substatus>,
@@ -1910,11 +2049,7 @@ pub mod rest {
     pub struct ProcessState {
         #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
         pub started: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "startEvent",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "startEvent", default, skip_serializing_if = "Option::is_none")]
         pub start_event: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "currentTask",
@@ -1928,7 +2063,18 @@ pub mod rest {
         pub end_event: ::std::option::Option<::std::string::String>,
     }
     /// Whether the owner has read the instance.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum ReadStatus {
         #[serde(rename = "Unread")]
@@ -1950,7 +2096,18 @@ pub mod rest {
         pub value_type: ::std::option::Option<ReferenceType>,
     }
     /// What a reference points to.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum ReferenceType {
         #[serde(rename = "DataElement")]
@@ -1959,7 +2116,18 @@ pub mod rest {
         Task,
     }
     /// How a reference relates.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum RelationType {
         #[serde(rename = "GeneratedFrom")]
@@ -2000,6 +2168,4 @@ pub mod rest {
         )]
         pub can_complete_task: ::std::option::Option<bool>,
     }
-    pub type PostInstancesByInstanceOwnerPartyIdByInstanceGuidDataRefs =
-        ::std::vec::Vec<::std::string::String>;
 }

@@ -6,8 +6,10 @@ pub mod soap {
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
-    pub const TEST_RESPONSE: (&str, &str) =
-        ("http://www.altinn.no/services/2009/10", "TestResponse");
+    pub const TEST_RESPONSE: (&str, &str) = (
+        "http://www.altinn.no/services/2009/10",
+        "TestResponse",
+    );
     /// The element `GetReceiptBasic` of `http://www.altinn.no/services/Intermediary/Receipt/2009/10`: (namespace, local name).
     pub const GET_RECEIPT_BASIC: (&str, &str) = (
         "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
@@ -77,7 +79,9 @@ pub mod soap {
         pub references: ::std::option::Option<xml::Nillable<ReferenceList>>,
     }
     impl xml::XmlContent for ReceiptExternal {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
@@ -146,12 +150,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ReceiptExternalList(pub ::std::vec::Vec<xml::Nillable<ReceiptExternal>>);
     impl xml::XmlContent for ReceiptExternalList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "ReceiptExternal",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "ReceiptExternal",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -167,16 +177,21 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReceiptSaveExternal {
-        pub archive_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub archive_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub receipt_id: ::std::option::Option<i32>,
         pub receipt_status_code: ::std::option::Option<ReceiptStatusEnum>,
         pub receipt_text: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub references: ::std::option::Option<xml::Nillable<ReferenceList>>,
-        pub sub_receipts:
-            ::std::option::Option<xml::Nillable<::std::boxed::Box<ReceiptSaveExternalList>>>,
+        pub sub_receipts: ::std::option::Option<
+            xml::Nillable<::std::boxed::Box<ReceiptSaveExternalList>>,
+        >,
     }
     impl xml::XmlContent for ReceiptSaveExternal {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 archive_reference: xml::read::optional_nillable(
                     el,
@@ -204,11 +219,11 @@ pub mod soap {
                     "References",
                 )?,
                 sub_receipts: xml::read::optional_nillable(
-                    el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "SubReceipts",
-                )?
-                .map(|n| n.map(::std::boxed::Box::new)),
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "SubReceipts",
+                    )?
+                    .map(|n| n.map(::std::boxed::Box::new)),
             })
         }
         fn write_content(
@@ -255,14 +270,22 @@ pub mod soap {
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
-    pub struct ReceiptSaveExternalList(pub ::std::vec::Vec<xml::Nillable<ReceiptSaveExternal>>);
+    pub struct ReceiptSaveExternalList(
+        pub ::std::vec::Vec<xml::Nillable<ReceiptSaveExternal>>,
+    );
     impl xml::XmlContent for ReceiptSaveExternalList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "ReceiptSaveExternal",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "ReceiptSaveExternal",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -282,7 +305,9 @@ pub mod soap {
         pub references: ::std::option::Option<xml::Nillable<ReferenceList>>,
     }
     impl xml::XmlContent for ReceiptSearchExternal {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 receipt_id: xml::read::optional(
                     el,
@@ -318,7 +343,7 @@ pub mod soap {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ReceiptStatusEnum {
         NotSet,
-        OkType,
+        Ok,
         UnExpectedError,
         ValidationFailed,
         Rejected,
@@ -327,24 +352,28 @@ pub mod soap {
         fn from_text(text: &str) -> ::std::result::Result<Self, xml::XmlError> {
             match text.trim() {
                 "NotSet" => ::std::result::Result::Ok(Self::NotSet),
-                "OK" => ::std::result::Result::Ok(Self::OkType),
+                "OK" => ::std::result::Result::Ok(Self::Ok),
                 "UnExpectedError" => ::std::result::Result::Ok(Self::UnExpectedError),
                 "ValidationFailed" => ::std::result::Result::Ok(Self::ValidationFailed),
                 "Rejected" => ::std::result::Result::Ok(Self::Rejected),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReceiptStatusEnum",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReceiptStatusEnum",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::OkType => "OK",
-                Self::UnExpectedError => "UnExpectedError",
-                Self::ValidationFailed => "ValidationFailed",
-                Self::Rejected => "Rejected",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::Ok => "OK",
+                    Self::UnExpectedError => "UnExpectedError",
+                    Self::ValidationFailed => "ValidationFailed",
+                    Self::Rejected => "Rejected",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -380,39 +409,51 @@ pub mod soap {
                 "RegisterDLS" => ::std::result::Result::Ok(Self::RegisterDls),
                 "RegisterDSF" => ::std::result::Result::Ok(Self::RegisterDsf),
                 "RegisterER" => ::std::result::Result::Ok(Self::RegisterEr),
-                "RegisterDSFProperty" => ::std::result::Result::Ok(Self::RegisterDsfProperty),
+                "RegisterDSFProperty" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfProperty)
+                }
                 "RegisterDSFStreet" => ::std::result::Result::Ok(Self::RegisterDsfStreet),
-                "RegisterDSFCountry" => ::std::result::Result::Ok(Self::RegisterDsfCountry),
+                "RegisterDSFCountry" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfCountry)
+                }
                 "RegisterDSFUser" => ::std::result::Result::Ok(Self::RegisterDsfUser),
                 "LookUp" => ::std::result::Result::Ok(Self::LookUp),
-                "RegisterDSFStreetAdd" => ::std::result::Result::Ok(Self::RegisterDsfStreetAdd),
-                "RegisterDSFPropertyAdd" => ::std::result::Result::Ok(Self::RegisterDsfPropertyAdd),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReceiptTypeEnum",
-                    value: other.to_owned(),
-                }),
+                "RegisterDSFStreetAdd" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfStreetAdd)
+                }
+                "RegisterDSFPropertyAdd" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfPropertyAdd)
+                }
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReceiptTypeEnum",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::FormTask => "FormTask",
-                Self::Correspondence => "Correspondence",
-                Self::Pincode => "PINCODE",
-                Self::Subscription => "Subscription",
-                Self::Outbound => "Outbound",
-                Self::PreFill => "PreFill",
-                Self::RegisterDls => "RegisterDLS",
-                Self::RegisterDsf => "RegisterDSF",
-                Self::RegisterEr => "RegisterER",
-                Self::RegisterDsfProperty => "RegisterDSFProperty",
-                Self::RegisterDsfStreet => "RegisterDSFStreet",
-                Self::RegisterDsfCountry => "RegisterDSFCountry",
-                Self::RegisterDsfUser => "RegisterDSFUser",
-                Self::LookUp => "LookUp",
-                Self::RegisterDsfStreetAdd => "RegisterDSFStreetAdd",
-                Self::RegisterDsfPropertyAdd => "RegisterDSFPropertyAdd",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::FormTask => "FormTask",
+                    Self::Correspondence => "Correspondence",
+                    Self::Pincode => "PINCODE",
+                    Self::Subscription => "Subscription",
+                    Self::Outbound => "Outbound",
+                    Self::PreFill => "PreFill",
+                    Self::RegisterDls => "RegisterDLS",
+                    Self::RegisterDsf => "RegisterDSF",
+                    Self::RegisterEr => "RegisterER",
+                    Self::RegisterDsfProperty => "RegisterDSFProperty",
+                    Self::RegisterDsfStreet => "RegisterDSFStreet",
+                    Self::RegisterDsfCountry => "RegisterDSFCountry",
+                    Self::RegisterDsfUser => "RegisterDSFUser",
+                    Self::LookUp => "LookUp",
+                    Self::RegisterDsfStreetAdd => "RegisterDSFStreetAdd",
+                    Self::RegisterDsfPropertyAdd => "RegisterDSFPropertyAdd",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -421,7 +462,9 @@ pub mod soap {
         pub reference_value: ::std::option::Option<xml::Nillable<::std::string::String>>,
     }
     impl xml::XmlContent for Reference {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 reference_type_name: xml::read::optional(
                     el,
@@ -457,12 +500,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ReferenceList(pub ::std::vec::Vec<xml::Nillable<Reference>>);
     impl xml::XmlContent for ReferenceList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "Reference",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "Reference",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -485,7 +534,9 @@ pub mod soap {
         pub references: ::std::option::Option<xml::Nillable<ReferenceList2>>,
     }
     impl xml::XmlContent for Receipt {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
@@ -554,12 +605,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ReceiptList(pub ::std::vec::Vec<xml::Nillable<Receipt>>);
     impl xml::XmlContent for ReceiptList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                "Receipt",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                        "Receipt",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -575,15 +632,21 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReceiptSave {
-        pub archive_reference: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub archive_reference: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub receipt_id: ::std::option::Option<i32>,
         pub receipt_status: ReceiptStatusEnum,
         pub receipt_text: xml::Nillable<::std::string::String>,
         pub references: ::std::option::Option<xml::Nillable<ReferenceList2>>,
-        pub sub_receipts: ::std::option::Option<xml::Nillable<::std::boxed::Box<ReceiptSaveList>>>,
+        pub sub_receipts: ::std::option::Option<
+            xml::Nillable<::std::boxed::Box<ReceiptSaveList>>,
+        >,
     }
     impl xml::XmlContent for ReceiptSave {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 archive_reference: xml::read::optional_nillable(
                     el,
@@ -611,11 +674,11 @@ pub mod soap {
                     "References",
                 )?,
                 sub_receipts: xml::read::optional_nillable(
-                    el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                    "SubReceipts",
-                )?
-                .map(|n| n.map(::std::boxed::Box::new)),
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                        "SubReceipts",
+                    )?
+                    .map(|n| n.map(::std::boxed::Box::new)),
             })
         }
         fn write_content(
@@ -664,12 +727,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ReceiptSaveList(pub ::std::vec::Vec<xml::Nillable<ReceiptSave>>);
     impl xml::XmlContent for ReceiptSaveList {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                "ReceiptSave",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                        "ReceiptSave",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -689,7 +758,9 @@ pub mod soap {
         pub references: ::std::option::Option<xml::Nillable<ReferenceList2>>,
     }
     impl xml::XmlContent for ReceiptSearch {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 receipt_id: xml::read::optional(
                     el,
@@ -756,41 +827,53 @@ pub mod soap {
                 "RegisterDLS" => ::std::result::Result::Ok(Self::RegisterDls),
                 "RegisterDSF" => ::std::result::Result::Ok(Self::RegisterDsf),
                 "RegisterER" => ::std::result::Result::Ok(Self::RegisterEr),
-                "RegisterDSFProperty" => ::std::result::Result::Ok(Self::RegisterDsfProperty),
+                "RegisterDSFProperty" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfProperty)
+                }
                 "RegisterDSFStreet" => ::std::result::Result::Ok(Self::RegisterDsfStreet),
-                "RegisterDSFCountry" => ::std::result::Result::Ok(Self::RegisterDsfCountry),
+                "RegisterDSFCountry" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfCountry)
+                }
                 "RegisterDSFUser" => ::std::result::Result::Ok(Self::RegisterDsfUser),
                 "LookUp" => ::std::result::Result::Ok(Self::LookUp),
-                "RegisterDSFStreetAdd" => ::std::result::Result::Ok(Self::RegisterDsfStreetAdd),
-                "RegisterDSFPropertyAdd" => ::std::result::Result::Ok(Self::RegisterDsfPropertyAdd),
+                "RegisterDSFStreetAdd" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfStreetAdd)
+                }
+                "RegisterDSFPropertyAdd" => {
+                    ::std::result::Result::Ok(Self::RegisterDsfPropertyAdd)
+                }
                 "BrokerService" => ::std::result::Result::Ok(Self::BrokerService),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReceiptType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReceiptType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::FormTask => "FormTask",
-                Self::Correspondence => "Correspondence",
-                Self::Pincode => "PINCODE",
-                Self::Subscription => "Subscription",
-                Self::Outbound => "Outbound",
-                Self::PreFill => "PreFill",
-                Self::RegisterDls => "RegisterDLS",
-                Self::RegisterDsf => "RegisterDSF",
-                Self::RegisterEr => "RegisterER",
-                Self::RegisterDsfProperty => "RegisterDSFProperty",
-                Self::RegisterDsfStreet => "RegisterDSFStreet",
-                Self::RegisterDsfCountry => "RegisterDSFCountry",
-                Self::RegisterDsfUser => "RegisterDSFUser",
-                Self::LookUp => "LookUp",
-                Self::RegisterDsfStreetAdd => "RegisterDSFStreetAdd",
-                Self::RegisterDsfPropertyAdd => "RegisterDSFPropertyAdd",
-                Self::BrokerService => "BrokerService",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::FormTask => "FormTask",
+                    Self::Correspondence => "Correspondence",
+                    Self::Pincode => "PINCODE",
+                    Self::Subscription => "Subscription",
+                    Self::Outbound => "Outbound",
+                    Self::PreFill => "PreFill",
+                    Self::RegisterDls => "RegisterDLS",
+                    Self::RegisterDsf => "RegisterDSF",
+                    Self::RegisterEr => "RegisterER",
+                    Self::RegisterDsfProperty => "RegisterDSFProperty",
+                    Self::RegisterDsfStreet => "RegisterDSFStreet",
+                    Self::RegisterDsfCountry => "RegisterDSFCountry",
+                    Self::RegisterDsfUser => "RegisterDSFUser",
+                    Self::LookUp => "LookUp",
+                    Self::RegisterDsfStreetAdd => "RegisterDSFStreetAdd",
+                    Self::RegisterDsfPropertyAdd => "RegisterDSFPropertyAdd",
+                    Self::BrokerService => "BrokerService",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -799,7 +882,9 @@ pub mod soap {
         pub reference_value: xml::Nillable<::std::string::String>,
     }
     impl xml::XmlContent for Reference2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 reference_type: xml::read::required(
                     el,
@@ -835,12 +920,18 @@ pub mod soap {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ReferenceList2(pub ::std::vec::Vec<xml::Nillable<Reference2>>);
     impl xml::XmlContent for ReferenceList2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
-            ::std::result::Result::Ok(Self(xml::read::many_nillable(
-                el,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                "Reference",
-            )?))
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
+            ::std::result::Result::Ok(
+                Self(
+                    xml::read::many_nillable(
+                        el,
+                        "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                        "Reference",
+                    )?,
+                ),
+            )
         }
         fn write_content(
             &self,
@@ -877,7 +968,9 @@ pub mod soap {
                 "ExternalShipmentReference" => {
                     ::std::result::Result::Ok(Self::ExternalShipmentReference)
                 }
-                "EndUserSystemReference" => ::std::result::Result::Ok(Self::EndUserSystemReference),
+                "EndUserSystemReference" => {
+                    ::std::result::Result::Ok(Self::EndUserSystemReference)
+                }
                 "ParentReference" => ::std::result::Result::Ok(Self::ParentReference),
                 "SendersReference" => ::std::result::Result::Ok(Self::SendersReference),
                 "WorkFlowReference" => ::std::result::Result::Ok(Self::WorkFlowReference),
@@ -885,39 +978,49 @@ pub mod soap {
                 "OutboundShipmentReference" => {
                     ::std::result::Result::Ok(Self::OutboundShipmentReference)
                 }
-                "ReceiversReference" => ::std::result::Result::Ok(Self::ReceiversReference),
+                "ReceiversReference" => {
+                    ::std::result::Result::Ok(Self::ReceiversReference)
+                }
                 "Altinn1Reference" => ::std::result::Result::Ok(Self::Altinn1Reference),
-                "OwnerPartyReference" => ::std::result::Result::Ok(Self::OwnerPartyReference),
+                "OwnerPartyReference" => {
+                    ::std::result::Result::Ok(Self::OwnerPartyReference)
+                }
                 "PartyReference" => ::std::result::Result::Ok(Self::PartyReference),
                 "ArchiveReference" => ::std::result::Result::Ok(Self::ArchiveReference),
-                other => ::std::result::Result::Err(xml::XmlError::UnknownValue {
-                    ty: "ReferenceType",
-                    value: other.to_owned(),
-                }),
+                other => {
+                    ::std::result::Result::Err(xml::XmlError::UnknownValue {
+                        ty: "ReferenceType",
+                        value: other.to_owned(),
+                    })
+                }
             }
         }
         fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
-            ::std::borrow::Cow::Borrowed(match self {
-                Self::NotSet => "NotSet",
-                Self::ExternalShipmentReference => "ExternalShipmentReference",
-                Self::EndUserSystemReference => "EndUserSystemReference",
-                Self::ParentReference => "ParentReference",
-                Self::SendersReference => "SendersReference",
-                Self::WorkFlowReference => "WorkFlowReference",
-                Self::BatchReference => "BatchReference",
-                Self::OutboundShipmentReference => "OutboundShipmentReference",
-                Self::ReceiversReference => "ReceiversReference",
-                Self::Altinn1Reference => "Altinn1Reference",
-                Self::OwnerPartyReference => "OwnerPartyReference",
-                Self::PartyReference => "PartyReference",
-                Self::ArchiveReference => "ArchiveReference",
-            })
+            ::std::borrow::Cow::Borrowed(
+                match self {
+                    Self::NotSet => "NotSet",
+                    Self::ExternalShipmentReference => "ExternalShipmentReference",
+                    Self::EndUserSystemReference => "EndUserSystemReference",
+                    Self::ParentReference => "ParentReference",
+                    Self::SendersReference => "SendersReference",
+                    Self::WorkFlowReference => "WorkFlowReference",
+                    Self::BatchReference => "BatchReference",
+                    Self::OutboundShipmentReference => "OutboundShipmentReference",
+                    Self::ReceiversReference => "ReceiversReference",
+                    Self::Altinn1Reference => "Altinn1Reference",
+                    Self::OwnerPartyReference => "OwnerPartyReference",
+                    Self::PartyReference => "PartyReference",
+                    Self::ArchiveReference => "ArchiveReference",
+                },
+            )
         }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct Test {}
     impl xml::XmlContent for Test {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -930,7 +1033,9 @@ pub mod soap {
     #[derive(Debug, Clone, PartialEq)]
     pub struct TestResponse {}
     impl xml::XmlContent for TestResponse {
-        fn read_content(_el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            _el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {})
         }
         fn write_content(
@@ -942,12 +1047,16 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetReceiptBasic {
-        pub system_user_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub system_user_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub system_password: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub receipt: ::std::option::Option<xml::Nillable<ReceiptSearchExternal>>,
     }
     impl xml::XmlContent for GetReceiptBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
@@ -993,10 +1102,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetReceiptBasicResponse {
-        pub get_receipt_basic_result: ::std::option::Option<xml::Nillable<ReceiptExternal>>,
+        pub get_receipt_basic_result: ::std::option::Option<
+            xml::Nillable<ReceiptExternal>,
+        >,
     }
     impl xml::XmlContent for GetReceiptBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_receipt_basic_result: xml::read::optional_nillable(
                     el,
@@ -1013,9 +1126,7 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
                 "GetReceiptBasicResult",
-                self.get_receipt_basic_result
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.get_receipt_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
@@ -1027,7 +1138,9 @@ pub mod soap {
         pub receipt: ReceiptSearch,
     }
     impl xml::XmlContent for GetReceiptBasicV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -1076,7 +1189,9 @@ pub mod soap {
         pub get_receipt_basic_v2_result: ::std::option::Option<xml::Nillable<Receipt>>,
     }
     impl xml::XmlContent for GetReceiptBasicV2Response {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_receipt_basic_v2_result: xml::read::optional_nillable(
                     el,
@@ -1093,23 +1208,25 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
                 "GetReceiptBasicV2Result",
-                self.get_receipt_basic_v2_result
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.get_receipt_basic_v2_result.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetReceiptListBasic {
-        pub system_user_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub system_user_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub system_password: ::std::option::Option<xml::Nillable<::std::string::String>>,
         pub receipt_type_name: ::std::option::Option<ReceiptTypeEnum>,
         pub date_from: ::std::option::Option<xml::DateTime>,
         pub date_to: ::std::option::Option<xml::DateTime>,
     }
     impl xml::XmlContent for GetReceiptListBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
@@ -1177,11 +1294,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetReceiptListBasicResponse {
-        pub get_receipt_list_basic_result:
-            ::std::option::Option<xml::Nillable<ReceiptExternalList>>,
+        pub get_receipt_list_basic_result: ::std::option::Option<
+            xml::Nillable<ReceiptExternalList>,
+        >,
     }
     impl xml::XmlContent for GetReceiptListBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_receipt_list_basic_result: xml::read::optional_nillable(
                     el,
@@ -1198,9 +1318,7 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
                 "GetReceiptListBasicResult",
-                self.get_receipt_list_basic_result
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.get_receipt_list_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
@@ -1214,7 +1332,9 @@ pub mod soap {
         pub date_to: ::std::option::Option<xml::DateTime>,
     }
     impl xml::XmlContent for GetReceiptListBasicV2 {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -1282,10 +1402,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetReceiptListBasicV2Response {
-        pub get_receipt_list_basic_v2_result: ::std::option::Option<xml::Nillable<ReceiptList>>,
+        pub get_receipt_list_basic_v2_result: ::std::option::Option<
+            xml::Nillable<ReceiptList>,
+        >,
     }
     impl xml::XmlContent for GetReceiptListBasicV2Response {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 get_receipt_list_basic_v2_result: xml::read::optional_nillable(
                     el,
@@ -1302,21 +1426,25 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
                 "GetReceiptListBasicV2Result",
-                self.get_receipt_list_basic_v2_result
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.get_receipt_list_basic_v2_result.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct SaveReceiptBasic {
-        pub system_user_name: ::std::option::Option<xml::Nillable<::std::string::String>>,
+        pub system_user_name: ::std::option::Option<
+            xml::Nillable<::std::string::String>,
+        >,
         pub system_password: ::std::option::Option<xml::Nillable<::std::string::String>>,
-        pub receipt: ::std::option::Option<xml::Nillable<::std::boxed::Box<ReceiptSaveExternal>>>,
+        pub receipt: ::std::option::Option<
+            xml::Nillable<::std::boxed::Box<ReceiptSaveExternal>>,
+        >,
     }
     impl xml::XmlContent for SaveReceiptBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
@@ -1329,11 +1457,11 @@ pub mod soap {
                     "systemPassword",
                 )?,
                 receipt: xml::read::optional_nillable(
-                    el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "receipt",
-                )?
-                .map(|n| n.map(::std::boxed::Box::new)),
+                        el,
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "receipt",
+                    )?
+                    .map(|n| n.map(::std::boxed::Box::new)),
             })
         }
         fn write_content(
@@ -1363,10 +1491,14 @@ pub mod soap {
     }
     #[derive(Debug, Clone, PartialEq)]
     pub struct SaveReceiptBasicResponse {
-        pub save_receipt_basic_result: ::std::option::Option<xml::Nillable<ReceiptExternal>>,
+        pub save_receipt_basic_result: ::std::option::Option<
+            xml::Nillable<ReceiptExternal>,
+        >,
     }
     impl xml::XmlContent for SaveReceiptBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 save_receipt_basic_result: xml::read::optional_nillable(
                     el,
@@ -1383,9 +1515,7 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
                 "SaveReceiptBasicResult",
-                self.save_receipt_basic_result
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.save_receipt_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
@@ -1397,7 +1527,9 @@ pub mod soap {
         pub receipt: ::std::boxed::Box<ReceiptSave>,
     }
     impl xml::XmlContent for UpdateReceiptBasic {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
@@ -1409,11 +1541,13 @@ pub mod soap {
                     "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
                     "systemPassword",
                 )?,
-                receipt: ::std::boxed::Box::new(xml::read::required(
-                    el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "receipt",
-                )?),
+                receipt: ::std::boxed::Box::new(
+                    xml::read::required(
+                        el,
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "receipt",
+                    )?,
+                ),
             })
         }
         fn write_content(
@@ -1446,7 +1580,9 @@ pub mod soap {
         pub update_receipt_basic_result: ::std::option::Option<xml::Nillable<Receipt>>,
     }
     impl xml::XmlContent for UpdateReceiptBasicResponse {
-        fn read_content(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+        fn read_content(
+            el: &xml::Element,
+        ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
                 update_receipt_basic_result: xml::read::optional_nillable(
                     el,
@@ -1463,9 +1599,7 @@ pub mod soap {
                 w,
                 "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
                 "UpdateReceiptBasicResult",
-                self.update_receipt_basic_result
-                    .as_ref()
-                    .map(xml::Nillable::as_ref),
+                self.update_receipt_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
             ::std::result::Result::Ok(())
         }
@@ -1532,19 +1666,19 @@ pub mod rest {
         #[serde(rename = "locked", default, skip_serializing_if = "Option::is_none")]
         pub locked: ::std::option::Option<bool>,
         #[serde(rename = "refs", default, skip_serializing_if = "Option::is_none")]
-        pub refs: ::std::option::Option<DataElementRefs>,
+        pub refs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
         pub is_read: ::std::option::Option<bool>,
         #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
-        pub tags: ::std::option::Option<DataElementTags>,
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(
             rename = "userDefinedMetadata",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub user_defined_metadata: ::std::option::Option<DataElementUserDefinedMetadata>,
+        pub user_defined_metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
         #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
-        pub metadata: ::std::option::Option<DataElementMetadata>,
+        pub metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
         #[serde(
             rename = "deleteStatus",
             default,
@@ -1557,12 +1691,8 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub file_scan_result: ::std::option::Option<FileScanResult>,
-        #[serde(
-            rename = "references",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub references: ::std::option::Option<DataElementReferences>,
+        #[serde(rename = "references", default, skip_serializing_if = "Option::is_none")]
+        pub references: ::std::option::Option<::std::vec::Vec<Reference>>,
         #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
         pub created: ::std::option::Option<::std::string::String>,
         #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
@@ -1580,11 +1710,6 @@ pub mod rest {
         )]
         pub last_changed_by: ::std::option::Option<::std::string::String>,
     }
-    pub type DataElementMetadata = ::std::vec::Vec<KeyValueEntry>;
-    pub type DataElementReferences = ::std::vec::Vec<Reference>;
-    pub type DataElementRefs = ::std::vec::Vec<::std::string::String>;
-    pub type DataElementTags = ::std::vec::Vec<::std::string::String>;
-    pub type DataElementUserDefinedMetadata = ::std::vec::Vec<KeyValueEntry>;
     /// Whether a data element is marked for deletion.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1603,7 +1728,18 @@ pub mod rest {
         pub hard_deleted: ::std::option::Option<::std::string::String>,
     }
     /// Outcome of the malware scan of a file.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum FileScanResult {
         #[serde(rename = "NotApplicable")]
@@ -1650,20 +1786,18 @@ pub mod rest {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub complete_confirmations: ::std::option::Option<InstanceCompleteConfirmations>,
+        pub complete_confirmations: ::std::option::Option<
+            ::std::vec::Vec<CompleteConfirmation>,
+        >,
         #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-        pub data: ::std::option::Option<InstanceData>,
+        pub data: ::std::option::Option<::std::vec::Vec<DataElement>>,
         #[serde(
             rename = "presentationTexts",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub presentation_texts: ::std::option::Option<InstancePresentationTexts>,
-        #[serde(
-            rename = "dataValues",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dataValues", default, skip_serializing_if = "Option::is_none")]
         pub data_values: ::std::option::Option<InstanceDataValues>,
         #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
         pub created: ::std::option::Option<::std::string::String>,
@@ -1682,12 +1816,14 @@ pub mod rest {
         )]
         pub last_changed_by: ::std::option::Option<::std::string::String>,
     }
-    pub type InstanceCompleteConfirmations = ::std::vec::Vec<CompleteConfirmation>;
-    pub type InstanceData = ::std::vec::Vec<DataElement>;
-    pub type InstanceDataValues =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
-    pub type InstancePresentationTexts =
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>;
+    pub type InstanceDataValues = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
+    pub type InstancePresentationTexts = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
     /// The party an instance belongs to.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1719,11 +1855,7 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstanceStatus {
-        #[serde(
-            rename = "isArchived",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")]
         pub is_archived: ::std::option::Option<bool>,
         #[serde(rename = "archived", default, skip_serializing_if = "Option::is_none")]
         pub archived: ::std::option::Option<::std::string::String>,
@@ -1751,11 +1883,7 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub hard_deleted: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "readStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "readStatus", default, skip_serializing_if = "Option::is_none")]
         pub read_status: ::std::option::Option<ReadStatus>,
         #[serde(rename = "substatus", default, skip_serializing_if = "Option::is_none")]
         pub substatus: ::std::option::Option<Substatus>,
@@ -1821,11 +1949,7 @@ pub mod rest {
     pub struct ProcessState {
         #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
         pub started: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "startEvent",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "startEvent", default, skip_serializing_if = "Option::is_none")]
         pub start_event: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "currentTask",
@@ -1839,7 +1963,18 @@ pub mod rest {
         pub end_event: ::std::option::Option<::std::string::String>,
     }
     /// Whether the owner has read the instance.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum ReadStatus {
         #[serde(rename = "Unread")]
@@ -1861,7 +1996,18 @@ pub mod rest {
         pub value_type: ::std::option::Option<ReferenceType>,
     }
     /// What a reference points to.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum ReferenceType {
         #[serde(rename = "DataElement")]
@@ -1870,7 +2016,18 @@ pub mod rest {
         Task,
     }
     /// How a reference relates.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub enum RelationType {
         #[serde(rename = "GeneratedFrom")]

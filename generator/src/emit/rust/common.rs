@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::model::{EnumType, EnumValue, QName};
 
-use super::names::{Unique, camel, ident};
+use super::names::{Unique, ident, variant};
 
 /// `///` lines for contract documentation. Lines are trimmed and code fences defused, because
 /// rustdoc would otherwise compile indented text and fenced blocks of prose as doctests.
@@ -26,7 +26,7 @@ pub fn enum_variants(e: &EnumType) -> Vec<(Ident, &EnumValue)> {
     let mut scope = Unique::default();
     e.values
         .iter()
-        .map(|v| (ident(&scope.claim(camel(&v.value, "V"))), v))
+        .map(|v| (ident(&scope.claim(variant(&v.value, "V"))), v))
         .collect()
 }
 

@@ -49,17 +49,23 @@ fn ascii_words(name: &str) -> String {
         .collect()
 }
 
-/// `UpperCamelCase` for a type or variant; never empty, never starting with a digit.
+/// `UpperCamelCase` for a type; never empty, never starting with a digit, never a prelude name.
 pub fn camel(name: &str, fallback: &str) -> String {
+    let mut s = variant(name, fallback);
+    if RESERVED_TYPES.contains(&s.as_str()) {
+        s.push_str("Type");
+    }
+    s
+}
+
+/// `UpperCamelCase` for an enum variant (always written `Self::X`, so prelude names are fine).
+pub fn variant(name: &str, fallback: &str) -> String {
     let mut s = ascii_words(name).to_upper_camel_case();
     if s.is_empty() {
         s = fallback.to_owned();
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert_str(0, fallback);
-    }
-    if RESERVED_TYPES.contains(&s.as_str()) {
-        s.push_str("Type");
     }
     s
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{TypeDef, TypeGraph, TypeId, TypeRef};
+use crate::model::{TypeDef, TypeGraph, TypeId, TypeKind, TypeRef};
 
 use super::names::{Unique, camel};
 
@@ -29,6 +29,7 @@ impl<'a> Plan<'a> {
         let names = reachable
             .iter()
             .filter_map(|id| graph.get(id))
+            .filter(|def| !is_inlined(def))
             .map(|def| (def.id.clone(), scope.claim(camel(&def.name.local, "T"))))
             .collect();
         Plan {
@@ -48,6 +49,38 @@ impl<'a> Plan<'a> {
     /// True when a field of this type must be boxed (a containment cycle passes through it).
     pub fn needs_box(&self, r: &TypeRef) -> bool {
         r.as_named().is_some_and(|id| self.recursive.contains(id))
+    }
+}
+
+/// Anonymous restrictions, aliases and arrays (a property's `maxLength` string, an inline
+/// array) are written where they are used instead of becoming a named alias each.
+pub fn is_inlined(def: &TypeDef) -> bool {
+    def.anonymous
+        && match &def.kind {
+            TypeKind::Scalar(_) | TypeKind::Alias { .. } => true,
+            TypeKind::List(l) => l.item_element.is_none(),
+            _ => false,
+        }
+}
+
+/// What an inlined type stands for.
+pub enum Inline<'a> {
+    /// The same values as this type.
+    Same(&'a TypeRef),
+    /// A list of these.
+    ListOf(&'a TypeRef),
+}
+
+impl Plan<'_> {
+    /// For an inlined type, what to write instead of its name.
+    pub fn inline(&self, id: &TypeId) -> Option<Inline<'_>> {
+        let def = self.graph.get(id).filter(|d| is_inlined(d))?;
+        match &def.kind {
+            TypeKind::Scalar(s) => Some(Inline::Same(&s.base)),
+            TypeKind::Alias { target } => Some(Inline::Same(target)),
+            TypeKind::List(l) => Some(Inline::ListOf(&l.item)),
+            _ => None,
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use crate::model::{
 
 use super::common::{doc_attr, enum_variants};
 use super::names::{Unique, ident, snake};
-use super::plan::Plan;
+use super::plan::{Inline, Plan};
 
 /// The `rest` module's items for one manifest (calls may use several OpenAPI documents).
 pub fn module(resolved: &Resolved, rest: &[RestContract]) -> TokenStream {
@@ -94,15 +94,26 @@ fn is_string_enum(plan: &Plan<'_>, e: &EnumType) -> bool {
 
 /// The Rust type of one JSON value of `r`.
 fn rust_type(plan: &Plan<'_>, r: &TypeRef) -> TokenStream {
-    match r {
-        TypeRef::Builtin(b) => builtin(*b),
-        TypeRef::Named(id) => match plan.names.get(id) {
-            Some(n) => {
-                let n = ident(n);
-                quote!(#n)
-            }
-            None => quote!(::altinn_bridge_runtime::serde_json::Value),
-        },
+    inlined_type(plan, r, 0)
+}
+
+/// `depth` bounds a (malformed) cycle of inlined types.
+fn inlined_type(plan: &Plan<'_>, r: &TypeRef, depth: usize) -> TokenStream {
+    let id = match r {
+        TypeRef::Builtin(b) => return builtin(*b),
+        TypeRef::Named(id) => id,
+    };
+    if let Some(n) = plan.names.get(id) {
+        let n = ident(n);
+        return quote!(#n);
+    }
+    match plan.inline(id) {
+        Some(Inline::Same(t)) if depth < 32 => inlined_type(plan, t, depth + 1),
+        Some(Inline::ListOf(t)) if depth < 32 => {
+            let item = inlined_type(plan, t, depth + 1);
+            quote!(::std::vec::Vec<#item>)
+        }
+        _ => quote!(::altinn_bridge_runtime::serde_json::Value),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::model::{Builtin, Field, FieldKind, ListType, SoapContract, TypeDef, T
 
 use super::common::{doc_attr, enum_variants, name_const};
 use super::names::{Unique, ident, snake};
-use super::plan::Plan;
+use super::plan::{Inline, Plan};
 use crate::link::Resolved;
 
 /// The `soap` module's items for one manifest.
@@ -82,15 +82,23 @@ fn item(plan: &Plan<'_>, def: &TypeDef, name: &str) -> TokenStream {
 
 /// The Rust type of one value of `r` (no `Option`/`Vec`).
 fn rust_type(plan: &Plan<'_>, r: &TypeRef) -> TokenStream {
-    match r {
-        TypeRef::Builtin(b) => builtin(*b),
-        TypeRef::Named(id) => match plan.names.get(id) {
-            Some(n) => {
-                let n = ident(n);
-                quote!(#n)
-            }
-            None => quote!(::std::string::String),
-        },
+    inlined_type(plan, r, 0)
+}
+
+/// `depth` bounds a (malformed) cycle of inlined types.
+fn inlined_type(plan: &Plan<'_>, r: &TypeRef, depth: usize) -> TokenStream {
+    let id = match r {
+        TypeRef::Builtin(b) => return builtin(*b),
+        TypeRef::Named(id) => id,
+    };
+    if let Some(n) = plan.names.get(id) {
+        let n = ident(n);
+        return quote!(#n);
+    }
+    match plan.inline(id) {
+        Some(Inline::Same(t)) if depth < 32 => inlined_type(plan, t, depth + 1),
+        // `xs:list` values are kept as their space-separated text.
+        Some(Inline::ListOf(_)) | None | Some(Inline::Same(_)) => quote!(::std::string::String),
     }
 }
 
