@@ -1,18 +1,18 @@
 //! [`Builder`]: generate the adapters from a build script, the way `prost-build` does.
 //!
+//! In `build.rs` (the files land in `OUT_DIR`, one `<api>.rs` per manifest plus `mod.rs`):
+//!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     if let Err(e) = altinn_bridge::Builder::new()
-//!         .manifest("mappings/correspondence-agency-external-basic.toml")
-//!         .generate()
-//!     {
-//!         panic!("altinn-bridge: {e}");
-//!     }
-//! }
-//! // src/lib.rs
-//! // include!(concat!(env!("OUT_DIR"), "/correspondence_agency_external_basic.rs"));
+//! altinn_bridge::Builder::new()
+//!     .manifest("mappings/correspondence-agency-external-basic.toml")
+//!     .generate()
+//!     .expect("altinn-bridge generates the adapters");
 //! ```
+//!
+//! and in the crate, `#[path = concat!(env!("OUT_DIR"), "/correspondence_agency_external_basic.rs")]`
+//! is not allowed, so include it: `pub mod correspondence { include!(concat!(env!("OUT_DIR"),
+//! "/correspondence_agency_external_basic.rs")); }`. The generated crate needs
+//! `altinn-bridge-runtime` as its only dependency.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

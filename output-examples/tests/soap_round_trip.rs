@@ -75,7 +75,10 @@ fn body_element(envelope: &xml::Element) -> &xml::Element {
 fn read_request() -> InsertCorrespondenceBasicV2 {
     let envelope = xml::parse(REQUEST).expect("well-formed");
     let el = body_element(&envelope);
-    assert_eq!((el.ns.as_str(), el.local.as_str()), soap::INSERT_CORRESPONDENCE_BASIC_V2);
+    assert_eq!(
+        (el.ns.as_str(), el.local.as_str()),
+        soap::INSERT_CORRESPONDENCE_BASIC_V2
+    );
     InsertCorrespondenceBasicV2::read_content(el).expect("valid request")
 }
 
@@ -87,22 +90,76 @@ fn reads_every_level_of_a_zeep_request() {
     assert_eq!(c.reportee, Some(Nillable::Value("910514458".into())));
     assert_eq!(c.allow_system_delete_date_time, Some(Nillable::Nil));
     assert_eq!(c.due_date_time, None);
-    assert_eq!(c.visible_date_time.as_ref().map(|d| d.as_str()), Some("2026-03-01T08:00:00"));
+    assert_eq!(
+        c.visible_date_time.as_ref().map(|d| d.as_str()),
+        Some("2026-03-01T08:00:00")
+    );
     assert_eq!(c.allow_forwarding, Some(Nillable::Value(false)));
-    let content = c.content.as_ref().and_then(Nillable::value).expect("content");
-    assert_eq!(content.message_title, Some(Nillable::Value("Vedtak & klage".into())));
-    assert_eq!(content.message_summary, Some(Nillable::Value("Kort årsak".into())));
-    assert_eq!(content.message_body, Some(Nillable::Value("<p>Hei</p>".into())));
-    let attachments = content.attachments.as_ref().and_then(Nillable::value).expect("attachments");
-    let list = attachments.binary_attachments.as_ref().and_then(Nillable::value).expect("list");
-    let first = list.0.first().and_then(Nillable::value).expect("one attachment");
-    assert_eq!(first.data.as_ref().and_then(Nillable::value).map(|d| d.0.as_slice()), Some(&b"%PDF-1.4\n"[..]));
+    let content = c
+        .content
+        .as_ref()
+        .and_then(Nillable::value)
+        .expect("content");
+    assert_eq!(
+        content.message_title,
+        Some(Nillable::Value("Vedtak & klage".into()))
+    );
+    assert_eq!(
+        content.message_summary,
+        Some(Nillable::Value("Kort årsak".into()))
+    );
+    assert_eq!(
+        content.message_body,
+        Some(Nillable::Value("<p>Hei</p>".into()))
+    );
+    let attachments = content
+        .attachments
+        .as_ref()
+        .and_then(Nillable::value)
+        .expect("attachments");
+    let list = attachments
+        .binary_attachments
+        .as_ref()
+        .and_then(Nillable::value)
+        .expect("list");
+    let first = list
+        .0
+        .first()
+        .and_then(Nillable::value)
+        .expect("one attachment");
+    assert_eq!(
+        first
+            .data
+            .as_ref()
+            .and_then(Nillable::value)
+            .map(|d| d.0.as_slice()),
+        Some(&b"%PDF-1.4\n"[..])
+    );
     assert_eq!(first.senders_reference, Some(Nillable::Nil));
-    let notifications = c.notifications.as_ref().and_then(Nillable::value).expect("notifications");
-    let n = notifications.0.first().and_then(Nillable::value).expect("one notification");
-    let ends = n.receiver_end_points.as_ref().and_then(Nillable::value).expect("end points");
-    let end = ends.0.first().and_then(Nillable::value).expect("one end point");
-    assert_eq!(end.transport_type, Some(Nillable::Value(TransportType::Email)));
+    let notifications = c
+        .notifications
+        .as_ref()
+        .and_then(Nillable::value)
+        .expect("notifications");
+    let n = notifications
+        .0
+        .first()
+        .and_then(Nillable::value)
+        .expect("one notification");
+    let ends = n
+        .receiver_end_points
+        .as_ref()
+        .and_then(Nillable::value)
+        .expect("end points");
+    let end = ends
+        .0
+        .first()
+        .and_then(Nillable::value)
+        .expect("one end point");
+    assert_eq!(
+        end.transport_type,
+        Some(Nillable::Value(TransportType::Email))
+    );
 }
 
 #[test]
@@ -121,7 +178,16 @@ fn unknown_enumeration_values_and_missing_required_elements_are_errors() {
     let bad_enum = REQUEST.replace(">Email<", ">Pigeon<");
     let envelope = xml::parse(&bad_enum).expect("well-formed");
     let err = InsertCorrespondenceBasicV2::read_content(body_element(&envelope));
-    assert!(matches!(err, Err(XmlError::UnknownValue { ty: "TransportType", .. })), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Err(XmlError::UnknownValue {
+                ty: "TransportType",
+                ..
+            })
+        ),
+        "{err:?}"
+    );
 
     let no_code = REQUEST.replace("<ns0:SystemUserCode>ETAT</ns0:SystemUserCode>", "");
     let envelope = xml::parse(&no_code).expect("well-formed");
@@ -131,5 +197,8 @@ fn unknown_enumeration_values_and_missing_required_elements_are_errors() {
     let bad_date = REQUEST.replace("2026-03-01T08:00:00<", "1. mars<");
     let envelope = xml::parse(&bad_date).expect("well-formed");
     let err = InsertCorrespondenceBasicV2::read_content(body_element(&envelope));
-    assert!(matches!(err, Err(XmlError::Invalid { ty: "dateTime", .. })), "{err:?}");
+    assert!(
+        matches!(err, Err(XmlError::Invalid { ty: "dateTime", .. })),
+        "{err:?}"
+    );
 }
