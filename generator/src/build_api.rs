@@ -71,24 +71,24 @@ impl Builder {
         self
     }
 
-    /// The files this run would write (name → content), without writing them.
-    pub fn render(&self) -> Result<BTreeMap<String, String>, Error> {
+    /// The files this run would write, without writing them or printing anything.
+    pub fn render(&self) -> Result<Generated, Error> {
         let mut sources = SourceMap::new();
         let overrides = Overrides {
             contract_dirs: self.contract_dirs.clone(),
             ..Overrides::default()
         };
         let loaded = load_mappings(&mut sources, &self.manifests, &overrides);
-        if !self.quiet {
-            // Every file read, failed loads included, so fixing an input reruns the script.
-            for (_, file) in sources.files() {
-                if let Some(path) = &file.path {
-                    println!("cargo:rerun-if-changed={}", path.display());
-                }
-            }
-        }
+        // Every file read, failed loads included, so fixing an input reruns the build script.
+        let inputs = sources
+            .files()
+            .filter_map(|(_, f)| f.path.clone())
+            .collect();
         match loaded {
-            Ok((mappings, _warnings)) => emit::rust::render_all(&mappings),
+            Ok((mappings, _warnings)) => Ok(Generated {
+                files: emit::rust::render_all(&mappings)?,
+                inputs,
+            }),
             Err(diags) => {
                 eprint!("{}", sources.render_all(&diags));
                 Err(Error::Diagnostics(diags))
@@ -96,7 +96,8 @@ impl Builder {
         }
     }
 
-    /// Generates and writes the files that changed.
+    /// Generates and writes the files that changed; prints `cargo:rerun-if-changed` for every
+    /// manifest and contract read (unless [`quiet`](Self::quiet)).
     pub fn generate(&self) -> Result<Outcome, Error> {
         let out = match &self.out_dir {
             Some(dir) => dir.clone(),
@@ -104,8 +105,27 @@ impl Builder {
                 .map(PathBuf::from)
                 .ok_or(Error::NoOutDir)?,
         };
-        output::write_all(&out, &self.render()?, false)
+        let generated = self.render();
+        if !self.quiet {
+            let inputs = generated
+                .as_ref()
+                .map(|g| g.inputs.as_slice())
+                .unwrap_or(&[]);
+            for path in inputs.iter().chain(&self.manifests) {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+        output::write_all(&out, &generated?.files, false)
     }
+}
+
+/// What one run produces.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Generated {
+    /// File name → content: one `<api>.rs` per manifest and a `mod.rs`.
+    pub files: BTreeMap<String, String>,
+    /// Every file read (manifests, WSDLs, schemas, OpenAPI documents), in reading order.
+    pub inputs: Vec<PathBuf>,
 }
 
 /// Loads and resolves manifests, contracts shared between them. Errors of every manifest are

@@ -21,5 +21,5 @@ pub mod load;
 pub mod model;
 pub mod output;
 
-pub use build_api::{Builder, load_mappings};
+pub use build_api::{Builder, Generated, load_mappings};
 pub use error::Error;

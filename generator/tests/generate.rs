@@ -121,6 +121,36 @@ fn builder_writes_the_committed_files_and_nothing_else() {
 }
 
 #[test]
+fn builder_reports_every_manifest_and_contract_it_read() {
+    let manifest = workspace().join("mappings/correspondence-agency-external-basic.toml");
+    let generated = altinn_bridge::Builder::new()
+        .manifest(&manifest)
+        .render()
+        .expect("generates");
+    let names: Vec<String> = generated
+        .inputs
+        .iter()
+        .filter_map(|p| Some(p.file_name()?.to_string_lossy().into_owned()))
+        .collect();
+    for expected in [
+        "correspondence-agency-external-basic.toml",
+        "CorrespondenceAgencyExternalBasic.wsdl",
+        "altinn-correspondence-v1.json",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} not in {names:?}"
+        );
+    }
+    assert!(
+        generated.inputs.iter().all(|p| p.exists()),
+        "{:?}",
+        generated.inputs
+    );
+    assert_eq!(generated.files.len(), 2, "one module and mod.rs");
+}
+
+#[test]
 fn builder_without_out_dir_outside_a_build_script_is_an_error() {
     if std::env::var_os("OUT_DIR").is_some() {
         return;

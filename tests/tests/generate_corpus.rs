@@ -29,6 +29,7 @@ fn every_manifest_generates_deterministically_from_the_real_contracts() {
             .quiet(true)
             .render()
             .expect("generates")
+            .files
     };
     let (a, b) = (render(), render());
     assert_eq!(
