@@ -215,3 +215,69 @@ fn enumeration(def: &TypeDef, name: &str, e: &EnumType) -> TokenStream {
         pub enum #id { #(#variants)* }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EnumValue, QName, TypeGraph, TypeId};
+
+    fn property(name: &str, ty: TypeRef, required: bool, nullable: bool) -> Field {
+        let mut f = Field::new(name, crate::model::FieldKind::Property, ty);
+        f.min_occurs = u32::from(required);
+        f.nullable = nullable;
+        f
+    }
+
+    #[test]
+    fn json_names_optionality_enums_and_recursion() {
+        let (tree, kind) = (
+            TypeId::from("#/components/schemas/Tree"),
+            TypeId::from("#/components/schemas/Kind"),
+        );
+        let fields = vec![
+            property("self", TypeRef::Named(tree.clone()), false, false),
+            property("kind", TypeRef::Named(kind.clone()), true, false),
+            property("parentId", TypeRef::Builtin(Builtin::Guid), true, true),
+            property("count", TypeRef::Builtin(Builtin::Long), true, false),
+        ];
+        let mut graph = TypeGraph::default();
+        graph.insert(TypeDef::new(
+            tree.clone(),
+            QName::local("Tree"),
+            TypeKind::Struct(StructType {
+                fields,
+                ..StructType::default()
+            }),
+        ));
+        let values = ["in-progress", "in_progress", "done"].map(|v| EnumValue {
+            value: v.into(),
+            numeric: None,
+            doc: None,
+        });
+        graph.insert(TypeDef::new(
+            kind,
+            QName::local("Kind"),
+            TypeKind::Enum(EnumType {
+                base: TypeRef::Builtin(Builtin::String),
+                values: values.into(),
+                flags: false,
+            }),
+        ));
+        let mut scope = Unique::default();
+        let root = TypeRef::Named(tree);
+        let plan = Plan::new(&graph, [&root], &mut scope);
+        let items = plan.types().map(|(def, name)| item(&plan, def, name));
+        let file = syn::parse2::<syn::File>(quote!(#(#items)*)).expect("parses");
+        let text = prettyplease::unparse(&file);
+        for expected in [
+            "pub self_: ::std::option::Option<::std::boxed::Box<Tree>>,",
+            "#[serde(rename = \"parentId\")]\n    pub parent_id: ::std::option::Option<::std::string::String>,",
+            "#[serde(rename = \"count\")]\n    pub count: i64,",
+            "#[serde(rename = \"in-progress\")]\n    InProgress,",
+            "#[serde(rename = \"in_progress\")]\n    InProgress2,",
+            "skip_serializing_if = \"Option::is_none\"",
+        ] {
+            assert!(text.contains(expected), "missing `{expected}` in\n{text}");
+        }
+    }
+}

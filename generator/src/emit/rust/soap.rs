@@ -405,3 +405,65 @@ fn list(plan: &Plan<'_>, def: &TypeDef, name: &str, l: &ListType) -> TokenStream
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{MaxOccurs, QName, StructType, TypeGraph, TypeId};
+
+    fn element(name: &str, ty: TypeRef, min: u32, many: bool, nullable: bool) -> Field {
+        let mut f = Field::new(name, FieldKind::Element, ty);
+        f.xml_name = Some(QName::new("urn:t", name));
+        f.min_occurs = min;
+        f.max_occurs = if many {
+            MaxOccurs::Unbounded
+        } else {
+            MaxOccurs::Bounded(1)
+        };
+        f.nullable = nullable;
+        f
+    }
+
+    fn render(graph: &TypeGraph, root: &str) -> String {
+        let mut scope = Unique::default();
+        let root = TypeRef::Named(TypeId::from(root));
+        let plan = Plan::new(graph, [&root], &mut scope);
+        let items = plan.types().map(|(def, name)| item(&plan, def, name));
+        let file = syn::parse2::<syn::File>(quote!(#(#items)*)).expect("parses");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn shapes_keywords_and_recursion() {
+        let node = TypeId::from("{urn:t}Node");
+        let fields = vec![
+            element("type", TypeRef::Builtin(Builtin::String), 0, false, false),
+            element("next", TypeRef::Named(node.clone()), 0, false, true),
+            element("Children", TypeRef::Named(node.clone()), 0, true, false),
+            element("Amount", TypeRef::Builtin(Builtin::Decimal), 1, false, true),
+            element("amount", TypeRef::Builtin(Builtin::Int), 1, false, false),
+        ];
+        let mut graph = TypeGraph::default();
+        graph.insert(TypeDef::new(
+            node,
+            QName::new("urn:t", "Node"),
+            TypeKind::Struct(StructType {
+                fields,
+                ..StructType::default()
+            }),
+        ));
+        let text = render(&graph, "{urn:t}Node");
+        for expected in [
+            "pub r#type: ::std::option::Option<::std::string::String>,",
+            "pub next: ::std::option::Option<xml::Nillable<::std::boxed::Box<Node>>>,",
+            "pub children: ::std::vec::Vec<Node>,",
+            "pub amount: xml::Nillable<xml::Decimal>,",
+            "pub amount2: i32,",
+            "xml::read::optional_nillable(el, \"urn:t\", \"next\")?",
+            ".map(|n| n.map(::std::boxed::Box::new))",
+            "self.next.as_ref().map(xml::Nillable::as_deref)",
+        ] {
+            assert!(text.contains(expected), "missing `{expected}` in\n{text}");
+        }
+    }
+}
