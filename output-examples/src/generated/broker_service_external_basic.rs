@@ -2,6 +2,14 @@
 /// The SOAP elements of the mapped operations, read and written as XML.
 pub mod soap {
     use ::altinn_bridge_runtime::xml;
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06`.
+    pub const NS_BROKER_2015_06: &str = "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01`.
+    pub const NS_BROKER_2020_01: &str = "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01";
+    /// The namespace `http://schemas.microsoft.com/2003/10/Serialization/Arrays`.
+    pub const NS_10_SERIALIZATION_ARRAYS: &str = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/Broker/2015/06`.
+    pub const NS_BROKER_2015_06_2: &str = "http://www.altinn.no/services/ServiceEngine/Broker/2015/06";
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
@@ -56,25 +64,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                        "File",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_BROKER_2015_06, "File")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "File",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_BROKER_2015_06, "File", &self.0)
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -84,25 +81,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                        "Property",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_BROKER_2015_06, "Property")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "Property",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_BROKER_2015_06, "Property", &self.0)
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -112,25 +98,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                        "Recipient",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_BROKER_2015_06, "Recipient")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "Recipient",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_BROKER_2015_06, "Recipient", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -158,59 +133,43 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ExternalServiceCode",
                 )?,
                 external_service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ExternalServiceEditionCode",
                 )?,
                 file_name: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "FileName",
                 )?,
                 file_reference: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "FileReference",
                 )?,
-                file_size: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "FileSize",
-                )?,
-                file_status: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "FileStatus",
-                )?,
+                file_size: xml::read::optional(el, NS_BROKER_2015_06, "FileSize")?,
+                file_status: xml::read::optional(el, NS_BROKER_2015_06, "FileStatus")?,
                 is_sftp_download_only: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "IsSftpDownloadOnly",
                 )?,
-                receipt_id: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "ReceiptID",
-                )?,
+                receipt_id: xml::read::optional(el, NS_BROKER_2015_06, "ReceiptID")?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "Reportee",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "SendersReference",
                 )?,
-                sent_date: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "SentDate",
-                )?,
+                sent_date: xml::read::optional(el, NS_BROKER_2015_06, "SentDate")?,
             })
         }
         fn write_content(
@@ -219,67 +178,67 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ExternalServiceCode",
                 self.external_service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ExternalServiceEditionCode",
                 self.external_service_edition_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "FileName",
                 self.file_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "FileReference",
                 self.file_reference.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "FileSize",
                 self.file_size.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "FileStatus",
                 self.file_status.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "IsSftpDownloadOnly",
                 self.is_sftp_download_only.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ReceiptID",
                 self.receipt_id.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "SentDate",
                 self.sent_date.as_ref(),
             )?;
@@ -298,7 +257,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        NS_BROKER_2015_06,
                         "BrokerServiceAvailableFile",
                     )?,
                 ),
@@ -310,7 +269,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "BrokerServiceAvailableFile",
                 &self.0,
             )
@@ -326,14 +285,10 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                manifest: xml::read::nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "Manifest",
-                )?,
+                manifest: xml::read::nillable(el, NS_BROKER_2015_06, "Manifest")?,
                 recipient_list: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "RecipientList",
                 )?,
             })
@@ -344,13 +299,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "Manifest",
                 self.manifest.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "RecipientList",
                 self.recipient_list.as_ref(),
             )?;
@@ -375,34 +330,26 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ExternalServiceCode",
                 )?,
                 external_service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ExternalServiceEditionCode",
                 )?,
-                file_status: xml::read::required(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "FileStatus",
-                )?,
+                file_status: xml::read::required(el, NS_BROKER_2015_06, "FileStatus")?,
                 max_sent_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "MaxSentDateTime",
                 )?,
                 min_sent_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "MinSentDateTime",
                 )?,
-                reportee: xml::read::nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "Reportee",
-                )?,
+                reportee: xml::read::nillable(el, NS_BROKER_2015_06, "Reportee")?,
             })
         }
         fn write_content(
@@ -411,37 +358,32 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ExternalServiceCode",
                 self.external_service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ExternalServiceEditionCode",
                 self.external_service_edition_code.as_ref(),
             )?;
-            xml::write::required(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "FileStatus",
-                &self.file_status,
-            )?;
+            xml::write::required(w, NS_BROKER_2015_06, "FileStatus", &self.file_status)?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "MaxSentDateTime",
                 self.max_sent_date_time.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "MinSentDateTime",
                 self.min_sent_date_time.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "Reportee",
                 self.reportee.as_ref(),
             )?;
@@ -460,14 +402,10 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 check_sum: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "CheckSum",
                 )?,
-                file_name: xml::read::nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "FileName",
-                )?,
+                file_name: xml::read::nillable(el, NS_BROKER_2015_06, "FileName")?,
             })
         }
         fn write_content(
@@ -476,13 +414,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "CheckSum",
                 self.check_sum.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "FileName",
                 self.file_name.as_ref(),
             )?;
@@ -505,32 +443,28 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ExternalServiceCode",
                 )?,
                 external_service_edition_code: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ExternalServiceEditionCode",
                 )?,
                 file_list: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "FileList",
                 )?,
                 property_list: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "PropertyList",
                 )?,
-                reportee: xml::read::nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "Reportee",
-                )?,
+                reportee: xml::read::nillable(el, NS_BROKER_2015_06, "Reportee")?,
                 senders_reference: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "SendersReference",
                 )?,
             })
@@ -541,37 +475,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ExternalServiceCode",
                 self.external_service_code.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ExternalServiceEditionCode",
                 &self.external_service_edition_code,
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "FileList",
                 self.file_list.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "PropertyList",
                 self.property_list.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "Reportee",
                 self.reportee.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "SendersReference",
                 self.senders_reference.as_ref(),
             )?;
@@ -588,14 +522,10 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                property_key: xml::read::nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "PropertyKey",
-                )?,
+                property_key: xml::read::nillable(el, NS_BROKER_2015_06, "PropertyKey")?,
                 property_value: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "PropertyValue",
                 )?,
             })
@@ -606,13 +536,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "PropertyKey",
                 self.property_key.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "PropertyValue",
                 self.property_value.as_ref(),
             )?;
@@ -628,11 +558,7 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                party_number: xml::read::nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "PartyNumber",
-                )?,
+                party_number: xml::read::nillable(el, NS_BROKER_2015_06, "PartyNumber")?,
             })
         }
         fn write_content(
@@ -641,7 +567,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "PartyNumber",
                 self.party_number.as_ref(),
             )?;
@@ -663,19 +589,15 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01",
+                    NS_BROKER_2020_01,
                     "ExternalServiceCode",
                 )?,
                 external_service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01",
+                    NS_BROKER_2020_01,
                     "ExternalServiceEditionCode",
                 )?,
-                recipients: xml::read::nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01",
-                    "Recipients",
-                )?,
+                recipients: xml::read::nillable(el, NS_BROKER_2020_01, "Recipients")?,
             })
         }
         fn write_content(
@@ -684,19 +606,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01",
+                NS_BROKER_2020_01,
                 "ExternalServiceCode",
                 self.external_service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01",
+                NS_BROKER_2020_01,
                 "ExternalServiceEditionCode",
                 self.external_service_edition_code.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01",
+                NS_BROKER_2020_01,
                 "Recipients",
                 self.recipients.as_ref(),
             )?;
@@ -737,25 +659,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
-                        "string",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_10_SERIALIZATION_ARRAYS, "string")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
-                "string",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_10_SERIALIZATION_ARRAYS, "string", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -801,17 +712,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "systemPassword",
                 )?,
                 poll_parameters: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "pollParameters",
                 )?,
             })
@@ -822,19 +733,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "pollParameters",
                 &self.poll_parameters,
             )?;
@@ -852,7 +763,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 check_if_available_files_basic_result: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "CheckIfAvailableFilesBasicResult",
                 )?,
             })
@@ -863,7 +774,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "CheckIfAvailableFilesBasicResult",
                 self.check_if_available_files_basic_result.as_ref(),
             )?;
@@ -884,24 +795,20 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "systemPassword",
                 )?,
                 file_reference: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "fileReference",
                 )?,
-                reportee: xml::read::required(
-                    el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "reportee",
-                )?,
+                reportee: xml::read::required(el, NS_BROKER_2015_06_2, "reportee")?,
             })
         }
         fn write_content(
@@ -910,28 +817,23 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "fileReference",
                 &self.file_reference,
             )?;
-            xml::write::required(
-                w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "reportee",
-                &self.reportee,
-            )?;
+            xml::write::required(w, NS_BROKER_2015_06_2, "reportee", &self.reportee)?;
             ::std::result::Result::Ok(())
         }
     }
@@ -963,17 +865,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "systemPassword",
                 )?,
                 search_parameters: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "searchParameters",
                 )?,
             })
@@ -984,19 +886,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "searchParameters",
                 &self.search_parameters,
             )?;
@@ -1016,7 +918,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_available_files_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "GetAvailableFilesBasicResult",
                 )?,
             })
@@ -1027,7 +929,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "GetAvailableFilesBasicResult",
                 self.get_available_files_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1047,17 +949,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "systemPassword",
                 )?,
                 broker_service_initiation: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "brokerServiceInitiation",
                 )?,
             })
@@ -1068,19 +970,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "brokerServiceInitiation",
                 &self.broker_service_initiation,
             )?;
@@ -1100,7 +1002,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 initiate_broker_service_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06_2,
                     "InitiateBrokerServiceBasicResult",
                 )?,
             })
@@ -1111,7 +1013,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06_2,
                 "InitiateBrokerServiceBasicResult",
                 self
                     .initiate_broker_service_basic_result

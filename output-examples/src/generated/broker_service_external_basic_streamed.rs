@@ -2,6 +2,8 @@
 /// The SOAP elements of the mapped operations, read and written as XML.
 pub mod soap {
     use ::altinn_bridge_runtime::xml;
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/Broker/2015/06`.
+    pub const NS_BROKER_2015_06: &str = "http://www.altinn.no/services/ServiceEngine/Broker/2015/06";
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
@@ -99,24 +101,20 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "systemPassword",
                 )?,
                 file_reference: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "fileReference",
                 )?,
-                reportee: xml::read::required(
-                    el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "reportee",
-                )?,
+                reportee: xml::read::required(el, NS_BROKER_2015_06, "reportee")?,
             })
         }
         fn write_content(
@@ -125,28 +123,23 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "fileReference",
                 &self.file_reference,
             )?;
-            xml::write::required(
-                w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "reportee",
-                &self.reportee,
-            )?;
+            xml::write::required(w, NS_BROKER_2015_06, "reportee", &self.reportee)?;
             ::std::result::Result::Ok(())
         }
     }
@@ -161,7 +154,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 download_file_streamed_basic_result: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "DownloadFileStreamedBasicResult",
                 )?,
             })
@@ -172,7 +165,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "DownloadFileStreamedBasicResult",
                 &self.download_file_streamed_basic_result,
             )?;
@@ -200,37 +193,33 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "LastChanged",
                 )?,
                 parent_receipt_id: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ParentReceiptId",
                 )?,
                 receipt_history: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ReceiptHistory",
                 )?,
-                receipt_id: xml::read::optional(
-                    el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "ReceiptId",
-                )?,
+                receipt_id: xml::read::optional(el, NS_BROKER_2015_06, "ReceiptId")?,
                 receipt_status_code: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ReceiptStatusCode",
                 )?,
                 receipt_text: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ReceiptText",
                 )?,
                 receipt_type_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    NS_BROKER_2015_06,
                     "ReceiptTypeName",
                 )?,
             })
@@ -241,43 +230,43 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "LastChanged",
                 self.last_changed.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ParentReceiptId",
                 self.parent_receipt_id.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ReceiptHistory",
                 self.receipt_history.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ReceiptId",
                 self.receipt_id.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ReceiptStatusCode",
                 self.receipt_status_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ReceiptText",
                 self.receipt_text.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                NS_BROKER_2015_06,
                 "ReceiptTypeName",
                 self.receipt_type_name.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -293,23 +282,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                data_stream: xml::read::required(
-                    el,
-                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                    "DataStream",
-                )?,
+                data_stream: xml::read::required(el, NS_BROKER_2015_06, "DataStream")?,
             })
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::required(
-                w,
-                "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                "DataStream",
-                &self.data_stream,
-            )?;
+            xml::write::required(w, NS_BROKER_2015_06, "DataStream", &self.data_stream)?;
             ::std::result::Result::Ok(())
         }
     }

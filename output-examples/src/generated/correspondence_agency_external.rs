@@ -2,6 +2,30 @@
 /// The SOAP elements of the mapped operations, read and written as XML.
 pub mod soap {
     use ::altinn_bridge_runtime::xml;
+    /// The namespace `http://schemas.altinn.no/services/Intermediary/Receipt/2009/10`.
+    pub const NS_RECEIPT_2009_10: &str = "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10`.
+    pub const NS_CORRESPONDENCE_2009_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10`.
+    pub const NS_CORRESPONDENCE_2010_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06`.
+    pub const NS_CORRESPONDENCE_2013_06: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11`.
+    pub const NS_CORRESPONDENCE_2013_11: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10`.
+    pub const NS_CORRESPONDENCE_2014_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02`.
+    pub const NS_CORRESPONDENCE_2016_02: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10`.
+    pub const NS_NOTIFICATION_2009_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10";
+    /// The namespace `http://schemas.microsoft.com/2003/10/Serialization/Arrays`.
+    pub const NS_10_SERIALIZATION_ARRAYS: &str = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10`.
+    pub const NS_CORRESPONDENCE_2009_10_2: &str = "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10`.
+    pub const NS_REPORTEE_ELEMENT_LIST_2009_10: &str = "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10`.
+    pub const NS_REPORTEE_ELEMENT_LIST_2010_10: &str = "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10";
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
@@ -139,47 +163,43 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "LastChanged",
                 )?,
                 parent_receipt_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ParentReceiptId",
                 )?,
                 receipt_history: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptHistory",
                 )?,
-                receipt_id: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "ReceiptId",
-                )?,
+                receipt_id: xml::read::optional(el, NS_RECEIPT_2009_10, "ReceiptId")?,
                 receipt_status_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptStatusCode",
                 )?,
                 receipt_text: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptText",
                 )?,
                 receipt_type_name: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptTypeName",
                 )?,
                 references: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "References",
                 )?,
                 sub_receipts: xml::read::optional_nillable(
                         el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        NS_RECEIPT_2009_10,
                         "SubReceipts",
                     )?
                     .map(|n| n.map(::std::boxed::Box::new)),
@@ -191,55 +211,55 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "LastChanged",
                 self.last_changed.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ParentReceiptId",
                 self.parent_receipt_id.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptHistory",
                 self.receipt_history.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptId",
                 self.receipt_id.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptStatusCode",
                 self.receipt_status_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptText",
                 self.receipt_text.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptTypeName",
                 self.receipt_type_name.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "References",
                 self.references.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "SubReceipts",
                 self.sub_receipts.as_ref().map(xml::Nillable::as_deref),
             )?;
@@ -254,11 +274,7 @@ pub mod soap {
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
                 Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                        "ReceiptExternal",
-                    )?,
+                    xml::read::many_nillable(el, NS_RECEIPT_2009_10, "ReceiptExternal")?,
                 ),
             )
         }
@@ -266,12 +282,7 @@ pub mod soap {
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "ReceiptExternal",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_RECEIPT_2009_10, "ReceiptExternal", &self.0)
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -402,12 +413,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 reference_type_name: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReferenceTypeName",
                 )?,
                 reference_value: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReferenceValue",
                 )?,
             })
@@ -418,13 +429,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReferenceTypeName",
                 self.reference_type_name.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReferenceValue",
                 self.reference_value.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -438,25 +449,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                        "Reference",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_RECEIPT_2009_10, "Reference")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "Reference",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_RECEIPT_2009_10, "Reference", &self.0)
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -543,12 +543,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 binary_attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "BinaryAttachments",
                 )?,
                 xml_attachment: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "XmlAttachment",
                 )?,
             })
@@ -559,13 +559,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "BinaryAttachments",
                 self.binary_attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "XmlAttachment",
                 self.xml_attachment.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -584,7 +584,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        NS_CORRESPONDENCE_2009_10,
                         "ReplyOption",
                     )?,
                 ),
@@ -596,7 +596,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ReplyOption",
                 &self.0,
             )
@@ -620,32 +620,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 language_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "LanguageCode",
                 )?,
                 message_title: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "MessageTitle",
                 )?,
                 message_summary: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "MessageSummary",
                 )?,
                 message_body: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "MessageBody",
                 )?,
                 attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "Attachments",
                 )?,
                 custom_message_data: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "CustomMessageData",
                 )?,
             })
@@ -656,37 +656,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "LanguageCode",
                 self.language_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "MessageTitle",
                 self.message_title.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "MessageSummary",
                 self.message_summary.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "MessageBody",
                 self.message_body.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "Attachments",
                 self.attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "CustomMessageData",
                 self.custom_message_data.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -719,52 +719,52 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ServiceCode",
                 )?,
                 service_edition: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ServiceEdition",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "Reportee",
                 )?,
                 content: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "Content",
                 )?,
                 visible_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "VisibleDateTime",
                 )?,
                 allow_system_delete_date_time: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "AllowSystemDeleteDateTime",
                 )?,
                 due_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "DueDateTime",
                 )?,
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ArchiveReference",
                 )?,
                 reply_options: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ReplyOptions",
                 )?,
                 notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "Notifications",
                 )?,
             })
@@ -775,61 +775,61 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ServiceEdition",
                 self.service_edition.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "Content",
                 self.content.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "VisibleDateTime",
                 self.visible_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "AllowSystemDeleteDateTime",
                 self.allow_system_delete_date_time.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "DueDateTime",
                 self.due_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ArchiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ReplyOptions",
                 self.reply_options.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "Notifications",
                 self.notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -847,7 +847,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 archive_ref: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ArchiveRef",
                 )?,
             })
@@ -858,7 +858,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ArchiveRef",
                 self.archive_ref.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -877,12 +877,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ServiceCode",
                 )?,
                 service_edition: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ServiceEdition",
                 )?,
             })
@@ -893,13 +893,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ServiceEdition",
                 self.service_edition.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -918,12 +918,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 link_text: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "LinkText",
                 )?,
                 link_url: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "LinkURL",
                 )?,
             })
@@ -934,13 +934,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "LinkText",
                 self.link_text.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "LinkURL",
                 self.link_url.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -966,19 +966,15 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 service: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "Service",
                 )?,
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ArchiveReference",
                 )?,
-                url: xml::read::optional_nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                    "URL",
-                )?,
+                url: xml::read::optional_nillable(el, NS_CORRESPONDENCE_2009_10, "URL")?,
             })
         }
         fn write_content(
@@ -987,19 +983,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "Service",
                 self.service.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ArchiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "URL",
                 self.url.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1022,12 +1018,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 binary_attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "BinaryAttachments",
                 )?,
                 xml_attachment_list: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "XmlAttachmentList",
                 )?,
             })
@@ -1038,13 +1034,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "BinaryAttachments",
                 self.binary_attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "XmlAttachmentList",
                 self.xml_attachment_list.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1070,32 +1066,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 language_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "LanguageCode",
                 )?,
                 message_title: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "MessageTitle",
                 )?,
                 message_summary: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "MessageSummary",
                 )?,
                 message_body: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "MessageBody",
                 )?,
                 attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "Attachments",
                 )?,
                 custom_message_data: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CustomMessageData",
                 )?,
             })
@@ -1106,37 +1102,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "LanguageCode",
                 self.language_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "MessageTitle",
                 self.message_title.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "MessageSummary",
                 self.message_summary.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "MessageBody",
                 self.message_body.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "Attachments",
                 self.attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CustomMessageData",
                 self.custom_message_data.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1180,82 +1176,82 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "ServiceCode",
                 )?,
                 service_edition: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "ServiceEdition",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "Reportee",
                 )?,
                 content: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "Content",
                 )?,
                 visible_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "VisibleDateTime",
                 )?,
                 allow_system_delete_date_time: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "AllowSystemDeleteDateTime",
                 )?,
                 due_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "DueDateTime",
                 )?,
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "ArchiveReference",
                 )?,
                 reply_options: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "ReplyOptions",
                 )?,
                 notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "Notifications",
                 )?,
                 allow_forwarding: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "AllowForwarding",
                 )?,
                 case_id: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CaseID",
                 )?,
                 message_sender: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "MessageSender",
                 )?,
                 is_reservable: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "IsReservable",
                 )?,
                 sdp_options: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "SdpOptions",
                 )?,
                 on_behalf_of_org_nr: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "OnBehalfOfOrgNr",
                 )?,
             })
@@ -1266,97 +1262,97 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "ServiceEdition",
                 self.service_edition.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "Content",
                 self.content.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "VisibleDateTime",
                 self.visible_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "AllowSystemDeleteDateTime",
                 self.allow_system_delete_date_time.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "DueDateTime",
                 self.due_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "ArchiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "ReplyOptions",
                 self.reply_options.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "Notifications",
                 self.notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "AllowForwarding",
                 self.allow_forwarding.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CaseID",
                 self.case_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "MessageSender",
                 self.message_sender.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "IsReservable",
                 self.is_reservable.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "SdpOptions",
                 self.sdp_options.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "OnBehalfOfOrgNr",
                 self.on_behalf_of_org_nr.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1406,7 +1402,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        NS_CORRESPONDENCE_2010_10,
                         "XmlAttachmentV2",
                     )?,
                 ),
@@ -1418,7 +1414,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "XmlAttachmentV2",
                 &self.0,
             )
@@ -1442,27 +1438,27 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "SendersReference",
                 )?,
                 form_data_xml: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "FormDataXml",
                 )?,
                 data_format_id: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "DataFormatId",
                 )?,
                 data_format_version: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "DataFormatVersion",
                 )?,
                 logical_form_in_form_set_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "LogicalFormInFormSetID",
                 )?,
             })
@@ -1473,31 +1469,31 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "FormDataXml",
                 self.form_data_xml.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "DataFormatId",
                 self.data_format_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "DataFormatVersion",
                 self.data_format_version.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "LogicalFormInFormSetID",
                 self.logical_form_in_form_set_id.as_ref(),
             )?;
@@ -1518,12 +1514,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06",
+                    NS_CORRESPONDENCE_2013_06,
                     "ExternalServiceCode",
                 )?,
                 external_service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06",
+                    NS_CORRESPONDENCE_2013_06,
                     "ExternalServiceEditionCode",
                 )?,
             })
@@ -1534,13 +1530,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06",
+                NS_CORRESPONDENCE_2013_06,
                 "ExternalServiceCode",
                 self.external_service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06",
+                NS_CORRESPONDENCE_2013_06,
                 "ExternalServiceEditionCode",
                 self.external_service_edition_code.as_ref(),
             )?;
@@ -1557,7 +1553,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                        NS_CORRESPONDENCE_2013_11,
                         "Notification",
                     )?,
                 ),
@@ -1569,7 +1565,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "Notification",
                 &self.0,
             )
@@ -1582,25 +1578,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                        "Status",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_CORRESPONDENCE_2013_11, "Status")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                "Status",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_CORRESPONDENCE_2013_11, "Status", &self.0)
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -1613,7 +1598,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                        NS_CORRESPONDENCE_2013_11,
                         "StatusChange",
                     )?,
                 ),
@@ -1625,7 +1610,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "StatusChange",
                 &self.0,
             )
@@ -1651,42 +1636,42 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 created_after_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "CreatedAfterDate",
                 )?,
                 created_before_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "CreatedBeforeDate",
                 )?,
                 current_status: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "CurrentStatus",
                 )?,
                 notification_sent: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "NotificationSent",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "Reportee",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "SendersReference",
                 )?,
                 service_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "ServiceEditionCode",
                 )?,
             })
@@ -1697,49 +1682,49 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "CreatedAfterDate",
                 self.created_after_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "CreatedBeforeDate",
                 self.created_before_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "CurrentStatus",
                 self.current_status.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "NotificationSent",
                 self.notification_sent.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "ServiceCode",
                 self.service_code.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "ServiceEditionCode",
                 &self.service_edition_code,
             )?;
@@ -1760,22 +1745,22 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 limit_reached: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "LimitReached",
                 )?,
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "ServiceEditionCode",
                 )?,
                 status_list: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "StatusList",
                 )?,
             })
@@ -1786,25 +1771,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "LimitReached",
                 self.limit_reached.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "ServiceEditionCode",
                 self.service_edition_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "StatusList",
                 self.status_list.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1824,17 +1809,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 recipient: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "Recipient",
                 )?,
                 sent_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "SentDate",
                 )?,
                 transport_type: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "TransportType",
                 )?,
             })
@@ -1845,19 +1830,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "Recipient",
                 self.recipient.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "SentDate",
                 self.sent_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "TransportType",
                 self.transport_type.as_ref(),
             )?;
@@ -1882,32 +1867,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "CorrespondenceID",
                 )?,
                 created_date: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "CreatedDate",
                 )?,
                 notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "Notifications",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "Reportee",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "SendersReference",
                 )?,
                 status_changes: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "StatusChanges",
                 )?,
             })
@@ -1918,37 +1903,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "CorrespondenceID",
                 self.correspondence_id.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "CreatedDate",
                 self.created_date.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "Notifications",
                 self.notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "StatusChanges",
                 self.status_changes.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1967,12 +1952,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 status_date: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "StatusDate",
                 )?,
                 status_type: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "StatusType",
                 )?,
             })
@@ -1983,13 +1968,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "StatusDate",
                 self.status_date.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "StatusType",
                 self.status_type.as_ref(),
             )?;
@@ -2006,7 +1991,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                        NS_CORRESPONDENCE_2014_10,
                         "StatusChangeV2",
                     )?,
                 ),
@@ -2018,7 +2003,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "StatusChangeV2",
                 &self.0,
             )
@@ -2032,11 +2017,7 @@ pub mod soap {
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
                 Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                        "StatusV2",
-                    )?,
+                    xml::read::many_nillable(el, NS_CORRESPONDENCE_2014_10, "StatusV2")?,
                 ),
             )
         }
@@ -2044,12 +2025,7 @@ pub mod soap {
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                "StatusV2",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_CORRESPONDENCE_2014_10, "StatusV2", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -2072,42 +2048,42 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 created_after_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "CreatedAfterDate",
                 )?,
                 created_before_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "CreatedBeforeDate",
                 )?,
                 current_status: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "CurrentStatus",
                 )?,
                 notification_sent: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "NotificationSent",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "Reportee",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "SendersReference",
                 )?,
                 service_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "ServiceEditionCode",
                 )?,
             })
@@ -2118,49 +2094,49 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "CreatedAfterDate",
                 self.created_after_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "CreatedBeforeDate",
                 self.created_before_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "CurrentStatus",
                 self.current_status.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "NotificationSent",
                 self.notification_sent.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "ServiceCode",
                 self.service_code.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "ServiceEditionCode",
                 &self.service_edition_code,
             )?;
@@ -2181,22 +2157,22 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 limit_reached: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "LimitReached",
                 )?,
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "ServiceEditionCode",
                 )?,
                 status_list: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "StatusList",
                 )?,
             })
@@ -2207,25 +2183,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "LimitReached",
                 self.limit_reached.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "ServiceEditionCode",
                 self.service_edition_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "StatusList",
                 self.status_list.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2244,12 +2220,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 status_date: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "StatusDate",
                 )?,
                 status_type: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "StatusType",
                 )?,
             })
@@ -2260,13 +2236,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "StatusDate",
                 self.status_date.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "StatusType",
                 self.status_type.as_ref(),
             )?;
@@ -2291,32 +2267,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "CorrespondenceID",
                 )?,
                 created_date: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "CreatedDate",
                 )?,
                 notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "Notifications",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "Reportee",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "SendersReference",
                 )?,
                 status_changes: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "StatusChanges",
                 )?,
             })
@@ -2327,37 +2303,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "CorrespondenceID",
                 self.correspondence_id.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "CreatedDate",
                 self.created_date.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "Notifications",
                 self.notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "StatusChanges",
                 self.status_changes.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2388,47 +2364,47 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 created_after_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "CreatedAfterDate",
                 )?,
                 created_before_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "CreatedBeforeDate",
                 )?,
                 current_status: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "CurrentStatus",
                 )?,
                 notification_sent: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "NotificationSent",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "Reportee",
                 )?,
                 sdp_search_options: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "SdpSearchOptions",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "SendersReference",
                 )?,
                 service_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "ServiceEditionCode",
                 )?,
             })
@@ -2439,55 +2415,55 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "CreatedAfterDate",
                 self.created_after_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "CreatedBeforeDate",
                 self.created_before_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "CurrentStatus",
                 self.current_status.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "NotificationSent",
                 self.notification_sent.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "SdpSearchOptions",
                 self.sdp_search_options.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "ServiceCode",
                 self.service_code.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "ServiceEditionCode",
                 &self.service_edition_code,
             )?;
@@ -2508,12 +2484,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_status_details_list: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "CorrespondenceStatusDetailsList",
                 )?,
                 limit_reached: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "LimitReached",
                 )?,
             })
@@ -2524,7 +2500,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "CorrespondenceStatusDetailsList",
                 self
                     .correspondence_status_details_list
@@ -2533,7 +2509,7 @@ pub mod soap {
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "LimitReached",
                 self.limit_reached.as_ref(),
             )?;
@@ -2555,17 +2531,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_status_information: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "CorrespondenceStatusInformation",
                 )?,
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "ServiceEditionCode",
                 )?,
             })
@@ -2576,7 +2552,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "CorrespondenceStatusInformation",
                 self
                     .correspondence_status_information
@@ -2585,13 +2561,13 @@ pub mod soap {
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "ServiceEditionCode",
                 self.service_edition_code.as_ref(),
             )?;
@@ -2605,25 +2581,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                        "DaysDelayed",
-                    )?,
-                ),
+                Self(xml::read::many(el, NS_CORRESPONDENCE_2016_02, "DaysDelayed")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                "DaysDelayed",
-                &self.0,
-            )
+            xml::write::many(w, NS_CORRESPONDENCE_2016_02, "DaysDelayed", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -2639,17 +2604,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 notification_text: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "NotificationText",
                 )?,
                 repetitions: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "Repetitions",
                 )?,
                 email_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "EmailAddress",
                 )?,
             })
@@ -2660,19 +2625,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "NotificationText",
                 self.notification_text.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "Repetitions",
                 self.repetitions.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "EmailAddress",
                 self.email_address.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2691,12 +2656,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 notification_text: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "NotificationText",
                 )?,
                 repetitions: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "Repetitions",
                 )?,
             })
@@ -2707,13 +2672,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "NotificationText",
                 self.notification_text.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "Repetitions",
                 self.repetitions.as_ref(),
             )?;
@@ -2734,12 +2699,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 email_notification: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "EmailNotification",
                 )?,
                 sms_notification: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "SmsNotification",
                 )?,
             })
@@ -2750,13 +2715,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "EmailNotification",
                 self.email_notification.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "SmsNotification",
                 self.sms_notification.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2782,37 +2747,37 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 backup_altinn: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "BackupAltinn",
                 )?,
                 not_sensitive_title: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "NotSensitiveTitle",
                 )?,
                 primary_document_file_name: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "PrimaryDocumentFileName",
                 )?,
                 sdp_notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "SdpNotifications",
                 )?,
                 sdp_setting: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "SdpSetting",
                 )?,
                 title: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "Title",
                 )?,
                 visible_date_time: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "VisibleDateTime",
                 )?,
             })
@@ -2823,43 +2788,43 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "BackupAltinn",
                 self.backup_altinn.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "NotSensitiveTitle",
                 self.not_sensitive_title.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "PrimaryDocumentFileName",
                 self.primary_document_file_name.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "SdpNotifications",
                 self.sdp_notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "SdpSetting",
                 &self.sdp_setting,
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "Title",
                 self.title.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "VisibleDateTime",
                 self.visible_date_time.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2906,17 +2871,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 notification_text: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "NotificationText",
                 )?,
                 repetitions: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "Repetitions",
                 )?,
                 mobile_number: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "MobileNumber",
                 )?,
             })
@@ -2927,19 +2892,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "NotificationText",
                 self.notification_text.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "Repetitions",
                 self.repetitions.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "MobileNumber",
                 self.mobile_number.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2958,7 +2923,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 include_correspondence: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "IncludeCorrespondence",
                 )?,
             })
@@ -2969,7 +2934,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "IncludeCorrespondence",
                 &self.include_correspondence,
             )?;
@@ -2999,32 +2964,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 from_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "FromAddress",
                 )?,
                 shipment_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ShipmentDateTime",
                 )?,
                 language_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "LanguageCode",
                 )?,
                 notification_type: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "NotificationType",
                 )?,
                 text_tokens: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TextTokens",
                 )?,
                 receiver_end_points: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReceiverEndPoints",
                 )?,
             })
@@ -3035,37 +3000,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "FromAddress",
                 self.from_address.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ShipmentDateTime",
                 self.shipment_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "LanguageCode",
                 self.language_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "NotificationType",
                 self.notification_type.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TextTokens",
                 self.text_tokens.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverEndPoints",
                 self.receiver_end_points.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -3082,7 +3047,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        NS_NOTIFICATION_2009_10,
                         "Notification",
                     )?,
                 ),
@@ -3094,7 +3059,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "Notification",
                 &self.0,
             )
@@ -3114,12 +3079,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 transport_type: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TransportType",
                 )?,
                 receiver_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReceiverAddress",
                 )?,
             })
@@ -3130,13 +3095,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TransportType",
                 self.transport_type.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverAddress",
                 self.receiver_address.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -3155,7 +3120,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        NS_NOTIFICATION_2009_10,
                         "ReceiverEndPoint",
                     )?,
                 ),
@@ -3167,7 +3132,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverEndPoint",
                 &self.0,
             )
@@ -3183,14 +3148,10 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                token_num: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                    "TokenNum",
-                )?,
+                token_num: xml::read::optional(el, NS_NOTIFICATION_2009_10, "TokenNum")?,
                 token_value: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TokenValue",
                 )?,
             })
@@ -3201,13 +3162,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TokenNum",
                 self.token_num.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TokenValue",
                 self.token_value.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -3223,25 +3184,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                        "TextToken",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_NOTIFICATION_2009_10, "TextToken")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "TextToken",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_NOTIFICATION_2009_10, "TextToken", &self.0)
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3345,25 +3295,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
-                        "string",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_10_SERIALIZATION_ARRAYS, "string")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
-                "string",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_10_SERIALIZATION_ARRAYS, "string", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -3409,7 +3348,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_senders_references: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "CorrespondenceSendersReferences",
                 )?,
             })
@@ -3420,7 +3359,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "CorrespondenceSendersReferences",
                 self
                     .correspondence_senders_references
@@ -3443,7 +3382,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_status_information: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "CorrespondenceStatusInformation",
                 )?,
             })
@@ -3454,7 +3393,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "CorrespondenceStatusInformation",
                 self
                     .correspondence_status_information
@@ -3476,12 +3415,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 template_service_code: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "templateServiceCode",
                 )?,
                 template_service_edition_code: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "templateServiceEditionCode",
                 )?,
             })
@@ -3492,13 +3431,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "templateServiceCode",
                 &self.template_service_code,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "templateServiceEditionCode",
                 &self.template_service_edition_code,
             )?;
@@ -3518,7 +3457,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 create_simple_correspondence_service_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "CreateSimpleCorrespondenceServiceResult",
                 )?,
             })
@@ -3529,7 +3468,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "CreateSimpleCorrespondenceServiceResult",
                 self
                     .create_simple_correspondence_service_result
@@ -3550,7 +3489,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 filter_criteria: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "filterCriteria",
                 )?,
             })
@@ -3561,7 +3500,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "filterCriteria",
                 &self.filter_criteria,
             )?;
@@ -3581,7 +3520,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_correspondence_status_details_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "GetCorrespondenceStatusDetailsResult",
                 )?,
             })
@@ -3592,7 +3531,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "GetCorrespondenceStatusDetailsResult",
                 self
                     .get_correspondence_status_details_result
@@ -3613,7 +3552,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 filter_criteria: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "filterCriteria",
                 )?,
             })
@@ -3624,7 +3563,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "filterCriteria",
                 &self.filter_criteria,
             )?;
@@ -3644,7 +3583,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_correspondence_status_details_v2_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "GetCorrespondenceStatusDetailsV2Result",
                 )?,
             })
@@ -3655,7 +3594,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "GetCorrespondenceStatusDetailsV2Result",
                 self
                     .get_correspondence_status_details_v2_result
@@ -3676,7 +3615,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 filter_criteria: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "filterCriteria",
                 )?,
             })
@@ -3687,7 +3626,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "filterCriteria",
                 &self.filter_criteria,
             )?;
@@ -3707,7 +3646,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_correspondence_status_details_v3_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "GetCorrespondenceStatusDetailsV3Result",
                 )?,
             })
@@ -3718,7 +3657,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "GetCorrespondenceStatusDetailsV3Result",
                 self
                     .get_correspondence_status_details_v3_result
@@ -3745,17 +3684,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_code: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "SystemUserCode",
                 )?,
                 external_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "ExternalReference",
                 )?,
                 correspondence: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "Correspondence",
                 )?,
             })
@@ -3766,19 +3705,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "SystemUserCode",
                 self.system_user_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "ExternalReference",
                 self.external_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "Correspondence",
                 self.correspondence.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -3798,7 +3737,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 insert_correspondence_result: xml::read::optional_nillable(
                         el,
-                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        NS_CORRESPONDENCE_2009_10_2,
                         "InsertCorrespondenceResult",
                     )?
                     .map(|n| n.map(::std::boxed::Box::new)),
@@ -3810,7 +3749,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "InsertCorrespondenceResult",
                 self.insert_correspondence_result.as_ref().map(xml::Nillable::as_deref),
             )?;
@@ -3830,17 +3769,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_code: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "SystemUserCode",
                 )?,
                 external_shipment_reference: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "ExternalShipmentReference",
                 )?,
                 correspondence: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "Correspondence",
                 )?,
             })
@@ -3851,19 +3790,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "SystemUserCode",
                 &self.system_user_code,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "ExternalShipmentReference",
                 &self.external_shipment_reference,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "Correspondence",
                 &self.correspondence,
             )?;
@@ -3883,7 +3822,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 insert_correspondence_v2_result: xml::read::optional_nillable(
                         el,
-                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        NS_CORRESPONDENCE_2009_10_2,
                         "InsertCorrespondenceV2Result",
                     )?
                     .map(|n| n.map(::std::boxed::Box::new)),
@@ -3895,7 +3834,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "InsertCorrespondenceV2Result",
                 self
                     .insert_correspondence_v2_result
@@ -3923,32 +3862,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 function_type: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "FunctionType",
                 )?,
                 file_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "FileName",
                 )?,
                 name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "Name",
                 )?,
                 encrypted: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "Encrypted",
                 )?,
                 data: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "Data",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "SendersReference",
                 )?,
             })
@@ -3959,37 +3898,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "FunctionType",
                 self.function_type.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "FileName",
                 self.file_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "Name",
                 self.name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "Encrypted",
                 self.encrypted.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "Data",
                 self.data.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -4008,7 +3947,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                        NS_REPORTEE_ELEMENT_LIST_2009_10,
                         "BinaryAttachment",
                     )?,
                 ),
@@ -4020,7 +3959,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "BinaryAttachment",
                 &self.0,
             )
@@ -4040,12 +3979,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "SendersReference",
                 )?,
                 form_data_xml: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "FormDataXml",
                 )?,
             })
@@ -4056,13 +3995,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "FormDataXml",
                 self.form_data_xml.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -4081,7 +4020,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                        NS_REPORTEE_ELEMENT_LIST_2010_10,
                         "BinaryAttachmentV2",
                     )?,
                 ),
@@ -4093,7 +4032,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "BinaryAttachmentV2",
                 &self.0,
             )
@@ -4118,37 +4057,37 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 destination_type: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "DestinationType",
                 )?,
                 function_type: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "FunctionType",
                 )?,
                 file_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "FileName",
                 )?,
                 name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "Name",
                 )?,
                 encrypted: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "Encrypted",
                 )?,
                 data: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "Data",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "SendersReference",
                 )?,
             })
@@ -4159,43 +4098,43 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "DestinationType",
                 self.destination_type.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "FunctionType",
                 self.function_type.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "FileName",
                 self.file_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "Name",
                 self.name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "Encrypted",
                 self.encrypted.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "Data",
                 self.data.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;

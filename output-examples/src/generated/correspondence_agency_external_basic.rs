@@ -2,6 +2,30 @@
 /// The SOAP elements of the mapped operations, read and written as XML.
 pub mod soap {
     use ::altinn_bridge_runtime::xml;
+    /// The namespace `http://schemas.altinn.no/services/Intermediary/Receipt/2009/10`.
+    pub const NS_RECEIPT_2009_10: &str = "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10`.
+    pub const NS_CORRESPONDENCE_2009_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10`.
+    pub const NS_CORRESPONDENCE_2010_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06`.
+    pub const NS_CORRESPONDENCE_2013_06: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11`.
+    pub const NS_CORRESPONDENCE_2013_11: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10`.
+    pub const NS_CORRESPONDENCE_2014_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02`.
+    pub const NS_CORRESPONDENCE_2016_02: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10`.
+    pub const NS_NOTIFICATION_2009_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10";
+    /// The namespace `http://schemas.microsoft.com/2003/10/Serialization/Arrays`.
+    pub const NS_10_SERIALIZATION_ARRAYS: &str = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10`.
+    pub const NS_CORRESPONDENCE_2009_10_2: &str = "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10`.
+    pub const NS_REPORTEE_ELEMENT_LIST_2009_10: &str = "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10`.
+    pub const NS_REPORTEE_ELEMENT_LIST_2010_10: &str = "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10";
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
@@ -149,47 +173,43 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "LastChanged",
                 )?,
                 parent_receipt_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ParentReceiptId",
                 )?,
                 receipt_history: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptHistory",
                 )?,
-                receipt_id: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "ReceiptId",
-                )?,
+                receipt_id: xml::read::optional(el, NS_RECEIPT_2009_10, "ReceiptId")?,
                 receipt_status_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptStatusCode",
                 )?,
                 receipt_text: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptText",
                 )?,
                 receipt_type_name: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptTypeName",
                 )?,
                 references: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "References",
                 )?,
                 sub_receipts: xml::read::optional_nillable(
                         el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        NS_RECEIPT_2009_10,
                         "SubReceipts",
                     )?
                     .map(|n| n.map(::std::boxed::Box::new)),
@@ -201,55 +221,55 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "LastChanged",
                 self.last_changed.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ParentReceiptId",
                 self.parent_receipt_id.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptHistory",
                 self.receipt_history.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptId",
                 self.receipt_id.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptStatusCode",
                 self.receipt_status_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptText",
                 self.receipt_text.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptTypeName",
                 self.receipt_type_name.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "References",
                 self.references.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "SubReceipts",
                 self.sub_receipts.as_ref().map(xml::Nillable::as_deref),
             )?;
@@ -264,11 +284,7 @@ pub mod soap {
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
                 Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                        "ReceiptExternal",
-                    )?,
+                    xml::read::many_nillable(el, NS_RECEIPT_2009_10, "ReceiptExternal")?,
                 ),
             )
         }
@@ -276,12 +292,7 @@ pub mod soap {
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "ReceiptExternal",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_RECEIPT_2009_10, "ReceiptExternal", &self.0)
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -412,12 +423,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 reference_type_name: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReferenceTypeName",
                 )?,
                 reference_value: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReferenceValue",
                 )?,
             })
@@ -428,13 +439,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReferenceTypeName",
                 self.reference_type_name.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReferenceValue",
                 self.reference_value.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -448,25 +459,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                        "Reference",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_RECEIPT_2009_10, "Reference")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "Reference",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_RECEIPT_2009_10, "Reference", &self.0)
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -553,12 +553,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 binary_attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "BinaryAttachments",
                 )?,
                 xml_attachment: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "XmlAttachment",
                 )?,
             })
@@ -569,13 +569,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "BinaryAttachments",
                 self.binary_attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "XmlAttachment",
                 self.xml_attachment.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -594,7 +594,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        NS_CORRESPONDENCE_2009_10,
                         "ReplyOption",
                     )?,
                 ),
@@ -606,7 +606,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ReplyOption",
                 &self.0,
             )
@@ -630,32 +630,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 language_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "LanguageCode",
                 )?,
                 message_title: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "MessageTitle",
                 )?,
                 message_summary: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "MessageSummary",
                 )?,
                 message_body: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "MessageBody",
                 )?,
                 attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "Attachments",
                 )?,
                 custom_message_data: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "CustomMessageData",
                 )?,
             })
@@ -666,37 +666,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "LanguageCode",
                 self.language_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "MessageTitle",
                 self.message_title.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "MessageSummary",
                 self.message_summary.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "MessageBody",
                 self.message_body.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "Attachments",
                 self.attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "CustomMessageData",
                 self.custom_message_data.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -729,52 +729,52 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ServiceCode",
                 )?,
                 service_edition: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ServiceEdition",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "Reportee",
                 )?,
                 content: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "Content",
                 )?,
                 visible_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "VisibleDateTime",
                 )?,
                 allow_system_delete_date_time: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "AllowSystemDeleteDateTime",
                 )?,
                 due_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "DueDateTime",
                 )?,
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ArchiveReference",
                 )?,
                 reply_options: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ReplyOptions",
                 )?,
                 notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "Notifications",
                 )?,
             })
@@ -785,61 +785,61 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ServiceEdition",
                 self.service_edition.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "Content",
                 self.content.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "VisibleDateTime",
                 self.visible_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "AllowSystemDeleteDateTime",
                 self.allow_system_delete_date_time.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "DueDateTime",
                 self.due_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ArchiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ReplyOptions",
                 self.reply_options.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "Notifications",
                 self.notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -857,7 +857,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 archive_ref: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ArchiveRef",
                 )?,
             })
@@ -868,7 +868,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ArchiveRef",
                 self.archive_ref.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -887,12 +887,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ServiceCode",
                 )?,
                 service_edition: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ServiceEdition",
                 )?,
             })
@@ -903,13 +903,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ServiceEdition",
                 self.service_edition.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -928,12 +928,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 link_text: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "LinkText",
                 )?,
                 link_url: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "LinkURL",
                 )?,
             })
@@ -944,13 +944,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "LinkText",
                 self.link_text.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "LinkURL",
                 self.link_url.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -976,19 +976,15 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 service: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "Service",
                 )?,
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "ArchiveReference",
                 )?,
-                url: xml::read::optional_nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                    "URL",
-                )?,
+                url: xml::read::optional_nillable(el, NS_CORRESPONDENCE_2009_10, "URL")?,
             })
         }
         fn write_content(
@@ -997,19 +993,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "Service",
                 self.service.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "ArchiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "URL",
                 self.url.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1032,12 +1028,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 binary_attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "BinaryAttachments",
                 )?,
                 xml_attachment_list: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "XmlAttachmentList",
                 )?,
             })
@@ -1048,13 +1044,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "BinaryAttachments",
                 self.binary_attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "XmlAttachmentList",
                 self.xml_attachment_list.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1080,32 +1076,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 language_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "LanguageCode",
                 )?,
                 message_title: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "MessageTitle",
                 )?,
                 message_summary: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "MessageSummary",
                 )?,
                 message_body: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "MessageBody",
                 )?,
                 attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "Attachments",
                 )?,
                 custom_message_data: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CustomMessageData",
                 )?,
             })
@@ -1116,37 +1112,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "LanguageCode",
                 self.language_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "MessageTitle",
                 self.message_title.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "MessageSummary",
                 self.message_summary.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "MessageBody",
                 self.message_body.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "Attachments",
                 self.attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CustomMessageData",
                 self.custom_message_data.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1190,82 +1186,82 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "ServiceCode",
                 )?,
                 service_edition: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "ServiceEdition",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "Reportee",
                 )?,
                 content: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "Content",
                 )?,
                 visible_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "VisibleDateTime",
                 )?,
                 allow_system_delete_date_time: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "AllowSystemDeleteDateTime",
                 )?,
                 due_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "DueDateTime",
                 )?,
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "ArchiveReference",
                 )?,
                 reply_options: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "ReplyOptions",
                 )?,
                 notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "Notifications",
                 )?,
                 allow_forwarding: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "AllowForwarding",
                 )?,
                 case_id: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CaseID",
                 )?,
                 message_sender: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "MessageSender",
                 )?,
                 is_reservable: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "IsReservable",
                 )?,
                 sdp_options: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "SdpOptions",
                 )?,
                 on_behalf_of_org_nr: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "OnBehalfOfOrgNr",
                 )?,
             })
@@ -1276,97 +1272,97 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "ServiceEdition",
                 self.service_edition.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "Content",
                 self.content.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "VisibleDateTime",
                 self.visible_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "AllowSystemDeleteDateTime",
                 self.allow_system_delete_date_time.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "DueDateTime",
                 self.due_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "ArchiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "ReplyOptions",
                 self.reply_options.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "Notifications",
                 self.notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "AllowForwarding",
                 self.allow_forwarding.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CaseID",
                 self.case_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "MessageSender",
                 self.message_sender.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "IsReservable",
                 self.is_reservable.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "SdpOptions",
                 self.sdp_options.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "OnBehalfOfOrgNr",
                 self.on_behalf_of_org_nr.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1416,7 +1412,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        NS_CORRESPONDENCE_2010_10,
                         "XmlAttachmentV2",
                     )?,
                 ),
@@ -1428,7 +1424,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "XmlAttachmentV2",
                 &self.0,
             )
@@ -1452,27 +1448,27 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "SendersReference",
                 )?,
                 form_data_xml: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "FormDataXml",
                 )?,
                 data_format_id: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "DataFormatId",
                 )?,
                 data_format_version: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "DataFormatVersion",
                 )?,
                 logical_form_in_form_set_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "LogicalFormInFormSetID",
                 )?,
             })
@@ -1483,31 +1479,31 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "FormDataXml",
                 self.form_data_xml.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "DataFormatId",
                 self.data_format_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "DataFormatVersion",
                 self.data_format_version.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "LogicalFormInFormSetID",
                 self.logical_form_in_form_set_id.as_ref(),
             )?;
@@ -1528,12 +1524,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06",
+                    NS_CORRESPONDENCE_2013_06,
                     "ExternalServiceCode",
                 )?,
                 external_service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06",
+                    NS_CORRESPONDENCE_2013_06,
                     "ExternalServiceEditionCode",
                 )?,
             })
@@ -1544,13 +1540,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06",
+                NS_CORRESPONDENCE_2013_06,
                 "ExternalServiceCode",
                 self.external_service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/06",
+                NS_CORRESPONDENCE_2013_06,
                 "ExternalServiceEditionCode",
                 self.external_service_edition_code.as_ref(),
             )?;
@@ -1567,7 +1563,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                        NS_CORRESPONDENCE_2013_11,
                         "Notification",
                     )?,
                 ),
@@ -1579,7 +1575,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "Notification",
                 &self.0,
             )
@@ -1592,25 +1588,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                        "Status",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_CORRESPONDENCE_2013_11, "Status")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                "Status",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_CORRESPONDENCE_2013_11, "Status", &self.0)
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -1623,7 +1608,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                        NS_CORRESPONDENCE_2013_11,
                         "StatusChange",
                     )?,
                 ),
@@ -1635,7 +1620,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "StatusChange",
                 &self.0,
             )
@@ -1661,42 +1646,42 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 created_after_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "CreatedAfterDate",
                 )?,
                 created_before_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "CreatedBeforeDate",
                 )?,
                 current_status: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "CurrentStatus",
                 )?,
                 notification_sent: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "NotificationSent",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "Reportee",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "SendersReference",
                 )?,
                 service_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "ServiceEditionCode",
                 )?,
             })
@@ -1707,49 +1692,49 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "CreatedAfterDate",
                 self.created_after_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "CreatedBeforeDate",
                 self.created_before_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "CurrentStatus",
                 self.current_status.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "NotificationSent",
                 self.notification_sent.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "ServiceCode",
                 self.service_code.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "ServiceEditionCode",
                 &self.service_edition_code,
             )?;
@@ -1770,22 +1755,22 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 limit_reached: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "LimitReached",
                 )?,
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "ServiceEditionCode",
                 )?,
                 status_list: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "StatusList",
                 )?,
             })
@@ -1796,25 +1781,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "LimitReached",
                 self.limit_reached.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "ServiceEditionCode",
                 self.service_edition_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "StatusList",
                 self.status_list.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1834,17 +1819,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 recipient: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "Recipient",
                 )?,
                 sent_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "SentDate",
                 )?,
                 transport_type: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "TransportType",
                 )?,
             })
@@ -1855,19 +1840,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "Recipient",
                 self.recipient.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "SentDate",
                 self.sent_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "TransportType",
                 self.transport_type.as_ref(),
             )?;
@@ -1892,32 +1877,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "CorrespondenceID",
                 )?,
                 created_date: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "CreatedDate",
                 )?,
                 notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "Notifications",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "Reportee",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "SendersReference",
                 )?,
                 status_changes: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "StatusChanges",
                 )?,
             })
@@ -1928,37 +1913,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "CorrespondenceID",
                 self.correspondence_id.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "CreatedDate",
                 self.created_date.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "Notifications",
                 self.notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "StatusChanges",
                 self.status_changes.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1977,12 +1962,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 status_date: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "StatusDate",
                 )?,
                 status_type: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                    NS_CORRESPONDENCE_2013_11,
                     "StatusType",
                 )?,
             })
@@ -1993,13 +1978,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "StatusDate",
                 self.status_date.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                NS_CORRESPONDENCE_2013_11,
                 "StatusType",
                 self.status_type.as_ref(),
             )?;
@@ -2016,7 +2001,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                        NS_CORRESPONDENCE_2014_10,
                         "StatusChangeV2",
                     )?,
                 ),
@@ -2028,7 +2013,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "StatusChangeV2",
                 &self.0,
             )
@@ -2042,11 +2027,7 @@ pub mod soap {
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
                 Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                        "StatusV2",
-                    )?,
+                    xml::read::many_nillable(el, NS_CORRESPONDENCE_2014_10, "StatusV2")?,
                 ),
             )
         }
@@ -2054,12 +2035,7 @@ pub mod soap {
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                "StatusV2",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_CORRESPONDENCE_2014_10, "StatusV2", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -2082,42 +2058,42 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 created_after_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "CreatedAfterDate",
                 )?,
                 created_before_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "CreatedBeforeDate",
                 )?,
                 current_status: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "CurrentStatus",
                 )?,
                 notification_sent: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "NotificationSent",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "Reportee",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "SendersReference",
                 )?,
                 service_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "ServiceEditionCode",
                 )?,
             })
@@ -2128,49 +2104,49 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "CreatedAfterDate",
                 self.created_after_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "CreatedBeforeDate",
                 self.created_before_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "CurrentStatus",
                 self.current_status.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "NotificationSent",
                 self.notification_sent.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "ServiceCode",
                 self.service_code.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "ServiceEditionCode",
                 &self.service_edition_code,
             )?;
@@ -2191,22 +2167,22 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 limit_reached: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "LimitReached",
                 )?,
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "ServiceEditionCode",
                 )?,
                 status_list: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "StatusList",
                 )?,
             })
@@ -2217,25 +2193,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "LimitReached",
                 self.limit_reached.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "ServiceEditionCode",
                 self.service_edition_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "StatusList",
                 self.status_list.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2254,12 +2230,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 status_date: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "StatusDate",
                 )?,
                 status_type: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "StatusType",
                 )?,
             })
@@ -2270,13 +2246,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "StatusDate",
                 self.status_date.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "StatusType",
                 self.status_type.as_ref(),
             )?;
@@ -2301,32 +2277,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "CorrespondenceID",
                 )?,
                 created_date: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "CreatedDate",
                 )?,
                 notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "Notifications",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "Reportee",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "SendersReference",
                 )?,
                 status_changes: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                    NS_CORRESPONDENCE_2014_10,
                     "StatusChanges",
                 )?,
             })
@@ -2337,37 +2313,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "CorrespondenceID",
                 self.correspondence_id.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "CreatedDate",
                 self.created_date.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "Notifications",
                 self.notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                NS_CORRESPONDENCE_2014_10,
                 "StatusChanges",
                 self.status_changes.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2398,47 +2374,47 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 created_after_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "CreatedAfterDate",
                 )?,
                 created_before_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "CreatedBeforeDate",
                 )?,
                 current_status: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "CurrentStatus",
                 )?,
                 notification_sent: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "NotificationSent",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "Reportee",
                 )?,
                 sdp_search_options: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "SdpSearchOptions",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "SendersReference",
                 )?,
                 service_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "ServiceEditionCode",
                 )?,
             })
@@ -2449,55 +2425,55 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "CreatedAfterDate",
                 self.created_after_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "CreatedBeforeDate",
                 self.created_before_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "CurrentStatus",
                 self.current_status.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "NotificationSent",
                 self.notification_sent.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "SdpSearchOptions",
                 self.sdp_search_options.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "ServiceCode",
                 self.service_code.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "ServiceEditionCode",
                 &self.service_edition_code,
             )?;
@@ -2518,12 +2494,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_status_details_list: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "CorrespondenceStatusDetailsList",
                 )?,
                 limit_reached: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "LimitReached",
                 )?,
             })
@@ -2534,7 +2510,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "CorrespondenceStatusDetailsList",
                 self
                     .correspondence_status_details_list
@@ -2543,7 +2519,7 @@ pub mod soap {
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "LimitReached",
                 self.limit_reached.as_ref(),
             )?;
@@ -2565,17 +2541,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_status_information: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "CorrespondenceStatusInformation",
                 )?,
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "ServiceCode",
                 )?,
                 service_edition_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "ServiceEditionCode",
                 )?,
             })
@@ -2586,7 +2562,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "CorrespondenceStatusInformation",
                 self
                     .correspondence_status_information
@@ -2595,13 +2571,13 @@ pub mod soap {
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "ServiceEditionCode",
                 self.service_edition_code.as_ref(),
             )?;
@@ -2615,25 +2591,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                        "DaysDelayed",
-                    )?,
-                ),
+                Self(xml::read::many(el, NS_CORRESPONDENCE_2016_02, "DaysDelayed")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                "DaysDelayed",
-                &self.0,
-            )
+            xml::write::many(w, NS_CORRESPONDENCE_2016_02, "DaysDelayed", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -2649,17 +2614,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 notification_text: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "NotificationText",
                 )?,
                 repetitions: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "Repetitions",
                 )?,
                 email_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "EmailAddress",
                 )?,
             })
@@ -2670,19 +2635,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "NotificationText",
                 self.notification_text.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "Repetitions",
                 self.repetitions.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "EmailAddress",
                 self.email_address.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2701,12 +2666,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 notification_text: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "NotificationText",
                 )?,
                 repetitions: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "Repetitions",
                 )?,
             })
@@ -2717,13 +2682,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "NotificationText",
                 self.notification_text.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "Repetitions",
                 self.repetitions.as_ref(),
             )?;
@@ -2744,12 +2709,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 email_notification: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "EmailNotification",
                 )?,
                 sms_notification: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "SmsNotification",
                 )?,
             })
@@ -2760,13 +2725,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "EmailNotification",
                 self.email_notification.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "SmsNotification",
                 self.sms_notification.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2792,37 +2757,37 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 backup_altinn: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "BackupAltinn",
                 )?,
                 not_sensitive_title: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "NotSensitiveTitle",
                 )?,
                 primary_document_file_name: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "PrimaryDocumentFileName",
                 )?,
                 sdp_notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "SdpNotifications",
                 )?,
                 sdp_setting: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "SdpSetting",
                 )?,
                 title: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "Title",
                 )?,
                 visible_date_time: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "VisibleDateTime",
                 )?,
             })
@@ -2833,43 +2798,43 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "BackupAltinn",
                 self.backup_altinn.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "NotSensitiveTitle",
                 self.not_sensitive_title.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "PrimaryDocumentFileName",
                 self.primary_document_file_name.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "SdpNotifications",
                 self.sdp_notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "SdpSetting",
                 &self.sdp_setting,
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "Title",
                 self.title.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "VisibleDateTime",
                 self.visible_date_time.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2916,17 +2881,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 notification_text: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "NotificationText",
                 )?,
                 repetitions: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "Repetitions",
                 )?,
                 mobile_number: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "MobileNumber",
                 )?,
             })
@@ -2937,19 +2902,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "NotificationText",
                 self.notification_text.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "Repetitions",
                 self.repetitions.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "MobileNumber",
                 self.mobile_number.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -2968,7 +2933,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 include_correspondence: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                    NS_CORRESPONDENCE_2016_02,
                     "IncludeCorrespondence",
                 )?,
             })
@@ -2979,7 +2944,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                NS_CORRESPONDENCE_2016_02,
                 "IncludeCorrespondence",
                 &self.include_correspondence,
             )?;
@@ -3009,32 +2974,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 from_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "FromAddress",
                 )?,
                 shipment_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ShipmentDateTime",
                 )?,
                 language_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "LanguageCode",
                 )?,
                 notification_type: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "NotificationType",
                 )?,
                 text_tokens: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TextTokens",
                 )?,
                 receiver_end_points: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReceiverEndPoints",
                 )?,
             })
@@ -3045,37 +3010,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "FromAddress",
                 self.from_address.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ShipmentDateTime",
                 self.shipment_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "LanguageCode",
                 self.language_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "NotificationType",
                 self.notification_type.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TextTokens",
                 self.text_tokens.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverEndPoints",
                 self.receiver_end_points.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -3092,7 +3057,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        NS_NOTIFICATION_2009_10,
                         "Notification",
                     )?,
                 ),
@@ -3104,7 +3069,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "Notification",
                 &self.0,
             )
@@ -3124,12 +3089,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 transport_type: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TransportType",
                 )?,
                 receiver_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReceiverAddress",
                 )?,
             })
@@ -3140,13 +3105,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TransportType",
                 self.transport_type.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverAddress",
                 self.receiver_address.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -3165,7 +3130,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        NS_NOTIFICATION_2009_10,
                         "ReceiverEndPoint",
                     )?,
                 ),
@@ -3177,7 +3142,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverEndPoint",
                 &self.0,
             )
@@ -3193,14 +3158,10 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                token_num: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                    "TokenNum",
-                )?,
+                token_num: xml::read::optional(el, NS_NOTIFICATION_2009_10, "TokenNum")?,
                 token_value: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TokenValue",
                 )?,
             })
@@ -3211,13 +3172,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TokenNum",
                 self.token_num.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TokenValue",
                 self.token_value.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -3233,25 +3194,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                        "TextToken",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_NOTIFICATION_2009_10, "TextToken")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "TextToken",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_NOTIFICATION_2009_10, "TextToken", &self.0)
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3355,25 +3305,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
-                        "string",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_10_SERIALIZATION_ARRAYS, "string")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
-                "string",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_10_SERIALIZATION_ARRAYS, "string", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -3419,7 +3358,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_senders_references: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "CorrespondenceSendersReferences",
                 )?,
             })
@@ -3430,7 +3369,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "CorrespondenceSendersReferences",
                 self
                     .correspondence_senders_references
@@ -3453,7 +3392,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_status_information: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "CorrespondenceStatusInformation",
                 )?,
             })
@@ -3464,7 +3403,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "CorrespondenceStatusInformation",
                 self
                     .correspondence_status_information
@@ -3488,22 +3427,22 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemPassword",
                 )?,
                 template_service_code: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "templateServiceCode",
                 )?,
                 template_service_edition_code: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "templateServiceEditionCode",
                 )?,
             })
@@ -3514,25 +3453,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "templateServiceCode",
                 &self.template_service_code,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "templateServiceEditionCode",
                 &self.template_service_edition_code,
             )?;
@@ -3552,7 +3491,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 create_simple_correspondence_service_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "CreateSimpleCorrespondenceServiceBasicResult",
                 )?,
             })
@@ -3563,7 +3502,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "CreateSimpleCorrespondenceServiceBasicResult",
                 self
                     .create_simple_correspondence_service_basic_result
@@ -3586,17 +3525,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemPassword",
                 )?,
                 filter_criteria: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "filterCriteria",
                 )?,
             })
@@ -3607,19 +3546,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "filterCriteria",
                 &self.filter_criteria,
             )?;
@@ -3639,7 +3578,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_correspondence_status_details_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "GetCorrespondenceStatusDetailsBasicResult",
                 )?,
             })
@@ -3650,7 +3589,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "GetCorrespondenceStatusDetailsBasicResult",
                 self
                     .get_correspondence_status_details_basic_result
@@ -3673,17 +3612,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemPassword",
                 )?,
                 filter_criteria: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "filterCriteria",
                 )?,
             })
@@ -3694,19 +3633,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "filterCriteria",
                 &self.filter_criteria,
             )?;
@@ -3726,7 +3665,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_correspondence_status_details_basic_v2_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "GetCorrespondenceStatusDetailsBasicV2Result",
                 )?,
             })
@@ -3737,7 +3676,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "GetCorrespondenceStatusDetailsBasicV2Result",
                 self
                     .get_correspondence_status_details_basic_v2_result
@@ -3760,17 +3699,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemPassword",
                 )?,
                 filter_criteria: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "filterCriteria",
                 )?,
             })
@@ -3781,19 +3720,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "filterCriteria",
                 &self.filter_criteria,
             )?;
@@ -3813,7 +3752,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_correspondence_status_details_basic_v3_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "GetCorrespondenceStatusDetailsBasicV3Result",
                 )?,
             })
@@ -3824,7 +3763,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "GetCorrespondenceStatusDetailsBasicV3Result",
                 self
                     .get_correspondence_status_details_basic_v3_result
@@ -3855,27 +3794,27 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemPassword",
                 )?,
                 system_user_code: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "SystemUserCode",
                 )?,
                 external_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "ExternalReference",
                 )?,
                 correspondence: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "Correspondence",
                 )?,
             })
@@ -3886,31 +3825,31 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemUserName",
                 self.system_user_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemPassword",
                 self.system_password.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "SystemUserCode",
                 self.system_user_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "ExternalReference",
                 self.external_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "Correspondence",
                 self.correspondence.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -3930,7 +3869,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 insert_correspondence_basic_result: xml::read::optional_nillable(
                         el,
-                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        NS_CORRESPONDENCE_2009_10_2,
                         "InsertCorrespondenceBasicResult",
                     )?
                     .map(|n| n.map(::std::boxed::Box::new)),
@@ -3942,7 +3881,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "InsertCorrespondenceBasicResult",
                 self
                     .insert_correspondence_basic_result
@@ -3967,27 +3906,27 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "systemPassword",
                 )?,
                 system_user_code: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "SystemUserCode",
                 )?,
                 external_shipment_reference: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "ExternalShipmentReference",
                 )?,
                 correspondence: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10_2,
                     "Correspondence",
                 )?,
             })
@@ -3998,31 +3937,31 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "SystemUserCode",
                 &self.system_user_code,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "ExternalShipmentReference",
                 &self.external_shipment_reference,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "Correspondence",
                 &self.correspondence,
             )?;
@@ -4042,7 +3981,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 insert_correspondence_basic_v2_result: xml::read::optional_nillable(
                         el,
-                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        NS_CORRESPONDENCE_2009_10_2,
                         "InsertCorrespondenceBasicV2Result",
                     )?
                     .map(|n| n.map(::std::boxed::Box::new)),
@@ -4054,7 +3993,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10_2,
                 "InsertCorrespondenceBasicV2Result",
                 self
                     .insert_correspondence_basic_v2_result
@@ -4082,32 +4021,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 function_type: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "FunctionType",
                 )?,
                 file_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "FileName",
                 )?,
                 name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "Name",
                 )?,
                 encrypted: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "Encrypted",
                 )?,
                 data: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "Data",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "SendersReference",
                 )?,
             })
@@ -4118,37 +4057,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "FunctionType",
                 self.function_type.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "FileName",
                 self.file_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "Name",
                 self.name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "Encrypted",
                 self.encrypted.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "Data",
                 self.data.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -4167,7 +4106,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                        NS_REPORTEE_ELEMENT_LIST_2009_10,
                         "BinaryAttachment",
                     )?,
                 ),
@@ -4179,7 +4118,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "BinaryAttachment",
                 &self.0,
             )
@@ -4199,12 +4138,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "SendersReference",
                 )?,
                 form_data_xml: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                    NS_REPORTEE_ELEMENT_LIST_2009_10,
                     "FormDataXml",
                 )?,
             })
@@ -4215,13 +4154,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                NS_REPORTEE_ELEMENT_LIST_2009_10,
                 "FormDataXml",
                 self.form_data_xml.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -4240,7 +4179,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                        NS_REPORTEE_ELEMENT_LIST_2010_10,
                         "BinaryAttachmentV2",
                     )?,
                 ),
@@ -4252,7 +4191,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "BinaryAttachmentV2",
                 &self.0,
             )
@@ -4277,37 +4216,37 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 destination_type: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "DestinationType",
                 )?,
                 function_type: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "FunctionType",
                 )?,
                 file_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "FileName",
                 )?,
                 name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "Name",
                 )?,
                 encrypted: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "Encrypted",
                 )?,
                 data: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "Data",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "SendersReference",
                 )?,
             })
@@ -4318,43 +4257,43 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "DestinationType",
                 self.destination_type.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "FunctionType",
                 self.function_type.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "FileName",
                 self.file_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "Name",
                 self.name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "Encrypted",
                 self.encrypted.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "Data",
                 self.data.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;

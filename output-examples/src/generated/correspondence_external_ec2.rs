@@ -2,6 +2,16 @@
 /// The SOAP elements of the mapped operations, read and written as XML.
 pub mod soap {
     use ::altinn_bridge_runtime::xml;
+    /// The namespace `http://schemas.altinn.no/services/Intermediary/Receipt/2009/10`.
+    pub const NS_RECEIPT_2009_10: &str = "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10`.
+    pub const NS_CORRESPONDENCE_2009_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10`.
+    pub const NS_CORRESPONDENCE_2010_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10`.
+    pub const NS_CORRESPONDENCE_2010_10_2: &str = "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10`.
+    pub const NS_REPORTEE_ELEMENT_LIST_2010_10: &str = "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10";
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
@@ -89,22 +99,18 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "LastChanged",
                 )?,
-                receipt_id: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "ReceiptId",
-                )?,
+                receipt_id: xml::read::optional(el, NS_RECEIPT_2009_10, "ReceiptId")?,
                 receipt_status_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptStatusCode",
                 )?,
                 receipt_text: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptText",
                 )?,
             })
@@ -115,25 +121,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "LastChanged",
                 self.last_changed.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptId",
                 self.receipt_id.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptStatusCode",
                 self.receipt_status_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptText",
                 self.receipt_text.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -189,17 +195,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 link_text: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "LinkText",
                 )?,
                 link_type: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "LinkType",
                 )?,
                 link_url: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    NS_CORRESPONDENCE_2009_10,
                     "LinkURL",
                 )?,
             })
@@ -210,19 +216,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "LinkText",
                 self.link_text.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "LinkType",
                 self.link_type.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "LinkURL",
                 self.link_url.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -241,7 +247,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        NS_CORRESPONDENCE_2009_10,
                         "CorrespondenceLink",
                     )?,
                 ),
@@ -253,7 +259,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                NS_CORRESPONDENCE_2009_10,
                 "CorrespondenceLink",
                 &self.0,
             )
@@ -276,17 +282,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "Correspondence",
                 )?,
                 correspondence_attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CorrespondenceAttachments",
                 )?,
                 correspondence_links: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CorrespondenceLinks",
                 )?,
             })
@@ -297,19 +303,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "Correspondence",
                 self.correspondence.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CorrespondenceAttachments",
                 self.correspondence_attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CorrespondenceLinks",
                 self.correspondence_links.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -342,52 +348,52 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 correspondence_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CorrespondenceID",
                 )?,
                 correspondence_status: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CorrespondenceStatus",
                 )?,
                 correspondence_summary: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CorrespondenceSummary",
                 )?,
                 correspondence_title: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CorrespondenceTitle",
                 )?,
                 correspondence_txt: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "CorrespondenceTxt",
                 )?,
                 date_sent: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "DateSent",
                 )?,
                 due_date: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "DueDate",
                 )?,
                 is_confirmation_needed: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "IsConfirmationNeeded",
                 )?,
                 language_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "LanguageID",
                 )?,
                 sent_by: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10,
                     "SentBy",
                 )?,
             })
@@ -398,61 +404,61 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CorrespondenceID",
                 self.correspondence_id.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CorrespondenceStatus",
                 self.correspondence_status.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CorrespondenceSummary",
                 self.correspondence_summary.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CorrespondenceTitle",
                 self.correspondence_title.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "CorrespondenceTxt",
                 self.correspondence_txt.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "DateSent",
                 self.date_sent.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "DueDate",
                 self.due_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "IsConfirmationNeeded",
                 self.is_confirmation_needed.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "LanguageID",
                 self.language_id.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10,
                 "SentBy",
                 self.sent_by.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -588,17 +594,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "userName",
                 )?,
                 password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "password",
                 )?,
                 reportee_element_id: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "reporteeElementID",
                 )?,
             })
@@ -609,19 +615,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "userName",
                 &self.user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "password",
                 &self.password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "reporteeElementID",
                 &self.reportee_element_id,
             )?;
@@ -641,7 +647,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 archive_correspondence_for_end_user_system_ec_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "ArchiveCorrespondenceForEndUserSystemECResult",
                 )?,
             })
@@ -652,7 +658,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "ArchiveCorrespondenceForEndUserSystemECResult",
                 self
                     .archive_correspondence_for_end_user_system_ec_result
@@ -676,22 +682,22 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "userName",
                 )?,
                 password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "password",
                 )?,
                 reportee_element_id: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "reporteeElementID",
                 )?,
                 language_id: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "languageID",
                 )?,
             })
@@ -702,25 +708,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "userName",
                 &self.user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "password",
                 &self.password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "reporteeElementID",
                 &self.reportee_element_id,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "languageID",
                 &self.language_id,
             )?;
@@ -740,7 +746,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_correspondence_for_end_user_systems_ec_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "GetCorrespondenceForEndUserSystemsECResult",
                 )?,
             })
@@ -751,7 +757,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "GetCorrespondenceForEndUserSystemsECResult",
                 self
                     .get_correspondence_for_end_user_systems_ec_result
@@ -774,17 +780,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "userName",
                 )?,
                 password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "password",
                 )?,
                 reportee_element_id: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                    NS_CORRESPONDENCE_2010_10_2,
                     "reporteeElementID",
                 )?,
             })
@@ -795,19 +801,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "userName",
                 &self.user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "password",
                 &self.password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                NS_CORRESPONDENCE_2010_10_2,
                 "reporteeElementID",
                 &self.reportee_element_id,
             )?;
@@ -847,32 +853,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 attachment_data: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "AttachmentData",
                 )?,
                 attachment_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "AttachmentName",
                 )?,
                 created_date_time: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "CreatedDateTime",
                 )?,
                 file_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "FileName",
                 )?,
                 is_encrypted: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "IsEncrypted",
                 )?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                    NS_REPORTEE_ELEMENT_LIST_2010_10,
                     "SendersReference",
                 )?,
             })
@@ -883,37 +889,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "AttachmentData",
                 self.attachment_data.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "AttachmentName",
                 self.attachment_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "CreatedDateTime",
                 self.created_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "FileName",
                 self.file_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "IsEncrypted",
                 self.is_encrypted.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -930,7 +936,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                        NS_REPORTEE_ELEMENT_LIST_2010_10,
                         "AttachmentBEV2",
                     )?,
                 ),
@@ -942,7 +948,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                NS_REPORTEE_ELEMENT_LIST_2010_10,
                 "AttachmentBEV2",
                 &self.0,
             )

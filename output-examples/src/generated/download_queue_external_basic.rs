@@ -2,6 +2,12 @@
 /// The SOAP elements of the mapped operations, read and written as XML.
 pub mod soap {
     use ::altinn_bridge_runtime::xml;
+    /// The namespace `http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08`.
+    pub const NS_DOWNLOAD_QUEUE_2012_08: &str = "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08";
+    /// The namespace `http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08`.
+    pub const NS_REPORTEE_ARCHIVE_2012_08: &str = "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08";
+    /// The namespace `http://www.altinn.no/services/Archive/DownloadQueue/2012/08`.
+    pub const NS_DOWNLOAD_QUEUE_2012_08_2: &str = "http://www.altinn.no/services/Archive/DownloadQueue/2012/08";
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
@@ -65,22 +71,22 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08,
                     "ArchiveReference",
                 )?,
                 archived_date: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08,
                     "ArchivedDate",
                 )?,
                 reportee_id: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08,
                     "ReporteeID",
                 )?,
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08,
                     "ServiceCode",
                 )?,
             })
@@ -91,25 +97,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08,
                 "ArchiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08,
                 "ArchivedDate",
                 self.archived_date.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08,
                 "ReporteeID",
                 self.reportee_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -128,7 +134,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                        NS_DOWNLOAD_QUEUE_2012_08,
                         "DownloadQueueItemBE",
                     )?,
                 ),
@@ -140,7 +146,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08,
                 "DownloadQueueItemBE",
                 &self.0,
             )
@@ -162,22 +168,22 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 attachment_data: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "AttachmentData",
                 )?,
                 attachment_type: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "AttachmentType",
                 )?,
                 file_name: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "FileName",
                 )?,
                 attachment_type_name: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "AttachmentTypeName",
                 )?,
             })
@@ -188,25 +194,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "AttachmentData",
                 self.attachment_data.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "AttachmentType",
                 self.attachment_type.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "FileName",
                 self.file_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "AttachmentTypeName",
                 self.attachment_type_name.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -225,7 +231,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                        NS_REPORTEE_ARCHIVE_2012_08,
                         "ArchivedAttachmentDQBE",
                     )?,
                 ),
@@ -237,7 +243,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "ArchivedAttachmentDQBE",
                 &self.0,
             )
@@ -256,17 +262,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 data_format_id: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "DataFormatID",
                 )?,
                 form_data: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "FormData",
                 )?,
                 reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "Reference",
                 )?,
             })
@@ -277,19 +283,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "DataFormatID",
                 self.data_format_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "FormData",
                 self.form_data.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "Reference",
                 self.reference.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -308,7 +314,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                        NS_REPORTEE_ARCHIVE_2012_08,
                         "ArchivedFormDQBE",
                     )?,
                 ),
@@ -320,7 +326,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "ArchivedFormDQBE",
                 &self.0,
             )
@@ -346,32 +352,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "ArchiveReference",
                 )?,
                 archive_time_stamp: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "ArchiveTimeStamp",
                 )?,
                 attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "Attachments",
                 )?,
                 forms: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "Forms",
                 )?,
                 reportee: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "Reportee",
                 )?,
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                    NS_REPORTEE_ARCHIVE_2012_08,
                     "ServiceCode",
                 )?,
             })
@@ -382,37 +388,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "ArchiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "ArchiveTimeStamp",
                 self.archive_time_stamp.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "Attachments",
                 self.attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "Forms",
                 self.forms.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "Reportee",
                 self.reportee.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                NS_REPORTEE_ARCHIVE_2012_08,
                 "ServiceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -468,27 +474,27 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "systemPassword",
                 )?,
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "archiveReference",
                 )?,
                 language_id: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "languageID",
                 )?,
                 include_xml_namespace: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "includeXmlNamespace",
                 )?,
             })
@@ -499,31 +505,31 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "systemUserName",
                 self.system_user_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "systemPassword",
                 self.system_password.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "archiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "languageID",
                 self.language_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "includeXmlNamespace",
                 self.include_xml_namespace.as_ref(),
             )?;
@@ -543,7 +549,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_archived_form_task_basic_dq_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "GetArchivedFormTaskBasicDQResult",
                 )?,
             })
@@ -554,7 +560,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "GetArchivedFormTaskBasicDQResult",
                 self
                     .get_archived_form_task_basic_dq_result
@@ -579,17 +585,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "systemPassword",
                 )?,
                 service_code: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "serviceCode",
                 )?,
             })
@@ -600,19 +606,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "systemUserName",
                 self.system_user_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "systemPassword",
                 self.system_password.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "serviceCode",
                 self.service_code.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -632,7 +638,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_download_queue_items_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "GetDownloadQueueItemsResult",
                 )?,
             })
@@ -643,7 +649,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "GetDownloadQueueItemsResult",
                 self.get_download_queue_items_result.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -666,32 +672,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "systemName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "systemPassword",
                 )?,
                 archive_reference: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "archiveReference",
                 )?,
                 language_id: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "languageId",
                 )?,
                 data_format_id: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "dataFormatId",
                 )?,
                 data_format_version: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "dataFormatVersion",
                 )?,
             })
@@ -702,37 +708,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "systemName",
                 &self.system_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "archiveReference",
                 &self.archive_reference,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "languageId",
                 &self.language_id,
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "dataFormatId",
                 self.data_format_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "dataFormatVersion",
                 self.data_format_version.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -752,7 +758,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_form_set_pdf_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "GetFormSetPdfBasicResult",
                 )?,
             })
@@ -763,7 +769,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "GetFormSetPdfBasicResult",
                 self.get_form_set_pdf_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -787,17 +793,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "systemPassword",
                 )?,
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "archiveReference",
                 )?,
             })
@@ -808,19 +814,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "systemUserName",
                 self.system_user_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "systemPassword",
                 self.system_password.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "archiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -840,7 +846,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 purge_item_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    NS_DOWNLOAD_QUEUE_2012_08_2,
                     "PurgeItemResult",
                 )?,
             })
@@ -851,7 +857,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                NS_DOWNLOAD_QUEUE_2012_08_2,
                 "PurgeItemResult",
                 self.purge_item_result.as_ref().map(xml::Nillable::as_ref),
             )?;

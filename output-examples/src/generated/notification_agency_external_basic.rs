@@ -2,6 +2,16 @@
 /// The SOAP elements of the mapped operations, read and written as XML.
 pub mod soap {
     use ::altinn_bridge_runtime::xml;
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10`.
+    pub const NS_NOTIFICATION_2009_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06`.
+    pub const NS_NOTIFICATION_2015_06: &str = "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10`.
+    pub const NS_STANDALONE_NOTIFICATION_BE_2009_10: &str = "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2015/06`.
+    pub const NS_STANDALONE_NOTIFICATION_BE_2015_06: &str = "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2015/06";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/Notification/2010/10`.
+    pub const NS_NOTIFICATION_2010_10: &str = "http://www.altinn.no/services/ServiceEngine/Notification/2010/10";
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
@@ -92,12 +102,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 transport_type: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TransportType",
                 )?,
                 receiver_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReceiverAddress",
                 )?,
             })
@@ -108,13 +118,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TransportType",
                 self.transport_type.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverAddress",
                 self.receiver_address.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -133,7 +143,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        NS_NOTIFICATION_2009_10,
                         "ReceiverEndPoint",
                     )?,
                 ),
@@ -145,7 +155,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverEndPoint",
                 &self.0,
             )
@@ -180,57 +190,57 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 from_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "FromAddress",
                 )?,
                 is_reservable: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "IsReservable",
                 )?,
                 language_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "LanguageID",
                 )?,
                 notification_type: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "NotificationType",
                 )?,
                 receiver_end_points: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReceiverEndPoints",
                 )?,
                 reportee_number: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReporteeNumber",
                 )?,
                 roles: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "Roles",
                 )?,
                 service: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "Service",
                 )?,
                 shipment_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ShipmentDateTime",
                 )?,
                 text_tokens: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TextTokens",
                 )?,
                 use_service_owner_short_name_as_sender_of_sms: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "UseServiceOwnerShortNameAsSenderOfSms",
                 )?,
             })
@@ -241,67 +251,67 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "FromAddress",
                 self.from_address.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "IsReservable",
                 self.is_reservable.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "LanguageID",
                 self.language_id.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "NotificationType",
                 self.notification_type.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverEndPoints",
                 self.receiver_end_points.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReporteeNumber",
                 self.reportee_number.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "Roles",
                 self.roles.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "Service",
                 self.service.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ShipmentDateTime",
                 self.shipment_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TextTokens",
                 self.text_tokens.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "UseServiceOwnerShortNameAsSenderOfSms",
                 self
                     .use_service_owner_short_name_as_sender_of_sms
@@ -321,14 +331,10 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                token_num: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                    "TokenNum",
-                )?,
+                token_num: xml::read::optional(el, NS_NOTIFICATION_2009_10, "TokenNum")?,
                 token_value: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TokenValue",
                 )?,
             })
@@ -339,13 +345,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TokenNum",
                 self.token_num.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TokenValue",
                 self.token_value.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -361,25 +367,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                        "TextToken",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_NOTIFICATION_2009_10, "TextToken")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "TextToken",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_NOTIFICATION_2009_10, "TextToken", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -396,24 +391,20 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                name: xml::read::optional_nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                    "Name",
-                )?,
+                name: xml::read::optional_nillable(el, NS_NOTIFICATION_2015_06, "Name")?,
                 receiver_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                    NS_NOTIFICATION_2015_06,
                     "ReceiverAddress",
                 )?,
                 retrieve_from_profile: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                    NS_NOTIFICATION_2015_06,
                     "RetrieveFromProfile",
                 )?,
                 transport_type: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                    NS_NOTIFICATION_2015_06,
                     "TransportType",
                 )?,
             })
@@ -424,25 +415,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                NS_NOTIFICATION_2015_06,
                 "Name",
                 self.name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                NS_NOTIFICATION_2015_06,
                 "ReceiverAddress",
                 self.receiver_address.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                NS_NOTIFICATION_2015_06,
                 "RetrieveFromProfile",
                 self.retrieve_from_profile.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                NS_NOTIFICATION_2015_06,
                 "TransportType",
                 self.transport_type.as_ref(),
             )?;
@@ -459,7 +450,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                        NS_NOTIFICATION_2015_06,
                         "EndPointResult",
                     )?,
                 ),
@@ -471,7 +462,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                NS_NOTIFICATION_2015_06,
                 "EndPointResult",
                 &self.0,
             )
@@ -492,17 +483,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 end_points: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                    NS_NOTIFICATION_2015_06,
                     "EndPoints",
                 )?,
                 notification_type: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                    NS_NOTIFICATION_2015_06,
                     "NotificationType",
                 )?,
                 reportee_number: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                    NS_NOTIFICATION_2015_06,
                     "ReporteeNumber",
                 )?,
             })
@@ -513,19 +504,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                NS_NOTIFICATION_2015_06,
                 "EndPoints",
                 self.end_points.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                NS_NOTIFICATION_2015_06,
                 "NotificationType",
                 self.notification_type.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                NS_NOTIFICATION_2015_06,
                 "ReporteeNumber",
                 self.reportee_number.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -544,7 +535,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                        NS_NOTIFICATION_2015_06,
                         "NotificationResult",
                     )?,
                 ),
@@ -556,7 +547,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                NS_NOTIFICATION_2015_06,
                 "NotificationResult",
                 &self.0,
             )
@@ -574,7 +565,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                        NS_STANDALONE_NOTIFICATION_BE_2009_10,
                         "StandaloneNotification",
                     )?,
                 ),
@@ -586,7 +577,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                NS_STANDALONE_NOTIFICATION_BE_2009_10,
                 "StandaloneNotification",
                 &self.0,
             )
@@ -602,7 +593,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2015/06",
+                        NS_STANDALONE_NOTIFICATION_BE_2015_06,
                         "RoleName",
                     )?,
                 ),
@@ -614,7 +605,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2015/06",
+                NS_STANDALONE_NOTIFICATION_BE_2015_06,
                 "RoleName",
                 &self.0,
             )
@@ -632,12 +623,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 service_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2015/06",
+                    NS_STANDALONE_NOTIFICATION_BE_2015_06,
                     "ServiceCode",
                 )?,
                 service_edition: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2015/06",
+                    NS_STANDALONE_NOTIFICATION_BE_2015_06,
                     "ServiceEdition",
                 )?,
             })
@@ -648,13 +639,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2015/06",
+                NS_STANDALONE_NOTIFICATION_BE_2015_06,
                 "ServiceCode",
                 self.service_code.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2015/06",
+                NS_STANDALONE_NOTIFICATION_BE_2015_06,
                 "ServiceEdition",
                 &self.service_edition,
             )?;
@@ -704,17 +695,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "systemPassword",
                 )?,
                 standalone_notifications: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "standaloneNotifications",
                 )?,
             })
@@ -725,19 +716,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "standaloneNotifications",
                 &self.standalone_notifications,
             )?;
@@ -772,17 +763,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "systemPassword",
                 )?,
                 standalone_notifications: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "standaloneNotifications",
                 )?,
             })
@@ -793,19 +784,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "standaloneNotifications",
                 &self.standalone_notifications,
             )?;
@@ -825,7 +816,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 send_standalone_notification_basic_v2_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "SendStandaloneNotificationBasicV2Result",
                 )?,
             })
@@ -836,7 +827,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "SendStandaloneNotificationBasicV2Result",
                 self
                     .send_standalone_notification_basic_v2_result
@@ -859,17 +850,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "systemPassword",
                 )?,
                 standalone_notifications: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "standaloneNotifications",
                 )?,
             })
@@ -880,19 +871,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "standaloneNotifications",
                 &self.standalone_notifications,
             )?;
@@ -912,7 +903,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 send_standalone_notification_basic_v3_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    NS_NOTIFICATION_2010_10,
                     "SendStandaloneNotificationBasicV3Result",
                 )?,
             })
@@ -923,7 +914,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                NS_NOTIFICATION_2010_10,
                 "SendStandaloneNotificationBasicV3Result",
                 self
                     .send_standalone_notification_basic_v3_result

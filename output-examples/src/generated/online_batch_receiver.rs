@@ -2,6 +2,8 @@
 /// The SOAP elements of the mapped operations, read and written as XML.
 pub mod soap {
     use ::altinn_bridge_runtime::xml;
+    /// The namespace `http://AltInn.no/webservices/`.
+    pub const NS_HTTP_ALT_INN_NO_WEBSERVICES: &str = "http://AltInn.no/webservices/";
     /// The element `ReceiveOnlineBatchExternalAttachment` of `http://AltInn.no/webservices/`: (namespace, local name).
     pub const RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT: (&str, &str) = (
         "http://AltInn.no/webservices/",
@@ -28,32 +30,28 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 username: xml::read::optional(
                     el,
-                    "http://AltInn.no/webservices/",
+                    NS_HTTP_ALT_INN_NO_WEBSERVICES,
                     "username",
                 )?,
                 passwd: xml::read::optional(
                     el,
-                    "http://AltInn.no/webservices/",
+                    NS_HTTP_ALT_INN_NO_WEBSERVICES,
                     "passwd",
                 )?,
                 receivers_reference: xml::read::optional(
                     el,
-                    "http://AltInn.no/webservices/",
+                    NS_HTTP_ALT_INN_NO_WEBSERVICES,
                     "receiversReference",
                 )?,
                 sequence_number: xml::read::required(
                     el,
-                    "http://AltInn.no/webservices/",
+                    NS_HTTP_ALT_INN_NO_WEBSERVICES,
                     "sequenceNumber",
                 )?,
-                batch: xml::read::optional(
-                    el,
-                    "http://AltInn.no/webservices/",
-                    "batch",
-                )?,
+                batch: xml::read::optional(el, NS_HTTP_ALT_INN_NO_WEBSERVICES, "batch")?,
                 attachments: xml::read::optional(
                     el,
-                    "http://AltInn.no/webservices/",
+                    NS_HTTP_ALT_INN_NO_WEBSERVICES,
                     "attachments",
                 )?,
             })
@@ -64,37 +62,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://AltInn.no/webservices/",
+                NS_HTTP_ALT_INN_NO_WEBSERVICES,
                 "username",
                 self.username.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://AltInn.no/webservices/",
+                NS_HTTP_ALT_INN_NO_WEBSERVICES,
                 "passwd",
                 self.passwd.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://AltInn.no/webservices/",
+                NS_HTTP_ALT_INN_NO_WEBSERVICES,
                 "receiversReference",
                 self.receivers_reference.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://AltInn.no/webservices/",
+                NS_HTTP_ALT_INN_NO_WEBSERVICES,
                 "sequenceNumber",
                 &self.sequence_number,
             )?;
             xml::write::optional(
                 w,
-                "http://AltInn.no/webservices/",
+                NS_HTTP_ALT_INN_NO_WEBSERVICES,
                 "batch",
                 self.batch.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://AltInn.no/webservices/",
+                NS_HTTP_ALT_INN_NO_WEBSERVICES,
                 "attachments",
                 self.attachments.as_ref(),
             )?;
@@ -114,7 +112,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 receive_online_batch_external_attachment_result: xml::read::optional(
                     el,
-                    "http://AltInn.no/webservices/",
+                    NS_HTTP_ALT_INN_NO_WEBSERVICES,
                     "ReceiveOnlineBatchExternalAttachmentResult",
                 )?,
             })
@@ -125,7 +123,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://AltInn.no/webservices/",
+                NS_HTTP_ALT_INN_NO_WEBSERVICES,
                 "ReceiveOnlineBatchExternalAttachmentResult",
                 self.receive_online_batch_external_attachment_result.as_ref(),
             )?;

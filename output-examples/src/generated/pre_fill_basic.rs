@@ -2,6 +2,14 @@
 /// The SOAP elements of the mapped operations, read and written as XML.
 pub mod soap {
     use ::altinn_bridge_runtime::xml;
+    /// The namespace `http://schemas.altinn.no/services/Intermediary/Receipt/2009/10`.
+    pub const NS_RECEIPT_2009_10: &str = "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10`.
+    pub const NS_NOTIFICATION_2009_10: &str = "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10`.
+    pub const NS_PRE_FILL_2009_10: &str = "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10";
+    /// The namespace `http://www.altinn.no/services/ServiceEngine/PreFill/2009/10`.
+    pub const NS_PRE_FILL_2009_10_2: &str = "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10";
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
@@ -118,22 +126,22 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "LastChanged",
                 )?,
                 receipt_status_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptStatusCode",
                 )?,
                 receipt_text: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptText",
                 )?,
                 references: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "References",
                 )?,
             })
@@ -144,25 +152,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "LastChanged",
                 self.last_changed.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptStatusCode",
                 self.receipt_status_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptText",
                 self.receipt_text.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "References",
                 self.references.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -217,12 +225,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 reference_type_name: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReferenceTypeName",
                 )?,
                 reference_value: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReferenceValue",
                 )?,
             })
@@ -233,13 +241,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReferenceTypeName",
                 self.reference_type_name.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReferenceValue",
                 self.reference_value.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -253,25 +261,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                        "Reference",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_RECEIPT_2009_10, "Reference")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "Reference",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_RECEIPT_2009_10, "Reference", &self.0)
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -370,52 +367,52 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 from_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "FromAddress",
                 )?,
                 notification_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "NotificationID",
                 )?,
                 notify_type: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "NotifyType",
                 )?,
                 reportee_element_id: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReporteeElementID",
                 )?,
                 reportee_id: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReporteeId",
                 )?,
                 shipment_date_time: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ShipmentDateTime",
                 )?,
                 language_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "LanguageCode",
                 )?,
                 notification_type: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "NotificationType",
                 )?,
                 text_tokens: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TextTokens",
                 )?,
                 receiver_end_points: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReceiverEndPoints",
                 )?,
             })
@@ -426,61 +423,61 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "FromAddress",
                 self.from_address.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "NotificationID",
                 self.notification_id.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "NotifyType",
                 self.notify_type.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReporteeElementID",
                 self.reportee_element_id.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReporteeId",
                 self.reportee_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ShipmentDateTime",
                 self.shipment_date_time.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "LanguageCode",
                 self.language_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "NotificationType",
                 self.notification_type.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TextTokens",
                 self.text_tokens.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverEndPoints",
                 self.receiver_end_points.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -497,7 +494,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        NS_NOTIFICATION_2009_10,
                         "Notification",
                     )?,
                 ),
@@ -509,7 +506,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "Notification",
                 &self.0,
             )
@@ -529,12 +526,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 transport_type: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TransportType",
                 )?,
                 receiver_address: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "ReceiverAddress",
                 )?,
             })
@@ -545,13 +542,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TransportType",
                 self.transport_type.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverAddress",
                 self.receiver_address.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -570,7 +567,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                        NS_NOTIFICATION_2009_10,
                         "ReceiverEndPoint",
                     )?,
                 ),
@@ -582,7 +579,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "ReceiverEndPoint",
                 &self.0,
             )
@@ -598,14 +595,10 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                token_num: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                    "TokenNum",
-                )?,
+                token_num: xml::read::optional(el, NS_NOTIFICATION_2009_10, "TokenNum")?,
                 token_value: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                    NS_NOTIFICATION_2009_10,
                     "TokenValue",
                 )?,
             })
@@ -616,13 +609,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TokenNum",
                 self.token_num.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                NS_NOTIFICATION_2009_10,
                 "TokenValue",
                 self.token_value.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -638,25 +631,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                        "TextToken",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_NOTIFICATION_2009_10, "TextToken")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                "TextToken",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_NOTIFICATION_2009_10, "TextToken", &self.0)
         }
     }
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -669,11 +651,7 @@ pub mod soap {
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
                 Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                        "PrefillFormTask",
-                    )?,
+                    xml::read::many_nillable(el, NS_PRE_FILL_2009_10, "PrefillFormTask")?,
                 ),
             )
         }
@@ -681,12 +659,7 @@ pub mod soap {
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                "PrefillFormTask",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_PRE_FILL_2009_10, "PrefillFormTask", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -701,14 +674,10 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 field_value: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "FieldValue",
                 )?,
-                index: xml::read::optional_nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                    "Index",
-                )?,
+                index: xml::read::optional_nillable(el, NS_PRE_FILL_2009_10, "Index")?,
             })
         }
         fn write_content(
@@ -717,13 +686,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "FieldValue",
                 self.field_value.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "Index",
                 self.index.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -742,7 +711,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        NS_PRE_FILL_2009_10,
                         "PreFillIdentityFieldBE",
                     )?,
                 ),
@@ -754,7 +723,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "PreFillIdentityFieldBE",
                 &self.0,
             )
@@ -772,7 +741,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        NS_PRE_FILL_2009_10,
                         "PrefillFormTaskAttachment",
                     )?,
                 ),
@@ -784,7 +753,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "PrefillFormTaskAttachment",
                 &self.0,
             )
@@ -806,32 +775,32 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 data_format_id: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "DataFormatID",
                 )?,
                 data_format_version: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "DataFormatVersion",
                 )?,
                 form_data_xml: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "FormDataXML",
                 )?,
                 senders_reference: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "SendersReference",
                 )?,
                 signed_by_default: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "SignedByDefault",
                 )?,
                 signing_locked: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "SigningLocked",
                 )?,
             })
@@ -842,37 +811,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "DataFormatID",
                 self.data_format_id.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "DataFormatVersion",
                 &self.data_format_version,
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "FormDataXML",
                 self.form_data_xml.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "SendersReference",
                 self.senders_reference.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "SignedByDefault",
                 self.signed_by_default.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "SigningLocked",
                 self.signing_locked.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -886,25 +855,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                        "PrefillForm",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_PRE_FILL_2009_10, "PrefillForm")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                "PrefillForm",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_PRE_FILL_2009_10, "PrefillForm", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -946,87 +904,83 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 external_service_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "ExternalServiceCode",
                 )?,
                 external_service_edition_code: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "ExternalServiceEditionCode",
                 )?,
                 external_shipment_reference: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "ExternalShipmentReference",
                 )?,
                 identity_field_hash_code: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "IdentityFieldHashCode",
                 )?,
                 large_inbound_reference: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "LargeInboundReference",
                 )?,
                 pre_fill_attachments: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "PreFillAttachments",
                 )?,
                 pre_fill_forms: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "PreFillForms",
                 )?,
                 pre_fill_identity_fields: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "PreFillIdentityFields",
                 )?,
                 prefill_notifications: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "PrefillNotifications",
                 )?,
                 receivers_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "ReceiversReference",
                 )?,
-                reportee: xml::read::nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                    "Reportee",
-                )?,
+                reportee: xml::read::nillable(el, NS_PRE_FILL_2009_10, "Reportee")?,
                 senders_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "SendersReference",
                 )?,
                 service_owner_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "ServiceOwnerCode",
                 )?,
                 valid_from_date: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "ValidFromDate",
                 )?,
                 valid_to_date: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "ValidToDate",
                 )?,
                 is_reservable: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "IsReservable",
                 )?,
                 validate_but_do_not_send_notification: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "ValidateButDoNotSendNotification",
                 )?,
             })
@@ -1037,103 +991,103 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "ExternalServiceCode",
                 self.external_service_code.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "ExternalServiceEditionCode",
                 &self.external_service_edition_code,
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "ExternalShipmentReference",
                 self.external_shipment_reference.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "IdentityFieldHashCode",
                 self.identity_field_hash_code.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "LargeInboundReference",
                 self.large_inbound_reference.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "PreFillAttachments",
                 self.pre_fill_attachments.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "PreFillForms",
                 self.pre_fill_forms.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "PreFillIdentityFields",
                 self.pre_fill_identity_fields.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "PrefillNotifications",
                 self.prefill_notifications.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "ReceiversReference",
                 self.receivers_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "Reportee",
                 self.reportee.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "SendersReference",
                 self.senders_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "ServiceOwnerCode",
                 self.service_owner_code.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "ValidFromDate",
                 &self.valid_from_date,
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "ValidToDate",
                 &self.valid_to_date,
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "IsReservable",
                 self.is_reservable.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "ValidateButDoNotSendNotification",
                 self.validate_but_do_not_send_notification.as_ref(),
             )?;
@@ -1157,37 +1111,33 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 attachment_data: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "AttachmentData",
                 )?,
                 attachment_name: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "AttachmentName",
                 )?,
                 attachment_type: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "AttachmentType",
                 )?,
-                file_name: xml::read::nillable(
-                    el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                    "FileName",
-                )?,
+                file_name: xml::read::nillable(el, NS_PRE_FILL_2009_10, "FileName")?,
                 senders_reference: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "SendersReference",
                 )?,
                 signed_by_default: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "SignedByDefault",
                 )?,
                 signing_locked: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "SigningLocked",
                 )?,
             })
@@ -1198,43 +1148,43 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "AttachmentData",
                 self.attachment_data.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "AttachmentName",
                 self.attachment_name.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "AttachmentType",
                 &self.attachment_type,
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "FileName",
                 self.file_name.as_ref(),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "SendersReference",
                 self.senders_reference.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "SignedByDefault",
                 self.signed_by_default.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "SigningLocked",
                 self.signing_locked.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1255,12 +1205,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 pre_fill_form_tasklist: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "PreFillFormTasklist",
                 )?,
                 system_user_code: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10,
                     "SystemUserCode",
                 )?,
             })
@@ -1271,13 +1221,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "PreFillFormTasklist",
                 self.pre_fill_form_tasklist.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10,
                 "SystemUserCode",
                 self.system_user_code.as_ref(),
             )?;
@@ -1458,47 +1408,47 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "systemPassword",
                 )?,
                 external_batch_id: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "externalBatchId",
                 )?,
                 pre_fill_form_task: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "preFillFormTask",
                 )?,
                 do_save_form_task: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "doSaveFormTask",
                 )?,
                 doinstantiate_form_task: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "doinstantiateFormTask",
                 )?,
                 case_id: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "caseId",
                 )?,
                 due_date: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "dueDate",
                 )?,
                 instantited_on_behalf_of: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "instantitedOnBehalfOf",
                 )?,
             })
@@ -1509,55 +1459,55 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "systemUserName",
                 self.system_user_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "systemPassword",
                 self.system_password.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "externalBatchId",
                 self.external_batch_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "preFillFormTask",
                 self.pre_fill_form_task.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "doSaveFormTask",
                 self.do_save_form_task.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "doinstantiateFormTask",
                 self.doinstantiate_form_task.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "caseId",
                 self.case_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "dueDate",
                 self.due_date.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "instantitedOnBehalfOf",
                 self.instantited_on_behalf_of.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1577,7 +1527,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 submit_and_instantiate_prefilled_form_task_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "SubmitAndInstantiatePrefilledFormTaskBasicResult",
                 )?,
             })
@@ -1588,7 +1538,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "SubmitAndInstantiatePrefilledFormTaskBasicResult",
                 self
                     .submit_and_instantiate_prefilled_form_task_basic_result
@@ -1618,22 +1568,22 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "systemPassword",
                 )?,
                 external_batch_id: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "externalBatchId",
                 )?,
                 pre_fill_form_tasks_details: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "preFillFormTasksDetails",
                 )?,
             })
@@ -1644,25 +1594,25 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "systemUserName",
                 self.system_user_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "systemPassword",
                 self.system_password.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "externalBatchId",
                 self.external_batch_id.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "preFillFormTasksDetails",
                 self.pre_fill_form_tasks_details.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1682,7 +1632,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 submit_prefilled_form_tasks_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    NS_PRE_FILL_2009_10_2,
                     "SubmitPrefilledFormTasksBasicResult",
                 )?,
             })
@@ -1693,7 +1643,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                NS_PRE_FILL_2009_10_2,
                 "SubmitPrefilledFormTasksBasicResult",
                 self
                     .submit_prefilled_form_tasks_basic_result

@@ -2,6 +2,12 @@
 /// The SOAP elements of the mapped operations, read and written as XML.
 pub mod soap {
     use ::altinn_bridge_runtime::xml;
+    /// The namespace `http://schemas.altinn.no/services/Intermediary/Receipt/2009/10`.
+    pub const NS_RECEIPT_2009_10: &str = "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10";
+    /// The namespace `http://schemas.altinn.no/services/Intermediary/Receipt/2015/06`.
+    pub const NS_RECEIPT_2015_06: &str = "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06";
+    /// The namespace `http://www.altinn.no/services/Intermediary/Receipt/2009/10`.
+    pub const NS_RECEIPT_2009_10_2: &str = "http://www.altinn.no/services/Intermediary/Receipt/2009/10";
     /// The element `Test` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
     pub const TEST: (&str, &str) = ("http://www.altinn.no/services/2009/10", "Test");
     /// The element `TestResponse` of `http://www.altinn.no/services/2009/10`: (namespace, local name).
@@ -84,27 +90,27 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "LastChanged",
                 )?,
                 receipt_status_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptStatusCode",
                 )?,
                 receipt_text: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptText",
                 )?,
                 receipt_type_name: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptTypeName",
                 )?,
                 references: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "References",
                 )?,
             })
@@ -115,31 +121,31 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "LastChanged",
                 self.last_changed.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptStatusCode",
                 self.receipt_status_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptText",
                 self.receipt_text.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptTypeName",
                 self.receipt_type_name.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "References",
                 self.references.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -154,11 +160,7 @@ pub mod soap {
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
                 Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                        "ReceiptExternal",
-                    )?,
+                    xml::read::many_nillable(el, NS_RECEIPT_2009_10, "ReceiptExternal")?,
                 ),
             )
         }
@@ -166,12 +168,7 @@ pub mod soap {
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "ReceiptExternal",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_RECEIPT_2009_10, "ReceiptExternal", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -194,32 +191,28 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ArchiveReference",
                 )?,
-                receipt_id: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "ReceiptId",
-                )?,
+                receipt_id: xml::read::optional(el, NS_RECEIPT_2009_10, "ReceiptId")?,
                 receipt_status_code: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptStatusCode",
                 )?,
                 receipt_text: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReceiptText",
                 )?,
                 references: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "References",
                 )?,
                 sub_receipts: xml::read::optional_nillable(
                         el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        NS_RECEIPT_2009_10,
                         "SubReceipts",
                     )?
                     .map(|n| n.map(::std::boxed::Box::new)),
@@ -231,37 +224,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ArchiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptId",
                 self.receipt_id.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptStatusCode",
                 self.receipt_status_code.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptText",
                 self.receipt_text.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "References",
                 self.references.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "SubReceipts",
                 self.sub_receipts.as_ref().map(xml::Nillable::as_deref),
             )?;
@@ -280,7 +273,7 @@ pub mod soap {
                 Self(
                     xml::read::many_nillable(
                         el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                        NS_RECEIPT_2009_10,
                         "ReceiptSaveExternal",
                     )?,
                 ),
@@ -292,7 +285,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::many_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptSaveExternal",
                 &self.0,
             )
@@ -308,14 +301,10 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                receipt_id: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "ReceiptId",
-                )?,
+                receipt_id: xml::read::optional(el, NS_RECEIPT_2009_10, "ReceiptId")?,
                 references: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "References",
                 )?,
             })
@@ -326,13 +315,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReceiptId",
                 self.receipt_id.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "References",
                 self.references.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -467,12 +456,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 reference_type_name: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReferenceTypeName",
                 )?,
                 reference_value: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10,
                     "ReferenceValue",
                 )?,
             })
@@ -483,13 +472,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReferenceTypeName",
                 self.reference_type_name.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10,
                 "ReferenceValue",
                 self.reference_value.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -503,25 +492,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                        "Reference",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_RECEIPT_2009_10, "Reference")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                "Reference",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_RECEIPT_2009_10, "Reference", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -539,27 +517,27 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 last_changed: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "LastChanged",
                 )?,
                 receipt_status: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "ReceiptStatus",
                 )?,
                 receipt_text: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "ReceiptText",
                 )?,
                 receipt_type: xml::read::optional(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "ReceiptType",
                 )?,
                 references: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "References",
                 )?,
             })
@@ -570,31 +548,31 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "LastChanged",
                 self.last_changed.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "ReceiptStatus",
                 self.receipt_status.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "ReceiptText",
                 self.receipt_text.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "ReceiptType",
                 self.receipt_type.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "References",
                 self.references.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -608,25 +586,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                        "Receipt",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_RECEIPT_2015_06, "Receipt")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                "Receipt",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_RECEIPT_2015_06, "Receipt", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -649,32 +616,28 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 archive_reference: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "ArchiveReference",
                 )?,
-                receipt_id: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                    "ReceiptId",
-                )?,
+                receipt_id: xml::read::optional(el, NS_RECEIPT_2015_06, "ReceiptId")?,
                 receipt_status: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "ReceiptStatus",
                 )?,
                 receipt_text: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "ReceiptText",
                 )?,
                 references: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "References",
                 )?,
                 sub_receipts: xml::read::optional_nillable(
                         el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                        NS_RECEIPT_2015_06,
                         "SubReceipts",
                     )?
                     .map(|n| n.map(::std::boxed::Box::new)),
@@ -686,37 +649,37 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "ArchiveReference",
                 self.archive_reference.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "ReceiptId",
                 self.receipt_id.as_ref(),
             )?;
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "ReceiptStatus",
                 &self.receipt_status,
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "ReceiptText",
                 self.receipt_text.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "References",
                 self.references.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "SubReceipts",
                 self.sub_receipts.as_ref().map(xml::Nillable::as_deref),
             )?;
@@ -730,25 +693,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                        "ReceiptSave",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_RECEIPT_2015_06, "ReceiptSave")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                "ReceiptSave",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_RECEIPT_2015_06, "ReceiptSave", &self.0)
         }
     }
     #[derive(Debug, Clone, PartialEq)]
@@ -761,14 +713,10 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(Self {
-                receipt_id: xml::read::optional(
-                    el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                    "ReceiptId",
-                )?,
+                receipt_id: xml::read::optional(el, NS_RECEIPT_2015_06, "ReceiptId")?,
                 references: xml::read::optional_nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "References",
                 )?,
             })
@@ -779,13 +727,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "ReceiptId",
                 self.receipt_id.as_ref(),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "References",
                 self.references.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -887,12 +835,12 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 reference_type: xml::read::required(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "ReferenceType",
                 )?,
                 reference_value: xml::read::nillable(
                     el,
-                    "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                    NS_RECEIPT_2015_06,
                     "ReferenceValue",
                 )?,
             })
@@ -903,13 +851,13 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "ReferenceType",
                 &self.reference_type,
             )?;
             xml::write::nillable(
                 w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                NS_RECEIPT_2015_06,
                 "ReferenceValue",
                 self.reference_value.as_ref(),
             )?;
@@ -923,25 +871,14 @@ pub mod soap {
             el: &xml::Element,
         ) -> ::std::result::Result<Self, xml::XmlError> {
             ::std::result::Result::Ok(
-                Self(
-                    xml::read::many_nillable(
-                        el,
-                        "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                        "Reference",
-                    )?,
-                ),
+                Self(xml::read::many_nillable(el, NS_RECEIPT_2015_06, "Reference")?),
             )
         }
         fn write_content(
             &self,
             w: &mut xml::XmlWriter,
         ) -> ::std::result::Result<(), xml::XmlError> {
-            xml::write::many_nillable(
-                w,
-                "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                "Reference",
-                &self.0,
-            )
+            xml::write::many_nillable(w, NS_RECEIPT_2015_06, "Reference", &self.0)
         }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1059,17 +996,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemPassword",
                 )?,
                 receipt: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "receipt",
                 )?,
             })
@@ -1080,19 +1017,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemUserName",
                 self.system_user_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemPassword",
                 self.system_password.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "receipt",
                 self.receipt.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1112,7 +1049,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_receipt_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "GetReceiptBasicResult",
                 )?,
             })
@@ -1123,7 +1060,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "GetReceiptBasicResult",
                 self.get_receipt_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1143,19 +1080,15 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemPassword",
                 )?,
-                receipt: xml::read::required(
-                    el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "receipt",
-                )?,
+                receipt: xml::read::required(el, NS_RECEIPT_2009_10_2, "receipt")?,
             })
         }
         fn write_content(
@@ -1164,22 +1097,17 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemPassword",
                 &self.system_password,
             )?;
-            xml::write::required(
-                w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                "receipt",
-                &self.receipt,
-            )?;
+            xml::write::required(w, NS_RECEIPT_2009_10_2, "receipt", &self.receipt)?;
             ::std::result::Result::Ok(())
         }
     }
@@ -1194,7 +1122,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_receipt_basic_v2_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "GetReceiptBasicV2Result",
                 )?,
             })
@@ -1205,7 +1133,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "GetReceiptBasicV2Result",
                 self.get_receipt_basic_v2_result.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1229,29 +1157,21 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemPassword",
                 )?,
                 receipt_type_name: xml::read::optional(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "receiptTypeName",
                 )?,
-                date_from: xml::read::optional(
-                    el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "dateFrom",
-                )?,
-                date_to: xml::read::optional(
-                    el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "dateTo",
-                )?,
+                date_from: xml::read::optional(el, NS_RECEIPT_2009_10_2, "dateFrom")?,
+                date_to: xml::read::optional(el, NS_RECEIPT_2009_10_2, "dateTo")?,
             })
         }
         fn write_content(
@@ -1260,31 +1180,31 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemUserName",
                 self.system_user_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemPassword",
                 self.system_password.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "receiptTypeName",
                 self.receipt_type_name.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "dateFrom",
                 self.date_from.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "dateTo",
                 self.date_to.as_ref(),
             )?;
@@ -1304,7 +1224,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_receipt_list_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "GetReceiptListBasicResult",
                 )?,
             })
@@ -1315,7 +1235,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "GetReceiptListBasicResult",
                 self.get_receipt_list_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1337,29 +1257,21 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemPassword",
                 )?,
                 receipt_type_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "receiptTypeName",
                 )?,
-                date_from: xml::read::optional(
-                    el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "dateFrom",
-                )?,
-                date_to: xml::read::optional(
-                    el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                    "dateTo",
-                )?,
+                date_from: xml::read::optional(el, NS_RECEIPT_2009_10_2, "dateFrom")?,
+                date_to: xml::read::optional(el, NS_RECEIPT_2009_10_2, "dateTo")?,
             })
         }
         fn write_content(
@@ -1368,31 +1280,31 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemPassword",
                 &self.system_password,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "receiptTypeName",
                 &self.receipt_type_name,
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "dateFrom",
                 self.date_from.as_ref(),
             )?;
             xml::write::optional(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "dateTo",
                 self.date_to.as_ref(),
             )?;
@@ -1412,7 +1324,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 get_receipt_list_basic_v2_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "GetReceiptListBasicV2Result",
                 )?,
             })
@@ -1423,7 +1335,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "GetReceiptListBasicV2Result",
                 self.get_receipt_list_basic_v2_result.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1447,17 +1359,17 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemPassword",
                 )?,
                 receipt: xml::read::optional_nillable(
                         el,
-                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        NS_RECEIPT_2009_10_2,
                         "receipt",
                     )?
                     .map(|n| n.map(::std::boxed::Box::new)),
@@ -1469,19 +1381,19 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemUserName",
                 self.system_user_name.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemPassword",
                 self.system_password.as_ref().map(xml::Nillable::as_ref),
             )?;
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "receipt",
                 self.receipt.as_ref().map(xml::Nillable::as_deref),
             )?;
@@ -1501,7 +1413,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 save_receipt_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "SaveReceiptBasicResult",
                 )?,
             })
@@ -1512,7 +1424,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "SaveReceiptBasicResult",
                 self.save_receipt_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;
@@ -1532,20 +1444,16 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 system_user_name: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemUserName",
                 )?,
                 system_password: xml::read::required(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "systemPassword",
                 )?,
                 receipt: ::std::boxed::Box::new(
-                    xml::read::required(
-                        el,
-                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                        "receipt",
-                    )?,
+                    xml::read::required(el, NS_RECEIPT_2009_10_2, "receipt")?,
                 ),
             })
         }
@@ -1555,22 +1463,17 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemUserName",
                 &self.system_user_name,
             )?;
             xml::write::required(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "systemPassword",
                 &self.system_password,
             )?;
-            xml::write::required(
-                w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                "receipt",
-                &*self.receipt,
-            )?;
+            xml::write::required(w, NS_RECEIPT_2009_10_2, "receipt", &*self.receipt)?;
             ::std::result::Result::Ok(())
         }
     }
@@ -1585,7 +1488,7 @@ pub mod soap {
             ::std::result::Result::Ok(Self {
                 update_receipt_basic_result: xml::read::optional_nillable(
                     el,
-                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    NS_RECEIPT_2009_10_2,
                     "UpdateReceiptBasicResult",
                 )?,
             })
@@ -1596,7 +1499,7 @@ pub mod soap {
         ) -> ::std::result::Result<(), xml::XmlError> {
             xml::write::optional_nillable(
                 w,
-                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                NS_RECEIPT_2009_10_2,
                 "UpdateReceiptBasicResult",
                 self.update_receipt_basic_result.as_ref().map(xml::Nillable::as_ref),
             )?;

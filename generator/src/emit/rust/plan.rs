@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{TypeDef, TypeGraph, TypeId, TypeKind, TypeRef};
 
+use heck::ToShoutySnakeCase;
+
 use super::names::{Unique, camel};
 
 /// The types one module emits from one graph.
@@ -16,6 +18,8 @@ pub struct Plan<'a> {
     pub names: BTreeMap<TypeId, String>,
     /// Types on a containment cycle: a field holding one directly is boxed.
     pub recursive: BTreeSet<TypeId>,
+    /// XML namespace → the constant that names it (SOAP only; see [`Plan::name_namespaces`]).
+    pub namespaces: BTreeMap<String, String>,
 }
 
 impl<'a> Plan<'a> {
@@ -36,6 +40,7 @@ impl<'a> Plan<'a> {
             graph,
             names,
             recursive: graph.recursive_types(),
+            namespaces: BTreeMap::new(),
         }
     }
 
@@ -44,6 +49,42 @@ impl<'a> Plan<'a> {
         self.names
             .iter()
             .filter_map(|(id, name)| Some((self.graph.get(id)?, name.as_str())))
+    }
+
+    /// Names a constant for every namespace the planned types' elements and attributes use:
+    /// `NS_` and the URI's last three path segments (`…/Correspondence/2010/10` →
+    /// `NS_CORRESPONDENCE_2010_10`), unique in sorted URI order.
+    pub fn name_namespaces(&mut self) {
+        let mut uris = BTreeSet::new();
+        for (def, _) in self.types() {
+            match &def.kind {
+                TypeKind::Struct(_) => uris.extend(
+                    self.graph
+                        .all_fields(&def.id)
+                        .into_iter()
+                        .filter_map(|f| f.xml_name.as_ref().map(|q| q.ns.clone())),
+                ),
+                TypeKind::List(l) => {
+                    uris.extend(l.item_element.iter().map(|i| i.xml_name.ns.clone()))
+                }
+                _ => {}
+            }
+        }
+        uris.remove("");
+        let mut scope = Unique::default();
+        self.namespaces = uris
+            .into_iter()
+            .map(|uri| {
+                let tail: Vec<&str> = uri
+                    .rsplit(['/', ':'])
+                    .filter(|s| !s.is_empty())
+                    .take(3)
+                    .collect();
+                let words: Vec<&str> = tail.into_iter().rev().collect();
+                let name = scope.claim(format!("NS_{}", words.join("_")).to_shouty_snake_case());
+                (uri, name)
+            })
+            .collect();
     }
 
     /// True when a field of this type must be boxed (a containment cycle passes through it).

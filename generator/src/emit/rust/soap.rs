@@ -23,11 +23,17 @@ pub fn module(resolved: &Resolved, soap: &SoapContract) -> TokenStream {
         .flat_map(|o| o.input_parts().into_iter().chain(o.output_parts()))
         .collect();
     let mut scope = Unique::default();
-    let plan = Plan::new(
+    let mut plan = Plan::new(
         &soap.types,
         parts.iter().map(|p| p.content.ty()),
         &mut scope,
     );
+    plan.name_namespaces();
+    let namespaces = plan.namespaces.iter().map(|(uri, name)| {
+        let id = ident(name);
+        let doc = format!(" The namespace `{uri}`.");
+        quote!(#[doc = #doc] pub const #id: &str = #uri;)
+    });
     let elements = element_consts(&parts);
     let items = plan.types().map(|(def, name)| item(&plan, def, name));
     let uses = (!plan.names.is_empty()).then(|| {
@@ -37,6 +43,7 @@ pub fn module(resolved: &Resolved, soap: &SoapContract) -> TokenStream {
     });
     quote! {
         #uses
+        #(#namespaces)*
         #elements
         #(#items)*
     }
@@ -77,6 +84,17 @@ fn item(plan: &Plan<'_>, def: &TypeDef, name: &str) -> TokenStream {
         TypeKind::Enum(_) | TypeKind::List(_) | TypeKind::Union(_) => {
             quote!(#doc pub type #id = ::std::string::String;)
         }
+    }
+}
+
+/// A namespace as its constant, or `""` for unqualified names.
+fn ns_tokens(plan: &Plan<'_>, ns: &str) -> TokenStream {
+    match plan.namespaces.get(ns) {
+        Some(name) => {
+            let id = ident(name);
+            quote!(#id)
+        }
+        None => quote!(#ns),
     }
 }
 
@@ -222,7 +240,7 @@ fn field(plan: &Plan<'_>, f: &Field, scope: &mut Unique) -> FieldCode {
         .xml_name
         .clone()
         .unwrap_or_else(|| crate::model::QName::local(&f.name));
-    let (ns, local) = (q.ns.as_str(), q.local.as_str());
+    let (ns, local) = (ns_tokens(plan, &q.ns), q.local.as_str());
     let text_ok = is_text(plan, &f.ty);
     let ty = if f.kind == FieldKind::Element || text_ok {
         rust_type(plan, &f.ty)
@@ -248,14 +266,14 @@ fn field(plan: &Plan<'_>, f: &Field, scope: &mut Unique) -> FieldCode {
             write: quote!(xml::write::text(w, &self.#name)?;),
             attribute: false,
         },
-        FieldKind::Element => element_field(plan, f, (ns, local), name, ty, doc),
+        FieldKind::Element => element_field(plan, f, (&ns, local), name, ty, doc),
     }
 }
 
 fn element_field(
     plan: &Plan<'_>,
     f: &Field,
-    (ns, local): (&str, &str),
+    (ns, local): (&TokenStream, &str),
     name: proc_macro2::Ident,
     ty: TokenStream,
     doc: TokenStream,
@@ -379,7 +397,10 @@ fn list(plan: &Plan<'_>, def: &TypeDef, name: &str, l: &ListType) -> TokenStream
     let Some(item) = &l.item_element else {
         return quote!(#doc pub type #id = ::std::string::String;);
     };
-    let (ns, local) = (item.xml_name.ns.as_str(), item.xml_name.local.as_str());
+    let (ns, local) = (
+        ns_tokens(plan, &item.xml_name.ns),
+        item.xml_name.local.as_str(),
+    );
     let (items, func, view) = if item.nullable {
         (
             quote!(xml::Nillable<#item_ty>),
@@ -427,7 +448,8 @@ mod tests {
     fn render(graph: &TypeGraph, root: &str) -> String {
         let mut scope = Unique::default();
         let root = TypeRef::Named(TypeId::from(root));
-        let plan = Plan::new(graph, [&root], &mut scope);
+        let mut plan = Plan::new(graph, [&root], &mut scope);
+        plan.name_namespaces();
         let items = plan.types().map(|(def, name)| item(&plan, def, name));
         let file = syn::parse2::<syn::File>(quote!(#(#items)*)).expect("parses");
         prettyplease::unparse(&file)
@@ -459,7 +481,7 @@ mod tests {
             "pub children: ::std::vec::Vec<Node>,",
             "pub amount: xml::Nillable<xml::Decimal>,",
             "pub amount2: i32,",
-            "xml::read::optional_nillable(el, \"urn:t\", \"next\")?",
+            "xml::read::optional_nillable(el, NS_URN_T, \"next\")?",
             ".map(|n| n.map(::std::boxed::Box::new))",
             "self.next.as_ref().map(xml::Nillable::as_deref)",
         ] {
