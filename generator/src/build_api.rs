@@ -111,8 +111,12 @@ impl Builder {
                 .as_ref()
                 .map(|g| g.inputs.as_slice())
                 .unwrap_or(&[]);
+            // The manifests too, in case one could not be read: creating it must rerun the script.
+            let mut seen = std::collections::BTreeSet::new();
             for path in inputs.iter().chain(&self.manifests) {
-                println!("cargo:rerun-if-changed={}", path.display());
+                if seen.insert(path) {
+                    println!("cargo:rerun-if-changed={}", path.display());
+                }
             }
         }
         output::write_all(&out, &generated?.files, false)
