@@ -384,8 +384,12 @@ pub fn normalize_path(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::CurDir => {}
+            // `..` cancels a preceding name only; leading `..`s accumulate (`../../x/..` is
+            // `../..`, not the empty path).
             Component::ParentDir => {
-                if !out.pop() {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !out.has_root() {
                     out.push("..");
                 }
             }
@@ -398,6 +402,18 @@ pub fn normalize_path(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalize_path_keeps_leading_parent_dirs() {
+        let n = |p: &str| normalize_path(Path::new(p));
+        assert_eq!(
+            n("../../mappings/../wsdl/A.wsdl"),
+            Path::new("../../wsdl/A.wsdl")
+        );
+        assert_eq!(n("mappings/../wsdl/./A.wsdl"), Path::new("wsdl/A.wsdl"));
+        assert_eq!(n("a/../../b"), Path::new("../b"));
+        assert_eq!(n("/x/../y"), Path::new("/y"));
+    }
 
     #[test]
     fn line_col_counts_characters_and_lines() {

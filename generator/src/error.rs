@@ -19,6 +19,17 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// Generated Rust did not parse (a generator bug, reported instead of writing a broken file).
+    #[error("generated code for `{module}` does not parse: {message}")]
+    GeneratedSyntax {
+        /// The module being generated.
+        module: String,
+        /// syn's message.
+        message: String,
+    },
+    /// `Builder::generate` without `out_dir` outside a build script.
+    #[error("no output directory: set one with `out_dir` or run from a build script (OUT_DIR)")]
+    NoOutDir,
     /// Serialising the model failed.
     #[error("cannot serialise the model: {0}")]
     Json(#[from] serde_json::Error),

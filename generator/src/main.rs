@@ -49,6 +49,21 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Write Rust for every manifest: one module per API with `soap` (XML) and `rest` (serde)
+    /// types, plus a `mod.rs`. Only changed files are written.
+    Generate {
+        /// Manifests. Without any, every `mappings/*.toml`.
+        manifests: Vec<PathBuf>,
+        /// Where the modules go.
+        #[arg(long, default_value = "output-examples/src/generated")]
+        out: PathBuf,
+        /// Read each contract from this directory instead of the manifest's paths.
+        #[arg(long = "contracts", value_name = "DIR")]
+        contracts: Vec<PathBuf>,
+        /// Write nothing; exit non-zero and name the files that are stale.
+        #[arg(long)]
+        check: bool,
+    },
     /// Write a draft manifest: ranked REST calls per SOAP operation, with scores and reasons, and
     /// candidate field links. It loads as a manifest; review it, then run `check`.
     Suggest {
@@ -117,6 +132,18 @@ fn main() -> ExitCode {
             out,
             json,
         } => suggest(&wsdl, &openapi, out.as_deref(), json),
+        Command::Generate {
+            manifests,
+            out,
+            contracts,
+            check,
+        } => {
+            let overrides = Overrides {
+                contract_dirs: contracts,
+                ..Overrides::default()
+            };
+            generate(manifests, &overrides, &out, check)
+        }
         Command::Docs {
             manifests,
             out,
@@ -291,6 +318,87 @@ fn docs(
             let verb = if check { "would write" } else { "wrote" };
             println!(
                 "{verb} {} page(s), {} unchanged, in {}",
+                o.changed.len(),
+                o.unchanged,
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate(
+    manifests: Vec<PathBuf>,
+    overrides: &Overrides,
+    out: &std::path::Path,
+    check: bool,
+) -> ExitCode {
+    let manifests = if manifests.is_empty() {
+        default_manifests()
+    } else {
+        manifests
+    };
+    let mut sources = SourceMap::new();
+    if overrides.contract_dirs.is_empty() {
+        embedded::register(&mut sources);
+    }
+    let files = match altinn_bridge::load_mappings(&mut sources, &manifests, overrides) {
+        Ok((mappings, _)) => emit::rust::render_all(&mappings),
+        Err(diags) => {
+            eprint!(
+                "{}",
+                sources.render_all(&Diagnostics(diags.errors().cloned().collect()))
+            );
+            eprintln!(
+                "error: {} error(s) in the manifests",
+                diags.errors().count()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let files = match files {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    report_written(
+        output::write_all(out, &files, check),
+        check,
+        out,
+        "generate",
+        "file",
+    )
+}
+
+/// Prints what a write (or check) did; in check mode, stale files fail the run.
+fn report_written(
+    result: Result<output::Outcome, altinn_bridge::Error>,
+    check: bool,
+    out: &std::path::Path,
+    command: &str,
+    what: &str,
+) -> ExitCode {
+    match result {
+        Ok(o) if check && !o.changed.is_empty() => {
+            for p in &o.changed {
+                eprintln!("stale: {}", p.display());
+            }
+            eprintln!(
+                "error: {} {what}(s) differ from what the manifests generate; run `altinn-bridge {command}`",
+                o.changed.len()
+            );
+            ExitCode::FAILURE
+        }
+        Ok(o) => {
+            let verb = if check { "would write" } else { "wrote" };
+            println!(
+                "{verb} {} {what}(s), {} unchanged, in {}",
                 o.changed.len(),
                 o.unchanged,
                 out.display()

@@ -9,3 +9,10 @@
 pub const SOAP11_ENVELOPE_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 /// The SOAP 1.2 envelope namespace.
 pub const SOAP12_ENVELOPE_NS: &str = "http://www.w3.org/2003/05/soap-envelope";
+
+pub mod xml;
+
+// Generated REST types derive serde through these, so generated code needs no dependency of its
+// own besides this crate.
+pub use serde;
+pub use serde_json;

@@ -2,4 +2,5 @@
 
 pub mod coverage;
 pub mod docs;
+pub mod rust;
 pub mod summary;

@@ -1,0 +1,99 @@
+//! Rust for each resolved manifest: one module per manifest with `pub mod soap` (the Altinn 2
+//! input and output elements, read and written as XML) and `pub mod rest` (serde types for the
+//! Altinn 3 calls), plus a `mod.rs` that lists them.
+//!
+//! Code is built as `quote!` tokens from the contract model, then formatted once by
+//! [`format::format_file`]. Everything is ordered by ids and names, never by hash or load
+//! order, so two runs write identical files. Generated code depends on
+//! `altinn_bridge_runtime` only.
+
+mod common;
+pub mod format;
+pub mod names;
+mod plan;
+mod rest;
+mod soap;
+
+use std::collections::BTreeMap;
+
+use quote::quote;
+
+use crate::Error;
+use crate::link::Mapping;
+
+/// The module (and file stem) for a manifest's API: `CorrespondenceAgencyExternalBasic` →
+/// `correspondence_agency_external_basic`.
+pub fn module_name(api: &str) -> String {
+    names::snake(api)
+}
+
+/// The generated file for one manifest. It has no inner attributes, so a build script's user
+/// can `include!` it inside a module of their own.
+pub fn render(mapping: &Mapping) -> Result<String, Error> {
+    let r = &mapping.resolved;
+    let soap = soap::module(r, &mapping.soap);
+    let rest = rest::module(r, &mapping.rest);
+    let tokens = quote! {
+        /// The SOAP elements of the mapped operations, read and written as XML.
+        pub mod soap { #soap }
+
+        /// The JSON types of the Altinn 3 calls that replace them.
+        pub mod rest { #rest }
+    };
+    format::format_file(tokens, &stable_name(&r.manifest))
+}
+
+/// The doc line of a manifest's module: what it covers and where each side comes from.
+fn module_doc(mapping: &Mapping) -> String {
+    let r = &mapping.resolved;
+    let openapi: Vec<String> = r
+        .openapi
+        .iter()
+        .map(|o| format!("`{}`", stable_name(o)))
+        .collect();
+    format!(
+        " {}: the Altinn 2 side from `{}`, the Altinn 3 side from {} (manifest `{}`).",
+        r.title,
+        stable_name(&r.wsdl),
+        openapi.join(", "),
+        stable_name(&r.manifest)
+    )
+}
+
+/// A file's name as it may appear in generated code: relative names as given, absolute ones cut
+/// to the file name, so output never depends on where a checkout or corpus lives.
+pub fn stable_name(name: &str) -> String {
+    let path = std::path::Path::new(name);
+    if path.is_absolute() {
+        path.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Every manifest's file plus `mod.rs`, keyed by file name. Two manifests for the same API get
+/// distinct modules (`x`, `x2`) in the order given.
+pub fn render_all(mappings: &[Mapping]) -> Result<BTreeMap<String, String>, Error> {
+    let mut files = BTreeMap::new();
+    let mut scope = names::Unique::default();
+    let mut mods = Vec::new();
+    for m in mappings {
+        let name = scope.claim(module_name(&m.resolved.api));
+        files.insert(format!("{name}.rs"), render(m)?);
+        mods.push((name, module_doc(m)));
+    }
+    mods.sort();
+    let items = mods.iter().map(|(name, doc)| {
+        let id = names::ident(name);
+        quote!(#[doc = #doc] pub mod #id;)
+    });
+    let list = quote! {
+        #(#items)*
+    };
+    files.insert(
+        "mod.rs".to_owned(),
+        format::format_file(list, "the manifests listed below")?,
+    );
+    Ok(files)
+}
