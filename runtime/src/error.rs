@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::http::ApiError;
+
 /// Everything that can go wrong in the runtime, typed so generated code can match on it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -77,6 +79,9 @@ pub enum Error {
     /// The token endpoint's answer could not be read.
     #[error("unreadable token response: {0}")]
     TokenResponse(String),
+    /// The API answered with an error status.
+    #[error(transparent)]
+    Api(#[from] ApiError),
     /// The request took longer than its timeout.
     #[error("the request to {url} timed out after {timeout:?}")]
     Timeout {

@@ -6,12 +6,17 @@
 //! re-exported so its `Cargo.toml` names this crate alone.
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod error;
+pub mod http;
+pub mod secret;
 pub mod soap;
 
 pub use error::{Error, Result};
+pub use secret::Secret;
 pub use soap::{SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS};
 
+pub use bytes;
 pub use quick_xml;
 pub use serde;
 pub use serde_json;
