@@ -79,9 +79,9 @@ pub enum Error {
     /// The token endpoint's answer could not be read.
     #[error("unreadable token response: {0}")]
     TokenResponse(String),
-    /// The API answered with an error status.
+    /// The API answered with an error status (boxed: it is by far the largest variant).
     #[error(transparent)]
-    Api(#[from] ApiError),
+    Api(Box<ApiError>),
     /// The request took longer than its timeout.
     #[error("the request to {url} timed out after {timeout:?}")]
     Timeout {
@@ -121,3 +121,9 @@ pub enum Error {
 
 /// The runtime's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Self::Api(Box::new(e))
+    }
+}

@@ -125,7 +125,7 @@ impl Client {
                 Ok(Attempt::Failed(api)) => (
                     is_retryable_status(api.status),
                     api.retry_after,
-                    Error::Api(api),
+                    Error::from(api),
                 ),
                 Err(e @ (Error::Timeout { .. } | Error::Connect { .. })) => (true, None, e),
                 Err(e) => return Err(e),
