@@ -2,7 +2,7 @@
 
 mod support;
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use altinn_bridge_runtime::auth::{SigningKey, TokenProvider, sign_assertion};
 use altinn_bridge_runtime::{Error, Secret};
@@ -180,4 +180,59 @@ async fn secrets_stay_out_of_debug_output() {
         assert!(!printed.contains(secret), "{secret} leaked");
     }
     assert!(printed.contains("[redacted]"));
+}
+
+#[tokio::test]
+async fn maskinporten_tokens_are_exchanged_for_altinn_tokens_once() {
+    // Maskinporten's token lives an hour; Altinn's 300 s, so Altinn's expiry wins.
+    let server = token_server(3600).await;
+    let mut config = server.config();
+    config.altinn_exchange = Some(server.url.replace("/token", "/exchange"));
+    let provider = TokenProvider::new(config).expect("provider");
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let p = provider.clone();
+            tokio::spawn(async move { p.token().await })
+        })
+        .collect();
+    let mut tokens = Vec::new();
+    for call in calls {
+        tokens.push(call.await.expect("join").expect("altinn token"));
+    }
+    assert_eq!(
+        (
+            server.requests(),
+            server
+                .seen
+                .exchanges
+                .load(std::sync::atomic::Ordering::SeqCst)
+        ),
+        (1, 1)
+    );
+    let claims =
+        jsonwebtoken::dangerous::insecure_decode::<serde_json::Value>(tokens[0].value.expose())
+            .expect("jwt")
+            .claims;
+    assert_eq!(claims["maskinporten"], "token-1-");
+    let left = tokens[0].expires_at - Instant::now();
+    assert!(
+        left <= Duration::from_secs(300) && left > Duration::from_secs(290),
+        "{left:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_exchange_is_a_typed_error() {
+    let server = token_server(120).await;
+    let mut config = server.config();
+    config.altinn_exchange = Some(server.url.replace("/token", "/nowhere"));
+    let err = TokenProvider::new(config)
+        .expect("provider")
+        .token()
+        .await
+        .expect_err("404");
+    assert!(
+        matches!(&err, Error::TokenRefused { status: 404, .. }),
+        "{err}"
+    );
 }

@@ -1,6 +1,7 @@
 //! Maskinporten tokens through the JWT grant, cached per customer and fetched once under concurrency.
 
 mod assertion;
+mod exchange;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -11,6 +12,7 @@ use serde::Deserialize;
 pub use assertion::{
     AssertionClaims, AuthorizationDetail, OrgId, SYSTEM_USER_TYPE, sign_assertion,
 };
+pub use exchange::{ALTINN_EXCHANGE_PRODUCTION, ALTINN_EXCHANGE_TT02};
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -87,6 +89,9 @@ pub struct MaskinportenConfig {
     pub timeout: Duration,
     /// The `Ocp-Apim-Subscription-Key` some Altinn APIs want, sent by [`crate::http::Client`].
     pub subscription_key: Option<Secret>,
+    /// When set, each Maskinporten token is exchanged here for an Altinn token
+    /// ([`ALTINN_EXCHANGE_TT02`], [`ALTINN_EXCHANGE_PRODUCTION`]) and the Altinn token is used.
+    pub altinn_exchange: Option<String>,
 }
 
 impl MaskinportenConfig {
@@ -107,6 +112,7 @@ impl MaskinportenConfig {
             refresh_margin: Duration::from_secs(60),
             timeout: Duration::from_secs(30),
             subscription_key: None,
+            altinn_exchange: None,
         }
     }
 }
@@ -189,7 +195,11 @@ impl TokenProvider {
         {
             return Ok(token.clone());
         }
-        let token = self.fetch(customer.as_deref()).await?;
+        let mut token = self.fetch(customer.as_deref()).await?;
+        if let Some(url) = &self.config.altinn_exchange {
+            let key = self.config.subscription_key.as_ref();
+            token = exchange::exchange(&self.http, url, self.config.timeout, &token, key).await?;
+        }
         *guard = Some(token.clone());
         Ok(token)
     }

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use altinn_bridge_runtime::Secret;
 use altinn_bridge_runtime::auth::{Environment, MaskinportenConfig, SigningKey};
 use axum::extract::{Form, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::post};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -113,6 +113,7 @@ fn public_key_of_x5c(der_b64: &str) -> Option<String> {
 #[derive(Default)]
 pub struct Seen {
     pub requests: AtomicUsize,
+    pub exchanges: AtomicUsize,
     pub claims: Mutex<Vec<Value>>,
     pub headers: Mutex<Vec<jsonwebtoken::Header>>,
     jtis: Mutex<BTreeSet<String>>,
@@ -157,6 +158,7 @@ pub async fn token_server(expires_in: u64) -> TokenServer {
     let seen = Arc::new(Seen::default());
     let app = Router::new()
         .route("/token", post(grant))
+        .route("/exchange", axum::routing::get(exchange))
         .with_state(Endpoint {
             seen: Arc::clone(&seen),
             expires_in,
@@ -264,4 +266,25 @@ fn system_user(claims: &Value) -> Result<Option<String>, String> {
         return Err(format!("bad organisation number {id}"));
     }
     Ok(Some(id.to_owned()))
+}
+
+/// Altinn's exchange: takes a token this server issued, answers with a bare JWT that lives 300 s.
+async fn exchange(State(ep): State<Endpoint>, headers: HeaderMap) -> Response {
+    ep.seen.exchanges.fetch_add(1, Ordering::SeqCst);
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let Some(mp) = bearer.filter(|t| t.starts_with("token-")) else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let exp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        + 300;
+    let claims = json!({"exp": exp, "maskinporten": mp, "iss": "https://platform.altinn.test/"});
+    let key = jsonwebtoken::EncodingKey::from_secret(b"altinn-test-signing-secret");
+    let jwt = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).expect("sign");
+    format!("\"{jwt}\"").into_response()
 }
