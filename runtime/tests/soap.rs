@@ -315,3 +315,65 @@ fn a_bom_and_entities_in_text_are_handled() {
     assert_eq!(fault.reason, "a <b> A&");
     assert_eq!(fault.code, FaultCode::Sender);
 }
+
+#[test]
+fn runtime_errors_become_altinn_faults() {
+    use altinn_bridge_runtime::http::{ApiError, ProblemDetails};
+    use std::time::Duration;
+    let api = |status: u16, problem: Option<ProblemDetails>| {
+        Error::from(ApiError {
+            method: "POST".into(),
+            url: "http://127.0.0.1/correspondence/api/v1/correspondence".into(),
+            status,
+            problem,
+            body: String::new(),
+            retry_after: None,
+            attempts: 1,
+        })
+    };
+    let problem = ProblemDetails {
+        title: Some("Invalid".into()),
+        detail: Some("recipients is required".into()),
+        ..ProblemDetails::default()
+    };
+    let fault = Fault::from(&api(422, Some(problem)));
+    assert_eq!(
+        (fault.code.clone(), fault.reason.as_str()),
+        (FaultCode::Sender, "recipients is required")
+    );
+    let detail = fault.altinn_fault().expect("detail");
+    assert!(detail.error_guid.as_deref().is_some_and(|g| g.len() == 36));
+    assert!(
+        detail
+            .altinn_extended_error_message
+            .as_deref()
+            .is_some_and(|m| m.contains("answered 422"))
+    );
+    assert_eq!(Fault::from(&api(429, None)).code, FaultCode::Receiver);
+    assert_eq!(Fault::from(&api(503, None)).code, FaultCode::Receiver);
+    let timeout = Fault::from(&Error::Timeout {
+        url: "http://127.0.0.1/x".into(),
+        timeout: Duration::from_secs(1),
+    });
+    assert_eq!(timeout.code, FaultCode::Receiver);
+    assert!(
+        timeout.reason.starts_with("the outcome is unknown"),
+        "{}",
+        timeout.reason
+    );
+    assert_eq!(Fault::from(&Error::Dtd).code, FaultCode::Sender);
+    assert_eq!(
+        Fault::from(&Error::NotEnvelope("x".into())).code,
+        FaultCode::VersionMismatch
+    );
+    // The fault is a real one: it survives an envelope round trip.
+    let xml = timeout.to_envelope(SoapVersion::V11).to_xml();
+    assert_eq!(
+        Envelope::parse(xml.as_bytes())
+            .expect("env")
+            .fault()
+            .expect("fault")
+            .expect("readable"),
+        timeout
+    );
+}

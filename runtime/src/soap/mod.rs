@@ -6,6 +6,7 @@
 //! declared are declared again on it, so generated code can parse it on its own.
 
 mod fault;
+mod from_error;
 mod raw;
 mod tree;
 
