@@ -180,7 +180,8 @@ impl Envelope {
         }
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let src = std::str::from_utf8(bytes).map_err(|_| Error::NotUtf8)?;
-        let root = tree::parse(src, limits)?;
+        // Envelope, Header/Body, then the blocks and the body element: nothing deeper is kept.
+        let root = tree::parse_shallow(src, limits, 2)?;
         raw::envelope(src, &root)
     }
 

@@ -1,6 +1,6 @@
 //! Reading an envelope's structure and cutting out self-contained raw XML for its parts.
 
-use super::tree::{Decl, Element, Node, split_qname};
+use super::tree::{Decl, Element, Node, add_prefix, add_value_prefix};
 use super::{Envelope, HeaderBlock, RawElement, SoapVersion};
 use crate::error::{Error, Result};
 
@@ -106,13 +106,15 @@ pub(crate) fn cut(src: &str, e: &Element, ancestors: &[&Element]) -> RawElement 
     }
 }
 
-/// Every prefix the subtree uses, sorted: in names, and in QName-shaped values (`xsi:type`, fault
-/// codes), which XML cannot tell from plain text.
+/// Every prefix the subtree uses, sorted: in names and in QName-shaped values.
 fn collect_prefixes(e: &Element, used: &mut Vec<Option<String>>) {
-    add(used, e.prefix.clone());
+    for p in &e.used_below {
+        add_prefix(used, p.clone());
+    }
+    add_prefix(used, e.prefix.clone());
     for a in &e.attrs {
         if a.prefix.is_some() {
-            add(used, a.prefix.clone());
+            add_prefix(used, a.prefix.clone());
         }
         add_value_prefix(used, &a.value);
     }
@@ -120,26 +122,6 @@ fn collect_prefixes(e: &Element, used: &mut Vec<Option<String>>) {
         match child {
             Node::Element(c) => collect_prefixes(c, used),
             Node::Text(t) => add_value_prefix(used, t),
-        }
-    }
-}
-
-fn add(used: &mut Vec<Option<String>>, prefix: Option<String>) {
-    if let Err(at) = used.binary_search(&prefix) {
-        used.insert(at, prefix);
-    }
-}
-
-fn add_value_prefix(used: &mut Vec<Option<String>>, value: &str) {
-    let value = value.trim();
-    if let (Some(p), local) = split_qname(value) {
-        let name_like = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        };
-        if name_like(p) && name_like(local) {
-            add(used, Some(p.to_owned()));
         }
     }
 }

@@ -44,6 +44,8 @@ pub(crate) struct Element {
     pub name_end: usize,
     /// Byte offset just after the end tag (or `/>`).
     pub end: usize,
+    /// Prefixes used by descendants that a shallow parse did not keep, sorted.
+    pub used_below: Vec<Option<String>>,
 }
 
 impl Element {
@@ -87,6 +89,13 @@ impl Element {
 
 /// Parses `src` into its root element, refusing DTDs, PIs, unknown entities and anything over `limits`.
 pub(crate) fn parse(src: &str, limits: &Limits) -> Result<Element> {
+    parse_shallow(src, limits, usize::MAX)
+}
+
+/// Like [`parse`], but elements deeper than `keep_depth` (the root is 0) are only checked,
+/// counted and scanned for prefixes, not kept: an envelope's body can be large, and generated
+/// code parses it again from the raw text anyway.
+pub(crate) fn parse_shallow(src: &str, limits: &Limits, keep_depth: usize) -> Result<Element> {
     if src.len() > limits.max_bytes {
         return Err(Error::TooLarge {
             size: src.len(),
@@ -100,6 +109,8 @@ pub(crate) fn parse(src: &str, limits: &Limits) -> Result<Element> {
         scopes: Vec::new(),
         nodes: 0,
         root: None,
+        keep_depth,
+        skipped: 0,
     };
     state.reader.config_mut().check_end_names = true;
     loop {
@@ -135,6 +146,9 @@ struct State<'a, 'l> {
     scopes: Vec<Vec<Decl>>,
     nodes: usize,
     root: Option<Element>,
+    keep_depth: usize,
+    /// How many elements below `keep_depth` are open.
+    skipped: usize,
 }
 
 impl State<'_, '_> {
@@ -156,7 +170,8 @@ impl State<'_, '_> {
                 message: "content after the root element".into(),
             });
         }
-        if self.stack.len() >= self.limits.max_depth {
+        let depth = self.stack.len() + self.skipped;
+        if depth >= self.limits.max_depth {
             return Err(Error::TooDeep {
                 limit: self.limits.max_depth,
             });
@@ -166,6 +181,9 @@ impl State<'_, '_> {
         let (decls, raw_attrs) = split_attributes(e)?;
         self.scopes.push(decls.clone());
         let (prefix, local) = split_qname(raw_name);
+        if depth > self.keep_depth {
+            return self.skip(prefix, &raw_attrs, end, empty);
+        }
         let name = QName::new(self.lookup(prefix, true)?, local);
         let mut attrs = Vec::with_capacity(raw_attrs.len());
         for (key, value) in raw_attrs {
@@ -185,13 +203,45 @@ impl State<'_, '_> {
             start,
             name_end: start + 1 + raw_name.len(),
             end,
+            used_below: Vec::new(),
         };
         self.stack.push(element);
         if empty { self.close(end) } else { Ok(()) }
     }
 
+    /// Checks a dropped element's prefixes and notes them on the kept ancestor.
+    fn skip(
+        &mut self,
+        prefix: Option<&str>,
+        attrs: &[RawAttr],
+        end: usize,
+        empty: bool,
+    ) -> Result<()> {
+        self.skipped += 1;
+        self.lookup(prefix, true)?;
+        let mut used = vec![prefix.map(str::to_owned)];
+        for (key, value) in attrs {
+            let (p, _) = split_qname(key);
+            if p.is_some() {
+                self.lookup(p, false)?;
+                add_prefix(&mut used, p.map(str::to_owned));
+            }
+            add_value_prefix(&mut used, value);
+        }
+        if let Some(kept) = self.stack.last_mut() {
+            for p in used {
+                add_prefix(&mut kept.used_below, p);
+            }
+        }
+        if empty { self.close(end) } else { Ok(()) }
+    }
+
     fn close(&mut self, end: usize) -> Result<()> {
         self.scopes.pop();
+        if self.skipped > 0 {
+            self.skipped -= 1;
+            return Ok(());
+        }
         let Some(mut element) = self.stack.pop() else {
             return Err(Error::Xml {
                 position: end as u64,
@@ -207,6 +257,12 @@ impl State<'_, '_> {
     }
 
     fn text(&mut self, text: &str, position: usize) -> Result<()> {
+        if self.skipped > 0 {
+            if let Some(kept) = self.stack.last_mut() {
+                add_value_prefix(&mut kept.used_below, text);
+            }
+            return self.count_node();
+        }
         let Some(parent) = self.stack.last_mut() else {
             if text.trim().is_empty() {
                 return Ok(());
@@ -313,5 +369,28 @@ fn xml_error(reader: &Reader<&[u8]>, e: quick_xml::Error) -> Error {
     Error::Xml {
         position: reader.error_position(),
         message: e.to_string(),
+    }
+}
+
+/// Adds `prefix` to the sorted set `used`.
+pub(crate) fn add_prefix(used: &mut Vec<Option<String>>, prefix: Option<String>) {
+    if let Err(at) = used.binary_search(&prefix) {
+        used.insert(at, prefix);
+    }
+}
+
+/// Adds the prefix of a QName-shaped value (`xsi:type="q1:T"`, a fault code), which XML cannot
+/// tell from plain text, so its declaration is kept when the element is cut out.
+pub(crate) fn add_value_prefix(used: &mut Vec<Option<String>>, value: &str) {
+    let value = value.trim();
+    if let (Some(p), local) = split_qname(value) {
+        let name_like = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        };
+        if name_like(p) && name_like(local) {
+            add_prefix(used, Some(p.to_owned()));
+        }
     }
 }
