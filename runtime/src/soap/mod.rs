@@ -170,7 +170,10 @@ impl Envelope {
         Self::parse_with(bytes, &Limits::default())
     }
 
-    /// Parses a message, refusing anything over `limits`, DTDs and non-UTF-8 input.
+    /// Parses a message, refusing anything over `limits`, DTDs, processing instructions, unknown
+    /// entities, ill-formed XML and non-UTF-8 input. Names are resolved down to the header blocks
+    /// and the body element; below them the reader of the raw XML resolves its own names (a
+    /// prefix left undeclared deep in the body is refused there, not here).
     pub fn parse_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
         if bytes.len() > limits.max_bytes {
             return Err(Error::TooLarge {

@@ -1,6 +1,6 @@
 //! Reading an envelope's structure and cutting out self-contained raw XML for its parts.
 
-use super::tree::{Decl, Element, Node, add_prefix, add_value_prefix};
+use super::tree::Element;
 use super::{Envelope, HeaderBlock, RawElement, SoapVersion};
 use crate::error::{Error, Result};
 
@@ -76,52 +76,40 @@ fn must_understand(block: &Element, version: SoapVersion) -> Result<bool> {
 /// start tag. Declarations it does not use are left out, so cutting a written envelope again gives
 /// the same text.
 pub(crate) fn cut(src: &str, e: &Element, ancestors: &[&Element]) -> RawElement {
-    let scope: Vec<&Decl> = ancestors.iter().flat_map(|a| a.decls.iter()).collect();
-    let mut used = Vec::new();
-    collect_prefixes(e, &mut used);
+    let text = &src[e.start..e.end];
     let mut added = String::new();
-    for prefix in used {
-        let declared_here = e.decls.iter().any(|(p, _)| *p == prefix);
-        if declared_here || prefix.as_deref() == Some("xml") {
+    let mut done: Vec<&Option<String>> = e.decls.iter().map(|(p, _)| p).collect();
+    // Innermost first, so a redeclared prefix takes its nearest binding.
+    for (prefix, uri) in ancestors.iter().rev().flat_map(|a| a.decls.iter().rev()) {
+        if done.contains(&prefix) {
             continue;
         }
-        let Some((_, uri)) = scope.iter().rev().find(|(p, _)| *p == prefix) else {
-            continue;
-        };
+        done.push(prefix);
         let uri = quick_xml::escape::escape(uri.as_str());
         match prefix {
-            Some(p) => added.push_str(&format!(" xmlns:{p}=\"{uri}\"")),
+            Some(p) if uses_prefix(text, p) => added.push_str(&format!(" xmlns:{p}=\"{uri}\"")),
+            // The default namespace is kept whenever an ancestor sets it: unprefixed names use it.
             None => added.push_str(&format!(" xmlns=\"{uri}\"")),
+            Some(_) => {}
         }
     }
-    let xml = format!(
-        "{}{}{}",
-        &src[e.start..e.name_end],
-        added,
-        &src[e.name_end..e.end]
-    );
+    let split = e.name_end - e.start;
+    let xml = format!("{}{}{}", &text[..split], added, &text[split..]);
     RawElement {
         name: e.name.clone(),
         xml,
     }
 }
 
-/// Every prefix the subtree uses, sorted: in names and in QName-shaped values.
-fn collect_prefixes(e: &Element, used: &mut Vec<Option<String>>) {
-    for p in &e.used_below {
-        add_prefix(used, p.clone());
-    }
-    add_prefix(used, e.prefix.clone());
-    for a in &e.attrs {
-        if a.prefix.is_some() {
-            add_prefix(used, a.prefix.clone());
-        }
-        add_value_prefix(used, &a.value);
-    }
-    for child in &e.children {
-        match child {
-            Node::Element(c) => collect_prefixes(c, used),
-            Node::Text(t) => add_value_prefix(used, t),
-        }
-    }
+/// Whether `p:` occurs at the start of a name or value in `xml`: element and attribute names,
+/// and QName-shaped values (`xsi:type="q1:T"`, fault codes) that XML cannot tell from text. It
+/// may say yes for text that merely looks like a QName; that only adds an unused declaration.
+fn uses_prefix(xml: &str, p: &str) -> bool {
+    let needle = format!("{p}:");
+    xml.match_indices(&needle).any(|(i, _)| {
+        xml[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, '<' | '/' | '"' | '\'' | '>') || c.is_whitespace())
+    })
 }

@@ -19,7 +19,6 @@ pub(crate) type Decl = (Option<String>, String);
 #[derive(Debug, Clone)]
 pub(crate) struct Attr {
     pub name: QName,
-    pub prefix: Option<String>,
     pub value: String,
 }
 
@@ -34,7 +33,6 @@ pub(crate) enum Node {
 #[derive(Debug, Clone)]
 pub(crate) struct Element {
     pub name: QName,
-    pub prefix: Option<String>,
     pub decls: Vec<Decl>,
     pub attrs: Vec<Attr>,
     pub children: Vec<Node>,
@@ -44,8 +42,6 @@ pub(crate) struct Element {
     pub name_end: usize,
     /// Byte offset just after the end tag (or `/>`).
     pub end: usize,
-    /// Prefixes used by descendants that a shallow parse did not keep, sorted.
-    pub used_below: Vec<Option<String>>,
 }
 
 impl Element {
@@ -92,9 +88,10 @@ pub(crate) fn parse(src: &str, limits: &Limits) -> Result<Element> {
     parse_shallow(src, limits, usize::MAX)
 }
 
-/// Like [`parse`], but elements deeper than `keep_depth` (the root is 0) are only checked,
-/// counted and scanned for prefixes, not kept: an envelope's body can be large, and generated
-/// code parses it again from the raw text anyway.
+/// Like [`parse`], but elements deeper than `keep_depth` (the root is 0) are only counted and
+/// checked for nesting, DTDs, PIs and entities, not kept and not namespace-resolved: an
+/// envelope's body can be large, and generated code reads it again, names included, from the
+/// raw text.
 pub(crate) fn parse_shallow(src: &str, limits: &Limits, keep_depth: usize) -> Result<Element> {
     if src.len() > limits.max_bytes {
         return Err(Error::TooLarge {
@@ -176,72 +173,44 @@ impl State<'_, '_> {
                 limit: self.limits.max_depth,
             });
         }
+        if depth > self.keep_depth {
+            // An empty element opens and closes at once: nothing stays open.
+            self.skipped += usize::from(!empty);
+            return Ok(());
+        }
         let qname = e.name();
         let raw_name: &str = qname.as_ref();
         let (decls, raw_attrs) = split_attributes(e)?;
         self.scopes.push(decls.clone());
         let (prefix, local) = split_qname(raw_name);
-        if depth > self.keep_depth {
-            return self.skip(prefix, &raw_attrs, end, empty);
-        }
         let name = QName::new(self.lookup(prefix, true)?, local);
         let mut attrs = Vec::with_capacity(raw_attrs.len());
         for (key, value) in raw_attrs {
             let (p, l) = split_qname(&key);
             attrs.push(Attr {
                 name: QName::new(self.lookup(p, false)?, l),
-                prefix: p.map(str::to_owned),
                 value,
             });
         }
         let element = Element {
             name,
-            prefix: prefix.map(str::to_owned),
             decls,
             attrs,
             children: Vec::new(),
             start,
             name_end: start + 1 + raw_name.len(),
             end,
-            used_below: Vec::new(),
         };
         self.stack.push(element);
         if empty { self.close(end) } else { Ok(()) }
     }
 
-    /// Checks a dropped element's prefixes and notes them on the kept ancestor.
-    fn skip(
-        &mut self,
-        prefix: Option<&str>,
-        attrs: &[RawAttr],
-        end: usize,
-        empty: bool,
-    ) -> Result<()> {
-        self.skipped += 1;
-        self.lookup(prefix, true)?;
-        let mut used = vec![prefix.map(str::to_owned)];
-        for (key, value) in attrs {
-            let (p, _) = split_qname(key);
-            if p.is_some() {
-                self.lookup(p, false)?;
-                add_prefix(&mut used, p.map(str::to_owned));
-            }
-            add_value_prefix(&mut used, value);
-        }
-        if let Some(kept) = self.stack.last_mut() {
-            for p in used {
-                add_prefix(&mut kept.used_below, p);
-            }
-        }
-        if empty { self.close(end) } else { Ok(()) }
-    }
-
     fn close(&mut self, end: usize) -> Result<()> {
-        self.scopes.pop();
         if self.skipped > 0 {
             self.skipped -= 1;
             return Ok(());
         }
+        self.scopes.pop();
         let Some(mut element) = self.stack.pop() else {
             return Err(Error::Xml {
                 position: end as u64,
@@ -258,9 +227,6 @@ impl State<'_, '_> {
 
     fn text(&mut self, text: &str, position: usize) -> Result<()> {
         if self.skipped > 0 {
-            if let Some(kept) = self.stack.last_mut() {
-                add_value_prefix(&mut kept.used_below, text);
-            }
             return self.count_node();
         }
         let Some(parent) = self.stack.last_mut() else {
@@ -369,28 +335,5 @@ fn xml_error(reader: &Reader<&[u8]>, e: quick_xml::Error) -> Error {
     Error::Xml {
         position: reader.error_position(),
         message: e.to_string(),
-    }
-}
-
-/// Adds `prefix` to the sorted set `used`.
-pub(crate) fn add_prefix(used: &mut Vec<Option<String>>, prefix: Option<String>) {
-    if let Err(at) = used.binary_search(&prefix) {
-        used.insert(at, prefix);
-    }
-}
-
-/// Adds the prefix of a QName-shaped value (`xsi:type="q1:T"`, a fault code), which XML cannot
-/// tell from plain text, so its declaration is kept when the element is cut out.
-pub(crate) fn add_value_prefix(used: &mut Vec<Option<String>>, value: &str) {
-    let value = value.trim();
-    if let (Some(p), local) = split_qname(value) {
-        let name_like = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        };
-        if name_like(p) && name_like(local) {
-            add_prefix(used, Some(p.to_owned()));
-        }
     }
 }
