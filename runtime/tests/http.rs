@@ -64,6 +64,19 @@ async fn problem(State(c): State<Counts>) -> Response {
         .into_response()
 }
 
+/// Refuses the first token the token server issued, as if it had been revoked.
+async fn strict(State(c): State<Counts>, headers: HeaderMap) -> Response {
+    count(&c, "strict");
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if bearer.starts_with("Bearer token-1-") {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    Json(json!({"bearer": bearer})).into_response()
+}
+
 async fn slow() -> &'static str {
     tokio::time::sleep(Duration::from_secs(5)).await;
     "late"
@@ -94,6 +107,14 @@ async fn server() -> (String, Counts) {
         .route("/patient", get(patient))
         .route("/problem", get(problem))
         .route("/slow", get(slow))
+        .route("/strict", post(strict))
+        .route(
+            "/refusing",
+            post(|State(c): State<Counts>| async move {
+                count(&c, "refusing");
+                StatusCode::UNAUTHORIZED
+            }),
+        )
         .route("/text", get(|| async { "not json" }))
         .route("/echo", post(echo))
         .with_state(Arc::clone(&counts));
@@ -344,4 +365,30 @@ async fn octet_stream_and_multipart_bodies_arrive() {
             && body.contains("PK-bytes"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn a_401_renews_the_token_once_even_for_a_post() {
+    let (url, counts) = server().await;
+    let tokens = support::token_server(120).await;
+    let provider = TokenProvider::new(tokens.config()).expect("provider");
+    let client = Client::new(url)
+        .expect("client")
+        .with_tokens(provider)
+        .with_retry(RetryPolicy::none());
+    let answer: Value = client
+        .send_json(Request::post("/strict"))
+        .await
+        .expect("renewed token accepted");
+    assert_eq!(answer["bearer"], "Bearer token-2-");
+    assert_eq!((hits(&counts, "strict"), tokens.requests()), (2, 2));
+    // A server that refuses every token gets exactly one more try, not a loop.
+    let err = api_error(
+        client
+            .send(Request::post("/refusing"))
+            .await
+            .expect_err("401"),
+    );
+    assert_eq!(err.status, 401);
+    assert_eq!((hits(&counts, "refusing"), tokens.requests()), (2, 3));
 }

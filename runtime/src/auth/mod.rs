@@ -181,6 +181,21 @@ impl TokenProvider {
         self.cached(Some(orgnr.to_owned())).await
     }
 
+    /// Drops the cached token of `customer` (`None`: the client's own) if it is still `used`, so
+    /// the next call fetches a new one; a token another caller already renewed is kept.
+    pub async fn forget(&self, customer: Option<&str>, used: &Secret) {
+        let slot = {
+            let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+            slots.get(&customer.map(str::to_owned)).cloned()
+        };
+        if let Some(slot) = slot {
+            let mut guard = slot.lock().await;
+            if guard.as_ref().is_some_and(|t| &t.value == used) {
+                *guard = None;
+            }
+        }
+    }
+
     /// Returns the cached token if it is fresh; otherwise fetches one while holding the slot's
     /// lock, so concurrent callers wait for that one request instead of sending their own.
     async fn cached(&self, customer: Option<String>) -> Result<AccessToken> {

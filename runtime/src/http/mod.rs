@@ -56,7 +56,8 @@ pub struct Client {
 /// One attempt's outcome, before the retry decision.
 enum Attempt {
     Done(Response),
-    Failed(ApiError),
+    /// The error answer and the bearer token the request carried.
+    Failed(ApiError, Option<Secret>),
 }
 
 impl Client {
@@ -118,11 +119,19 @@ impl Client {
             1
         };
         let mut attempt = 1;
+        let mut renewed = false;
         loop {
             let (retryable, retry_after, error) = match self.attempt(&request, &url, attempt).await
             {
                 Ok(Attempt::Done(response)) => return Ok(response),
-                Ok(Attempt::Failed(api)) => (
+                // A token revoked or rotated early: renew it once and resend. A 401 means the
+                // request was refused unread, so this is safe even for writes.
+                Ok(Attempt::Failed(api, Some(used))) if api.status == 401 && !renewed => {
+                    renewed = true;
+                    self.forget_token(&request, &used).await;
+                    continue;
+                }
+                Ok(Attempt::Failed(api, _)) => (
                     is_retryable_status(api.status),
                     api.retry_after,
                     Error::from(api),
@@ -142,9 +151,16 @@ impl Client {
         }
     }
 
+    async fn forget_token(&self, request: &Request, used: &Secret) {
+        if let Some(tokens) = &self.tokens {
+            tracing::info!(method = %request.method, path = %request.path, "401: renewing the token once");
+            tokens.forget(request.customer.as_deref(), used).await;
+        }
+    }
+
     async fn attempt(&self, request: &Request, url: &str, attempt: u32) -> Result<Attempt> {
         let timeout = request.timeout.unwrap_or(self.timeout);
-        let builder = self.build(request, url, timeout).await?;
+        let (builder, token) = self.build(request, url, timeout).await?;
         let response = builder
             .send()
             .await
@@ -168,7 +184,7 @@ impl Client {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        Ok(Attempt::Failed(ApiError {
+        let error = ApiError {
             method: request.method.to_string(),
             url: url.to_owned(),
             status: status.as_u16(),
@@ -179,7 +195,8 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .and_then(retry::parse_retry_after),
             attempts: attempt,
-        }))
+        };
+        Ok(Attempt::Failed(error, token))
     }
 
     async fn build(
@@ -187,7 +204,7 @@ impl Client {
         request: &Request,
         url: &str,
         timeout: Duration,
-    ) -> Result<reqwest::RequestBuilder> {
+    ) -> Result<(reqwest::RequestBuilder, Option<Secret>)> {
         let mut builder = self
             .http
             .request(request.method.clone(), url)
@@ -198,17 +215,19 @@ impl Client {
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
+        let mut used = None;
         if let Some(tokens) = &self.tokens {
             let token = match &request.customer {
                 Some(orgnr) => tokens.system_user_token(orgnr).await?,
                 None => tokens.token().await?,
             };
             builder = builder.header(AUTHORIZATION, format!("Bearer {}", token.value.expose()));
+            used = Some(token.value);
         }
         if let Some(key) = &self.subscription_key {
             builder = builder.header("Ocp-Apim-Subscription-Key", key.expose());
         }
-        request::attach(builder, &request.body)
+        Ok((request::attach(builder, &request.body)?, used))
     }
 }
 
