@@ -282,6 +282,22 @@ fn hostile_and_malformed_input_is_refused() {
         Envelope::parse(b"\xff\xfe<a/>"),
         Err(Error::NotUtf8)
     ));
+    // Odd but possible shapes: whatever is accepted is cut exactly from the source.
+    for odd in [
+        "< a/>",
+        "<a\n/>",
+        "<\u{e6}\u{f8}\u{e5} x='1'/>",
+        "<a></a >",
+        "<!-- c --><a/>",
+        "<![CDATA[x]]>",
+    ] {
+        let src = format!(
+            r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>{odd}</s:Body></s:Envelope>"#
+        );
+        if let Ok(env) = Envelope::parse(src.as_bytes()) {
+            assert!(src.contains(&env.body.xml), "{odd}: {}", env.body.xml);
+        }
+    }
 }
 
 #[test]
