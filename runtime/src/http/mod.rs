@@ -1,0 +1,255 @@
+//! HTTP to Altinn 3 APIs on reqwest (rustls): bearer tokens, timeouts, safe retries, typed errors.
+
+mod problem;
+mod request;
+mod retry;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+
+pub use problem::{ApiError, ProblemDetails};
+pub use request::{Body, Part, Request};
+pub use reqwest::Method;
+pub use retry::RetryPolicy;
+
+use crate::auth::TokenProvider;
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// A successful answer.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+    url: String,
+}
+
+impl Response {
+    /// The body read as JSON into `T`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
+            url: self.url.clone(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// A client for one API base URL.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    tokens: Option<TokenProvider>,
+    subscription_key: Option<Secret>,
+    retry: RetryPolicy,
+    timeout: Duration,
+}
+
+/// One attempt's outcome, before the retry decision.
+enum Attempt {
+    Done(Response),
+    /// The error answer and the bearer token the request carried.
+    Failed(ApiError, Option<Secret>),
+}
+
+impl Client {
+    /// A client for `base_url` with no authentication, default retries and a 30 s timeout.
+    pub fn new(base_url: impl Into<String>) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .build()
+            .map_err(|e| Error::Request(e.to_string()))?;
+        let base_url = base_url.into().trim_end_matches('/').to_owned();
+        Ok(Self {
+            http,
+            base_url,
+            tokens: None,
+            subscription_key: None,
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(30),
+        })
+    }
+
+    /// Sends a Maskinporten bearer token from `tokens` (and its subscription key, if configured).
+    pub fn with_tokens(mut self, tokens: TokenProvider) -> Self {
+        self.subscription_key = self
+            .subscription_key
+            .or_else(|| tokens.config().subscription_key.clone());
+        self.tokens = Some(tokens);
+        self
+    }
+
+    /// Sends `Ocp-Apim-Subscription-Key` with every request.
+    pub fn with_subscription_key(mut self, key: Secret) -> Self {
+        self.subscription_key = Some(key);
+        self
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Replaces the per-request timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sends `request` and decodes the JSON answer.
+    pub async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
+        self.send(request).await?.json()
+    }
+
+    /// Sends `request`, retrying on 429/503, timeouts and refused connections only when the
+    /// request is safe to repeat ([`Request::is_retry_safe`]).
+    pub async fn send(&self, request: Request) -> Result<Response> {
+        let url = format!("{}{}", self.base_url, request.path);
+        let max = if request.retry_safe {
+            self.retry.max_attempts.max(1)
+        } else {
+            1
+        };
+        let mut attempt = 1;
+        let mut renewed = false;
+        loop {
+            let (retryable, retry_after, error) = match self.attempt(&request, &url, attempt).await
+            {
+                Ok(Attempt::Done(response)) => return Ok(response),
+                // A token revoked or rotated early: renew it once and resend. A 401 means the
+                // request was refused unread, so this is safe even for writes.
+                Ok(Attempt::Failed(api, Some(used))) if api.status == 401 && !renewed => {
+                    renewed = true;
+                    self.forget_token(&request, &used).await;
+                    continue;
+                }
+                Ok(Attempt::Failed(api, _)) => (
+                    is_retryable_status(api.status),
+                    api.retry_after,
+                    Error::from(api),
+                ),
+                Err(e @ (Error::Timeout { .. } | Error::Connect { .. })) => (true, None, e),
+                Err(e) => return Err(e),
+            };
+            let delay = self.retry.delay(attempt, retry_after);
+            match delay {
+                Some(wait) if retryable && attempt < max => {
+                    tracing::info!(method = %request.method, %url, attempt, ?wait, "retrying: {error}");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => return Err(error),
+            }
+        }
+    }
+
+    async fn forget_token(&self, request: &Request, used: &Secret) {
+        if let Some(tokens) = &self.tokens {
+            tracing::info!(method = %request.method, path = %request.path, "401: renewing the token once");
+            tokens.forget(request.customer.as_deref(), used).await;
+        }
+    }
+
+    async fn attempt(&self, request: &Request, url: &str, attempt: u32) -> Result<Attempt> {
+        let timeout = request.timeout.unwrap_or(self.timeout);
+        let (builder, token) = self.build(request, url, timeout).await?;
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| transport_error(url, timeout, &e))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(url, timeout, &e))?;
+        tracing::debug!(method = %request.method, %url, attempt, status = status.as_u16(), "answered");
+        if status.is_success() {
+            return Ok(Attempt::Done(Response {
+                status: status.as_u16(),
+                headers,
+                body,
+                url: url.to_owned(),
+            }));
+        }
+        let content_type = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let error = ApiError {
+            method: request.method.to_string(),
+            url: url.to_owned(),
+            status: status.as_u16(),
+            problem: problem::parse_problem(content_type, &body),
+            body: problem::body_text(&body),
+            retry_after: headers
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(retry::parse_retry_after),
+            attempts: attempt,
+        };
+        Ok(Attempt::Failed(error, token))
+    }
+
+    async fn build(
+        &self,
+        request: &Request,
+        url: &str,
+        timeout: Duration,
+    ) -> Result<(reqwest::RequestBuilder, Option<Secret>)> {
+        let mut builder = self
+            .http
+            .request(request.method.clone(), url)
+            .timeout(timeout);
+        if !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let mut used = None;
+        if let Some(tokens) = &self.tokens {
+            let token = match &request.customer {
+                Some(orgnr) => tokens.system_user_token(orgnr).await?,
+                None => tokens.token().await?,
+            };
+            builder = builder.header(AUTHORIZATION, format!("Bearer {}", token.value.expose()));
+            used = Some(token.value);
+        }
+        if let Some(key) = &self.subscription_key {
+            builder = builder.header("Ocp-Apim-Subscription-Key", key.expose());
+        }
+        Ok((request::attach(builder, &request.body)?, used))
+    }
+}
+
+fn is_retryable_status(status: u16) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS.as_u16()
+        || status == StatusCode::SERVICE_UNAVAILABLE.as_u16()
+}
+
+/// Sorts a reqwest failure into the runtime's transport errors.
+pub(crate) fn transport_error(url: &str, timeout: Duration, e: &reqwest::Error) -> Error {
+    let url = url.split('?').next().unwrap_or(url).to_owned();
+    if e.is_timeout() {
+        Error::Timeout { url, timeout }
+    } else if e.is_connect() {
+        Error::Connect {
+            url,
+            message: e.to_string(),
+        }
+    } else {
+        Error::Transport {
+            url,
+            message: e.to_string(),
+        }
+    }
+}
