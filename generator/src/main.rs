@@ -303,32 +303,13 @@ fn docs(
             return ExitCode::FAILURE;
         }
     };
-    match output::write_all(out, &pages, check) {
-        Ok(o) if check && !o.changed.is_empty() => {
-            for p in &o.changed {
-                eprintln!("stale: {}", p.display());
-            }
-            eprintln!(
-                "error: {} page(s) differ from what the manifests generate; run `altinn-bridge docs`",
-                o.changed.len()
-            );
-            ExitCode::FAILURE
-        }
-        Ok(o) => {
-            let verb = if check { "would write" } else { "wrote" };
-            println!(
-                "{verb} {} page(s), {} unchanged, in {}",
-                o.changed.len(),
-                o.unchanged,
-                out.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    report_written(
+        output::write_all(out, &pages, check),
+        check,
+        out,
+        "docs",
+        "page",
+    )
 }
 
 fn generate(
