@@ -399,18 +399,8 @@ impl<'a> Cx<'a> {
             }
         };
         if let Some(sep) = &l.split {
-            if !matches!(cat, Some(Cat::Text) | None) {
-                self.error(
-                    sep,
-                    format!(
-                        "`split` needs a text source, but `{}` is {}",
-                        at.get_ref(),
-                        describe(cat)
-                    ),
-                    "here",
-                );
-                return None;
-            }
+            let ok = matches!(cat, Some(Cat::Text) | None);
+            self.source_fits(ok, sep, "`split` needs a text source", at, &cat)?;
             out.push(Transform::Split {
                 separator: sep.get_ref().clone(),
             });
@@ -431,18 +421,9 @@ impl<'a> Cx<'a> {
             });
         }
         if let Some(table) = &l.lookup {
-            if !matches!(cat, Some(Cat::Text | Cat::Enum(_) | Cat::Integer(_)) | None) {
-                self.error(
-                    table,
-                    format!(
-                        "`lookup` needs a text, enumeration or integer source, but `{}` is {}",
-                        at.get_ref(),
-                        describe(cat)
-                    ),
-                    "here",
-                );
-                return None;
-            }
+            let ok = matches!(cat, Some(Cat::Text | Cat::Enum(_) | Cat::Integer(_)) | None);
+            let what = "`lookup` needs a text, enumeration or integer source";
+            self.source_fits(ok, table, what, at, &cat)?;
             out.push(Transform::Lookup {
                 table: table.get_ref().clone(),
             });
@@ -475,18 +456,8 @@ impl<'a> Cx<'a> {
             cat = Some(crate::link::types::format_output(format));
         }
         if let Some(sep) = &l.join {
-            if !matches!(cat, Some(Cat::List) | None) && !repeats_below_loop(from, each) {
-                self.error(
-                    sep,
-                    format!(
-                        "`join` needs a list source, but `{}` is {}",
-                        at.get_ref(),
-                        describe(cat)
-                    ),
-                    "here",
-                );
-                return None;
-            }
+            let ok = matches!(cat, Some(Cat::List) | None) || repeats_below_loop(from, each);
+            self.source_fits(ok, sep, "`join` needs a list source", at, &cat)?;
             out.push(Transform::Join {
                 separator: sep.get_ref().clone(),
             });
@@ -650,6 +621,28 @@ impl<'a> Cx<'a> {
             }
         }
         Some(())
+    }
+
+    /// Reports, at the transform's key, that the source is not of a kind it takes: "`{what}`,
+    /// but `SOURCE` is {category}". `None` when it is not.
+    pub(super) fn source_fits(
+        &mut self,
+        ok: bool,
+        key: &Spanned<String>,
+        what: &str,
+        source: &Spanned<String>,
+        cat: &Option<Cat>,
+    ) -> Option<()> {
+        if ok {
+            return Some(());
+        }
+        let msg = format!(
+            "{what}, but `{}` is {}",
+            source.get_ref(),
+            describe(cat.clone())
+        );
+        self.error(key, msg, "here");
+        None
     }
 }
 
