@@ -117,6 +117,19 @@ pub enum Error {
     /// A request could not be built (bad URL, bad header value).
     #[error("invalid request: {0}")]
     Request(String),
+    /// The deployment's configuration lacks something an adapter needs (a setting, a lookup
+    /// table, an API client).
+    #[error("configuration: {0}")]
+    Config(String),
+    /// A value could not be converted between the old and the new contract; `field` names it
+    /// by its manifest path.
+    #[error("cannot map `{field}`: {message}")]
+    Convert {
+        /// The field, as the manifest names it (`InsertCorrespondenceBasicV2/Correspondence/ServiceCode`).
+        field: String,
+        /// What was wrong with the value.
+        message: String,
+    },
 }
 
 /// The runtime's result type.

@@ -6,6 +6,7 @@
 //! re-exported so its `Cargo.toml` names this crate alone.
 #![deny(missing_docs)]
 
+pub mod adapter;
 pub mod auth;
 pub mod error;
 pub mod http;

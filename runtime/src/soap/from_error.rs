@@ -42,7 +42,8 @@ fn code(error: &Error) -> FaultCode {
         | Error::NotUtf8
         | Error::UnboundPrefix(_)
         | Error::Envelope(_)
-        | Error::Request(_) => FaultCode::Sender,
+        | Error::Request(_)
+        | Error::Convert { .. } => FaultCode::Sender,
         _ => FaultCode::Receiver,
     }
 }

@@ -1,0 +1,1 @@
+//! Conversions named by field links (filled in below).
