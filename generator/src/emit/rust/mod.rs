@@ -7,6 +7,7 @@
 //! order, so two runs write identical files. Generated code depends on
 //! `altinn_bridge_runtime` only.
 
+mod client;
 mod common;
 pub mod format;
 pub mod names;
@@ -31,14 +32,17 @@ pub fn module_name(api: &str) -> String {
 /// can `include!` it inside a module of their own.
 pub fn render(mapping: &Mapping) -> Result<String, Error> {
     let r = &mapping.resolved;
-    let soap = soap::module(r, &mapping.soap);
-    let rest = rest::module(r, &mapping.rest);
+    let (soap, elements) = soap::module(r, &mapping.soap);
+    let (rest, rest_names) = rest::module(r, &mapping.rest);
+    let client = client::module(mapping, &elements, &rest_names);
     let tokens = quote! {
         /// The SOAP elements of the mapped operations, read and written as XML.
         pub mod soap { #soap }
 
         /// The JSON types of the Altinn 3 calls that replace them.
         pub mod rest { #rest }
+
+        #client
     };
     format::format_file(tokens, &stable_name(&r.manifest))
 }
