@@ -86,7 +86,7 @@ impl Builder {
             .collect();
         match loaded {
             Ok((mappings, _warnings)) => Ok(Generated {
-                files: emit::rust::render_all(&mappings)?,
+                files: emit::rust::render_all(&mappings, &sources)?,
                 inputs,
             }),
             Err(diags) => {

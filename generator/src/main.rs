@@ -328,7 +328,7 @@ fn generate(
         embedded::register(&mut sources);
     }
     let files = match altinn_bridge::load_mappings(&mut sources, &manifests, overrides) {
-        Ok((mappings, _)) => emit::rust::render_all(&mappings),
+        Ok((mappings, _)) => emit::rust::render_all(&mappings, &sources),
         Err(diags) => {
             eprint!(
                 "{}",

@@ -9,6 +9,7 @@
 
 mod client;
 mod common;
+mod facade;
 pub mod format;
 pub mod names;
 mod plan;
@@ -30,11 +31,12 @@ pub fn module_name(api: &str) -> String {
 
 /// The generated file for one manifest. It has no inner attributes, so a build script's user
 /// can `include!` it inside a module of their own.
-pub fn render(mapping: &Mapping) -> Result<String, Error> {
+pub fn render(mapping: &Mapping, documents: &facade::Documents) -> Result<String, Error> {
     let r = &mapping.resolved;
     let (soap, elements) = soap::module(r, &mapping.soap);
     let (rest, rest_names) = rest::module(r, &mapping.rest);
     let client = client::module(mapping, &elements, &rest_names);
+    let facade = facade::module(mapping, documents);
     let tokens = quote! {
         /// The SOAP elements of the mapped operations, read and written as XML.
         pub mod soap { #soap }
@@ -43,6 +45,8 @@ pub fn render(mapping: &Mapping) -> Result<String, Error> {
         pub mod rest { #rest }
 
         #client
+
+        #facade
     };
     format::format_file(tokens, &stable_name(&r.manifest))
 }
@@ -78,13 +82,32 @@ pub fn stable_name(name: &str) -> String {
 
 /// Every manifest's file plus `mod.rs`, keyed by file name. Two manifests for the same API get
 /// distinct modules (`x`, `x2`) in the order given.
-pub fn render_all(mappings: &[Mapping]) -> Result<BTreeMap<String, String>, Error> {
+///
+/// The WSDL and XSD files each manifest was generated from are copied to `contracts/<module>/`
+/// beside the modules, for the facade to serve at `?wsdl`; `sources` holds their texts.
+pub fn render_all(
+    mappings: &[Mapping],
+    sources: &crate::diag::SourceMap,
+) -> Result<BTreeMap<String, String>, Error> {
     let mut files = BTreeMap::new();
     let mut scope = names::Unique::default();
     let mut mods = Vec::new();
     for m in mappings {
         let name = scope.claim(module_name(&m.resolved.api));
-        files.insert(format!("{name}.rs"), render(m)?);
+        let mut documents = Vec::new();
+        for file in &m.soap.files {
+            let Some((_, source)) = sources.files().find(|(_, f)| &f.name == file) else {
+                continue;
+            };
+            let base = stable_name(file);
+            let base = std::path::Path::new(&base)
+                .file_name()
+                .map_or(base.clone(), |b| b.to_string_lossy().into_owned());
+            let rel = format!("contracts/{name}/{base}");
+            files.insert(rel.clone(), source.text.to_string());
+            documents.push((base, rel));
+        }
+        files.insert(format!("{name}.rs"), render(m, &documents)?);
         mods.push((name, module_doc(m)));
     }
     mods.sort();
