@@ -48,6 +48,7 @@ pub struct Client {
     http: reqwest::Client,
     base_url: String,
     tokens: Option<TokenProvider>,
+    bearer: Option<Secret>,
     subscription_key: Option<Secret>,
     retry: RetryPolicy,
     timeout: Duration,
@@ -71,6 +72,7 @@ impl Client {
             http,
             base_url,
             tokens: None,
+            bearer: None,
             subscription_key: None,
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
@@ -83,6 +85,13 @@ impl Client {
             .subscription_key
             .or_else(|| tokens.config().subscription_key.clone());
         self.tokens = Some(tokens);
+        self
+    }
+
+    /// Sends a fixed bearer token (one obtained elsewhere, or a test token) when no
+    /// [`TokenProvider`] is set.
+    pub fn with_bearer(mut self, token: Secret) -> Self {
+        self.bearer = Some(token);
         self
     }
 
@@ -223,6 +232,8 @@ impl Client {
             };
             builder = builder.header(AUTHORIZATION, format!("Bearer {}", token.value.expose()));
             used = Some(token.value);
+        } else if let Some(token) = &self.bearer {
+            builder = builder.header(AUTHORIZATION, format!("Bearer {}", token.expose()));
         }
         if let Some(key) = &self.subscription_key {
             builder = builder.header("Ocp-Apim-Subscription-Key", key.expose());
