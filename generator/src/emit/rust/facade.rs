@@ -25,9 +25,9 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
         })
         .collect();
     let path = endpoint_path(m);
-    let docs = documents.iter().map(|(name, rel)| {
-        quote!((#name, ::std::include_str!(#rel)))
-    });
+    let docs = documents
+        .iter()
+        .map(|(name, rel)| quote!((#name, ::std::include_str!(#rel))));
     quote! {
         /// The SOAP facade: old clients call the old contract at its old path; each request runs
         /// through [`Client`](super::Client) against Altinn 3.
@@ -117,7 +117,9 @@ fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation) -> TokenStream {
     });
     let (ns, local) = input
         .as_ref()
-        .map_or((String::new(), link.name.clone()), |q| (q.ns.clone(), q.local.clone()));
+        .map_or((String::new(), link.name.clone()), |q| {
+            (q.ns.clone(), q.local.clone())
+        });
     let headers: Vec<QName> = op
         .input
         .iter()
@@ -162,9 +164,9 @@ fn credentials(m: &Mapping, input: Option<&QName>, headers: &[QName]) -> TokenSt
     let is_password = |s: &str| s.to_ascii_lowercase().contains("password");
     // Header parts first: an operation that takes them there has none in its body.
     let header = |want: &dyn Fn(&str) -> bool| {
-        headers.iter().find(|q| {
-            want(&q.local) && auth.old_fields.iter().any(|f| f == &q.local)
-        })
+        headers
+            .iter()
+            .find(|q| want(&q.local) && auth.old_fields.iter().any(|f| f == &q.local))
     };
     if let (Some(u), Some(p)) = (header(&is_user), header(&is_password)) {
         let (un, ul, pn, pl) = (&u.ns, &u.local, &p.ns, &p.local);
