@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::soap::{Envelope, Limits};
 
 /// A message body as a boxed byte stream (what [`Writer::into_stream`] returns).
-pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>;
+pub type BodyStream = crate::http::ByteStream;
 
 /// A SOAP request read by [`read`]: MTOM, or a plain envelope.
 #[derive(Debug)]
