@@ -120,21 +120,27 @@ impl Client {
         } else {
             1
         };
-        self.retrying(&request, &url, max, async |attempt| {
-            self.attempt(&request, &url, attempt).await
+        self.retrying(&request, &url, max, |attempt| {
+            self.attempt(&request, &url, attempt)
         })
         .await
     }
 
     /// Runs `attempt` until it succeeds, renewing a refused token once and retrying what
     /// [`Client::send`] documents, at most `max` times.
-    async fn retrying<T>(
+    // A plain closure returning a future (not an async closure) keeps the callers' futures
+    // `Send`, which axum handlers need.
+    async fn retrying<T, F, Fut>(
         &self,
         request: &Request,
         url: &str,
         max: u32,
-        attempt_once: impl AsyncFn(u32) -> Result<Attempt<T>>,
-    ) -> Result<T> {
+        attempt_once: F,
+    ) -> Result<T>
+    where
+        F: Fn(u32) -> Fut,
+        Fut: Future<Output = Result<Attempt<T>>>,
+    {
         let mut attempt = 1;
         let mut renewed = false;
         loop {

@@ -126,8 +126,8 @@ impl Client {
         } else {
             1
         };
-        self.retrying(&request, &url, max, async |attempt| {
-            self.stream_attempt(&request, &url, attempt).await
+        self.retrying(&request, &url, max, |attempt| {
+            self.stream_attempt(&request, &url, attempt)
         })
         .await
     }
