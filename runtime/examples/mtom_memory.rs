@@ -42,15 +42,24 @@ async fn main() {
 
     let expected = generated_sha256(total, 42).await;
     let received = seen.uploads.lock().expect("lock").last().cloned();
-    assert_eq!(received, Some(("ft-big".to_owned(), total, expected.clone())));
+    assert_eq!(
+        received,
+        Some(("ft-big".to_owned(), total, expected.clone()))
+    );
     assert!(answer.contains(&expected));
     assert_eq!((n, sha), (total, expected));
 
     let rate = |secs: f64| mib as f64 / secs;
     println!("payload            {mib} MiB each way (sha256 equal at both ends)");
     println!("RSS at start       {start_rss} KiB (peak {start_peak} KiB)");
-    println!("upload             {up_secs:.2} s, {:.0} MiB/s, peak RSS {up_peak} KiB", rate(up_secs));
-    println!("download           {down_secs:.2} s, {:.0} MiB/s, peak RSS {peak} KiB", rate(down_secs));
+    println!(
+        "upload             {up_secs:.2} s, {:.0} MiB/s, peak RSS {up_peak} KiB",
+        rate(up_secs)
+    );
+    println!(
+        "download           {down_secs:.2} s, {:.0} MiB/s, peak RSS {peak} KiB",
+        rate(down_secs)
+    );
     println!("RSS at end         {rss} KiB");
     assert!(
         peak < LIMIT_KIB,

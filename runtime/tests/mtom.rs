@@ -45,11 +45,7 @@ fn message(shape: &Shape, parts: &[(&str, &[u8])]) -> (String, Vec<u8>) {
 }
 
 /// A message whose envelope includes `cids` and which carries `parts`.
-fn message_referencing(
-    shape: &Shape,
-    cids: &[&str],
-    parts: &[(&str, &[u8])],
-) -> (String, Vec<u8>) {
+fn message_referencing(shape: &Shape, cids: &[&str], parts: &[(&str, &[u8])]) -> (String, Vec<u8>) {
     let b = "----=_Part_0_1";
     let nl = shape.nl;
     let mut out = Vec::new();
@@ -138,7 +134,10 @@ fn every_split_position_of_both_line_endings_and_parameter_styles() {
             assert_eq!(root, "StreamedPayloadBasicBE");
             assert_eq!(
                 parts,
-                vec![("file@altinn".into(), DATA.to_vec()), ("second@x".into(), vec![])],
+                vec![
+                    ("file@altinn".into(), DATA.to_vec()),
+                    ("second@x".into(), vec![])
+                ],
                 "cut at {cut} (nl {:?})",
                 shape.nl
             );
@@ -188,17 +187,24 @@ fn broken_messages_get_typed_errors() {
     assert!(matches!(open_err(&ct, &short[..end]), Error::Truncated(_)));
     // A part the envelope does not reference, and a referenced one that never comes.
     let renamed = String::from_utf8_lossy(&msg).replace("<file@altinn>", "<stray@x>");
-    assert!(matches!(open_err(&ct, renamed.as_bytes()), Error::UnreferencedPart(p) if p == "stray@x"));
+    assert!(
+        matches!(open_err(&ct, renamed.as_bytes()), Error::UnreferencedPart(p) if p == "stray@x")
+    );
     let (_, one_of_two) = message_referencing(&CRLF, &["a@x", "b@x"], &[("a@x", b"1")]);
     let err = open_err(&ct, &one_of_two);
-    assert!(matches!(err, Error::MissingPart(ref p) if p == "b@x"), "{err}");
+    assert!(
+        matches!(err, Error::MissingPart(ref p) if p == "b@x"),
+        "{err}"
+    );
     // An extra part after the last referenced one ends that part's stream with an error.
     let (_, one) = message(&CRLF, &[("a@x", b"1")]);
     let extra = String::from_utf8_lossy(&one).replace(
         "\r\n------=_Part_0_1--",
         "\r\n------=_Part_0_1\r\nContent-ID: <extra@x>\r\n\r\nzz\r\n------=_Part_0_1--",
     );
-    assert!(matches!(open_err(&ct, extra.as_bytes()), Error::UnreferencedPart(p) if p == "extra@x"));
+    assert!(
+        matches!(open_err(&ct, extra.as_bytes()), Error::UnreferencedPart(p) if p == "extra@x")
+    );
     // An envelope over the limit.
     let limits = Limits {
         max_bytes: 100,
@@ -231,8 +237,12 @@ fn plain_envelopes_carry_the_binary_inline() {
         &b64[10..]
     );
     let body = chunked(xml.as_bytes(), &[5, 50]);
-    let incoming =
-        block_on(mtom::read("text/xml; charset=utf-8", body, &Limits::default())).expect("read");
+    let incoming = block_on(mtom::read(
+        "text/xml; charset=utf-8",
+        body,
+        &Limits::default(),
+    ))
+    .expect("read");
     assert!(matches!(incoming, Incoming::Plain(_)));
     let (envelope, binary) = block_on(incoming.into_binary("DataStream")).expect("binary");
     assert_eq!(envelope.body.name.local, "StreamedPayloadBasicBE");
@@ -243,14 +253,16 @@ fn plain_envelopes_carry_the_binary_inline() {
         max_bytes: 64,
         ..Limits::default()
     };
-    let err = block_on(mtom::read("text/xml", chunked(xml.as_bytes(), &[]), &over)).expect_err("limit");
+    let err =
+        block_on(mtom::read("text/xml", chunked(xml.as_bytes(), &[]), &over)).expect_err("limit");
     assert!(matches!(err, Error::TooLarge { .. }));
 }
 
 #[test]
 fn mtom_requests_give_the_included_part_through_the_same_call() {
     let (ct, msg) = message(&CRLF, &[("file@altinn", DATA)]);
-    let incoming = block_on(mtom::read(&ct, chunked(&msg, &[100]), &Limits::default())).expect("read");
+    let incoming =
+        block_on(mtom::read(&ct, chunked(&msg, &[100]), &Limits::default())).expect("read");
     let (envelope, binary) = block_on(incoming.into_binary("DataStream")).expect("binary");
     assert_eq!(envelope.headers.len(), 2);
     assert_eq!(binary.len_hint(), None);
@@ -265,9 +277,14 @@ async fn written(version: SoapVersion, data: Vec<u8>, cut: usize) -> (String, Ve
         Ok::<_, std::io::Error>(Bytes::copy_from_slice(&data[..cut])),
         Ok(Bytes::copy_from_slice(&data[cut..])),
     ];
-    let writer = Writer::new(version, xml).attach(&cid, "application/octet-stream", stream::iter(halves));
+    let writer =
+        Writer::new(version, xml).attach(&cid, "application/octet-stream", stream::iter(halves));
     let ct = writer.content_type();
-    let chunks: Vec<Bytes> = writer.into_stream().map(|c| c.expect("chunk")).collect().await;
+    let chunks: Vec<Bytes> = writer
+        .into_stream()
+        .map(|c| c.expect("chunk"))
+        .collect()
+        .await;
     (ct, chunks.concat())
 }
 

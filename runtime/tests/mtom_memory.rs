@@ -14,7 +14,9 @@ async fn streaming_64_mib_keeps_peak_memory_flat() {
     // Warm up: connection pools, buffers and the allocator's arenas settle first.
     let (status, _) = upload_through(facade, "warm", 4 * CHUNK as u64, 1).await;
     assert_eq!(status, 200);
-    download_through(facade, "262144-1").await.expect("warm download");
+    download_through(facade, "262144-1")
+        .await
+        .expect("warm download");
     let (before, _) = memory_kib();
     let total = 64u64 << 20;
     let (status, answer) = upload_through(facade, "big", total, 5).await;

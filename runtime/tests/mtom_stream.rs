@@ -44,7 +44,12 @@ async fn a_zeep_style_inline_upload_takes_the_same_path() {
         .send()
         .await
         .expect("answer");
-    assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap_or_default());
+    assert_eq!(
+        answer.status(),
+        200,
+        "{}",
+        answer.text().await.unwrap_or_default()
+    );
     let uploads = seen.uploads.lock().expect("lock").clone();
     assert_eq!(uploads.len(), 1);
     assert_eq!(uploads[0].1, data.len() as u64);

@@ -59,7 +59,7 @@ pub struct Client {
 enum Attempt<T = Response> {
     Done(T),
     /// The error answer and the bearer token the request carried.
-    Failed(ApiError, Option<Secret>),
+    Failed(Box<ApiError>, Option<Secret>),
 }
 
 impl Client {
@@ -156,7 +156,7 @@ impl Client {
                 Ok(Attempt::Failed(api, _)) => (
                     is_retryable_status(api.status),
                     api.retry_after,
-                    Error::from(api),
+                    Error::Api(api),
                 ),
                 Err(e @ (Error::Timeout { .. } | Error::Connect { .. })) => (true, None, e),
                 Err(e) => return Err(e),
@@ -203,7 +203,7 @@ impl Client {
             }));
         }
         let error = api_error(request, url, status.as_u16(), &headers, &body, attempt);
-        Ok(Attempt::Failed(error, token))
+        Ok(Attempt::Failed(Box::new(error), token))
     }
 
     async fn build(

@@ -163,7 +163,7 @@ impl Client {
             .and_then(|r| r.ok())
             .unwrap_or_default();
         let error = api_error(request, url, status.as_u16(), &headers, &body, attempt);
-        Ok(Attempt::Failed(error, token))
+        Ok(Attempt::Failed(Box::new(error), token))
     }
 
     /// After a 401 the token is dropped from the cache, so the caller's next try gets a new one

@@ -65,7 +65,9 @@ fn param_value(s: &str) -> Result<(String, &str)> {
             c => value.push(c),
         }
     }
-    Err(Error::Multipart(format!("unterminated quoted value `\"{quoted}`")))
+    Err(Error::Multipart(format!(
+        "unterminated quoted value `\"{quoted}`"
+    )))
 }
 
 /// The parameters of an MTOM message's `Content-Type`.

@@ -37,7 +37,7 @@ pub type BodyStream = crate::http::ByteStream;
 #[derive(Debug)]
 pub enum Incoming<S> {
     /// A `multipart/related` message; its attachments are still in the input.
-    Mtom(Reader<S>),
+    Mtom(Box<Reader<S>>),
     /// A plain SOAP message, read whole within the limits; binaries are base64 inline.
     Plain(Envelope),
 }
@@ -54,7 +54,7 @@ where
     if media.essence == "multipart/related" {
         return Reader::open(content_type, body, limits)
             .await
-            .map(Incoming::Mtom);
+            .map(|r| Incoming::Mtom(Box::new(r)));
     }
     let bytes = collect(body, limits.max_bytes).await?;
     Envelope::parse_with(&bytes, limits).map(Incoming::Plain)
@@ -98,7 +98,7 @@ where
     pub async fn into_binary(self, local: &str) -> Result<(Envelope, Binary<S>)> {
         match self {
             Self::Mtom(reader) => {
-                let (envelope, part) = reader.into_part(local).await?;
+                let (envelope, part) = (*reader).into_part(local).await?;
                 Ok((envelope, Binary::Part(Box::new(part))))
             }
             Self::Plain(envelope) => {

@@ -228,8 +228,7 @@ where
 {
     /// Reads past what is left of this part and returns the next one (see [`Reader::next_part`]).
     pub async fn next_part(mut self) -> Result<Option<Part<S>>> {
-        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await
-        {
+        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
             item?;
         }
         match self.state {

@@ -250,7 +250,7 @@ mod tests {
     fn header_blocks_with_crlf_lf_and_none() {
         assert_eq!(
             header_block(b"A: 1\r\nB: 2\r\n\r\ndata"),
-            Some((&b"A: 1\r\nB: 2\r"[..], 15))
+            Some((&b"A: 1\r\nB: 2\r"[..], 14))
         );
         assert_eq!(header_block(b"A: 1\n\ndata"), Some((&b"A: 1"[..], 6)));
         assert_eq!(header_block(b"\r\ndata"), Some((&b""[..], 2)));

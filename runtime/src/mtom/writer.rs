@@ -105,15 +105,16 @@ impl Writer {
             self.start,
             self.start_info()
         );
-        let mut out: BodyStream =
-            stream::iter([Ok(Bytes::from(root_head)), Ok(self.root)]).boxed();
+        let mut out: BodyStream = stream::iter([Ok(Bytes::from(root_head)), Ok(self.root)]).boxed();
         for (cid, content_type, body) in self.parts {
             let head = format!(
                 "\r\n--{}\r\nContent-ID: <{cid}>\r\nContent-Transfer-Encoding: binary\r\nContent-Type: {content_type}\r\n\r\n",
                 self.boundary
             );
             out = out
-                .chain(stream::once(async move { Ok::<_, Error>(Bytes::from(head)) }))
+                .chain(stream::once(
+                    async move { Ok::<_, Error>(Bytes::from(head)) },
+                ))
                 .chain(body)
                 .boxed();
         }

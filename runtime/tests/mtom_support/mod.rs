@@ -31,7 +31,10 @@ pub struct Seen {
 }
 
 /// Deterministic, incompressible-looking bytes, made chunk by chunk (never all at once).
-pub fn generated(total: u64, seed: u64) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send {
+pub fn generated(
+    total: u64,
+    seed: u64,
+) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send {
     stream::unfold((0u64, seed | 1), move |(sent, mut x)| async move {
         if sent >= total {
             return None;
@@ -64,11 +67,7 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn upstream_upload(
-    State(seen): State<Seen>,
-    Path(id): Path<String>,
-    body: Body,
-) -> Response {
+async fn upstream_upload(State(seen): State<Seen>, Path(id): Path<String>, body: Body) -> Response {
     let mut hash = Sha256::new();
     let mut n = 0u64;
     let mut s = body.into_data_stream();
@@ -85,7 +84,10 @@ async fn upstream_upload(
         }
     }
     let sha = hex(hash.finalize().as_slice());
-    seen.uploads.lock().expect("lock").push((id.clone(), n, sha.clone()));
+    seen.uploads
+        .lock()
+        .expect("lock")
+        .push((id.clone(), n, sha.clone()));
     axum::Json(serde_json::json!({"fileTransferId": id, "bytes": n, "sha256": sha})).into_response()
 }
 
@@ -144,7 +146,10 @@ fn fault(status: StatusCode, message: String) -> Response {
 }
 
 fn header_text(envelope: &altinn_bridge_runtime::soap::Envelope, local: &str) -> Option<String> {
-    let block = envelope.headers.iter().find(|h| h.element.name.local == local)?;
+    let block = envelope
+        .headers
+        .iter()
+        .find(|h| h.element.name.local == local)?;
     altinn_bridge_runtime::xml::parse(&block.element.xml)
         .ok()
         .map(|e| e.text())
@@ -198,7 +203,11 @@ async fn facade_download(State(client): State<Client>, headers: HeaderMap, body:
     };
     let reference = altinn_bridge_runtime::xml::parse(&envelope.body.xml)
         .ok()
-        .and_then(|b| b.elements().find(|e| e.local == "fileReference").map(|e| e.text()))
+        .and_then(|b| {
+            b.elements()
+                .find(|e| e.local == "fileReference")
+                .map(|e| e.text())
+        })
         .unwrap_or_default();
     let request = Request::get(format!("/broker/api/v1/filetransfer/{reference}/download"));
     let answer = match client.get_stream(request).await {
@@ -212,7 +221,8 @@ async fn facade_download(State(client): State<Client>, headers: HeaderMap, body:
          </DownloadFileStreamedBasicResult></DownloadFileStreamedBasicResponse></s:Body></s:Envelope>",
         Writer::include(&cid)
     );
-    let writer = Writer::new(SoapVersion::V11, xml).attach(&cid, "application/octet-stream", answer.body);
+    let writer =
+        Writer::new(SoapVersion::V11, xml).attach(&cid, "application/octet-stream", answer.body);
     (
         [(header::CONTENT_TYPE, writer.content_type())],
         Body::from_stream(writer.into_stream()),
@@ -291,7 +301,10 @@ pub async fn upload_through(facade: SocketAddr, id: &str, total: u64, seed: u64)
 
 /// Downloads through the facade and reads the MTOM answer with the runtime's reader, hashing
 /// the attachment as it streams: (bytes, sha256).
-pub async fn download_through(facade: SocketAddr, reference: &str) -> Result<(u64, String), String> {
+pub async fn download_through(
+    facade: SocketAddr,
+    reference: &str,
+) -> Result<(u64, String), String> {
     let answer = reqwest::Client::new()
         .post(format!("http://{facade}/download"))
         .header(header::CONTENT_TYPE, "text/xml; charset=utf-8")
