@@ -135,3 +135,75 @@ async fn stream_calls_type_problem_details_and_never_retry_uploads() {
         .expect_err("refused");
     assert!(matches!(err, Error::Request(_)));
 }
+
+/// An upstream that reads an upload and then never answers, and one that sends a download's
+/// headers and first bytes and then stalls.
+async fn stalling_upstream() -> std::net::SocketAddr {
+    use axum::body::Body;
+    use axum::routing::{get, post};
+    async fn swallow(body: Body) -> &'static str {
+        let mut s = body.into_data_stream();
+        while s.next().await.is_some() {}
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        "late"
+    }
+    async fn trickle() -> Body {
+        let first = stream::once(async { Ok::<_, std::io::Error>(Bytes::from_static(b"first")) });
+        let never = stream::pending::<Result<Bytes, std::io::Error>>();
+        Body::from_stream(first.chain(never))
+    }
+    let router = axum::Router::new()
+        .route("/up", post(swallow))
+        .route("/down", get(trickle));
+    serve(router).await
+}
+
+#[tokio::test]
+async fn stream_timeouts_bound_each_wait_not_the_transfer() {
+    use std::time::{Duration, Instant};
+    let up = stalling_upstream().await;
+    let client = Client::new(format!("http://{up}"))
+        .expect("client")
+        .with_timeout(Duration::from_millis(300));
+    // The body takes longer than the timeout to send, which is fine; the answer then never
+    // comes, which is a timeout counted from the last byte.
+    // Sized and chunked bodies alike.
+    for length in [Some(5000), None] {
+        let slow_body = stream::iter(0..5).then(|i| async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            Ok::<_, std::io::Error>(Bytes::from(vec![i as u8; 1000]))
+        });
+        let t = Instant::now();
+        let err = client
+            .send_stream(
+                Request::post("/up"),
+                "application/octet-stream",
+                slow_body,
+                length,
+            )
+            .await
+            .expect_err("no answer");
+        assert!(matches!(err, Error::Timeout { .. }), "{length:?}: {err}");
+        let took = t.elapsed();
+        assert!(
+            took >= Duration::from_millis(750) && took < Duration::from_secs(5),
+            "{took:?}"
+        );
+    }
+    // A download that stalls mid-way ends its stream with a timeout after the first chunk.
+    let mut answer = client
+        .get_stream(Request::get("/down"))
+        .await
+        .expect("headers");
+    assert_eq!(answer.status, 200);
+    let first = answer
+        .body
+        .next()
+        .await
+        .expect("a chunk")
+        .expect("first bytes");
+    assert_eq!(&first[..], b"first");
+    let stalled = answer.body.next().await.expect("an item");
+    assert!(matches!(stalled, Err(Error::Timeout { .. })), "{stalled:?}");
+    assert!(answer.body.next().await.is_none());
+}

@@ -81,7 +81,7 @@ impl Client {
             builder = builder.header(CONTENT_LENGTH, len);
         }
         let sent = Arc::new(Notify::new());
-        let body = signal_end(body, sent.clone());
+        let body = signal_end(body, sent.clone(), content_length);
         let exchange = builder.body(reqwest::Body::wrap_stream(body)).send();
         let deadline = std::pin::pin!(deadline_after(sent, timeout));
         let response = match future::select(exchange, deadline).await {
@@ -175,12 +175,27 @@ impl Client {
     }
 }
 
-/// `body`, notifying `sent` once its last chunk has been taken.
-fn signal_end<S, E>(body: S, sent: Arc<Notify>) -> impl Stream<Item = std::result::Result<Bytes, E>>
+/// `body`, notifying `sent` once its last byte has been taken: when it ends, or, with a known
+/// length, when that many bytes have gone (hyper stops polling a sized body there).
+fn signal_end<S, E>(
+    body: S,
+    sent: Arc<Notify>,
+    length: Option<u64>,
+) -> impl Stream<Item = std::result::Result<Bytes, E>>
 where
     S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
     E: Send + 'static,
 {
+    let mut taken = 0u64;
+    let counted = sent.clone();
+    let body = body.inspect(move |item| {
+        if let Ok(chunk) = item {
+            taken += chunk.len() as u64;
+            if length.is_some_and(|n| taken >= n) {
+                counted.notify_one();
+            }
+        }
+    });
     let end = stream::once(async move { sent.notify_one() })
         .filter_map(|()| async { None::<std::result::Result<Bytes, E>> });
     body.chain(end)
