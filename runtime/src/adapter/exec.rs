@@ -16,7 +16,7 @@ use super::plan::{
 };
 use super::{Settings, Upstream};
 use crate::error::{Error, Result};
-use crate::http::{Method, Part, Request};
+use crate::http::{ByteStream, Method, Part, Request};
 use crate::xml::{Element, Node};
 
 /// One call's answer.
@@ -48,6 +48,9 @@ struct Run<'a, 'x> {
     upstream: &'a Upstream,
     settings: &'a Settings,
     done: BTreeMap<&'static str, Vec<Done<'x>>>,
+    /// A binary that arrived as a stream (an MTOM attachment) and its size if known: sent as
+    /// the body of the first raw-bytes call fed from the SOAP input, never held in memory.
+    stream: std::sync::Mutex<Option<(ByteStream, Option<u64>)>>,
 }
 
 /// Makes the operation's calls for its SOAP input (the body element and any header blocks; SOAP
@@ -58,6 +61,30 @@ pub async fn run(
     input: &[Element],
     upstream: &Upstream,
     settings: &Settings,
+) -> Result<Option<Element>> {
+    execute(op, input, upstream, settings, None).await
+}
+
+/// [`run`] for an operation whose binary arrived as a stream (`len` bytes, when known): the
+/// call that sends the SOAP input's binary as its raw body streams it instead (never retried,
+/// since a stream cannot be sent twice).
+pub async fn run_streamed(
+    op: &'static Operation,
+    input: &[Element],
+    stream: ByteStream,
+    len: Option<u64>,
+    upstream: &Upstream,
+    settings: &Settings,
+) -> Result<Option<Element>> {
+    execute(op, input, upstream, settings, Some((stream, len))).await
+}
+
+async fn execute(
+    op: &'static Operation,
+    input: &[Element],
+    upstream: &Upstream,
+    settings: &Settings,
+    stream: Option<(ByteStream, Option<u64>)>,
 ) -> Result<Option<Element>> {
     // Paths name their root element first, so the roots hang under one nameless element.
     let roots = Element {
@@ -70,6 +97,7 @@ pub async fn run(
         upstream,
         settings,
         done: BTreeMap::new(),
+        stream: std::sync::Mutex::new(stream),
     };
     for call in op.calls {
         for place in run.places(call)? {
@@ -236,6 +264,11 @@ impl<'x> Run<'_, 'x> {
             });
         Ok(Some(out))
     }
+}
+
+/// The link sends a SOAP input value as the whole raw body of `call` (an attachment upload).
+fn streams_into(link: &Link, call: &Call) -> bool {
+    matches!((link.from, link.to), (Source::Soap(_), Target::Body { call: c, path, .. }) if c == call.name && path.is_empty())
 }
 
 fn target_call(link: &Link) -> Option<&'static str> {
@@ -414,22 +447,36 @@ impl Parts {
         Ok(())
     }
 
-    fn build(self, call: &Call) -> Result<Request> {
+    /// The request without a body, for a body sent as a stream.
+    fn build_without_body(self, call: &Call) -> Result<Request> {
+        self.head(call).map(|(req, _)| req)
+    }
+
+    /// Method, path, query and headers; the rest of the parts back for the body.
+    fn head(self, call: &Call) -> Result<(Request, Self)> {
         let method = Method::from_bytes(call.method.as_bytes())
             .map_err(|_| Error::Request(format!("bad method `{}`", call.method)))?;
         let mut req = Request::new(method, fill_path(call.path, &self.path)?);
-        for (k, v) in self.query {
-            req = req.query(k, v);
+        for (k, v) in &self.query {
+            req = req.query(*k, v.clone());
         }
-        for (k, v) in self.headers {
-            req = req.header(k, v);
+        for (k, v) in &self.headers {
+            req = req.header(*k, v.clone());
         }
+        if call.idempotent_by_body {
+            req = req.idempotent_by_body();
+        }
+        Ok((req, self))
+    }
+
+    fn build(self, call: &Call) -> Result<Request> {
+        let (mut req, parts) = self.head(call)?;
         req = match call.body {
             BodyKind::None => req,
-            BodyKind::Multipart => req.multipart(self.files),
-            BodyKind::Bytes(ct) => req.bytes(ct, self.bytes.unwrap_or_default()),
+            BodyKind::Multipart => req.multipart(parts.files),
+            BodyKind::Bytes(ct) => req.bytes(ct, parts.bytes.unwrap_or_default()),
             BodyKind::Json => {
-                let body = self
+                let body = parts
                     .json
                     .unwrap_or_else(|| Value::Object(Default::default()));
                 let body = match call.check_request {
@@ -442,9 +489,6 @@ impl Parts {
                 req.json(&body)?
             }
         };
-        if call.idempotent_by_body {
-            req = req.idempotent_by_body();
-        }
         Ok(req)
     }
 }
