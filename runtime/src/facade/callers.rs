@@ -2,7 +2,7 @@
 //! a cache of successful checks so argon2's deliberate slowness is paid once per caller.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -17,10 +17,16 @@ use crate::secret::Secret;
 /// policy: a configured caller only ever fills one entry per password it uses).
 const CACHE_CAP: usize = 4096;
 
-/// A PHC hash of a password no one knows, verified when the user is unknown so that an unknown
-/// user costs the same time as a wrong password and user names cannot be probed by timing.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4Rn3pmkdJZrP9fN7x/3cwDLN/0T1kwX5k8OuL9hVlUw";
+/// A PHC hash of a random password, verified when the user is unknown so that an unknown user
+/// costs the same time as a wrong password and user names cannot be probed by timing.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let mut pw = [0u8; 16];
+        rand::rng().fill_bytes(&mut pw);
+        hash_password(&format!("{pw:?}"))
+    })
+}
 
 /// Hashes `password` as an argon2id PHC string with a random salt and the crate's default
 /// parameters, for the `password_hash` of a `[[callers]]` entry.
@@ -113,7 +119,10 @@ impl CallerStore {
 
     fn verify_slow(&self, user: &str, password: &Secret) -> Option<Arc<Caller>> {
         let entry = self.by_user.get(user);
-        let phc = entry.map_or(DUMMY_HASH, |e| e.hash.as_str());
+        let phc: &str = match entry {
+            Some(e) => &e.hash,
+            None => dummy_hash(),
+        };
         let ok = PasswordHash::new(phc).is_ok_and(|hash| {
             Argon2::default()
                 .verify_password(password.expose().as_bytes(), &hash)
