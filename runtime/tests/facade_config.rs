@@ -7,7 +7,8 @@ use altinn_bridge_runtime::Error;
 use altinn_bridge_runtime::facade::{ClientKey, FacadeConfig, hash_password};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("altinn-bridge-fcfg-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("altinn-bridge-fcfg-{}-{name}", std::process::id()));
     std::fs::create_dir_all(dir.join("keys")).expect("dir");
     std::fs::write(dir.join("keys/main.pem"), "-----BEGIN PRIVATE KEY-----\n").expect("key");
     std::fs::write(dir.join("keys/cert.pem"), "-----BEGIN CERTIFICATE-----\n").expect("cert");
@@ -58,9 +59,18 @@ fn the_example_parses_with_its_defaults() {
     let dir = scratch("example");
     let c = FacadeConfig::parse(&text, "facade.example.toml", &dir).expect("the example parses");
     assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
-    assert_eq!(c.environment.token_endpoint, "https://test.maskinporten.no/token");
-    assert_eq!(c.environment.apis["altinn-storage-v1"], "https://platform.tt02.altinn.no/storage/api/v1");
-    assert_eq!(c.environment.apis["altinn-correspondence-v1"], "https://platform.tt02.altinn.no");
+    assert_eq!(
+        c.environment.token_endpoint,
+        "https://test.maskinporten.no/token"
+    );
+    assert_eq!(
+        c.environment.apis["altinn-storage-v1"],
+        "https://platform.tt02.altinn.no/storage/api/v1"
+    );
+    assert_eq!(
+        c.environment.apis["altinn-correspondence-v1"],
+        "https://platform.tt02.altinn.no"
+    );
     assert_eq!(c.callers[0].user, "legacy-erp");
     assert_eq!(c.callers[0].parties, ["991825827"]);
     assert!(matches!(c.maskinporten[0].key, ClientKey::Kid { .. }));
@@ -72,23 +82,43 @@ fn the_example_parses_with_its_defaults() {
 #[test]
 fn production_custom_and_overrides() {
     let dir = scratch("env");
-    let text = good().replace("name = \"test\"", "name = \"production\"\n[environment.apis]\naltinn-broker-v1 = \"http://127.0.0.1:4010\"");
+    let text = good().replace(
+        "name = \"test\"",
+        "name = \"production\"\n[environment.apis]\naltinn-broker-v1 = \"http://127.0.0.1:4010\"",
+    );
     let c = FacadeConfig::parse(&text, "f.toml", &dir).expect("parses");
     assert_eq!(c.environment.audience, "https://maskinporten.no/");
-    assert_eq!(c.environment.apis["altinn-events-v1"], "https://platform.altinn.no/events/api/v1");
-    assert_eq!(c.environment.apis["altinn-broker-v1"], "http://127.0.0.1:4010");
+    assert_eq!(
+        c.environment.apis["altinn-events-v1"],
+        "https://platform.altinn.no/events/api/v1"
+    );
+    assert_eq!(
+        c.environment.apis["altinn-broker-v1"],
+        "http://127.0.0.1:4010"
+    );
     let text = good().replace("kid = \"k\"", "certificate_file = \"keys/cert.pem\"\nsubscription_key_file = \"keys/sub.txt\"\nsystem_user_org = \"991825827\"");
     let c = FacadeConfig::parse(&text, "f.toml", &dir).expect("parses");
-    assert!(matches!(c.maskinporten[0].key, ClientKey::Certificate { .. }));
-    assert_eq!(c.maskinporten[0].subscription_key.as_ref().map(|k| k.expose().to_owned()), Some("subscription-key".into()));
+    assert!(matches!(
+        c.maskinporten[0].key,
+        ClientKey::Certificate { .. }
+    ));
+    assert_eq!(
+        c.maskinporten[0]
+            .subscription_key
+            .as_ref()
+            .map(|k| k.expose().to_owned()),
+        Some("subscription-key".into())
+    );
 }
 
 #[test]
 fn syntax_and_type_errors_point_at_the_value() {
-    let (line, column, message) = error(&good().replace("listen = \"127.0.0.1:8080\"", "listen = 8080"));
+    let (line, column, message) =
+        error(&good().replace("listen = \"127.0.0.1:8080\"", "listen = 8080"));
     assert_eq!((line, column), (1, 10), "{message}");
     assert!(message.contains("expected"), "{message}");
-    let (line, column, message) = error(&good().replace("client_id = \"c\"", "client_id = \"c\"\nkid_typo = \"x\""));
+    let (line, column, message) =
+        error(&good().replace("client_id = \"c\"", "client_id = \"c\"\nkid_typo = \"x\""));
     assert_eq!((line, column), (7, 1), "{message}");
     assert!(message.contains("kid_typo"), "{message}");
     let (line, _, message) = error(&good().replace("[[callers]]", "[[callers]\n"));
@@ -105,28 +135,54 @@ fn semantic_errors_point_at_the_value_and_say_what_was_expected() {
     assert!(message.contains("expected a socket address"), "{message}");
     let (line, column, message) = error(&good().replace("name = \"test\"", "name = \"staging\""));
     assert_eq!((line, column), (3, 8));
-    assert!(message.contains("expected `test`, `production` or `custom`"), "{message}");
-    let (line, column, message) = error(&good().replace("maskinporten = \"main\"", "maskinporten = \"other\""));
+    assert!(
+        message.contains("expected `test`, `production` or `custom`"),
+        "{message}"
+    );
+    let (line, column, message) =
+        error(&good().replace("maskinporten = \"main\"", "maskinporten = \"other\""));
     assert_eq!((line, column), (12, 16));
-    assert!(message.contains("no `[[maskinporten]]` client is named `other`"), "{message}");
+    assert!(
+        message.contains("no `[[maskinporten]]` client is named `other`"),
+        "{message}"
+    );
     let (line, column, message) = error(&GOOD.replace("HASH", "plain-text-password"));
     assert_eq!((line, column), (11, 17));
-    assert!(message.contains("expected an argon2 PHC string"), "{message}");
+    assert!(
+        message.contains("expected an argon2 PHC string"),
+        "{message}"
+    );
     let (line, column, message) = error(&good().replace("keys/main.pem", "keys/missing.pem"));
     assert_eq!((line, column), (8, 12));
-    assert!(message.contains("cannot read `keys/missing.pem`"), "{message}");
+    assert!(
+        message.contains("cannot read `keys/missing.pem`"),
+        "{message}"
+    );
     let (_, _, message) = error(&good().replace("kid = \"k\"\n", ""));
     assert!(message.contains("exactly one of `kid`"), "{message}");
     let (_, _, message) = error(&good().replace("name = \"test\"", "name = \"custom\""));
-    assert!(message.contains("needs `audience` and `token_endpoint`"), "{message}");
-    let dup = format!("{}\n[[callers]]\nuser = \"erp\"\npassword_hash = \"{}\"\nmaskinporten = \"main\"\n", good(), hash_password("x"));
+    assert!(
+        message.contains("needs `audience` and `token_endpoint`"),
+        "{message}"
+    );
+    let dup = format!(
+        "{}\n[[callers]]\nuser = \"erp\"\npassword_hash = \"{}\"\nmaskinporten = \"main\"\n",
+        good(),
+        hash_password("x")
+    );
     let (line, column, message) = error(&dup);
     assert_eq!((line, column), (15, 8));
-    assert!(message.contains("a second caller is named `erp`"), "{message}");
+    assert!(
+        message.contains("a second caller is named `erp`"),
+        "{message}"
+    );
     let (line, _, message) = error(&format!("{}[limits]\nmax_concurrent = 0\n", good()));
     assert_eq!(line, 14);
     assert!(message.contains("expected at least 1"), "{message}");
-    let (_, _, message) = error(&good().replace("key_file = \"keys/main.pem\"", "key_file = \"keys/main.pem\"\nsystem_user_org = \"12\""));
+    let (_, _, message) = error(&good().replace(
+        "key_file = \"keys/main.pem\"",
+        "key_file = \"keys/main.pem\"\nsystem_user_org = \"12\"",
+    ));
     assert!(message.contains("expected nine digits"), "{message}");
 }
 
@@ -137,9 +193,15 @@ fn load_names_the_file() {
     std::fs::write(&path, "listen = \n").expect("write");
     let err = FacadeConfig::load(&path).expect_err("invalid");
     let text = err.to_string();
-    assert!(text.starts_with(&format!("{}:1:", path.display())), "{text}");
+    assert!(
+        text.starts_with(&format!("{}:1:", path.display())),
+        "{text}"
+    );
     let err = FacadeConfig::load(dir.join("none.toml")).expect_err("missing");
-    assert!(err.to_string().contains("cannot read the configuration"), "{err}");
+    assert!(
+        err.to_string().contains("cannot read the configuration"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -40,7 +40,12 @@ impl Subscriber for Capture {
     fn record_follows_from(&self, _: &Id, _: &Id) {}
     fn event(&self, event: &Event<'_>) {
         let mut out = self.out.lock().expect("lock");
-        let _ = write!(out, "\n{} {}:", event.metadata().level(), event.metadata().target());
+        let _ = write!(
+            out,
+            "\n{} {}:",
+            event.metadata().level(),
+            event.metadata().target()
+        );
         event.record(&mut Fields(&mut out));
     }
     fn enter(&self, _: &Id) {}
@@ -67,10 +72,18 @@ async fn passwords_and_authorization_never_reach_the_logs() {
         let _ = res.text().await;
     }
     let logs = capture.out.lock().expect("lock").clone();
-    assert!(logs.contains("log-check-1"), "the request id is logged:\n{logs}");
+    assert!(
+        logs.contains("log-check-1"),
+        "the request id is logged:\n{logs}"
+    );
     assert!(logs.contains("authentication failed"), "{logs}");
     assert!(logs.contains("answered"), "{logs}");
-    for secret in [PASSWORD, "wrong-Pa55word-xyz", "c2VjcmV0LWJhc2ljLWF1dGg", "argon2id"] {
+    for secret in [
+        PASSWORD,
+        "wrong-Pa55word-xyz",
+        "c2VjcmV0LWJhc2ljLWF1dGg",
+        "argon2id",
+    ] {
         assert!(!logs.contains(secret), "`{secret}` is in the logs:\n{logs}");
     }
 }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -93,7 +93,11 @@ impl CallerStore {
     }
 
     /// The caller `user` if `password` is right; argon2 runs on a blocking thread.
-    pub(crate) async fn verify(self: &Arc<Self>, user: &str, password: &Secret) -> Result<Arc<Caller>> {
+    pub(crate) async fn verify(
+        self: &Arc<Self>,
+        user: &str,
+        password: &Secret,
+    ) -> Result<Arc<Caller>> {
         let key = self.cache_key(user, password);
         if let Some(caller) = self.cached(&key) {
             return Ok(caller);
@@ -128,6 +132,10 @@ impl CallerStore {
                 .verify_password(password.expose().as_bytes(), &hash)
                 .is_ok()
         });
-        if ok { entry.map(|e| Arc::clone(&e.caller)) } else { None }
+        if ok {
+            entry.map(|e| Arc::clone(&e.caller))
+        } else {
+            None
+        }
     }
 }

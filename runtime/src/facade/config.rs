@@ -139,7 +139,10 @@ fn default_apis(host: &str) -> BTreeMap<String, String> {
         ("altinn-correspondence-v1", String::new()),
         ("altinn-broker-v1", String::new()),
         ("altinn-events-v1", "/events/api/v1".to_owned()),
-        ("altinn-notifications-v1", "/notifications/api/v1".to_owned()),
+        (
+            "altinn-notifications-v1",
+            "/notifications/api/v1".to_owned(),
+        ),
         ("altinn-storage-v1", "/storage/api/v1".to_owned()),
     ]
     .into_iter()
@@ -268,9 +271,8 @@ impl FacadeConfig {
             text,
             dir: dir.to_path_buf(),
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            src.error(e.span().unwrap_or(0..0), e.message().trim_end().to_owned())
-        })?;
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| src.error(e.span().unwrap_or(0..0), e.message().trim_end().to_owned()))?;
         let listen = raw.listen.get_ref().parse().map_err(|e| {
             src.error(
                 raw.listen.span(),
@@ -283,7 +285,11 @@ impl FacadeConfig {
             .iter()
             .map(|c| client(&src, c))
             .collect::<Result<Vec<_>>>()?;
-        unique(&src, raw.maskinporten.iter().map(|c| &c.name), "Maskinporten client")?;
+        unique(
+            &src,
+            raw.maskinporten.iter().map(|c| &c.name),
+            "Maskinporten client",
+        )?;
         unique(&src, raw.callers.iter().map(|c| &c.user), "caller")?;
         let callers = raw
             .callers
@@ -368,7 +374,10 @@ fn client(src: &Source<'_>, raw: &RawClient) -> Result<MaskinportenClient> {
     if let Some(org) = &raw.system_user_org {
         let o = org.get_ref();
         if o.len() != 9 || !o.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(src.error(org.span(), format!("`{o}` is not an organisation number; expected nine digits")));
+            return Err(src.error(
+                org.span(),
+                format!("`{o}` is not an organisation number; expected nine digits"),
+            ));
         }
     }
     let subscription_key = raw
@@ -387,7 +396,11 @@ fn client(src: &Source<'_>, raw: &RawClient) -> Result<MaskinportenClient> {
     })
 }
 
-fn caller(src: &Source<'_>, raw: &RawCaller, clients: &[MaskinportenClient]) -> Result<CallerConfig> {
+fn caller(
+    src: &Source<'_>,
+    raw: &RawCaller,
+    clients: &[MaskinportenClient],
+) -> Result<CallerConfig> {
     super::callers::check_hash(raw.password_hash.get_ref()).map_err(|e| {
         src.error(
             raw.password_hash.span(),
@@ -420,7 +433,10 @@ fn unique<'a>(
         if !seen.insert(name.get_ref()) {
             return Err(src.error(
                 name.span(),
-                format!("a second {what} is named `{}`; expected unique names", name.get_ref()),
+                format!(
+                    "a second {what} is named `{}`; expected unique names",
+                    name.get_ref()
+                ),
             ));
         }
     }
@@ -431,7 +447,9 @@ fn limits(src: &Source<'_>, raw: &RawLimits) -> Result<FacadeLimits> {
     let d = FacadeLimits::default();
     let positive = |v: &Option<Spanned<u64>>, name: &str| -> Result<Option<u64>> {
         match v {
-            Some(s) if *s.get_ref() == 0 => Err(src.error(s.span(), format!("`{name}` is 0; expected at least 1"))),
+            Some(s) if *s.get_ref() == 0 => {
+                Err(src.error(s.span(), format!("`{name}` is 0; expected at least 1")))
+            }
             Some(s) => Ok(Some(*s.get_ref())),
             None => Ok(None),
         }
@@ -444,7 +462,8 @@ fn limits(src: &Source<'_>, raw: &RawLimits) -> Result<FacadeLimits> {
         max_body_bytes: raw.max_body_bytes.unwrap_or(d.max_body_bytes),
         max_depth: raw.max_depth.unwrap_or(d.max_depth),
         max_nodes: raw.max_nodes.unwrap_or(d.max_nodes),
-        max_concurrent: positive(&concurrent, "max_concurrent")?.map_or(d.max_concurrent, |v| v as usize),
+        max_concurrent: positive(&concurrent, "max_concurrent")?
+            .map_or(d.max_concurrent, |v| v as usize),
         request_timeout: positive(&raw.request_timeout_seconds, "request_timeout_seconds")?
             .map_or(d.request_timeout, Duration::from_secs),
     })

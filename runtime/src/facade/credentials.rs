@@ -11,11 +11,17 @@ pub(crate) const WSSE: &str =
     "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
 
 /// `(user, password)` if the request carries both; the password is a [`Secret`] from here on.
-pub(crate) fn find(op: &Operation, headers: &[Element], body: &Element) -> Option<(String, Secret)> {
+pub(crate) fn find(
+    op: &Operation,
+    headers: &[Element],
+    body: &Element,
+) -> Option<(String, Secret)> {
     let own = match &op.credentials {
         Credentials::None => None,
         Credentials::Body { user, password } => path(body, user).zip(path(body, password)),
-        Credentials::Header { user, password } => block(headers, *user).zip(block(headers, *password)),
+        Credentials::Header { user, password } => {
+            block(headers, *user).zip(block(headers, *password))
+        }
     };
     own.filter(|(u, _)| !u.is_empty())
         .or_else(|| username_token(headers))

@@ -17,7 +17,10 @@ pub(crate) fn actions(headers: &HeaderMap, blocks: &[Element]) -> Vec<String> {
     if let Some(a) = headers.get("soapaction").and_then(|v| v.to_str().ok()) {
         out.push(unquote(a));
     }
-    if let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+    if let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    {
         out.extend(content_type_action(ct));
     }
     out.extend(

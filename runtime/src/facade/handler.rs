@@ -17,7 +17,11 @@ use crate::soap::{Envelope, Fault, FaultCode, Limits, SoapVersion};
 use crate::xml::{self, Element};
 
 /// Answers one POST to `service`'s path, within the request timeout.
-pub(crate) async fn soap(app: Arc<App>, service: Arc<dyn SoapService>, req: HttpRequest) -> Response {
+pub(crate) async fn soap(
+    app: Arc<App>,
+    service: Arc<dyn SoapService>,
+    req: HttpRequest,
+) -> Response {
     let id = req
         .extensions()
         .get::<RequestId>()
@@ -30,7 +34,8 @@ pub(crate) async fn soap(app: Arc<App>, service: Arc<dyn SoapService>, req: Http
         Ok(Err((version, fault))) => respond::fault(version, &fault),
         Err(_) => {
             tracing::warn!(?timeout, "the request timed out");
-            let reason = format!("the request took longer than {timeout:?}; its outcome is unknown");
+            let reason =
+                format!("the request took longer than {timeout:?}; its outcome is unknown");
             respond::fault(guess, &respond::server(reason, &id))
         }
     }
@@ -56,20 +61,38 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
         max_depth: app.limits.max_depth,
         max_nodes: app.limits.max_nodes,
     };
-    let body = xml::parse_with(&envelope.body.xml, xml_limits)
-        .map_err(|e| fail(respond::client(format!("the body element {} could not be read: {e}", envelope.body.name), id)))?;
+    let body = xml::parse_with(&envelope.body.xml, xml_limits).map_err(|e| {
+        fail(respond::client(
+            format!(
+                "the body element {} could not be read: {e}",
+                envelope.body.name
+            ),
+            id,
+        ))
+    })?;
     let headers = envelope
         .headers
         .iter()
         .map(|h| xml::parse_with(&h.element.xml, xml_limits))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| fail(respond::client(format!("a header block could not be read: {e}"), id)))?;
+        .map_err(|e| {
+            fail(respond::client(
+                format!("a header block could not be read: {e}"),
+                id,
+            ))
+        })?;
 
     let actions = dispatch::actions(&parts.headers, &headers);
-    let op = dispatch::find(service.operations(), &actions, &body)
-        .map_err(|why| fail(respond::client(format!("unknown operation of {}: {why}", service.name()), id)))?;
+    let op = dispatch::find(service.operations(), &actions, &body).map_err(|why| {
+        fail(respond::client(
+            format!("unknown operation of {}: {why}", service.name()),
+            id,
+        ))
+    })?;
     check_body(op, &body).map_err(|why| fail(respond::client(why, id)))?;
-    must_understand(op, &envelope, &headers).map_err(fail)?;
+    if let Some(why) = must_understand(op, &envelope, &headers) {
+        return Err(fail(Fault::new(FaultCode::MustUnderstand, why)));
+    }
 
     let Some((user, password)) = credentials::find(op, &headers, &body) else {
         tracing::info!(op = op.name, "no credentials");
@@ -94,14 +117,21 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
         request_id: id.to_owned(),
     };
     tracing::debug!(op = op.name, caller = %caller.name, "calling the service");
-    let out = service.call(op, request).await.map_err(fail)?;
+    let out = service.call(op, request).await.map_err(|f| {
+        tracing::info!(op = op.name, caller = %caller.name, code = ?f.code, reason = %f.reason, "the service answered a fault");
+        fail(f)
+    })?;
     tracing::info!(op = op.name, caller = %caller.name, "answered");
     Ok((version, out))
 }
 
 /// The body, refused as soon as it is known to be over the limit: from `Content-Length` before
 /// reading anything, else while streaming, so a huge body is never read whole.
-async fn read_body(app: &App, headers: &axum::http::HeaderMap, body: Body) -> Result<bytes::Bytes, Error> {
+async fn read_body(
+    app: &App,
+    headers: &axum::http::HeaderMap,
+    body: Body,
+) -> Result<bytes::Bytes, Error> {
     let limit = app.limits.max_body_bytes;
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -111,7 +141,8 @@ async fn read_body(app: &App, headers: &axum::http::HeaderMap, body: Body) -> Re
         return Err(Error::TooLarge { size, limit });
     }
     axum::body::to_bytes(body, limit).await.map_err(|e| {
-        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
+        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+        {
             Error::TooLarge {
                 size: limit + 1,
                 limit,
@@ -139,23 +170,18 @@ fn check_body(op: &Operation, body: &Element) -> Result<(), String> {
     ))
 }
 
-fn must_understand(op: &Operation, envelope: &Envelope, headers: &[Element]) -> Result<(), Fault> {
-    let missed = envelope
+/// The reason for a `MustUnderstand` fault, if a block marked so is not understood.
+fn must_understand(op: &Operation, envelope: &Envelope, headers: &[Element]) -> Option<String> {
+    let (_, el) = envelope
         .headers
         .iter()
         .zip(headers)
-        .find(|(block, el)| block.must_understand && !credentials::understood(op, el));
-    match missed {
-        None => Ok(()),
-        Some((_, el)) => Err(Fault::new(
-            FaultCode::MustUnderstand,
-            format!(
-                "the header block {} is marked mustUnderstand and {} does not understand it",
-                dispatch::qname(&el.ns, &el.local),
-                op.name
-            ),
-        )),
-    }
+        .find(|(block, el)| block.must_understand && !credentials::understood(op, el))?;
+    Some(format!(
+        "the header block {} is marked mustUnderstand and {} does not understand it",
+        dispatch::qname(&el.ns, &el.local),
+        op.name
+    ))
 }
 
 /// The same fault for an unknown user, a wrong password and missing credentials.

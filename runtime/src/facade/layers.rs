@@ -51,8 +51,7 @@ pub(crate) async fn request_id(mut req: Request, next: Next) -> Response {
 fn is_token(v: &str) -> bool {
     !v.is_empty()
         && v.len() <= 128
-        && v
-            .bytes()
+        && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=@".contains(&b))
 }
 
@@ -65,11 +64,11 @@ pub(crate) async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) 
             .get::<RequestId>()
             .map(|r| r.0.clone())
             .unwrap_or_default();
-        tracing::warn!(limit = app.limits.max_concurrent, "over the concurrency limit");
-        let fault = respond::server(
-            "the facade is busy; retry later",
-            &id,
+        tracing::warn!(
+            limit = app.limits.max_concurrent,
+            "over the concurrency limit"
         );
+        let fault = respond::server("the facade is busy; retry later", &id);
         let mut res = respond::fault_with(
             StatusCode::SERVICE_UNAVAILABLE,
             respond::version_of(req.headers()),

@@ -73,9 +73,8 @@ fn router_with(
         let (post_app, get_app) = (Arc::clone(&app), Arc::clone(&app));
         soap = soap.route(
             path,
-            axum::routing::post(move |req| handler::soap(post_app, post_svc, req)).get(
-                move |req| wsdl::serve(get_app, get_svc, req),
-            ),
+            axum::routing::post(move |req| handler::soap(post_app, post_svc, req))
+                .get(move |req| wsdl::serve(get_app, get_svc, req)),
         );
     }
     // The gate covers the services, not `/health`, so an overloaded facade still says it is up.
@@ -109,12 +108,10 @@ impl Facade {
 
     /// The address it listens on.
     pub fn local_addr(&self) -> Result<SocketAddr> {
-        self.listener
-            .local_addr()
-            .map_err(|e| Error::Serve {
-                addr: "the listener".into(),
-                message: e.to_string(),
-            })
+        self.listener.local_addr().map_err(|e| Error::Serve {
+            addr: "the listener".into(),
+            message: e.to_string(),
+        })
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish.

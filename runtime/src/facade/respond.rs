@@ -12,7 +12,11 @@ pub(crate) fn version_of(headers: &HeaderMap) -> SoapVersion {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if ct.trim_start().to_ascii_lowercase().starts_with("application/soap+xml") {
+    if ct
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("application/soap+xml")
+    {
         SoapVersion::V12
     } else {
         SoapVersion::V11

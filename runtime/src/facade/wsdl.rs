@@ -65,7 +65,11 @@ fn address(app: &App, headers: &HeaderMap, path: &str) -> String {
     } else {
         ("http", get(header::HOST.as_str()))
     };
-    let scheme = if scheme.eq_ignore_ascii_case("https") { "https" } else { "http" };
+    let scheme = if scheme.eq_ignore_ascii_case("https") {
+        "https"
+    } else {
+        "http"
+    };
     let listen = app.listen.to_string();
     let host = host.filter(|h| is_host(h)).unwrap_or(&listen);
     format!("{scheme}://{host}{path}")
@@ -73,8 +77,7 @@ fn address(app: &App, headers: &HeaderMap, path: &str) -> String {
 
 fn is_host(h: &str) -> bool {
     h.len() <= 255
-        && h
-            .bytes()
+        && h.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b))
 }
 

@@ -117,7 +117,8 @@ pub const XSD: &str = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" 
 </xs:schema>
 "#;
 
-pub const XSD_TYPES: &str = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:echo"/>"#;
+pub const XSD_TYPES: &str =
+    r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:echo"/>"#;
 
 static DOCS: [(&str, &str); 3] = [
     ("Echo.wsdl", WSDL),
@@ -244,14 +245,18 @@ pub fn scratch() -> std::path::PathBuf {
     ));
     std::fs::create_dir_all(&dir).expect("scratch dir");
     // The key is never used: no test here reaches Maskinporten.
-    std::fs::write(dir.join("key.pem"), "-----BEGIN PRIVATE KEY-----\nunused\n-----END PRIVATE KEY-----\n")
-        .expect("key");
+    std::fs::write(
+        dir.join("key.pem"),
+        "-----BEGIN PRIVATE KEY-----\nunused\n-----END PRIVATE KEY-----\n",
+    )
+    .expect("key");
     dir
 }
 
 pub async fn start_with(top: &str, extra: &str) -> Server {
     let dir = scratch();
-    let config = FacadeConfig::parse(&config_text(top, extra), "facade.toml", &dir).expect("config");
+    let config =
+        FacadeConfig::parse(&config_text(top, extra), "facade.toml", &dir).expect("config");
     let echo = Arc::new(Echo::default());
     let facade = Facade::bind(&config, vec![echo.clone() as Arc<dyn SoapService>])
         .await
