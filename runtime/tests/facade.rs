@@ -695,3 +695,22 @@ async fn the_request_timeout_answers_a_server_fault() {
     assert_eq!(f.code, FaultCode::Receiver);
     assert!(f.reason.contains("outcome is unknown"), "{}", f.reason);
 }
+
+#[tokio::test]
+async fn many_first_logins_at_once_all_succeed() {
+    let s = std::sync::Arc::new(start().await);
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                post11(&s, Some("urn:echo/IEcho/Echo"), echo11(USER, PASSWORD))
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.expect("task"), 200);
+    }
+    assert_eq!(s.calls(), 16);
+}

@@ -64,6 +64,10 @@ pub(crate) struct CallerStore {
     /// A random per-process key, so the cache holds no unsalted digest of any password.
     key: [u8; 32],
     verified: Mutex<HashMap<[u8; 32], Arc<Caller>>>,
+    /// One argon2 run per core at a time: each takes ~19 MiB and a core for tens of
+    /// milliseconds, so a flood of wrong passwords queues here instead of spawning hundreds of
+    /// blocking threads.
+    slow_slots: tokio::sync::Semaphore,
 }
 
 impl CallerStore {
@@ -79,6 +83,9 @@ impl CallerStore {
             by_user,
             key,
             verified: Mutex::default(),
+            slow_slots: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            ),
         }
     }
 
@@ -100,6 +107,15 @@ impl CallerStore {
     ) -> Result<Arc<Caller>> {
         let key = self.cache_key(user, password);
         if let Some(caller) = self.cached(&key) {
+            return Ok(caller);
+        }
+        let _slot = self
+            .slow_slots
+            .acquire()
+            .await
+            .map_err(|_| Error::AuthenticationFailed)?;
+        if let Some(caller) = self.cached(&key) {
+            // Another request verified the same credentials while this one waited.
             return Ok(caller);
         }
         let store = Arc::clone(self);
