@@ -9,6 +9,8 @@
 pub mod adapter;
 pub mod auth;
 pub mod error;
+#[cfg(feature = "facade")]
+pub mod facade;
 pub mod http;
 pub mod mtom;
 pub mod secret;

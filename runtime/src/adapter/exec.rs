@@ -201,6 +201,14 @@ impl<'x> Run<'_, 'x> {
     }
 
     async fn call(&self, call: &'static Call, place: &Place<'x>) -> Result<Answer> {
+        let stream = match call.body {
+            BodyKind::Bytes(_) if self.op.inputs.iter().any(|l| streams_into(l, call)) => self
+                .stream
+                .lock()
+                .map_err(|_| Error::Request("the upload stream was poisoned".into()))?
+                .take(),
+            _ => None,
+        };
         let mut req = Parts::default();
         for link in self
             .op
@@ -208,13 +216,22 @@ impl<'x> Run<'_, 'x> {
             .iter()
             .filter(|l| target_call(l) == Some(call.name))
         {
+            // The streamed binary replaces the (empty, `xop:Include`) element it came in.
+            if stream.is_some() && streams_into(link, call) {
+                continue;
+            }
             let values: Vec<Val> = self.values(&link.from, Some(place))?.concat();
             let values = convert::apply(values, link.transforms, self.settings, link.field)?;
             req.set(call, link, values)?;
         }
-        let request = req.build(call)?;
         let client = self.upstream.api(call.api)?;
-        let response = client.send(request).await?;
+        let response = match (stream, call.body) {
+            (Some((body, len)), BodyKind::Bytes(ct)) => {
+                let request = req.build_without_body(call)?;
+                client.send_stream(request, ct, body, len).await?
+            }
+            _ => client.send(req.build(call)?).await?,
+        };
         let answer = if response.body.is_empty() {
             Answer::Empty
         } else {

@@ -1,0 +1,190 @@
+//! One SOAP request, from bytes to answer. Nothing reaches a service's `call` until the message
+//! is within limits, well-formed, dispatched, its `mustUnderstand` headers understood and its
+//! caller authenticated.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::Request as HttpRequest;
+use axum::http::header;
+use axum::response::Response;
+
+use super::layers::RequestId;
+use super::service::{Operation, Request, SoapService};
+use super::{App, credentials, dispatch, respond};
+use crate::error::Error;
+use crate::soap::{Envelope, Fault, FaultCode, Limits, SoapVersion};
+use crate::xml::{self, Element};
+
+/// Answers one POST to `service`'s path, within the request timeout.
+pub(crate) async fn soap(
+    app: Arc<App>,
+    service: Arc<dyn SoapService>,
+    req: HttpRequest,
+) -> Response {
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let guess = respond::version_of(req.headers());
+    let timeout = app.limits.request_timeout;
+    match tokio::time::timeout(timeout, handle(&app, service.as_ref(), req, &id)).await {
+        Ok(Ok((version, body))) => respond::success(version, &body),
+        Ok(Err((version, fault))) => respond::fault(version, &fault),
+        Err(_) => {
+            tracing::warn!(?timeout, "the request timed out");
+            let reason =
+                format!("the request took longer than {timeout:?}; its outcome is unknown");
+            respond::fault(guess, &respond::server(reason, &id))
+        }
+    }
+}
+
+type Answer = Result<(SoapVersion, String), (SoapVersion, Fault)>;
+
+async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str) -> Answer {
+    let guess = respond::version_of(req.headers());
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(app, &parts.headers, body)
+        .await
+        .map_err(|e| (guess, Fault::from(&e)))?;
+    let limits = Limits {
+        max_bytes: app.limits.max_body_bytes,
+        max_depth: app.limits.max_depth,
+        max_nodes: app.limits.max_nodes,
+    };
+    let envelope = Envelope::parse_with(&bytes, &limits).map_err(|e| (guess, Fault::from(&e)))?;
+    let version = envelope.version;
+    let fail = |f: Fault| (version, f);
+    let xml_limits = xml::Limits {
+        max_depth: app.limits.max_depth,
+        max_nodes: app.limits.max_nodes,
+    };
+    let body = xml::parse_with(&envelope.body.xml, xml_limits).map_err(|e| {
+        fail(respond::client(
+            format!(
+                "the body element {} could not be read: {e}",
+                envelope.body.name
+            ),
+            id,
+        ))
+    })?;
+    let headers = envelope
+        .headers
+        .iter()
+        .map(|h| xml::parse_with(&h.element.xml, xml_limits))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            fail(respond::client(
+                format!("a header block could not be read: {e}"),
+                id,
+            ))
+        })?;
+
+    let actions = dispatch::actions(&parts.headers, &headers);
+    let op = dispatch::find(service.operations(), &actions, &body).map_err(|why| {
+        fail(respond::client(
+            format!("unknown operation of {}: {why}", service.name()),
+            id,
+        ))
+    })?;
+    check_body(op, &body).map_err(|why| fail(respond::client(why, id)))?;
+    if let Some(why) = must_understand(op, &envelope, &headers) {
+        return Err(fail(Fault::new(FaultCode::MustUnderstand, why)));
+    }
+
+    let Some((user, password)) = credentials::find(op, &headers, &body) else {
+        tracing::info!(op = op.name, "no credentials");
+        return Err(fail(auth_failed(id)));
+    };
+    let caller = match app.callers.verify(&user, &password).await {
+        Ok(c) => c,
+        Err(_) => {
+            tracing::info!(op = op.name, %user, "authentication failed");
+            return Err(fail(auth_failed(id)));
+        }
+    };
+    if let Some(reason) = op.no_successor {
+        let why = format!("{} has no Altinn 3 successor: {reason}", op.name);
+        return Err(fail(respond::server(why, id)));
+    }
+    let request = Request {
+        version,
+        headers,
+        body,
+        caller: Arc::clone(&caller),
+        request_id: id.to_owned(),
+    };
+    tracing::debug!(op = op.name, caller = %caller.name, "calling the service");
+    let out = service.call(op, request).await.map_err(|f| {
+        tracing::info!(op = op.name, caller = %caller.name, code = ?f.code, reason = %f.reason, "the service answered a fault");
+        fail(f)
+    })?;
+    tracing::info!(op = op.name, caller = %caller.name, "answered");
+    Ok((version, out))
+}
+
+/// The body, refused as soon as it is known to be over the limit: from `Content-Length` before
+/// reading anything, else while streaming, so a huge body is never read whole.
+async fn read_body(
+    app: &App,
+    headers: &axum::http::HeaderMap,
+    body: Body,
+) -> Result<bytes::Bytes, Error> {
+    let limit = app.limits.max_body_bytes;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    if let Some(size) = declared.filter(|s| *s > limit) {
+        return Err(Error::TooLarge { size, limit });
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+        {
+            Error::TooLarge {
+                size: limit + 1,
+                limit,
+            }
+        } else {
+            Error::Transport {
+                url: "the request body".into(),
+                message: e.to_string(),
+            }
+        }
+    })
+}
+
+/// An action can name an operation whose input is another element; say which.
+fn check_body(op: &Operation, body: &Element) -> Result<(), String> {
+    let (ns, local) = op.input;
+    if body.ns == ns && body.local == local {
+        return Ok(());
+    }
+    Err(format!(
+        "the body element {} is not the input of {}; expected {}",
+        dispatch::qname(&body.ns, &body.local),
+        op.name,
+        dispatch::qname(ns, local)
+    ))
+}
+
+/// The reason for a `MustUnderstand` fault, if a block marked so is not understood.
+fn must_understand(op: &Operation, envelope: &Envelope, headers: &[Element]) -> Option<String> {
+    let (_, el) = envelope
+        .headers
+        .iter()
+        .zip(headers)
+        .find(|(block, el)| block.must_understand && !credentials::understood(op, el))?;
+    Some(format!(
+        "the header block {} is marked mustUnderstand and {} does not understand it",
+        dispatch::qname(&el.ns, &el.local),
+        op.name
+    ))
+}
+
+/// The same fault for an unknown user, a wrong password and missing credentials.
+fn auth_failed(id: &str) -> Fault {
+    respond::client("authentication failed", id)
+}
