@@ -11045,3 +11045,262 @@ impl Client {
         }
     }
 }
+/// The SOAP facade: old clients call the old contract at its old path; each request runs
+/// through [`Client`](super::Client) against Altinn 3.
+pub mod facade {
+    use ::altinn_bridge_runtime::facade::{Credentials, Operation};
+    /// Where the old service answered (the WSDL port address's path).
+    pub const PATH: &str = "/ServiceEngineExternal/CorrespondenceAgencyExternal.svc";
+    /// The contract served at `?wsdl` (first) and `?xsd=`.
+    pub static DOCUMENTS: &[(&str, &str)] = &[
+        (
+            "CorrespondenceAgencyExternal.wsdl",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/CorrespondenceAgencyExternal.wsdl"
+            ),
+        ),
+        (
+            "contract-base.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/contract-base.xsd"
+            ),
+        ),
+        (
+            "fault.xsd",
+            ::std::include_str!("contracts/correspondence_agency_external/fault.xsd"),
+        ),
+        (
+            "service-info.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/service-info.xsd"
+            ),
+        ),
+        (
+            "status-v1.xsd",
+            ::std::include_str!("contracts/correspondence_agency_external/status-v1.xsd"),
+        ),
+        (
+            "status-v2.xsd",
+            ::std::include_str!("contracts/correspondence_agency_external/status-v2.xsd"),
+        ),
+        (
+            "status-v3-and-sdp.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/status-v3-and-sdp.xsd"
+            ),
+        ),
+        (
+            "string-list.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/string-list.xsd"
+            ),
+        ),
+        (
+            "correspondence-v1.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/correspondence-v1.xsd"
+            ),
+        ),
+        (
+            "correspondence-v2.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/correspondence-v2.xsd"
+            ),
+        ),
+        (
+            "receipt.xsd",
+            ::std::include_str!("contracts/correspondence_agency_external/receipt.xsd"),
+        ),
+        (
+            "status-type-v1.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/status-type-v1.xsd"
+            ),
+        ),
+        (
+            "transport-type.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/transport-type.xsd"
+            ),
+        ),
+        (
+            "status-type-v2.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/status-type-v2.xsd"
+            ),
+        ),
+        (
+            "notification.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/notification.xsd"
+            ),
+        ),
+        (
+            "attachments-v1.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/attachments-v1.xsd"
+            ),
+        ),
+        (
+            "attachments-v2.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/attachments-v2.xsd"
+            ),
+        ),
+        (
+            "reference-type.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/reference-type.xsd"
+            ),
+        ),
+        (
+            "attachment-function.xsd",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external/attachment-function.xsd"
+            ),
+        ),
+    ];
+    /// The operations, with what the server dispatches on.
+    pub static OPERATIONS: &[Operation] = &[
+        Operation {
+            name: "Test",
+            soap_action: "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test",
+            wsa_action: "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test",
+            input: ("http://www.altinn.no/services/2009/10", "Test"),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::Some(
+                "Altinn 3 has no ping operation; monitor the API's availability instead.",
+            ),
+        },
+        Operation {
+            name: "CreateSimpleCorrespondenceService",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/CreateSimpleCorrespondenceService",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/CreateSimpleCorrespondenceService",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "CreateSimpleCorrespondenceService",
+            ),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::Some(
+                "Altinn 3 has no service editions to copy from a template. The service owner registers a\ncorrespondence *resource* once, in the Resource Registry (through Altinn Studio or the resource\nregistry's own API), and sends every message with that resource id. It is set-up work, not part\nof the Correspondence API.",
+            ),
+        },
+        Operation {
+            name: "InsertCorrespondenceV2",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/InsertCorrespondenceV2",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/InsertCorrespondenceV2",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "InsertCorrespondenceV2",
+            ),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "GetCorrespondenceStatusDetailsV3",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/GetCorrespondenceStatusDetailsV3",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/GetCorrespondenceStatusDetailsV3",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "GetCorrespondenceStatusDetailsV3",
+            ),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "GetCorrespondenceStatusHistory",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/GetCorrespondenceStatusHistory",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/GetCorrespondenceStatusHistory",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "CorrespondenceStatusHistoryRequest",
+            ),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "InsertCorrespondence",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/InsertCorrespondence",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/InsertCorrespondence",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "InsertCorrespondence",
+            ),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "GetCorrespondenceStatusDetails",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/GetCorrespondenceStatusDetails",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/GetCorrespondenceStatusDetails",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "GetCorrespondenceStatusDetails",
+            ),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "GetCorrespondenceStatusDetailsV2",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/GetCorrespondenceStatusDetailsV2",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternal/GetCorrespondenceStatusDetailsV2",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "GetCorrespondenceStatusDetailsV2",
+            ),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::None,
+        },
+    ];
+    /// The facade for this API; give it to the runtime's `facade::serve`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Service;
+    impl ::altinn_bridge_runtime::facade::SoapService for Service {
+        fn name(&self) -> &'static str {
+            super::API
+        }
+        fn path(&self) -> &'static str {
+            PATH
+        }
+        fn documents(&self) -> &'static [(&'static str, &'static str)] {
+            DOCUMENTS
+        }
+        fn apis(&self) -> &'static [&'static str] {
+            super::APIS
+        }
+        fn operations(&self) -> &'static [Operation] {
+            OPERATIONS
+        }
+        fn call<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+        ) -> ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = ::std::result::Result<
+                        ::std::string::String,
+                        ::altinn_bridge_runtime::soap::Fault,
+                    >,
+                > + ::std::marker::Send + 'a,
+            >,
+        > {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+    }
+}

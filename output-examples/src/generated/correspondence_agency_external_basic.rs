@@ -11256,3 +11256,245 @@ impl Client {
         }
     }
 }
+/// The SOAP facade: old clients call the old contract at its old path; each request runs
+/// through [`Client`](super::Client) against Altinn 3.
+pub mod facade {
+    use ::altinn_bridge_runtime::facade::{Credentials, Operation};
+    /// Where the old service answered (the WSDL port address's path).
+    pub const PATH: &str = "/ServiceEngineExternal/CorrespondenceAgencyExternalBasic.svc";
+    /// The contract served at `?wsdl` (first) and `?xsd=`.
+    pub static DOCUMENTS: &[(&str, &str)] = &[
+        (
+            "CorrespondenceAgencyExternalBasic.wsdl",
+            ::std::include_str!(
+                "contracts/correspondence_agency_external_basic/CorrespondenceAgencyExternalBasic.wsdl"
+            ),
+        ),
+    ];
+    /// The operations, with what the server dispatches on.
+    pub static OPERATIONS: &[Operation] = &[
+        Operation {
+            name: "Test",
+            soap_action: "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test",
+            wsa_action: "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test",
+            input: ("http://www.altinn.no/services/2009/10", "Test"),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::Some(
+                "Altinn 3 has no ping operation; monitor the API's availability instead.",
+            ),
+        },
+        Operation {
+            name: "CreateSimpleCorrespondenceServiceBasic",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/CreateSimpleCorrespondenceServiceBasic",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/CreateSimpleCorrespondenceServiceBasic",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "CreateSimpleCorrespondenceServiceBasic",
+            ),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::Some(
+                "Altinn 3 has no service editions to copy from a template. The service owner registers a\ncorrespondence *resource* once, in the Resource Registry (through Altinn Studio or the resource\nregistry's own API), and sends every message with that resource id. It is set-up work, not part\nof the Correspondence API.",
+            ),
+        },
+        Operation {
+            name: "InsertCorrespondenceBasicV2",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/InsertCorrespondenceBasicV2",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/InsertCorrespondenceBasicV2",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "InsertCorrespondenceBasicV2",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "GetCorrespondenceStatusDetailsBasicV3",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusDetailsBasicV3",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusDetailsBasicV3",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "GetCorrespondenceStatusDetailsBasicV3",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "GetCorrespondenceStatusHistoryBasic",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusHistoryBasic",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusHistoryBasic",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "CorrespondenceStatusHistoryRequest",
+            ),
+            header_parts: &[
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "SystemPassword",
+                ),
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "SystemUserName",
+                ),
+            ],
+            credentials: Credentials::Header {
+                user: (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "SystemUserName",
+                ),
+                password: (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "SystemPassword",
+                ),
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "InsertCorrespondenceBasic",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/InsertCorrespondenceBasic",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/InsertCorrespondenceBasic",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "InsertCorrespondenceBasic",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "GetCorrespondenceStatusDetailsBasic",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusDetailsBasic",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusDetailsBasic",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "GetCorrespondenceStatusDetailsBasic",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "GetCorrespondenceStatusDetailsBasicV2",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusDetailsBasicV2",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/GetCorrespondenceStatusDetailsBasicV2",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                "GetCorrespondenceStatusDetailsBasicV2",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+    ];
+    /// The facade for this API; give it to the runtime's `facade::serve`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Service;
+    impl ::altinn_bridge_runtime::facade::SoapService for Service {
+        fn name(&self) -> &'static str {
+            super::API
+        }
+        fn path(&self) -> &'static str {
+            PATH
+        }
+        fn documents(&self) -> &'static [(&'static str, &'static str)] {
+            DOCUMENTS
+        }
+        fn apis(&self) -> &'static [&'static str] {
+            super::APIS
+        }
+        fn operations(&self) -> &'static [Operation] {
+            OPERATIONS
+        }
+        fn call<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+        ) -> ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = ::std::result::Result<
+                        ::std::string::String,
+                        ::altinn_bridge_runtime::soap::Fault,
+                    >,
+                > + ::std::marker::Send + 'a,
+            >,
+        > {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+    }
+}

@@ -3233,3 +3233,153 @@ impl Client {
         }
     }
 }
+/// The SOAP facade: old clients call the old contract at its old path; each request runs
+/// through [`Client`](super::Client) against Altinn 3.
+pub mod facade {
+    use ::altinn_bridge_runtime::facade::{Credentials, Operation};
+    /// Where the old service answered (the WSDL port address's path).
+    pub const PATH: &str = "/ServiceEngineExternal/CorrespondenceExternalEC2.svc";
+    /// The contract served at `?wsdl` (first) and `?xsd=`.
+    pub static DOCUMENTS: &[(&str, &str)] = &[
+        (
+            "CorrespondenceExternalEC2.wsdl",
+            ::std::include_str!(
+                "contracts/correspondence_external_ec2/CorrespondenceExternalEC2.wsdl"
+            ),
+        ),
+    ];
+    /// The operations, with what the server dispatches on.
+    pub static OPERATIONS: &[Operation] = &[
+        Operation {
+            name: "Test",
+            soap_action: "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test",
+            wsa_action: "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test",
+            input: ("http://www.altinn.no/services/2009/10", "Test"),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::Some(
+                "Altinn 3 has no ping operation; monitor the API's availability instead.",
+            ),
+        },
+        Operation {
+            name: "ArchiveCorrespondenceForEndUserSystemEC",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10/ICorrespondenceExternalEC/ArchiveCorrespondenceForEndUserSystemEC",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10/ICorrespondenceExternalEC/ArchiveCorrespondenceForEndUserSystemEC",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                "ArchiveCorrespondenceForEndUserSystemEC",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        "userName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        "password",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::Some(
+                "The Altinn 3 Correspondence API has no archive action for recipients: archiving is a view in the\nAltinn inbox (Dialogporten/Arbeidsflate). The API's purge (`DELETE …/purge`) deletes the\ncorrespondence for the recipient and is not a substitute; keep the archive in the end-user system.",
+            ),
+        },
+        Operation {
+            name: "GetCorrespondenceForEndUserSystemsEC",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10/ICorrespondenceExternalEC/GetCorrespondenceForEndUserSystemsEC",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10/ICorrespondenceExternalEC/GetCorrespondenceForEndUserSystemsEC",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                "GetCorrespondenceForEndUserSystemsEC",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        "userName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        "password",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "SaveCorrespondenceConfirmationEC",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10/ICorrespondenceExternalEC/SaveCorrespondenceConfirmationEC",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10/ICorrespondenceExternalEC/SaveCorrespondenceConfirmationEC",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                "SaveCorrespondenceConfirmationEC",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        "userName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        "password",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+    ];
+    /// The facade for this API; give it to the runtime's `facade::serve`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Service;
+    impl ::altinn_bridge_runtime::facade::SoapService for Service {
+        fn name(&self) -> &'static str {
+            super::API
+        }
+        fn path(&self) -> &'static str {
+            PATH
+        }
+        fn documents(&self) -> &'static [(&'static str, &'static str)] {
+            DOCUMENTS
+        }
+        fn apis(&self) -> &'static [&'static str] {
+            super::APIS
+        }
+        fn operations(&self) -> &'static [Operation] {
+            OPERATIONS
+        }
+        fn call<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+        ) -> ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = ::std::result::Result<
+                        ::std::string::String,
+                        ::altinn_bridge_runtime::soap::Fault,
+                    >,
+                > + ::std::marker::Send + 'a,
+            >,
+        > {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+    }
+}

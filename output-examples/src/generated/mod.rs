@@ -19,3 +19,20 @@ pub mod online_batch_receiver;
 pub mod pre_fill_basic;
 /// Receipts for service owners (ReceiptAgencyExternalBasic): the Altinn 2 side from `wsdl/ReceiptAgencyExternalBasic.wsdl`, the Altinn 3 side from `openapi/altinn-storage-v1.json` (manifest `mappings/receipt-agency-external-basic.toml`).
 pub mod receipt_agency_external_basic;
+/// Every API's SOAP facade, for the runtime's `facade::serve`.
+pub fn services() -> ::std::vec::Vec<
+    ::std::sync::Arc<dyn ::altinn_bridge_runtime::facade::SoapService>,
+> {
+    ::std::vec![
+        ::std::sync::Arc::new(broker_service_external_basic::facade::Service),
+        ::std::sync::Arc::new(broker_service_external_basic_streamed::facade::Service),
+        ::std::sync::Arc::new(correspondence_agency_external::facade::Service),
+        ::std::sync::Arc::new(correspondence_agency_external_basic::facade::Service),
+        ::std::sync::Arc::new(correspondence_external_ec2::facade::Service),
+        ::std::sync::Arc::new(download_queue_external_basic::facade::Service),
+        ::std::sync::Arc::new(notification_agency_external_basic::facade::Service),
+        ::std::sync::Arc::new(online_batch_receiver::facade::Service),
+        ::std::sync::Arc::new(pre_fill_basic::facade::Service),
+        ::std::sync::Arc::new(receipt_agency_external_basic::facade::Service)
+    ]
+}

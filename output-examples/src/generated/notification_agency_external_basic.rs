@@ -2799,3 +2799,151 @@ impl Client {
         }
     }
 }
+/// The SOAP facade: old clients call the old contract at its old path; each request runs
+/// through [`Client`](super::Client) against Altinn 3.
+pub mod facade {
+    use ::altinn_bridge_runtime::facade::{Credentials, Operation};
+    /// Where the old service answered (the WSDL port address's path).
+    pub const PATH: &str = "/ServiceEngineExternal/NotificationAgencyExternalBasic.svc";
+    /// The contract served at `?wsdl` (first) and `?xsd=`.
+    pub static DOCUMENTS: &[(&str, &str)] = &[
+        (
+            "NotificationAgencyExternalBasic.wsdl",
+            ::std::include_str!(
+                "contracts/notification_agency_external_basic/NotificationAgencyExternalBasic.wsdl"
+            ),
+        ),
+    ];
+    /// The operations, with what the server dispatches on.
+    pub static OPERATIONS: &[Operation] = &[
+        Operation {
+            name: "Test",
+            soap_action: "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test",
+            wsa_action: "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test",
+            input: ("http://www.altinn.no/services/2009/10", "Test"),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::Some(
+                "Altinn 3 has no ping operation; monitor the API's availability instead.",
+            ),
+        },
+        Operation {
+            name: "SendStandaloneNotificationBasic",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10/INotificationAgencyExternalBasic/SendStandaloneNotificationBasic",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10/INotificationAgencyExternalBasic/SendStandaloneNotificationBasic",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                "SendStandaloneNotificationBasic",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "SendStandaloneNotificationBasicV2",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10/INotificationAgencyExternalBasic/SendStandaloneNotificationBasicV2",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10/INotificationAgencyExternalBasic/SendStandaloneNotificationBasicV2",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                "SendStandaloneNotificationBasicV2",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "SendStandaloneNotificationBasicV3",
+            soap_action: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10/INotificationAgencyExternalBasic/SendStandaloneNotificationBasicV3",
+            wsa_action: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10/INotificationAgencyExternalBasic/SendStandaloneNotificationBasicV3",
+            input: (
+                "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                "SendStandaloneNotificationBasicV3",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+    ];
+    /// The facade for this API; give it to the runtime's `facade::serve`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Service;
+    impl ::altinn_bridge_runtime::facade::SoapService for Service {
+        fn name(&self) -> &'static str {
+            super::API
+        }
+        fn path(&self) -> &'static str {
+            PATH
+        }
+        fn documents(&self) -> &'static [(&'static str, &'static str)] {
+            DOCUMENTS
+        }
+        fn apis(&self) -> &'static [&'static str] {
+            super::APIS
+        }
+        fn operations(&self) -> &'static [Operation] {
+            OPERATIONS
+        }
+        fn call<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+        ) -> ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = ::std::result::Result<
+                        ::std::string::String,
+                        ::altinn_bridge_runtime::soap::Fault,
+                    >,
+                > + ::std::marker::Send + 'a,
+            >,
+        > {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+    }
+}

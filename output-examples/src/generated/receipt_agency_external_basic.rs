@@ -4224,3 +4224,230 @@ impl Client {
         }
     }
 }
+/// The SOAP facade: old clients call the old contract at its old path; each request runs
+/// through [`Client`](super::Client) against Altinn 3.
+pub mod facade {
+    use ::altinn_bridge_runtime::facade::{Credentials, Operation};
+    /// Where the old service answered (the WSDL port address's path).
+    pub const PATH: &str = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
+    /// The contract served at `?wsdl` (first) and `?xsd=`.
+    pub static DOCUMENTS: &[(&str, &str)] = &[
+        (
+            "ReceiptAgencyExternalBasic.wsdl",
+            ::std::include_str!(
+                "contracts/receipt_agency_external_basic/ReceiptAgencyExternalBasic.wsdl"
+            ),
+        ),
+    ];
+    /// The operations, with what the server dispatches on.
+    pub static OPERATIONS: &[Operation] = &[
+        Operation {
+            name: "Test",
+            soap_action: "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test",
+            wsa_action: "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test",
+            input: ("http://www.altinn.no/services/2009/10", "Test"),
+            header_parts: &[],
+            credentials: Credentials::None,
+            no_successor: ::std::option::Option::Some(
+                "Altinn 3 has no ping operation; monitor the API's availability instead.",
+            ),
+        },
+        Operation {
+            name: "GetReceiptBasic",
+            soap_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/GetReceiptBasic",
+            wsa_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/GetReceiptBasic",
+            input: (
+                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                "GetReceiptBasic",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "GetReceiptBasicV2",
+            soap_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/GetReceiptBasicV2",
+            wsa_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/GetReceiptBasicV2",
+            input: (
+                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                "GetReceiptBasicV2",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "GetReceiptListBasic",
+            soap_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/GetReceiptListBasic",
+            wsa_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/GetReceiptListBasic",
+            input: (
+                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                "GetReceiptListBasic",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::Some(
+                "Altinn 3 has no list of receipts across services. Form submissions are found with a Storage search\n(`GET /instances?org=…&appId=…&lastChanged=gt:…&lastChanged=lt:…`, one app at a time: its filters\ntake an operator prefix and the receipt types have no counterpart); correspondence and broker\nshipments are listed by their own APIs.",
+            ),
+        },
+        Operation {
+            name: "GetReceiptListBasicV2",
+            soap_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/GetReceiptListBasicV2",
+            wsa_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/GetReceiptListBasicV2",
+            input: (
+                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                "GetReceiptListBasicV2",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::Some(
+                "Altinn 3 has no list of receipts across services. Form submissions are found with a Storage search\n(`GET /instances?org=…&appId=…&lastChanged=gt:…&lastChanged=lt:…`, one app at a time: its filters\ntake an operator prefix and the receipt types have no counterpart); correspondence and broker\nshipments are listed by their own APIs.",
+            ),
+        },
+        Operation {
+            name: "SaveReceiptBasic",
+            soap_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/SaveReceiptBasic",
+            wsa_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/SaveReceiptBasic",
+            input: (
+                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                "SaveReceiptBasic",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+        Operation {
+            name: "UpdateReceiptBasic",
+            soap_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/UpdateReceiptBasic",
+            wsa_action: "http://www.altinn.no/services/Intermediary/Receipt/2009/10/IReceiptAgencyExternalBasic/UpdateReceiptBasic",
+            input: (
+                "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                "UpdateReceiptBasic",
+            ),
+            header_parts: &[],
+            credentials: Credentials::Body {
+                user: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemUserName",
+                    ),
+                ],
+                password: &[
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "systemPassword",
+                    ),
+                ],
+            },
+            no_successor: ::std::option::Option::None,
+        },
+    ];
+    /// The facade for this API; give it to the runtime's `facade::serve`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Service;
+    impl ::altinn_bridge_runtime::facade::SoapService for Service {
+        fn name(&self) -> &'static str {
+            super::API
+        }
+        fn path(&self) -> &'static str {
+            PATH
+        }
+        fn documents(&self) -> &'static [(&'static str, &'static str)] {
+            DOCUMENTS
+        }
+        fn apis(&self) -> &'static [&'static str] {
+            super::APIS
+        }
+        fn operations(&self) -> &'static [Operation] {
+            OPERATIONS
+        }
+        fn call<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+        ) -> ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = ::std::result::Result<
+                        ::std::string::String,
+                        ::altinn_bridge_runtime::soap::Fault,
+                    >,
+                > + ::std::marker::Send + 'a,
+            >,
+        > {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+    }
+}
