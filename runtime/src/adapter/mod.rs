@@ -1,10 +1,19 @@
 //! What a generated adapter needs at run time besides the wire formats: the Altinn 3 APIs it
-//! calls ([`Upstream`]), the deployment's settings ([`Settings`]) and the conversions its field
-//! links name ([`convert`]).
+//! calls ([`Upstream`]), the deployment's settings ([`Settings`]), the static description of each
+//! operation ([`plan`]) and the executor that walks it ([`run`]), with the conversions its field
+//! links name ([`convert`]) and the fault rules that turn REST errors into SOAP faults ([`fault`]).
 
 pub mod convert;
+mod exec;
+mod faults;
+mod markdown;
+pub mod plan;
 mod settings;
+mod typed;
 mod upstream;
 
+pub use exec::run;
+pub use faults::{fault, no_successor};
 pub use settings::Settings;
+pub use typed::{check_request, check_response, read_output, to_element};
 pub use upstream::Upstream;

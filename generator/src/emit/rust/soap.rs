@@ -35,6 +35,7 @@ pub fn module(resolved: &Resolved, soap: &SoapContract) -> TokenStream {
         quote!(#[doc = #doc] pub const #id: &str = #uri;)
     });
     let elements = element_consts(&parts);
+    let messages = messages(&plan, &parts);
     let items = plan.types().map(|(def, name)| item(&plan, def, name));
     let uses = (!plan.names.is_empty()).then(|| {
         quote!(
@@ -45,7 +46,91 @@ pub fn module(resolved: &Resolved, soap: &SoapContract) -> TokenStream {
         #uses
         #(#namespaces)*
         #elements
+        #messages
         #(#items)*
+    }
+}
+
+/// The element parts of the mapped operations, sorted by name and deduplicated: what a SOAP body
+/// or header block of these operations may hold.
+fn element_parts<'p>(
+    parts: &[&'p crate::model::MessagePart],
+) -> Vec<(&'p crate::model::QName, &'p TypeRef)> {
+    let mut out: Vec<_> = parts
+        .iter()
+        .filter_map(|p| match &p.content {
+            crate::model::PartContent::Element { element, ty, .. } => Some((element, ty)),
+            crate::model::PartContent::Type { .. } => None,
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(b.0));
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
+}
+
+/// `enum Message`: any body or header element of the mapped operations, read by its qualified
+/// name. The facade and the tests read whatever element arrives through it; an element that no
+/// mapped operation uses is an error, not a silent skip.
+fn messages(plan: &Plan<'_>, parts: &[&crate::model::MessagePart]) -> TokenStream {
+    let elements = element_parts(parts);
+    if elements.is_empty() {
+        return TokenStream::new();
+    }
+    let mut scope = Unique::default();
+    let rows: Vec<_> = elements
+        .iter()
+        .map(|(q, ty)| {
+            let variant = ident(&scope.claim(super::names::camel(&q.local, "E")));
+            let ty = rust_type(plan, ty);
+            let (ns, local) = (q.ns.as_str(), q.local.as_str());
+            (variant, ty, ns, local)
+        })
+        .collect();
+    let decls = rows.iter().map(|(v, ty, ns, local)| {
+        let doc = format!(" `{{{ns}}}{local}`.");
+        quote!(#[doc = #doc] #v(#ty),)
+    });
+    let reads = rows.iter().map(|(v, ty, ns, local)| {
+        quote!((#ns, #local) => <#ty as xml::XmlContent>::read_content(el).map(Self::#v),)
+    });
+    let names = rows
+        .iter()
+        .map(|(v, _, ns, local)| quote!(Self::#v(_) => (#ns, #local),));
+    let writes = rows.iter().map(|(v, _, _, _)| quote!(Self::#v(value) => xml::to_string(value, ns, local),));
+    quote! {
+        /// Any body or header element of the mapped operations.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Message {
+            #(#decls)*
+        }
+
+        impl Message {
+            /// Reads `el` as the element its qualified name says it is.
+            pub fn read(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+                match (el.ns.as_str(), el.local.as_str()) {
+                    #(#reads)*
+                    _ => ::std::result::Result::Err(xml::XmlError::UnexpectedRoot {
+                        expected: "an element of the mapped operations".to_owned(),
+                        found: ::std::format!("{{{}}}{}", el.ns, el.local),
+                    }),
+                }
+            }
+
+            /// The element's (namespace, local name).
+            pub fn qname(&self) -> (&'static str, &'static str) {
+                match self {
+                    #(#names)*
+                }
+            }
+
+            /// The element as a standalone document (no XML declaration).
+            pub fn to_xml(&self) -> ::std::result::Result<::std::string::String, xml::XmlError> {
+                let (ns, local) = self.qname();
+                match self {
+                    #(#writes)*
+                }
+            }
+        }
     }
 }
 

@@ -1,0 +1,606 @@
+//! Runs an [`Operation`]: its calls in order (each once, or once per item of a loop), every
+//! input link into the requests, every output link from the answers into the SOAP output.
+//!
+//! Loops nest by path: a call repeated per `…/PrefillFormTask/PreFillForms/PrefillForm` reads
+//! fields of the form it is on and of the task around it, and an earlier call repeated per task
+//! is matched to the same task. Values from a repeated call that feed a call made once (or the
+//! output) arrive as a list, one entry per repetition.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::convert::{self, Val};
+use super::plan::{
+    BodyKind, Call, JsonStep, Kind, Link, Loop, Operation, ParamIn, Source, Target, XmlStep,
+};
+use super::{Settings, Upstream};
+use crate::error::{Error, Result};
+use crate::http::{Method, Part, Request};
+use crate::xml::{Element, Node};
+
+/// One call's answer.
+#[derive(Debug, Clone)]
+enum Answer {
+    Json(Value),
+    Bytes(Vec<u8>),
+    Empty,
+}
+
+/// Where in the input a repetition of a call is.
+#[derive(Debug, Clone, Default)]
+struct Place<'x> {
+    /// A SOAP loop's path and the element matched at each of its steps.
+    anchor: Option<(&'static [XmlStep], Vec<&'x Element>)>,
+    /// A response loop's call, which repetition of it, its array path and the current item.
+    item: Option<(&'static str, usize, &'static [JsonStep], Value)>,
+}
+
+#[derive(Debug)]
+struct Done<'x> {
+    place: Place<'x>,
+    answer: Answer,
+}
+
+struct Run<'a, 'x> {
+    op: &'static Operation,
+    input: &'x Element,
+    upstream: &'a Upstream,
+    settings: &'a Settings,
+    done: BTreeMap<&'static str, Vec<Done<'x>>>,
+}
+
+/// Makes the operation's calls for the SOAP input element `input` and builds its SOAP output
+/// element (`None` for an operation without output).
+pub async fn run(
+    op: &'static Operation,
+    input: &Element,
+    upstream: &Upstream,
+    settings: &Settings,
+) -> Result<Option<Element>> {
+    let mut run = Run {
+        op,
+        input,
+        upstream,
+        settings,
+        done: BTreeMap::new(),
+    };
+    for call in op.calls {
+        for place in run.places(call)? {
+            let answer = run.call(call, &place).await?;
+            run.done
+                .entry(call.name)
+                .or_default()
+                .push(Done { place, answer });
+        }
+    }
+    run.output()
+}
+
+impl<'x> Run<'_, 'x> {
+    /// The repetitions of `call`.
+    fn places(&self, call: &Call) -> Result<Vec<Place<'x>>> {
+        Ok(match call.for_each {
+            None => vec![Place::default()],
+            Some(Loop::Soap(path)) => chains(self.input, path)
+                .into_iter()
+                .map(|chain| Place {
+                    anchor: Some((path, chain)),
+                    item: None,
+                })
+                .collect(),
+            Some(Loop::Response { call: from, path }) => {
+                let mut out = Vec::new();
+                for (i, d) in self.done.get(from).into_iter().flatten().enumerate() {
+                    let Answer::Json(body) = &d.answer else {
+                        continue;
+                    };
+                    for item in json_values(body, path) {
+                        out.push(Place {
+                            anchor: d.place.anchor.clone(),
+                            item: Some((from, i, path, item.clone())),
+                        });
+                    }
+                }
+                out
+            }
+        })
+    }
+
+    /// The values of `source` at `place` (`None`: the output, which sees every repetition),
+    /// grouped by the repetition of the call they came from.
+    fn values(&self, source: &Source, place: Option<&Place<'x>>) -> Result<Vec<Vec<Val>>> {
+        Ok(match *source {
+            Source::Const(c) => vec![vec![Val::Text(c.to_owned())]],
+            Source::Config(key) => vec![vec![Val::Text(self.settings.value(key)?.to_owned())]],
+            Source::Soap(path) => vec![self.soap_values(path, place)],
+            Source::Response { call, path } => self.response_values(call, path, place),
+        })
+    }
+
+    fn soap_values(&self, path: &'static [XmlStep], place: Option<&Place<'x>>) -> Vec<Val> {
+        let (start, rest) = match place.and_then(|p| p.anchor.as_ref()) {
+            Some((lp, chain)) => {
+                let k = common_prefix(lp, path);
+                if k > 0 {
+                    (chain[k - 1], &path[k..])
+                } else {
+                    (self.input, path)
+                }
+            }
+            None => (self.input, path),
+        };
+        xml_values(start, rest)
+    }
+
+    fn response_values(
+        &self,
+        call: &'static str,
+        path: &'static [JsonStep],
+        place: Option<&Place<'x>>,
+    ) -> Vec<Vec<Val>> {
+        // Inside a loop over this call's array: the current item.
+        if let Some((from, _, lp, item)) = place.and_then(|p| p.item.as_ref())
+            && *from == call
+            && path.starts_with(lp)
+        {
+            let mut rest: Vec<JsonStep> = path[lp.len()..].to_vec();
+            if rest.is_empty() {
+                rest.push(JsonStep {
+                    name: "",
+                    many: false,
+                });
+            }
+            return vec![
+                json_values(item, &rest)
+                    .into_iter()
+                    .filter_map(Val::from_json)
+                    .collect(),
+            ];
+        }
+        let done = self.done.get(call).map(Vec::as_slice).unwrap_or_default();
+        done.iter()
+            .enumerate()
+            .filter(|(i, d)| place.is_none_or(|p| same_place(p, &d.place, call, *i)))
+            .map(|(_, d)| answer_values(&d.answer, path))
+            .collect()
+    }
+
+    async fn call(&self, call: &'static Call, place: &Place<'x>) -> Result<Answer> {
+        let mut req = Parts::default();
+        for link in self
+            .op
+            .inputs
+            .iter()
+            .filter(|l| target_call(l) == Some(call.name))
+        {
+            let values: Vec<Val> = self.values(&link.from, Some(place))?.concat();
+            let values = convert::apply(values, link.transforms, self.settings, link.field)?;
+            req.set(call, link, values)?;
+        }
+        let request = req.build(call)?;
+        let client = self.upstream.api(call.api)?;
+        let response = client.send(request).await?;
+        let answer = if response.body.is_empty() {
+            Answer::Empty
+        } else {
+            match serde_json::from_slice::<Value>(&response.body) {
+                Ok(v) => {
+                    if let Some(check) = call.check_response {
+                        check(&v).map_err(|m| Error::Decode {
+                            url: format!("{} {}", call.method, call.path),
+                            message: m,
+                        })?;
+                    }
+                    Answer::Json(v)
+                }
+                Err(_) => Answer::Bytes(response.body.to_vec()),
+            }
+        };
+        Ok(answer)
+    }
+
+    fn output(&self) -> Result<Option<Element>> {
+        let Some((ns, local)) = self.op.output else {
+            return Ok(None);
+        };
+        let mut root = Element {
+            ns: ns.to_owned(),
+            local: local.to_owned(),
+            ..Element::default()
+        };
+        for link in self.op.outputs {
+            let Target::Soap(path) = link.to else {
+                continue;
+            };
+            let groups = self.values(&link.from, None)?;
+            let groups = groups
+                .into_iter()
+                .map(|g| convert::apply(g, link.transforms, self.settings, link.field))
+                .collect::<Result<Vec<_>>>()?;
+            set_output(&mut root, path, link.field, groups)?;
+        }
+        Ok(Some(root))
+    }
+}
+
+fn target_call(link: &Link) -> Option<&'static str> {
+    match link.to {
+        Target::Body { call, .. } | Target::Param { call, .. } => Some(call),
+        Target::Soap(_) => None,
+    }
+}
+
+/// Whether repetition `i` of `call` (at `theirs`) belongs with the repetition at `ours`.
+fn same_place(ours: &Place<'_>, theirs: &Place<'_>, call: &str, i: usize) -> bool {
+    if let Some((from, j, _, _)) = &ours.item
+        && *from == call
+    {
+        return *j == i;
+    }
+    match (&ours.anchor, &theirs.anchor) {
+        (Some((pa, ca)), Some((pb, cb))) => {
+            let k = common_prefix(pa, pb);
+            (0..k).all(|s| std::ptr::eq(ca[s], cb[s]))
+        }
+        _ => true,
+    }
+}
+
+fn common_prefix(a: &[XmlStep], b: &[XmlStep]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// Every element chain matching `path` from `root`: one element per step.
+fn chains<'x>(root: &'x Element, path: &[XmlStep]) -> Vec<Vec<&'x Element>> {
+    let mut out = vec![Vec::new()];
+    for step in path.iter().filter(|s| !s.attribute) {
+        let mut next = Vec::new();
+        for chain in out {
+            let here = chain.last().copied().unwrap_or(root);
+            for child in here.children_named(step.ns, step.local) {
+                let mut c = chain.clone();
+                c.push(child);
+                next.push(c);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// The texts at `path` below `start`; `xsi:nil` elements give no value.
+fn xml_values(start: &Element, path: &[XmlStep]) -> Vec<Val> {
+    let Some((last, parents)) = path.split_last() else {
+        return if start.is_nil() {
+            vec![]
+        } else {
+            vec![Val::Text(start.text())]
+        };
+    };
+    let holders: Vec<&Element> = if parents.is_empty() {
+        vec![start]
+    } else {
+        chains(start, parents)
+            .into_iter()
+            .filter_map(|c| c.last().copied())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for h in holders {
+        if last.attribute {
+            out.extend(
+                h.attribute(last.ns, last.local)
+                    .map(|v| Val::Text(v.to_owned())),
+            );
+        } else {
+            out.extend(
+                h.children_named(last.ns, last.local)
+                    .filter(|e| !e.is_nil())
+                    .map(|e| Val::Text(e.text())),
+            );
+        }
+    }
+    out
+}
+
+/// The values at `path` in a JSON document.
+fn json_values<'v>(root: &'v Value, path: &[JsonStep]) -> Vec<&'v Value> {
+    let mut here = vec![root];
+    for step in path {
+        let mut next = Vec::new();
+        for v in here {
+            let v = if step.name.is_empty() {
+                Some(v)
+            } else {
+                v.get(step.name)
+            };
+            match (v, step.many) {
+                (Some(Value::Array(items)), true) => next.extend(items),
+                (Some(Value::Null) | None, _) => {}
+                (Some(v), _) => next.push(v),
+            }
+        }
+        here = next;
+    }
+    here
+}
+
+fn answer_values(answer: &Answer, path: &[JsonStep]) -> Vec<Val> {
+    match answer {
+        Answer::Json(v) => json_values(v, path)
+            .into_iter()
+            .filter_map(Val::from_json)
+            .collect(),
+        Answer::Bytes(b) if path.iter().all(|s| s.name.is_empty()) => vec![Val::Bytes(b.clone())],
+        Answer::Bytes(_) | Answer::Empty => Vec::new(),
+    }
+}
+
+/// A request being filled in by the links.
+#[derive(Default)]
+struct Parts {
+    path: BTreeMap<&'static str, String>,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    json: Option<Value>,
+    bytes: Option<Vec<u8>>,
+    files: Vec<Part>,
+}
+
+impl Parts {
+    fn set(&mut self, call: &Call, link: &Link, values: Vec<Val>) -> Result<()> {
+        match link.to {
+            Target::Param { location, name, .. } => {
+                let mut texts = values.iter().map(Val::to_text);
+                match location {
+                    ParamIn::Query => self.query.extend(texts.map(|t| (name, t))),
+                    ParamIn::Path => {
+                        if let Some(t) = single(texts.collect(), link.field)? {
+                            self.path.insert(name, t);
+                        }
+                    }
+                    ParamIn::Header => {
+                        if let Some(t) = texts.next() {
+                            self.headers.push((name, t));
+                        }
+                    }
+                }
+            }
+            Target::Body { path, .. } if call.body == BodyKind::Multipart => {
+                let name = path.first().map_or("file", |s| s.name);
+                for v in values {
+                    self.files.push(form_part(name, v));
+                }
+            }
+            Target::Body { path, kind, .. } if path.is_empty() => {
+                if let Some(v) = single(values, link.field)? {
+                    match (kind, v) {
+                        (_, Val::Bytes(b)) => self.bytes = Some(b),
+                        (Kind::Bytes, v) => self.bytes = Some(v.to_text().into_bytes()),
+                        (kind, v) => self.json = Some(convert::to_json(v, kind, link.field)?),
+                    }
+                }
+            }
+            Target::Body { path, kind, .. } => {
+                let many = path.iter().any(|s| s.many);
+                if !many && values.len() > 1 {
+                    single(values.clone(), link.field)?;
+                }
+                let json = self
+                    .json
+                    .get_or_insert_with(|| Value::Object(Default::default()));
+                for (i, v) in values.into_iter().enumerate() {
+                    let value = convert::to_json(v, kind, link.field)?;
+                    set_json(json, path, i, value);
+                }
+            }
+            Target::Soap(_) => {}
+        }
+        Ok(())
+    }
+
+    fn build(self, call: &Call) -> Result<Request> {
+        let method = Method::from_bytes(call.method.as_bytes())
+            .map_err(|_| Error::Request(format!("bad method `{}`", call.method)))?;
+        let mut req = Request::new(method, fill_path(call.path, &self.path)?);
+        for (k, v) in self.query {
+            req = req.query(k, v);
+        }
+        for (k, v) in self.headers {
+            req = req.header(k, v);
+        }
+        req = match call.body {
+            BodyKind::None => req,
+            BodyKind::Multipart => req.multipart(self.files),
+            BodyKind::Bytes(ct) => req.bytes(ct, self.bytes.unwrap_or_default()),
+            BodyKind::Json => {
+                let body = self
+                    .json
+                    .unwrap_or_else(|| Value::Object(Default::default()));
+                let body = match call.check_request {
+                    Some(check) => check(&body).map_err(|m| Error::Convert {
+                        field: format!("the `{}` request body", call.name),
+                        message: m,
+                    })?,
+                    None => body,
+                };
+                req.json(&body)?
+            }
+        };
+        if call.idempotent_by_body {
+            req = req.idempotent_by_body();
+        }
+        Ok(req)
+    }
+}
+
+fn form_part(name: &str, v: Val) -> Part {
+    match v {
+        Val::Bytes(b) => Part {
+            name: name.to_owned(),
+            file_name: Some(name.to_owned()),
+            content_type: "application/octet-stream".to_owned(),
+            data: b.into(),
+        },
+        other => Part {
+            name: name.to_owned(),
+            file_name: None,
+            content_type: "text/plain; charset=utf-8".to_owned(),
+            data: other.to_text().into_bytes().into(),
+        },
+    }
+}
+
+/// At most one value: a second, different one would be lost, so it is an error instead.
+fn single<T: PartialEq>(values: Vec<T>, field: &str) -> Result<Option<T>> {
+    let mut it = values.into_iter();
+    let first = it.next();
+    if let Some(f) = &first
+        && it.any(|v| &v != f)
+    {
+        return Err(Error::Convert {
+            field: field.to_owned(),
+            message: "several different values for a field that holds one".to_owned(),
+        });
+    }
+    Ok(first)
+}
+
+/// Sets `value` at `path`; the first array step takes item `index`.
+fn set_json(root: &mut Value, path: &[JsonStep], index: usize, value: Value) {
+    let mut here = root;
+    let mut index = Some(index);
+    for (n, step) in path.iter().enumerate() {
+        let last = n + 1 == path.len();
+        if !step.name.is_empty() {
+            if !here.is_object() {
+                *here = Value::Object(Default::default());
+            }
+            let obj = here.as_object_mut().expect("made an object above");
+            let next_default = if step.many {
+                Value::Array(Vec::new())
+            } else {
+                Value::Null
+            };
+            here = obj.entry(step.name).or_insert(next_default);
+        }
+        if step.many {
+            if !here.is_array() {
+                *here = Value::Array(Vec::new());
+            }
+            let items = here.as_array_mut().expect("made an array above");
+            let i = index.take().unwrap_or(0);
+            while items.len() <= i {
+                items.push(Value::Null);
+            }
+            here = &mut items[i];
+        }
+        if last {
+            *here = value;
+            return;
+        }
+    }
+}
+
+fn fill_path(template: &str, params: &BTreeMap<&str, String>) -> Result<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| Error::Request(format!("bad path template `{template}`")))?;
+        let name = &rest[open + 1..close];
+        let value = params.get(name).ok_or_else(|| Error::Convert {
+            field: format!("path.{name}"),
+            message: format!("no value for the path parameter of `{template}`"),
+        })?;
+        out.push_str(&rest[..open]);
+        out.push_str(&encode_segment(value));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Writes an output link's values: entry `i` of a repeated element takes the `i`th value (or
+/// the `i`th repetition's value when the source call was repeated).
+fn set_output(
+    root: &mut Element,
+    path: &[XmlStep],
+    field: &str,
+    groups: Vec<Vec<Val>>,
+) -> Result<()> {
+    let repeated = path.iter().any(|s| s.many);
+    let indexed: Vec<(usize, Val)> = if groups.len() > 1 {
+        groups
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, g)| g.into_iter().map(move |v| (i, v)))
+            .collect()
+    } else {
+        groups.into_iter().flatten().enumerate().collect()
+    };
+    if !repeated {
+        let values: Vec<String> = indexed.iter().map(|(_, v)| v.to_text()).collect();
+        if let Some(text) = single(values, field)? {
+            set_xml(root, path, 0, text);
+        }
+        return Ok(());
+    }
+    for (i, v) in indexed {
+        set_xml(root, path, i, v.to_text());
+    }
+    Ok(())
+}
+
+fn set_xml(root: &mut Element, path: &[XmlStep], index: usize, text: String) {
+    let mut here = root;
+    let mut index = Some(index);
+    for step in path {
+        if step.attribute {
+            here.attributes
+                .retain(|(n, l, _)| !(n == step.ns && l == step.local));
+            here.attributes
+                .push((step.ns.to_owned(), step.local.to_owned(), text));
+            return;
+        }
+        let want = if step.many {
+            index.take().unwrap_or(0)
+        } else {
+            0
+        };
+        let have = here.children_named(step.ns, step.local).count();
+        for _ in have..=want {
+            here.children.push(Node::Element(Element {
+                ns: step.ns.to_owned(),
+                local: step.local.to_owned(),
+                ..Element::default()
+            }));
+        }
+        here = here
+            .children
+            .iter_mut()
+            .filter_map(|n| match n {
+                Node::Element(e) if e.ns == step.ns && e.local == step.local => Some(e),
+                _ => None,
+            })
+            .nth(want)
+            .expect("created above");
+    }
+    here.children = vec![Node::Text(text)];
+}

@@ -1,0 +1,241 @@
+//! The static description of an operation that generated code hands to [`super::run`]: its
+//! Altinn 3 calls in order and every field link between the old and the new contract.
+//!
+//! The generator writes one `static` [`Operation`] per mapped SOAP operation, straight from the
+//! resolved manifest; the executor in this crate walks it. Keeping the walking here means every
+//! adapter shares one tested implementation of loops, lookups and formats, while the typed edges
+//! (SOAP structs in, REST types checked on the wire, SOAP structs out) stay generated.
+
+use serde_json::Value;
+
+/// One SOAP operation and the Altinn 3 calls that replace it.
+#[derive(Debug)]
+pub struct Operation {
+    /// The SOAP operation's name.
+    pub name: &'static str,
+    /// The calls, in the order they are made.
+    pub calls: &'static [Call],
+    /// SOAP input (or earlier responses, constants, settings) → request fields.
+    pub inputs: &'static [Link],
+    /// Responses (or constants, settings) → SOAP output fields.
+    pub outputs: &'static [Link],
+    /// REST error → SOAP fault rules, the operation's first, then the API's.
+    pub faults: &'static [FaultRule],
+    /// The SOAP output element (namespace, local name), if the operation answers.
+    pub output: Option<(&'static str, &'static str)>,
+}
+
+/// One HTTP call.
+#[derive(Debug)]
+pub struct Call {
+    /// The call's name in the manifest (links refer to it).
+    pub name: &'static str,
+    /// The Altinn 3 API it goes to (the OpenAPI document's file stem); see [`super::Upstream`].
+    pub api: &'static str,
+    /// `GET`, `POST`, ...
+    pub method: &'static str,
+    /// The path template (`/correspondence/api/v1/attachment/{attachmentId}/upload`).
+    pub path: &'static str,
+    /// Made once per item of a list, or once.
+    pub for_each: Option<Loop>,
+    /// How the request body is sent.
+    pub body: BodyKind,
+    /// The body carries a key the API deduplicates on, so the call may be retried.
+    pub idempotent_by_body: bool,
+    /// Checks a JSON request body against the generated REST type (and normalises it through
+    /// it) before it is sent.
+    pub check_request: Option<fn(&Value) -> Result<Value, String>>,
+    /// Checks a JSON response against the generated REST type.
+    pub check_response: Option<fn(&Value) -> Result<(), String>>,
+}
+
+/// How a request body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// No body.
+    None,
+    /// `application/json`.
+    Json,
+    /// Raw bytes with this content type.
+    Bytes(&'static str),
+    /// `multipart/form-data`: each top-level field a part.
+    Multipart,
+}
+
+/// What a repeated call iterates over.
+#[derive(Debug, Clone, Copy)]
+pub enum Loop {
+    /// The elements at a SOAP input path (steps below the root element).
+    Soap(&'static [XmlStep]),
+    /// The items of an array in an earlier call's response.
+    Response {
+        /// The earlier call.
+        call: &'static str,
+        /// The array's path in its response body (its last `many` step is iterated).
+        path: &'static [JsonStep],
+    },
+}
+
+/// One step of a SOAP path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct XmlStep {
+    /// Namespace URI ("" when unqualified).
+    pub ns: &'static str,
+    /// Local name.
+    pub local: &'static str,
+    /// An attribute (always the last step).
+    pub attribute: bool,
+    /// Repeats.
+    pub many: bool,
+}
+
+/// One step of a JSON path: a property (`name`) or, with an empty name, the value itself;
+/// `many` steps into the items of an array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonStep {
+    /// The property, or "" for the value itself.
+    pub name: &'static str,
+    /// Into the array's items.
+    pub many: bool,
+}
+
+/// One field link.
+#[derive(Debug)]
+pub struct Link {
+    /// The field as the manifest names it: errors name it so.
+    pub field: &'static str,
+    /// Where the value comes from.
+    pub from: Source,
+    /// Where it goes.
+    pub to: Target,
+    /// Applied in order.
+    pub transforms: &'static [Transform],
+}
+
+/// Where a value comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    /// A SOAP input path (steps below the root element).
+    Soap(&'static [XmlStep]),
+    /// A path in an earlier call's response body.
+    Response {
+        /// The call.
+        call: &'static str,
+        /// The path (empty: the whole body).
+        path: &'static [JsonStep],
+    },
+    /// A constant.
+    Const(&'static str),
+    /// A [`super::Settings`] value.
+    Config(&'static str),
+}
+
+/// Where a value goes.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    /// A request body field (empty path: the whole body).
+    Body {
+        /// The call.
+        call: &'static str,
+        /// The path under the body.
+        path: &'static [JsonStep],
+        /// The JSON kind of the leaf.
+        kind: Kind,
+    },
+    /// A path, query or header parameter.
+    Param {
+        /// The call.
+        call: &'static str,
+        /// Where.
+        location: ParamIn,
+        /// The parameter's name.
+        name: &'static str,
+    },
+    /// A SOAP output field (steps below the output element).
+    Soap(&'static [XmlStep]),
+}
+
+/// The JSON kind a value becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A string.
+    String,
+    /// An integer.
+    Integer,
+    /// A number.
+    Number,
+    /// `true`/`false`.
+    Boolean,
+    /// Raw bytes (a whole binary body or a file part).
+    Bytes,
+    /// Whatever the value is (objects, arrays, untyped schemas).
+    Any,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// A step applied to the values of a link.
+#[derive(Debug, Clone, Copy)]
+pub enum Transform {
+    /// Text to several values at a separator.
+    Split(&'static str),
+    /// Old value → new value; a value not in the table is an error.
+    Map(&'static [(&'static str, &'static str)]),
+    /// Through a [`super::Settings`] table.
+    Lookup(&'static str),
+    /// A format conversion.
+    Format(Format),
+    /// Several values to one text.
+    Join(&'static str),
+    /// Used when there is no value.
+    Default(&'static str),
+}
+
+/// The format conversions a manifest may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Local (Norwegian) or offset date-time to UTC.
+    DateTimeUtc,
+    /// Date-time to date.
+    Date,
+    /// HTML to Markdown.
+    HtmlToMarkdown,
+    /// Plain text to Markdown (escaped).
+    TextToMarkdown,
+    /// base64 text to bytes.
+    Base64ToBinary,
+    /// Any scalar to text.
+    String,
+    /// Text to a UUID v5 (deterministic).
+    UuidV5,
+    /// Text to an integer.
+    Integer,
+    /// Text checked as a GUID.
+    Uuid,
+    /// Text to its UTF-8 bytes.
+    Utf8,
+    /// The party id of an instance id or URL.
+    InstancePartyId,
+    /// The instance GUID of an instance id or URL.
+    InstanceGuid,
+}
+
+/// A REST error → SOAP fault rule.
+#[derive(Debug)]
+pub struct FaultRule {
+    /// `404`, `4XX`, `5XX`, `default` or `timeout`.
+    pub status: &'static str,
+    /// A Client/Sender fault (else Server/Receiver).
+    pub client: bool,
+    /// `AltinnFault` field → ProblemDetails member (`title`, `detail`, `status`, ...) or `=literal`.
+    pub fields: &'static [(&'static str, &'static str)],
+}
