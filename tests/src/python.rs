@@ -47,7 +47,12 @@ pub fn python_or_skip(test: &str) -> Option<PathBuf> {
 
 /// Runs `tests/zeep/<script>` with `args`, feeding `stdin`; returns stdout, or an error that
 /// carries the command and its stderr so a failing test says why.
-pub fn run_script(python: &Path, script: &str, args: &[&str], stdin: &str) -> Result<String, String> {
+pub fn run_script(
+    python: &Path,
+    script: &str,
+    args: &[&str],
+    stdin: &str,
+) -> Result<String, String> {
     let mut child = Command::new(python)
         .arg(scripts_dir().join(script))
         .args(args)
