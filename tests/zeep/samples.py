@@ -115,18 +115,26 @@ class Sampler:
         builtin = xsd_type.primitive_type.local_name if xsd_type is not None else "string"
         if qname and qname.startswith(f"{{{XS}}}"):
             builtin = qname.split("}", 1)[1]
-        return self.builtin(builtin, el.name, path)
+        value = self.builtin(builtin, el.name, path)
+        limit = getattr(xsd_type, "max_length", None)
+        return value[:limit] if isinstance(value, str) and limit else value
 
     def builtin(self, name, local, path):
         n = _stable(path) % 97 + 1
-        if name in ("int", "long", "short", "integer", "nonNegativeInteger", "positiveInteger"):
+        if name in ("int", "long", "short", "integer"):
+            # Extremes and negatives too: a reader must not narrow or round them.
+            edge = {"int": 2**31 - 1, "long": 2**53 + 1, "short": -(2**15), "integer": 10**20}
+            return (edge[name], -n, n)[n % 3]
+        if name in ("nonNegativeInteger", "positiveInteger"):
             return n
         if name.startswith("unsigned") or name == "byte":
             return n % 100
         if name == "boolean":
             return n % 2 == 0
         if name == "dateTime":
-            return WHEN + datetime.timedelta(days=n)
+            # zeep writes UTC as `Z`, other offsets as `+01:00`, naive values with no zone.
+            zones = (datetime.timezone.utc, datetime.timezone(datetime.timedelta(hours=1)), None)
+            return (WHEN + datetime.timedelta(days=n)).replace(tzinfo=zones[n % 3])
         if name == "date":
             return (WHEN + datetime.timedelta(days=n)).date()
         if name == "time":
@@ -141,4 +149,7 @@ class Sampler:
             return f"{local} {n}: \u00e6\u00f8\u00e5".encode()
         if name == "anyURI":
             return f"https://example.no/{local}/{n}"
-        return f"{local} {n}"
+        # Markup characters and non-ASCII must survive escaping; some values keep outer spaces,
+        # which xs:string preserves.
+        text = f"{local} {n} <&> \u00e6\u00f8\u00e5"
+        return f" {text} " if n % 7 == 0 else text
