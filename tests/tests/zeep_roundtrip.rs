@@ -4,7 +4,8 @@
 //! zeep builds a full request from the corpus WSDL (`tests/zeep/envelopes.py`: every optional
 //! element present, lists of two, some `xsi:nil`). The envelope goes through the runtime's
 //! envelope parser, the body element and each WSDL header part through the generated
-//! `soap::Message` reader and writer, and then:
+//! `soap::Message` reader and writer (and, in a second test, every response body and header
+//! element as zeep renders it from a full sample: what a client reads back). Then:
 //! * nothing is lost: zeep's element and ours are the same namespace-resolved tree;
 //! * ours is valid: it validates against the schemas split from the WSDL (xmlschema);
 //! * it is stable: reading ours back gives a value equal to the first read.
@@ -87,7 +88,7 @@ fn clark(q: &QName) -> String {
 /// One element to send through the generated types: an operation's body or a header part.
 struct Part {
     op: String,
-    /// `body` or `header {ns}local`.
+    /// `body`, `header <local>` or `response <local>`.
     role: String,
     zeep: RawElement,
 }
@@ -101,9 +102,34 @@ struct Outcome {
     nils: u64,
 }
 
+/// Requests or responses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
 #[test]
 fn zeep_requests_round_trip_through_the_generated_types() {
-    let test = "zeep_requests_round_trip_through_the_generated_types";
+    round_trip(
+        "zeep_requests_round_trip_through_the_generated_types",
+        Side::Request,
+    );
+}
+
+/// Responses are checked the same way, but the committed types are generated from the reduced
+/// contracts in `wsdl/`, whose response types lack fields of the real ones (`ReceiptId`,
+/// `SubReceipts`, `SdpStatusInformation`, ...): the data-loss check names each of them.
+#[test]
+#[ignore = "the shipped WSDLs' response types are reduced: 112 response elements of the real contracts are dropped"]
+fn zeep_responses_round_trip_through_the_generated_types() {
+    round_trip(
+        "zeep_responses_round_trip_through_the_generated_types",
+        Side::Response,
+    );
+}
+
+fn round_trip(test: &str, side: Side) {
     let Some(corpus) = corpus_or_skip(test) else {
         return;
     };
@@ -120,7 +146,7 @@ fn zeep_requests_round_trip_through_the_generated_types() {
     assert_codecs_cover(&mappings);
 
     let wsdls = files_with_ext(&corpus, &["wsdl"]);
-    let work = tempdir();
+    let work = tempdir(test);
     // Two workers (the machine's cores): each API waits mostly on its own Python processes.
     let next = AtomicUsize::new(0);
     let mut outcomes: Vec<(String, Outcome, f64)> = std::thread::scope(|scope| {
@@ -136,7 +162,7 @@ fn zeep_requests_round_trip_through_the_generated_types() {
                             .iter()
                             .find(|c| c.module == module)
                             .expect("checked above");
-                        let out = run_api(py, mapping, codec, wsdls, &work.join(&module));
+                        let out = run_api(py, mapping, codec, wsdls, &work.join(&module), side);
                         done.push((module, out, started.elapsed().as_secs_f64()));
                     }
                     done
@@ -181,13 +207,20 @@ fn assert_codecs_cover(mappings: &[Mapping]) {
     );
 }
 
-fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("altinn-bridge-zeep-{}", std::process::id()));
+fn tempdir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("altinn-bridge-{test}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
 
-fn run_api(py: &Path, mapping: &Mapping, codec: &Codec, wsdls: &[PathBuf], dir: &Path) -> Outcome {
+fn run_api(
+    py: &Path,
+    mapping: &Mapping,
+    codec: &Codec,
+    wsdls: &[PathBuf],
+    dir: &Path,
+    side: Side,
+) -> Outcome {
     let mut out = Outcome::default();
     let wsdl = corpus_wsdl(mapping, wsdls);
     let mut by_binding: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -214,7 +247,7 @@ fn run_api(py: &Path, mapping: &Mapping, codec: &Codec, wsdls: &[PathBuf], dir: 
             Ok(index) => {
                 for op in ops {
                     out.operations += 1;
-                    match envelope_parts(mapping, op, &index) {
+                    match envelope_parts(mapping, op, &index, side) {
                         Ok((p, nils)) => {
                             out.nils += nils;
                             parts.extend(p);
@@ -261,7 +294,12 @@ fn zeep_envelopes(
 
 /// The body and the WSDL header parts of zeep's envelope for `op`, checked against the model,
 /// and how many `xsi:nil` zeep was asked to send.
-fn envelope_parts(mapping: &Mapping, op: &str, index: &Value) -> Result<(Vec<Part>, u64), String> {
+fn envelope_parts(
+    mapping: &Mapping,
+    op: &str,
+    index: &Value,
+    side: Side,
+) -> Result<(Vec<Part>, u64), String> {
     let entry = &index["operations"][op];
     let file = entry["file"].as_str().ok_or("zeep wrote no envelope")?;
     let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
@@ -308,7 +346,54 @@ fn envelope_parts(mapping: &Mapping, op: &str, index: &Value) -> Result<(Vec<Par
             zeep: block.element.clone(),
         });
     }
-    Ok((parts, entry["nils"].as_u64().unwrap_or(0)))
+    if side == Side::Response {
+        parts = response_parts(model, op, entry)?;
+    }
+    let nils = match side {
+        Side::Request => &entry["nils"],
+        Side::Response => &entry["response_nils"],
+    };
+    Ok((parts, nils.as_u64().unwrap_or(0)))
+}
+
+/// The response's body and header elements as zeep rendered them: exactly the WSDL's output
+/// parts, in its order.
+fn response_parts(
+    model: &altinn_bridge::model::SoapOperation,
+    op: &str,
+    entry: &Value,
+) -> Result<Vec<Part>, String> {
+    let wanted: Vec<String> = model
+        .output_parts()
+        .into_iter()
+        .map(|p| element_name(&p.content).map(clark))
+        .collect::<Result<_, _>>()?;
+    let responses = entry["responses"].as_array().cloned().unwrap_or_default();
+    let got: Vec<String> = responses
+        .iter()
+        .map(|r| r["element"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let (mut w, mut g) = (wanted.clone(), got.clone());
+    w.sort();
+    g.sort();
+    if w != g {
+        return Err(format!(
+            "zeep rendered response elements {got:?}, the model has {wanted:?}"
+        ));
+    }
+    responses
+        .iter()
+        .map(|r| {
+            let file = r["file"].as_str().unwrap_or_default();
+            let xml = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+            let zeep = RawElement::from_xml(xml).map_err(|e| format!("{file}: {e}"))?;
+            Ok(Part {
+                op: op.to_owned(),
+                role: format!("response {}", zeep.name.local),
+                zeep,
+            })
+        })
+        .collect()
 }
 
 fn element_name(content: &PartContent) -> Result<&QName, String> {
@@ -416,28 +501,60 @@ fn diff(a: &Element, b: &Element, path: &str, out: &mut Vec<String>) {
     }
     let (ea, eb): (Vec<&Element>, Vec<&Element>) = (a.elements().collect(), b.elements().collect());
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for i in 0..ea.len().max(eb.len()) {
-        let name = ea
-            .get(i)
-            .or(eb.get(i))
-            .map(|e| e.local.clone())
-            .unwrap_or_default();
-        let n = seen.entry(name.clone()).or_default();
+    let mut step = |el: &Element| {
+        let n = seen.entry(el.local.clone()).or_default();
         *n += 1;
-        let child = format!("{path}/{name}[{n}]");
-        match (ea.get(i), eb.get(i)) {
-            (Some(x), Some(y)) => diff(x, y, &child, out),
+        format!("{path}/{}[{n}]", el.local)
+    };
+    for pair in align(&ea, &eb) {
+        match pair {
+            (Some(x), Some(y)) => diff(x, y, &step(x), out),
             (Some(x), None) => out.push(format!(
-                "{child}: zeep has {}, ours has nothing",
+                "{}: zeep has {}, ours has nothing",
+                step(x),
                 summary(x)
             )),
             (None, Some(y)) => out.push(format!(
-                "{child}: zeep has nothing, ours has {}",
+                "{}: zeep has nothing, ours has {}",
+                step(y),
                 summary(y)
             )),
             (None, None) => {}
         }
     }
+}
+
+/// Pairs two child lists by name along their longest common subsequence, so one missing
+/// element is reported once instead of shifting every sibling after it.
+fn align<'a>(
+    a: &[&'a Element],
+    b: &[&'a Element],
+) -> Vec<(Option<&'a Element>, Option<&'a Element>)> {
+    let same = |x: &Element, y: &Element| x.ns == y.ns && x.local == y.local;
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if same(a[i], b[j]) {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && same(a[i], b[j]) {
+            out.push((Some(a[i]), Some(b[j])));
+            (i, j) = (i + 1, j + 1);
+        } else if j == b.len() || (i < a.len() && lcs[i + 1][j] >= lcs[i][j + 1]) {
+            out.push((Some(a[i]), None));
+            i += 1;
+        } else {
+            out.push((None, Some(b[j])));
+            j += 1;
+        }
+    }
+    out
 }
 
 fn significant_text(el: &Element) -> String {

@@ -2,9 +2,11 @@
 
     python envelopes.py --wsdl PATH --binding '{ns}local' --out DIR OP [OP ...]
 
-Writes DIR/<OP>.xml (the envelope exactly as zeep would send it) for each operation, and
+Writes DIR/<OP>.xml (the envelope exactly as zeep would send it) for each operation, each
+response body and header element as zeep renders it to DIR/<OP>.response.<N>.xml, and
 DIR/index.json: {"operations": {OP: {"file", "soap_version", "body": "{ns}local",
-"headers": ["{ns}local", ...], "nils": N}}}. One run serves every operation of a WSDL because
+"headers": ["{ns}local", ...], "nils": N, "responses": [{"element", "file"}, ...],
+"response_nils": N}}} (N: how many xsi:nil were asked for). One run serves every operation of a WSDL because
 Python and zeep's WSDL load take most of the time.
 """
 
@@ -54,6 +56,30 @@ def build(client, binding_qname, op_name, sampler):
     }
 
 
+def response_elements(binding_op, sampler, op_name):
+    """The response's body and header elements, each rendered by zeep from a full sample: what
+    a client reads back (zeep has no create_message for responses, but renders elements)."""
+    out = []
+    message = binding_op.output
+    if message is None:
+        return out
+    parts = []
+    if message.body is not None:
+        parts.append(message.body)
+    if message.header is not None and isinstance(message.header.type, ztypes.ComplexType):
+        parts.extend(part for _, part in message.header.type.elements)
+    for part in parts:
+        path = f"{op_name}Response/{part.name}"
+        if isinstance(part.type, ztypes.ComplexType):
+            value = part.type(**sampler.complex(part.type, path, (part.type.qname,)))
+        else:
+            value = sampler.scalar(part, path)
+        holder = etree.Element("holder")
+        part.render(holder, value)
+        out.append((str(part.qname), holder[0]))
+    return out
+
+
 def main():
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--wsdl", required=True)
@@ -77,7 +103,17 @@ def main():
         path = os.path.join(a.out, f"{op_name}.xml")
         with open(path, "wb") as f:
             f.write(etree.tostring(envelope, xml_declaration=True, encoding="utf-8"))
-        index["operations"][op_name] = dict(info, file=path, nils=sampler.nils)
+        request_nils, sampler.nils = sampler.nils, 0
+        responses = []
+        op = client.create_service(a.binding, LOCAL)._binding._operations[op_name]
+        for i, (qname, element) in enumerate(response_elements(op, sampler, op_name)):
+            rpath = os.path.join(a.out, f"{op_name}.response.{i}.xml")
+            with open(rpath, "wb") as f:
+                f.write(etree.tostring(element, encoding="utf-8"))
+            responses.append({"element": qname, "file": rpath})
+        index["operations"][op_name] = dict(
+            info, file=path, nils=request_nils, responses=responses, response_nils=sampler.nils
+        )
     with open(os.path.join(a.out, "index.json"), "w") as f:
         json.dump(index, f, indent=1)
     sys.exit(1 if failed else 0)

@@ -101,13 +101,15 @@ class Sampler:
         return values
 
     def scalar(self, el, path):
-        if el.name in OVERRIDES:
-            return OVERRIDES[el.name]
         qname = str(el.type.qname) if el.type.qname is not None else None
         xsd_type = self.schema.maps.types.get(qname) if qname else None
         if xsd_type is not None and xsd_type.enumeration:
+            # An enumeration wins over OVERRIDES: `LanguageID` is a number in one contract and
+            # an enumeration (`Norwegian`, ...) in another.
             values = list(xsd_type.enumeration)
             return values[_stable(path) % len(values)]
+        if el.name in OVERRIDES:
+            return OVERRIDES[el.name]
         if qname == "{http://schemas.microsoft.com/2003/10/Serialization/}guid":
             return GUID
         if qname == "{http://schemas.microsoft.com/2003/10/Serialization/}char":
