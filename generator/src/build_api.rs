@@ -30,6 +30,7 @@ pub struct Builder {
     contract_dirs: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
     quiet: bool,
+    no_facade: bool,
 }
 
 impl Builder {
@@ -71,6 +72,14 @@ impl Builder {
         self
     }
 
+    /// Emits each API's SOAP facade (strategy 2) too; on by default. The generated code then
+    /// uses the runtime's `facade` feature (a default feature of `altinn-bridge-runtime`); turn
+    /// both off for a client-only build.
+    pub fn facade(&mut self, facade: bool) -> &mut Self {
+        self.no_facade = !facade;
+        self
+    }
+
     /// The files this run would write, without writing them or printing anything.
     pub fn render(&self) -> Result<Generated, Error> {
         let mut sources = SourceMap::new();
@@ -86,7 +95,13 @@ impl Builder {
             .collect();
         match loaded {
             Ok((mappings, _warnings)) => Ok(Generated {
-                files: emit::rust::render_all(&mappings)?,
+                files: emit::rust::render_all(
+                    &mappings,
+                    &sources,
+                    emit::rust::Options {
+                        facade: !self.no_facade,
+                    },
+                )?,
                 inputs,
             }),
             Err(diags) => {

@@ -63,6 +63,9 @@ enum Command {
         /// Write nothing; exit non-zero and name the files that are stale.
         #[arg(long)]
         check: bool,
+        /// Leave out the SOAP facade modules (strategy 2): clients and types only.
+        #[arg(long)]
+        no_facade: bool,
     },
     /// Write a draft manifest: ranked REST calls per SOAP operation, with scores and reasons, and
     /// candidate field links. It loads as a manifest; review it, then run `check`.
@@ -137,12 +140,14 @@ fn main() -> ExitCode {
             out,
             contracts,
             check,
+            no_facade,
         } => {
             let overrides = Overrides {
                 contract_dirs: contracts,
                 ..Overrides::default()
             };
-            generate(manifests, &overrides, &out, check)
+            let options = emit::rust::Options { facade: !no_facade };
+            generate(manifests, &overrides, &out, check, options)
         }
         Command::Docs {
             manifests,
@@ -317,6 +322,7 @@ fn generate(
     overrides: &Overrides,
     out: &std::path::Path,
     check: bool,
+    options: emit::rust::Options,
 ) -> ExitCode {
     let manifests = if manifests.is_empty() {
         default_manifests()
@@ -328,7 +334,7 @@ fn generate(
         embedded::register(&mut sources);
     }
     let files = match altinn_bridge::load_mappings(&mut sources, &manifests, overrides) {
-        Ok((mappings, _)) => emit::rust::render_all(&mappings),
+        Ok((mappings, _)) => emit::rust::render_all(&mappings, &sources, options),
         Err(diags) => {
             eprint!(
                 "{}",

@@ -121,6 +121,22 @@ pub enum Error {
     /// table, an API client).
     #[error("configuration: {0}")]
     Config(String),
+    /// A `multipart/related` (MTOM) message or its `Content-Type` is malformed.
+    #[error("invalid multipart message: {0}")]
+    Multipart(String),
+    /// A part the message needs is not there: the root part (named by `start`) or an attachment
+    /// an `xop:Include` references (named by its Content-ID).
+    #[error("the message has no part `{0}`")]
+    MissingPart(String),
+    /// A part no `xop:Include` in the envelope references (or references a second time).
+    #[error("the message carries part `{0}`, which the envelope does not reference")]
+    UnreferencedPart(String),
+    /// The message ended before its closing boundary; says where.
+    #[error("the message is truncated: it ended {0}")]
+    Truncated(String),
+    /// Reading a streamed body failed (the sender or the connection broke off).
+    #[error("could not read the message body: {0}")]
+    BodyRead(String),
     /// A value could not be converted between the old and the new contract; `field` names it
     /// by its manifest path.
     #[error("cannot map `{field}`: {message}")]

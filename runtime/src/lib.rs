@@ -10,6 +10,7 @@ pub mod adapter;
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod mtom;
 pub mod secret;
 pub mod soap;
 

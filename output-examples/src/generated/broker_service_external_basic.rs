@@ -57,6 +57,197 @@ pub mod soap {
         "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
         "InitiateBrokerServiceBasicResponse",
     );
+    /// Any body or header element of the mapped operations.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Message {
+        /// `{http://www.altinn.no/services/2009/10}Test`.
+        Test(Test),
+        /// `{http://www.altinn.no/services/2009/10}TestResponse`.
+        TestResponse(TestResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}CheckIfAvailableFilesBasic`.
+        CheckIfAvailableFilesBasic(CheckIfAvailableFilesBasic),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}CheckIfAvailableFilesBasicResponse`.
+        CheckIfAvailableFilesBasicResponse(CheckIfAvailableFilesBasicResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}ConfirmDownloadedBasic`.
+        ConfirmDownloadedBasic(ConfirmDownloadedBasic),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}ConfirmDownloadedBasicResponse`.
+        ConfirmDownloadedBasicResponse(ConfirmDownloadedBasicResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}GetAvailableFilesBasic`.
+        GetAvailableFilesBasic(GetAvailableFilesBasic),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}GetAvailableFilesBasicResponse`.
+        GetAvailableFilesBasicResponse(GetAvailableFilesBasicResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}InitiateBrokerServiceBasic`.
+        InitiateBrokerServiceBasic(InitiateBrokerServiceBasic),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}InitiateBrokerServiceBasicResponse`.
+        InitiateBrokerServiceBasicResponse(InitiateBrokerServiceBasicResponse),
+    }
+    impl Message {
+        /// Reads `el` as the element its qualified name says it is.
+        pub fn read(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+            match (el.ns.as_str(), el.local.as_str()) {
+                ("http://www.altinn.no/services/2009/10", "Test") => {
+                    <Test as xml::XmlContent>::read_content(el).map(Self::Test)
+                }
+                ("http://www.altinn.no/services/2009/10", "TestResponse") => {
+                    <TestResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::TestResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "CheckIfAvailableFilesBasic",
+                ) => {
+                    <CheckIfAvailableFilesBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::CheckIfAvailableFilesBasic)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "CheckIfAvailableFilesBasicResponse",
+                ) => {
+                    <CheckIfAvailableFilesBasicResponse as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::CheckIfAvailableFilesBasicResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "ConfirmDownloadedBasic",
+                ) => {
+                    <ConfirmDownloadedBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::ConfirmDownloadedBasic)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "ConfirmDownloadedBasicResponse",
+                ) => {
+                    <ConfirmDownloadedBasicResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::ConfirmDownloadedBasicResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "GetAvailableFilesBasic",
+                ) => {
+                    <GetAvailableFilesBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::GetAvailableFilesBasic)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "GetAvailableFilesBasicResponse",
+                ) => {
+                    <GetAvailableFilesBasicResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::GetAvailableFilesBasicResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "InitiateBrokerServiceBasic",
+                ) => {
+                    <InitiateBrokerServiceBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::InitiateBrokerServiceBasic)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "InitiateBrokerServiceBasicResponse",
+                ) => {
+                    <InitiateBrokerServiceBasicResponse as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::InitiateBrokerServiceBasicResponse)
+                }
+                _ => {
+                    ::std::result::Result::Err(xml::XmlError::UnexpectedRoot {
+                        expected: "an element of the mapped operations".to_owned(),
+                        found: ::std::format!("{{{}}}{}", el.ns, el.local),
+                    })
+                }
+            }
+        }
+        /// The element's (namespace, local name).
+        pub fn qname(&self) -> (&'static str, &'static str) {
+            match self {
+                Self::Test(_) => ("http://www.altinn.no/services/2009/10", "Test"),
+                Self::TestResponse(_) => {
+                    ("http://www.altinn.no/services/2009/10", "TestResponse")
+                }
+                Self::CheckIfAvailableFilesBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "CheckIfAvailableFilesBasic",
+                    )
+                }
+                Self::CheckIfAvailableFilesBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "CheckIfAvailableFilesBasicResponse",
+                    )
+                }
+                Self::ConfirmDownloadedBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "ConfirmDownloadedBasic",
+                    )
+                }
+                Self::ConfirmDownloadedBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "ConfirmDownloadedBasicResponse",
+                    )
+                }
+                Self::GetAvailableFilesBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "GetAvailableFilesBasic",
+                    )
+                }
+                Self::GetAvailableFilesBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "GetAvailableFilesBasicResponse",
+                    )
+                }
+                Self::InitiateBrokerServiceBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "InitiateBrokerServiceBasic",
+                    )
+                }
+                Self::InitiateBrokerServiceBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "InitiateBrokerServiceBasicResponse",
+                    )
+                }
+            }
+        }
+        /// The element as a standalone document (no XML declaration).
+        pub fn to_xml(
+            &self,
+        ) -> ::std::result::Result<::std::string::String, xml::XmlError> {
+            let (ns, local) = self.qname();
+            match self {
+                Self::Test(value) => xml::to_string(value, ns, local),
+                Self::TestResponse(value) => xml::to_string(value, ns, local),
+                Self::CheckIfAvailableFilesBasic(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::CheckIfAvailableFilesBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::ConfirmDownloadedBasic(value) => xml::to_string(value, ns, local),
+                Self::ConfirmDownloadedBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetAvailableFilesBasic(value) => xml::to_string(value, ns, local),
+                Self::GetAvailableFilesBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::InitiateBrokerServiceBasic(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::InitiateBrokerServiceBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+            }
+        }
+    }
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ArrayOfFile(pub ::std::vec::Vec<xml::Nillable<File>>);
     impl xml::XmlContent for ArrayOfFile {
@@ -1358,5 +1549,1545 @@ pub mod rest {
         Recipient,
         #[serde(rename = "Sender")]
         Sender,
+    }
+}
+/// The Altinn 2 service these adapters replace.
+pub const API: &str = "BrokerServiceExternalBasic";
+/// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
+pub const APIS: &[&str] = &["altinn-broker-v1"];
+/// One static description per mapped operation: its calls and field links, as the
+/// manifest resolved them. [`Client`] hands these to the runtime's executor.
+pub mod plan {
+    use ::altinn_bridge_runtime::adapter::plan::*;
+    /// `Test`.
+    pub static TEST: Operation = Operation {
+        name: "Test",
+        calls: &[],
+        inputs: &[],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/2009/10",
+            "TestResponse",
+        )),
+    };
+    /// `InitiateBrokerServiceBasic`.
+    pub static INITIATE_BROKER_SERVICE_BASIC: Operation = Operation {
+        name: "InitiateBrokerServiceBasic",
+        calls: &[
+            Call {
+                name: "initialize",
+                api: "altinn-broker-v1",
+                method: "POST",
+                path: "/broker/api/v1/filetransfer",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::FileTransferInitalizeExt,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::FileTransferInitializeResponseExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/ExternalServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "InitiateBrokerServiceBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "brokerServiceInitiation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "Manifest",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "ExternalServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "initialize",
+                    path: &[
+                        JsonStep {
+                            name: "resourceId",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("resource_ids")],
+            },
+            Link {
+                field: "initialize: body.sender",
+                from: Source::Config("sender"),
+                to: Target::Body {
+                    call: "initialize",
+                    path: &[
+                        JsonStep {
+                            name: "sender",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/SendersReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "InitiateBrokerServiceBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "brokerServiceInitiation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "Manifest",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "initialize",
+                    path: &[
+                        JsonStep {
+                            name: "sendersFileTransferReference",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/FileList/File/FileName",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "InitiateBrokerServiceBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "brokerServiceInitiation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "Manifest",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "FileList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "File",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "FileName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "initialize",
+                    path: &[
+                        JsonStep {
+                            name: "fileName",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Default("broker-shipment.zip")],
+            },
+            Link {
+                field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/PropertyList/Property/PropertyKey",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "InitiateBrokerServiceBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "brokerServiceInitiation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "Manifest",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "PropertyList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "Property",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "PropertyKey",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "initialize",
+                    path: &[
+                        JsonStep {
+                            name: "propertyList",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "{key}",
+                            many: true,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/PropertyList/Property/PropertyValue",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "InitiateBrokerServiceBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "brokerServiceInitiation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "Manifest",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "PropertyList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "Property",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "PropertyValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "initialize",
+                    path: &[
+                        JsonStep {
+                            name: "propertyList",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "{value}",
+                            many: true,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InitiateBrokerServiceBasic/brokerServiceInitiation/RecipientList/Recipient/PartyNumber",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "InitiateBrokerServiceBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "brokerServiceInitiation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "RecipientList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "Recipient",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "PartyNumber",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "initialize",
+                    path: &[
+                        JsonStep {
+                            name: "recipients",
+                            many: true,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "InitiateBrokerServiceBasicResponse/InitiateBrokerServiceBasicResult",
+                from: Source::Response {
+                    call: "initialize",
+                    path: &[
+                        JsonStep {
+                            name: "fileTransferId",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "InitiateBrokerServiceBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "InitiateBrokerServiceBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[Transform::Format(Format::String)],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "InitiateBrokerServiceBasicResponse",
+        )),
+    };
+    /// `GetAvailableFilesBasic`.
+    pub static GET_AVAILABLE_FILES_BASIC: Operation = Operation {
+        name: "GetAvailableFilesBasic",
+        calls: &[
+            Call {
+                name: "search",
+                api: "altinn-broker-v1",
+                method: "GET",
+                path: "/broker/api/v1/filetransfer",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::None,
+            },
+            Call {
+                name: "overview",
+                api: "altinn-broker-v1",
+                method: "GET",
+                path: "/broker/api/v1/filetransfer/{fileTransferId}",
+                for_each: ::std::option::Option::Some(Loop::Response {
+                    call: "search",
+                    path: &[JsonStep { name: "", many: true }],
+                }),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::FileTransferOverviewExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "GetAvailableFilesBasic/searchParameters/ExternalServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "searchParameters",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "ExternalServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "resourceId",
+                },
+                transforms: &[Transform::Lookup("resource_ids")],
+            },
+            Link {
+                field: "GetAvailableFilesBasic/searchParameters/FileStatus",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "searchParameters",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "FileStatus",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "recipientStatus",
+                },
+                transforms: &[
+                    Transform::Map(
+                        &[
+                            ("Downloaded", "DownloadConfirmed"),
+                            ("Uploaded", "Initialized"),
+                        ],
+                    ),
+                ],
+            },
+            Link {
+                field: "GetAvailableFilesBasic/searchParameters/MinSentDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "searchParameters",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "MinSentDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "from",
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "GetAvailableFilesBasic/searchParameters/MaxSentDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "searchParameters",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "MaxSentDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "to",
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "search: role",
+                from: Source::Const("Recipient"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "role",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "overview: fileTransferId",
+                from: Source::Response {
+                    call: "search",
+                    path: &[JsonStep { name: "", many: true }],
+                },
+                to: Target::Param {
+                    call: "overview",
+                    location: ParamIn::Path,
+                    name: "fileTransferId",
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "GetAvailableFilesBasicResponse/GetAvailableFilesBasicResult/BrokerServiceAvailableFile/FileReference",
+                from: Source::Response {
+                    call: "overview",
+                    path: &[
+                        JsonStep {
+                            name: "fileTransferId",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "BrokerServiceAvailableFile",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "FileReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetAvailableFilesBasicResponse/GetAvailableFilesBasicResult/BrokerServiceAvailableFile/FileName",
+                from: Source::Response {
+                    call: "overview",
+                    path: &[
+                        JsonStep {
+                            name: "fileName",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "BrokerServiceAvailableFile",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "FileName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetAvailableFilesBasicResponse/GetAvailableFilesBasicResult/BrokerServiceAvailableFile/FileSize",
+                from: Source::Response {
+                    call: "overview",
+                    path: &[
+                        JsonStep {
+                            name: "fileTransferSize",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "BrokerServiceAvailableFile",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "FileSize",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetAvailableFilesBasicResponse/GetAvailableFilesBasicResult/BrokerServiceAvailableFile/SendersReference",
+                from: Source::Response {
+                    call: "overview",
+                    path: &[
+                        JsonStep {
+                            name: "sendersFileTransferReference",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "BrokerServiceAvailableFile",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetAvailableFilesBasicResponse/GetAvailableFilesBasicResult/BrokerServiceAvailableFile/SentDate",
+                from: Source::Response {
+                    call: "overview",
+                    path: &[
+                        JsonStep {
+                            name: "created",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "BrokerServiceAvailableFile",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "SentDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetAvailableFilesBasicResponse/GetAvailableFilesBasicResult/BrokerServiceAvailableFile/Reportee",
+                from: Source::Response {
+                    call: "overview",
+                    path: &[
+                        JsonStep {
+                            name: "sender",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "BrokerServiceAvailableFile",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "Reportee",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetAvailableFilesBasicResponse/GetAvailableFilesBasicResult/BrokerServiceAvailableFile/ReceiptID",
+                from: Source::Const("0"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "BrokerServiceAvailableFile",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "ReceiptID",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetAvailableFilesBasicResponse/GetAvailableFilesBasicResult/BrokerServiceAvailableFile/IsSftpDownloadOnly",
+                from: Source::Const("false"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "GetAvailableFilesBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "BrokerServiceAvailableFile",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "IsSftpDownloadOnly",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "GetAvailableFilesBasicResponse",
+        )),
+    };
+    /// `CheckIfAvailableFilesBasic`.
+    pub static CHECK_IF_AVAILABLE_FILES_BASIC: Operation = Operation {
+        name: "CheckIfAvailableFilesBasic",
+        calls: &[
+            Call {
+                name: "search",
+                api: "altinn-broker-v1",
+                method: "GET",
+                path: "/broker/api/v1/filetransfer",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::None,
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "CheckIfAvailableFilesBasic/pollParameters/ExternalServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "CheckIfAvailableFilesBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "pollParameters",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01",
+                            local: "ExternalServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "resourceId",
+                },
+                transforms: &[Transform::Lookup("resource_ids")],
+            },
+            Link {
+                field: "search: role",
+                from: Source::Const("Recipient"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "role",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "search: status",
+                from: Source::Const("Published"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "status",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "search: recipientStatus",
+                from: Source::Const("Initialized"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "recipientStatus",
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "CheckIfAvailableFilesBasicResponse",
+        )),
+    };
+    /// `ConfirmDownloadedBasic`.
+    pub static CONFIRM_DOWNLOADED_BASIC: Operation = Operation {
+        name: "ConfirmDownloadedBasic",
+        calls: &[
+            Call {
+                name: "confirm",
+                api: "altinn-broker-v1",
+                method: "POST",
+                path: "/broker/api/v1/filetransfer/{fileTransferId}/confirmdownload",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::None,
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "ConfirmDownloadedBasic/fileReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "ConfirmDownloadedBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "fileReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "confirm",
+                    location: ParamIn::Path,
+                    name: "fileTransferId",
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "ConfirmDownloadedBasicResponse",
+        )),
+    };
+}
+/// `BrokerServiceExternalBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
+#[derive(Debug, Clone)]
+pub struct Client {
+    upstream: ::altinn_bridge_runtime::adapter::Upstream,
+    settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+}
+impl Client {
+    /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
+    /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    pub fn new(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: impl ::std::convert::Into<
+            ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+        >,
+    ) -> Self {
+        Self {
+            upstream,
+            settings: settings.into(),
+        }
+    }
+    /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
+    pub async fn test(
+        &self,
+        test: &soap::Test,
+    ) -> ::std::result::Result<
+        soap::TestResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = (test,);
+        ::std::result::Result::Err(
+            ::altinn_bridge_runtime::adapter::no_successor(
+                "Test",
+                "Altinn 3 Broker has no ping operation; monitor the API's availability instead.",
+            ),
+        )
+    }
+    /// `InitiateBrokerServiceBasic`: 1 Altinn 3 call(s): `POST /broker/api/v1/filetransfer`.
+    pub async fn initiate_broker_service_basic(
+        &self,
+        initiate_broker_service_basic: &soap::InitiateBrokerServiceBasic,
+    ) -> ::std::result::Result<
+        soap::InitiateBrokerServiceBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::INITIATE_BROKER_SERVICE_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(initiate_broker_service_basic,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "InitiateBrokerServiceBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::INITIATE_BROKER_SERVICE_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `GetAvailableFilesBasic`: 2 Altinn 3 call(s): `GET /broker/api/v1/filetransfer`, `GET /broker/api/v1/filetransfer/{fileTransferId}`.
+    pub async fn get_available_files_basic(
+        &self,
+        get_available_files_basic: &soap::GetAvailableFilesBasic,
+    ) -> ::std::result::Result<
+        soap::GetAvailableFilesBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::GET_AVAILABLE_FILES_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(get_available_files_basic,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "GetAvailableFilesBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::GET_AVAILABLE_FILES_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `CheckIfAvailableFilesBasic`: 1 Altinn 3 call(s): `GET /broker/api/v1/filetransfer`.
+    pub async fn check_if_available_files_basic(
+        &self,
+        check_if_available_files_basic: &soap::CheckIfAvailableFilesBasic,
+    ) -> ::std::result::Result<
+        soap::CheckIfAvailableFilesBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(check_if_available_files_basic,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "CheckIfAvailableFilesBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `ConfirmDownloadedBasic`: 1 Altinn 3 call(s): `POST /broker/api/v1/filetransfer/{fileTransferId}/confirmdownload`.
+    pub async fn confirm_downloaded_basic(
+        &self,
+        confirm_downloaded_basic: &soap::ConfirmDownloadedBasic,
+    ) -> ::std::result::Result<
+        soap::ConfirmDownloadedBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::CONFIRM_DOWNLOADED_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(confirm_downloaded_basic,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "ConfirmDownloadedBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::CONFIRM_DOWNLOADED_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// Runs the operation `name` on a SOAP body element and its header blocks, as the
+    /// facade receives them: the body is read through the generated types first, so a
+    /// schema-invalid request fails before anything is sent. Answers the output element
+    /// as XML (no declaration), or `None` for a one-way operation.
+    pub async fn call_element(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
+            ::altinn_bridge_runtime::soap::Fault::from(
+                &::altinn_bridge_runtime::Error::Convert {
+                    field: body.local.clone(),
+                    message: e.to_string(),
+                },
+            )
+        };
+        soap::Message::read(body).map_err(invalid)?;
+        let mut input = ::std::vec![body.clone()];
+        input.extend(headers.iter().cloned());
+        match name {
+            "Test" => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::adapter::no_successor(
+                        "Test",
+                        "Altinn 3 Broker has no ping operation; monitor the API's availability instead.",
+                    ),
+                )
+            }
+            "InitiateBrokerServiceBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::INITIATE_BROKER_SERVICE_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::INITIATE_BROKER_SERVICE_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::InitiateBrokerServiceBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::INITIATE_BROKER_SERVICE_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "GetAvailableFilesBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::GET_AVAILABLE_FILES_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::GET_AVAILABLE_FILES_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::GetAvailableFilesBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::GET_AVAILABLE_FILES_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "CheckIfAvailableFilesBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::CheckIfAvailableFilesBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "ConfirmDownloadedBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::CONFIRM_DOWNLOADED_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::CONFIRM_DOWNLOADED_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::ConfirmDownloadedBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::CONFIRM_DOWNLOADED_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
     }
 }

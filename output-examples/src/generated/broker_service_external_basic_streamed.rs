@@ -56,6 +56,205 @@ pub mod soap {
         "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
         "SystemUserName",
     );
+    /// Any body or header element of the mapped operations.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Message {
+        /// `{http://www.altinn.no/services/2009/10}Test`.
+        Test(Test),
+        /// `{http://www.altinn.no/services/2009/10}TestResponse`.
+        TestResponse(TestResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}DownloadFileStreamedBasic`.
+        DownloadFileStreamedBasic(DownloadFileStreamedBasic),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}DownloadFileStreamedBasicResponse`.
+        DownloadFileStreamedBasicResponse(DownloadFileStreamedBasicResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}FileName`.
+        FileName(::std::string::String),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}ReceiptExternalStreamedBE`.
+        ReceiptExternalStreamedBe(ReceiptExternalStreamedBe),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}Reference`.
+        Reference(::std::string::String),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}Reportee`.
+        Reportee(::std::string::String),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}StreamedPayloadBasicBE`.
+        StreamedPayloadBasicBe(StreamedPayloadBasicBe),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}SystemPassword`.
+        SystemPassword(::std::string::String),
+        /// `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}SystemUserName`.
+        SystemUserName(::std::string::String),
+    }
+    impl Message {
+        /// Reads `el` as the element its qualified name says it is.
+        pub fn read(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+            match (el.ns.as_str(), el.local.as_str()) {
+                ("http://www.altinn.no/services/2009/10", "Test") => {
+                    <Test as xml::XmlContent>::read_content(el).map(Self::Test)
+                }
+                ("http://www.altinn.no/services/2009/10", "TestResponse") => {
+                    <TestResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::TestResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "DownloadFileStreamedBasic",
+                ) => {
+                    <DownloadFileStreamedBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::DownloadFileStreamedBasic)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "DownloadFileStreamedBasicResponse",
+                ) => {
+                    <DownloadFileStreamedBasicResponse as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::DownloadFileStreamedBasicResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "FileName",
+                ) => {
+                    <::std::string::String as xml::XmlContent>::read_content(el)
+                        .map(Self::FileName)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "ReceiptExternalStreamedBE",
+                ) => {
+                    <ReceiptExternalStreamedBe as xml::XmlContent>::read_content(el)
+                        .map(Self::ReceiptExternalStreamedBe)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "Reference",
+                ) => {
+                    <::std::string::String as xml::XmlContent>::read_content(el)
+                        .map(Self::Reference)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "Reportee",
+                ) => {
+                    <::std::string::String as xml::XmlContent>::read_content(el)
+                        .map(Self::Reportee)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "StreamedPayloadBasicBE",
+                ) => {
+                    <StreamedPayloadBasicBe as xml::XmlContent>::read_content(el)
+                        .map(Self::StreamedPayloadBasicBe)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "SystemPassword",
+                ) => {
+                    <::std::string::String as xml::XmlContent>::read_content(el)
+                        .map(Self::SystemPassword)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                    "SystemUserName",
+                ) => {
+                    <::std::string::String as xml::XmlContent>::read_content(el)
+                        .map(Self::SystemUserName)
+                }
+                _ => {
+                    ::std::result::Result::Err(xml::XmlError::UnexpectedRoot {
+                        expected: "an element of the mapped operations".to_owned(),
+                        found: ::std::format!("{{{}}}{}", el.ns, el.local),
+                    })
+                }
+            }
+        }
+        /// The element's (namespace, local name).
+        pub fn qname(&self) -> (&'static str, &'static str) {
+            match self {
+                Self::Test(_) => ("http://www.altinn.no/services/2009/10", "Test"),
+                Self::TestResponse(_) => {
+                    ("http://www.altinn.no/services/2009/10", "TestResponse")
+                }
+                Self::DownloadFileStreamedBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "DownloadFileStreamedBasic",
+                    )
+                }
+                Self::DownloadFileStreamedBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "DownloadFileStreamedBasicResponse",
+                    )
+                }
+                Self::FileName(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "FileName",
+                    )
+                }
+                Self::ReceiptExternalStreamedBe(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "ReceiptExternalStreamedBE",
+                    )
+                }
+                Self::Reference(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "Reference",
+                    )
+                }
+                Self::Reportee(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "Reportee",
+                    )
+                }
+                Self::StreamedPayloadBasicBe(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "StreamedPayloadBasicBE",
+                    )
+                }
+                Self::SystemPassword(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "SystemPassword",
+                    )
+                }
+                Self::SystemUserName(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "SystemUserName",
+                    )
+                }
+            }
+        }
+        /// The element as a standalone document (no XML declaration).
+        pub fn to_xml(
+            &self,
+        ) -> ::std::result::Result<::std::string::String, xml::XmlError> {
+            let (ns, local) = self.qname();
+            match self {
+                Self::Test(value) => xml::to_string(value, ns, local),
+                Self::TestResponse(value) => xml::to_string(value, ns, local),
+                Self::DownloadFileStreamedBasic(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::DownloadFileStreamedBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::FileName(value) => xml::to_string(value, ns, local),
+                Self::ReceiptExternalStreamedBe(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::Reference(value) => xml::to_string(value, ns, local),
+                Self::Reportee(value) => xml::to_string(value, ns, local),
+                Self::StreamedPayloadBasicBe(value) => xml::to_string(value, ns, local),
+                Self::SystemPassword(value) => xml::to_string(value, ns, local),
+                Self::SystemUserName(value) => xml::to_string(value, ns, local),
+            }
+        }
+    }
     pub type StreamBody = xml::Base64Binary;
     #[derive(Debug, Clone, PartialEq)]
     pub struct Test {}
@@ -329,5 +528,565 @@ pub mod rest {
             ::std::string::String,
             ::altinn_bridge_runtime::serde_json::Value,
         >,
+    }
+}
+/// The Altinn 2 service these adapters replace.
+pub const API: &str = "BrokerServiceExternalBasicStreamed";
+/// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
+pub const APIS: &[&str] = &["altinn-broker-v1"];
+/// One static description per mapped operation: its calls and field links, as the
+/// manifest resolved them. [`Client`] hands these to the runtime's executor.
+pub mod plan {
+    use ::altinn_bridge_runtime::adapter::plan::*;
+    /// `Test`.
+    pub static TEST: Operation = Operation {
+        name: "Test",
+        calls: &[],
+        inputs: &[],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/2009/10",
+            "TestResponse",
+        )),
+    };
+    /// `UploadFileStreamedBasic`.
+    pub static UPLOAD_FILE_STREAMED_BASIC: Operation = Operation {
+        name: "UploadFileStreamedBasic",
+        calls: &[
+            Call {
+                name: "upload",
+                api: "altinn-broker-v1",
+                method: "POST",
+                path: "/broker/api/v1/filetransfer/{fileTransferId}/upload",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::Bytes("application/octet-stream"),
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::FileTransferUploadResponseExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "Reference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "Reference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "upload",
+                    location: ParamIn::Path,
+                    name: "fileTransferId",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "StreamedPayloadBasicBE/DataStream",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "StreamedPayloadBasicBE",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "DataStream",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "upload",
+                    path: &[],
+                    kind: Kind::Bytes,
+                },
+                transforms: &[Transform::Format(Format::Base64ToBinary)],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "ReceiptExternalStreamedBE/ReceiptId",
+                from: Source::Const("0"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "ReceiptExternalStreamedBE",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "ReceiptId",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "ReceiptExternalStreamedBE/ReceiptStatusCode",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "ReceiptExternalStreamedBE",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "ReceiptStatusCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "ReceiptExternalStreamedBE/ReceiptText",
+                from: Source::Response {
+                    call: "upload",
+                    path: &[
+                        JsonStep {
+                            name: "fileTransferId",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "ReceiptExternalStreamedBE",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[Transform::Format(Format::String)],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "ReceiptExternalStreamedBE",
+        )),
+    };
+    /// `DownloadFileStreamedBasic`.
+    pub static DOWNLOAD_FILE_STREAMED_BASIC: Operation = Operation {
+        name: "DownloadFileStreamedBasic",
+        calls: &[
+            Call {
+                name: "download",
+                api: "altinn-broker-v1",
+                method: "GET",
+                path: "/broker/api/v1/filetransfer/{fileTransferId}/download",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::None,
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "DownloadFileStreamedBasic/fileReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "DownloadFileStreamedBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "fileReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "download",
+                    location: ParamIn::Path,
+                    name: "fileTransferId",
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "DownloadFileStreamedBasicResponse/DownloadFileStreamedBasicResult",
+                from: Source::Response {
+                    call: "download",
+                    path: &[],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "DownloadFileStreamedBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                            local: "DownloadFileStreamedBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "DownloadFileStreamedBasicResponse",
+        )),
+    };
+}
+/// `BrokerServiceExternalBasicStreamed`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
+#[derive(Debug, Clone)]
+pub struct Client {
+    upstream: ::altinn_bridge_runtime::adapter::Upstream,
+    settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+}
+impl Client {
+    /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
+    /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    pub fn new(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: impl ::std::convert::Into<
+            ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+        >,
+    ) -> Self {
+        Self {
+            upstream,
+            settings: settings.into(),
+        }
+    }
+    /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
+    pub async fn test(
+        &self,
+        test: &soap::Test,
+    ) -> ::std::result::Result<
+        soap::TestResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = (test,);
+        ::std::result::Result::Err(
+            ::altinn_bridge_runtime::adapter::no_successor(
+                "Test",
+                "Altinn 3 Broker has no ping operation; monitor the API's availability instead.",
+            ),
+        )
+    }
+    /// `UploadFileStreamedBasic`: 1 Altinn 3 call(s): `POST /broker/api/v1/filetransfer/{fileTransferId}/upload`.
+    pub async fn upload_file_streamed_basic(
+        &self,
+        streamed_payload_basic_be: &soap::StreamedPayloadBasicBe,
+        file_name: &::std::string::String,
+        reference: &::std::string::String,
+        reportee: &::std::string::String,
+        system_password: &::std::string::String,
+        system_user_name: &::std::string::String,
+    ) -> ::std::result::Result<
+        soap::ReceiptExternalStreamedBe,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::UPLOAD_FILE_STREAMED_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(streamed_payload_basic_be,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "StreamedPayloadBasicBE").map_err(fault) ?,
+            ::altinn_bridge_runtime::adapter::to_element(file_name,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06", "FileName")
+            .map_err(fault) ?, ::altinn_bridge_runtime::adapter::to_element(reference,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06", "Reference")
+            .map_err(fault) ?, ::altinn_bridge_runtime::adapter::to_element(reportee,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06", "Reportee")
+            .map_err(fault) ?,
+            ::altinn_bridge_runtime::adapter::to_element(system_password,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "SystemPassword").map_err(fault) ?,
+            ::altinn_bridge_runtime::adapter::to_element(system_user_name,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "SystemUserName").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::UPLOAD_FILE_STREAMED_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `DownloadFileStreamedBasic`: 1 Altinn 3 call(s): `GET /broker/api/v1/filetransfer/{fileTransferId}/download`.
+    pub async fn download_file_streamed_basic(
+        &self,
+        download_file_streamed_basic: &soap::DownloadFileStreamedBasic,
+    ) -> ::std::result::Result<
+        soap::DownloadFileStreamedBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::DOWNLOAD_FILE_STREAMED_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(download_file_streamed_basic,
+            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+            "DownloadFileStreamedBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::DOWNLOAD_FILE_STREAMED_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// Runs the operation `name` on a SOAP body element and its header blocks, as the
+    /// facade receives them: the body is read through the generated types first, so a
+    /// schema-invalid request fails before anything is sent. Answers the output element
+    /// as XML (no declaration), or `None` for a one-way operation.
+    pub async fn call_element(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
+            ::altinn_bridge_runtime::soap::Fault::from(
+                &::altinn_bridge_runtime::Error::Convert {
+                    field: body.local.clone(),
+                    message: e.to_string(),
+                },
+            )
+        };
+        soap::Message::read(body).map_err(invalid)?;
+        let mut input = ::std::vec![body.clone()];
+        input.extend(headers.iter().cloned());
+        match name {
+            "Test" => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::adapter::no_successor(
+                        "Test",
+                        "Altinn 3 Broker has no ping operation; monitor the API's availability instead.",
+                    ),
+                )
+            }
+            "UploadFileStreamedBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::UPLOAD_FILE_STREAMED_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::UPLOAD_FILE_STREAMED_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::ReceiptExternalStreamedBe = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::UPLOAD_FILE_STREAMED_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "DownloadFileStreamedBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::DOWNLOAD_FILE_STREAMED_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::DOWNLOAD_FILE_STREAMED_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::DownloadFileStreamedBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::DOWNLOAD_FILE_STREAMED_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
     }
 }

@@ -103,6 +103,325 @@ pub mod soap {
         "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
         "InsertCorrespondenceV2Response",
     );
+    /// Any body or header element of the mapped operations.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Message {
+        /// `{http://www.altinn.no/services/2009/10}Test`.
+        Test(Test),
+        /// `{http://www.altinn.no/services/2009/10}TestResponse`.
+        TestResponse(TestResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusHistoryRequest`.
+        CorrespondenceStatusHistoryRequest(CorrespondenceStatusHistoryRequest),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusHistoryResult`.
+        CorrespondenceStatusHistoryResult(CorrespondenceStatusHistoryResult),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceService`.
+        CreateSimpleCorrespondenceService(CreateSimpleCorrespondenceService),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceServiceResponse`.
+        CreateSimpleCorrespondenceServiceResponse(
+            CreateSimpleCorrespondenceServiceResponse,
+        ),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetails`.
+        GetCorrespondenceStatusDetails(GetCorrespondenceStatusDetails),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsResponse`.
+        GetCorrespondenceStatusDetailsResponse(GetCorrespondenceStatusDetailsResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV2`.
+        GetCorrespondenceStatusDetailsV2(GetCorrespondenceStatusDetailsV2),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV2Response`.
+        GetCorrespondenceStatusDetailsV2Response(
+            GetCorrespondenceStatusDetailsV2Response,
+        ),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV3`.
+        GetCorrespondenceStatusDetailsV3(GetCorrespondenceStatusDetailsV3),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV3Response`.
+        GetCorrespondenceStatusDetailsV3Response(
+            GetCorrespondenceStatusDetailsV3Response,
+        ),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondence`.
+        InsertCorrespondence(InsertCorrespondence2),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceResponse`.
+        InsertCorrespondenceResponse(InsertCorrespondenceResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceV2`.
+        InsertCorrespondenceV2(InsertCorrespondenceV2_2),
+        /// `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceV2Response`.
+        InsertCorrespondenceV2Response(InsertCorrespondenceV2Response),
+    }
+    impl Message {
+        /// Reads `el` as the element its qualified name says it is.
+        pub fn read(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+            match (el.ns.as_str(), el.local.as_str()) {
+                ("http://www.altinn.no/services/2009/10", "Test") => {
+                    <Test as xml::XmlContent>::read_content(el).map(Self::Test)
+                }
+                ("http://www.altinn.no/services/2009/10", "TestResponse") => {
+                    <TestResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::TestResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "CorrespondenceStatusHistoryRequest",
+                ) => {
+                    <CorrespondenceStatusHistoryRequest as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::CorrespondenceStatusHistoryRequest)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "CorrespondenceStatusHistoryResult",
+                ) => {
+                    <CorrespondenceStatusHistoryResult as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::CorrespondenceStatusHistoryResult)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "CreateSimpleCorrespondenceService",
+                ) => {
+                    <CreateSimpleCorrespondenceService as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::CreateSimpleCorrespondenceService)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "CreateSimpleCorrespondenceServiceResponse",
+                ) => {
+                    <CreateSimpleCorrespondenceServiceResponse as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::CreateSimpleCorrespondenceServiceResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "GetCorrespondenceStatusDetails",
+                ) => {
+                    <GetCorrespondenceStatusDetails as xml::XmlContent>::read_content(el)
+                        .map(Self::GetCorrespondenceStatusDetails)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "GetCorrespondenceStatusDetailsResponse",
+                ) => {
+                    <GetCorrespondenceStatusDetailsResponse as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::GetCorrespondenceStatusDetailsResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "GetCorrespondenceStatusDetailsV2",
+                ) => {
+                    <GetCorrespondenceStatusDetailsV2 as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::GetCorrespondenceStatusDetailsV2)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "GetCorrespondenceStatusDetailsV2Response",
+                ) => {
+                    <GetCorrespondenceStatusDetailsV2Response as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::GetCorrespondenceStatusDetailsV2Response)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "GetCorrespondenceStatusDetailsV3",
+                ) => {
+                    <GetCorrespondenceStatusDetailsV3 as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::GetCorrespondenceStatusDetailsV3)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "GetCorrespondenceStatusDetailsV3Response",
+                ) => {
+                    <GetCorrespondenceStatusDetailsV3Response as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::GetCorrespondenceStatusDetailsV3Response)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "InsertCorrespondence",
+                ) => {
+                    <InsertCorrespondence2 as xml::XmlContent>::read_content(el)
+                        .map(Self::InsertCorrespondence)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "InsertCorrespondenceResponse",
+                ) => {
+                    <InsertCorrespondenceResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::InsertCorrespondenceResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "InsertCorrespondenceV2",
+                ) => {
+                    <InsertCorrespondenceV2_2 as xml::XmlContent>::read_content(el)
+                        .map(Self::InsertCorrespondenceV2)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                    "InsertCorrespondenceV2Response",
+                ) => {
+                    <InsertCorrespondenceV2Response as xml::XmlContent>::read_content(el)
+                        .map(Self::InsertCorrespondenceV2Response)
+                }
+                _ => {
+                    ::std::result::Result::Err(xml::XmlError::UnexpectedRoot {
+                        expected: "an element of the mapped operations".to_owned(),
+                        found: ::std::format!("{{{}}}{}", el.ns, el.local),
+                    })
+                }
+            }
+        }
+        /// The element's (namespace, local name).
+        pub fn qname(&self) -> (&'static str, &'static str) {
+            match self {
+                Self::Test(_) => ("http://www.altinn.no/services/2009/10", "Test"),
+                Self::TestResponse(_) => {
+                    ("http://www.altinn.no/services/2009/10", "TestResponse")
+                }
+                Self::CorrespondenceStatusHistoryRequest(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "CorrespondenceStatusHistoryRequest",
+                    )
+                }
+                Self::CorrespondenceStatusHistoryResult(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "CorrespondenceStatusHistoryResult",
+                    )
+                }
+                Self::CreateSimpleCorrespondenceService(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "CreateSimpleCorrespondenceService",
+                    )
+                }
+                Self::CreateSimpleCorrespondenceServiceResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "CreateSimpleCorrespondenceServiceResponse",
+                    )
+                }
+                Self::GetCorrespondenceStatusDetails(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetails",
+                    )
+                }
+                Self::GetCorrespondenceStatusDetailsResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetailsResponse",
+                    )
+                }
+                Self::GetCorrespondenceStatusDetailsV2(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetailsV2",
+                    )
+                }
+                Self::GetCorrespondenceStatusDetailsV2Response(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetailsV2Response",
+                    )
+                }
+                Self::GetCorrespondenceStatusDetailsV3(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetailsV3",
+                    )
+                }
+                Self::GetCorrespondenceStatusDetailsV3Response(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetailsV3Response",
+                    )
+                }
+                Self::InsertCorrespondence(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "InsertCorrespondence",
+                    )
+                }
+                Self::InsertCorrespondenceResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "InsertCorrespondenceResponse",
+                    )
+                }
+                Self::InsertCorrespondenceV2(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "InsertCorrespondenceV2",
+                    )
+                }
+                Self::InsertCorrespondenceV2Response(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "InsertCorrespondenceV2Response",
+                    )
+                }
+            }
+        }
+        /// The element as a standalone document (no XML declaration).
+        pub fn to_xml(
+            &self,
+        ) -> ::std::result::Result<::std::string::String, xml::XmlError> {
+            let (ns, local) = self.qname();
+            match self {
+                Self::Test(value) => xml::to_string(value, ns, local),
+                Self::TestResponse(value) => xml::to_string(value, ns, local),
+                Self::CorrespondenceStatusHistoryRequest(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::CorrespondenceStatusHistoryResult(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::CreateSimpleCorrespondenceService(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::CreateSimpleCorrespondenceServiceResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetCorrespondenceStatusDetails(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetCorrespondenceStatusDetailsResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetCorrespondenceStatusDetailsV2(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetCorrespondenceStatusDetailsV2Response(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetCorrespondenceStatusDetailsV3(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetCorrespondenceStatusDetailsV3Response(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::InsertCorrespondence(value) => xml::to_string(value, ns, local),
+                Self::InsertCorrespondenceResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::InsertCorrespondenceV2(value) => xml::to_string(value, ns, local),
+                Self::InsertCorrespondenceV2Response(value) => {
+                    xml::to_string(value, ns, local)
+                }
+            }
+        }
+    }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum TransportType {
         Sms,
@@ -5133,5 +5452,5596 @@ pub mod rest {
         DialogportenDialogId,
         #[serde(rename = "DialogportenProcessId")]
         DialogportenProcessId,
+    }
+}
+/// The Altinn 2 service these adapters replace.
+pub const API: &str = "CorrespondenceAgencyExternal";
+/// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
+pub const APIS: &[&str] = &["altinn-correspondence-v1"];
+/// One static description per mapped operation: its calls and field links, as the
+/// manifest resolved them. [`Client`] hands these to the runtime's executor.
+pub mod plan {
+    use ::altinn_bridge_runtime::adapter::plan::*;
+    /// `Test`.
+    pub static TEST: Operation = Operation {
+        name: "Test",
+        calls: &[],
+        inputs: &[],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/2009/10",
+            "TestResponse",
+        )),
+    };
+    /// `CreateSimpleCorrespondenceService`.
+    pub static CREATE_SIMPLE_CORRESPONDENCE_SERVICE: Operation = Operation {
+        name: "CreateSimpleCorrespondenceService",
+        calls: &[],
+        inputs: &[],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "CreateSimpleCorrespondenceServiceResponse",
+        )),
+    };
+    /// `InsertCorrespondenceV2`.
+    pub static INSERT_CORRESPONDENCE_V2: Operation = Operation {
+        name: "InsertCorrespondenceV2",
+        calls: &[
+            Call {
+                name: "attachment",
+                api: "altinn-correspondence-v1",
+                method: "POST",
+                path: "/correspondence/api/v1/attachment",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "InsertCorrespondenceV2",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "Correspondence",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                                local: "Content",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                                local: "Attachments",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                                local: "BinaryAttachments",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                                local: "BinaryAttachmentV2",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::InitializeAttachmentExt,
+                    >,
+                ),
+                check_response: ::std::option::Option::None,
+            },
+            Call {
+                name: "upload",
+                api: "altinn-correspondence-v1",
+                method: "POST",
+                path: "/correspondence/api/v1/attachment/{attachmentId}/upload",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "InsertCorrespondenceV2",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "Correspondence",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                                local: "Content",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                                local: "Attachments",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                                local: "BinaryAttachments",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                                local: "BinaryAttachmentV2",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Bytes("application/octet-stream"),
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::AttachmentOverviewExt,
+                    >,
+                ),
+            },
+            Call {
+                name: "send",
+                api: "altinn-correspondence-v1",
+                method: "POST",
+                path: "/correspondence/api/v1/correspondence",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::Json,
+                idempotent_by_body: true,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::InitializeCorrespondencesExt,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::InitializeCorrespondencesResponseExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/ServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "ServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "resourceId",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("resource_ids")],
+            },
+            Link {
+                field: "attachment: body.sender",
+                from: Source::Config("sender"),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "sender",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/SendersReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "BinaryAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                            local: "BinaryAttachmentV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "sendersReference",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/FileName",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "BinaryAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                            local: "BinaryAttachmentV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                            local: "FileName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "fileName",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/Name",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "BinaryAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                            local: "BinaryAttachmentV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                            local: "Name",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "displayName",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/Encrypted",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "BinaryAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                            local: "BinaryAttachmentV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                            local: "Encrypted",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "isEncrypted",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::Boolean,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "upload: attachmentId",
+                from: Source::Response {
+                    call: "attachment",
+                    path: &[],
+                },
+                to: Target::Param {
+                    call: "upload",
+                    location: ParamIn::Path,
+                    name: "attachmentId",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/Data",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "BinaryAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                            local: "BinaryAttachmentV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+                            local: "Data",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "upload",
+                    path: &[],
+                    kind: Kind::Bytes,
+                },
+                transforms: &[Transform::Format(Format::Base64ToBinary)],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/ServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "ServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "resourceId",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("resource_ids")],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Reportee",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Reportee",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "recipients",
+                            many: true,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/ExternalShipmentReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ExternalShipmentReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "sendersReference",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/ExternalShipmentReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ExternalShipmentReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "idempotentKey",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::UuidV5)],
+            },
+            Link {
+                field: "send: body.existingAttachments[]",
+                from: Source::Response {
+                    call: "attachment",
+                    path: &[],
+                },
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "existingAttachments",
+                            many: true,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Content/LanguageCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "LanguageCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "content",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "language",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[
+                    Transform::Map(&[("1033", "en"), ("1044", "nb"), ("2068", "nn")]),
+                ],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Content/MessageTitle",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "MessageTitle",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "content",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "messageTitle",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::TextToMarkdown)],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Content/MessageSummary",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "MessageSummary",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "content",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "messageSummary",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::HtmlToMarkdown)],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Content/MessageBody",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "MessageBody",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "content",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "messageBody",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::HtmlToMarkdown)],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/VisibleDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "VisibleDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "requestedPublishTime",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/AllowSystemDeleteDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "AllowSystemDeleteDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "allowSystemDeleteAfter",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/DueDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "DueDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "dueDateTime",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/ReplyOptions/ReplyOption/URL/LinkURL",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "ReplyOptions",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ReplyOption",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "URL",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "LinkURL",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "replyOptions",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "linkURL",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/ReplyOptions/ReplyOption/URL/LinkText",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "ReplyOptions",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ReplyOption",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "URL",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "LinkText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "replyOptions",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "linkText",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "send: body.correspondence.notification.notificationTemplate",
+                from: Source::Const("GenericAltinnMessage"),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "notification",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "notificationTemplate",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Notifications/Notification/ShipmentDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Notifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "Notification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ShipmentDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "notification",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "requestedSendTime",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/Notifications/Notification/ReceiverEndPoints/ReceiverEndPoint/TransportType",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "Notifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "Notification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverEndPoints",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverEndPoint",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TransportType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "notification",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "notificationChannel",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[
+                    Transform::Map(
+                        &[
+                            ("Both", "EmailAndSms"),
+                            ("Email", "Email"),
+                            ("EmailPreferred", "EmailPreferred"),
+                            ("SMS", "Sms"),
+                            ("SMSPreferred", "SmsPreferred"),
+                        ],
+                    ),
+                ],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/MessageSender",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "MessageSender",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "messageSender",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2/Correspondence/IsReservable",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                            local: "IsReservable",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "ignoreReservation",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::Boolean,
+                },
+                transforms: &[Transform::Map(&[("false", "true"), ("true", "false")])],
+            },
+            Link {
+                field: "send: body.correspondence.sender",
+                from: Source::Config("sender"),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "sender",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "InsertCorrespondenceV2Response/InsertCorrespondenceV2Result/ReceiptStatusCode",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptStatusCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2Response/InsertCorrespondenceV2Result/ReceiptTypeName",
+                from: Source::Const("Correspondence"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptTypeName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceV2Response/InsertCorrespondenceV2Result/ReceiptText",
+                from: Source::Response {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondences",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "correspondenceId",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[Transform::Format(Format::String)],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "InsertCorrespondenceV2Response",
+        )),
+    };
+    /// `GetCorrespondenceStatusDetailsV3`.
+    pub static GET_CORRESPONDENCE_STATUS_DETAILS_V3: Operation = Operation {
+        name: "GetCorrespondenceStatusDetailsV3",
+        calls: &[
+            Call {
+                name: "search",
+                api: "altinn-correspondence-v1",
+                method: "GET",
+                path: "/correspondence/api/v1/correspondence",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::CorrespondencesExt,
+                    >,
+                ),
+            },
+            Call {
+                name: "details",
+                api: "altinn-correspondence-v1",
+                method: "GET",
+                path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
+                for_each: ::std::option::Option::Some(Loop::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "ids",
+                            many: true,
+                        },
+                    ],
+                }),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::CorrespondenceDetailsExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3/filterCriteria/ServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "ServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "resourceId",
+                },
+                transforms: &[Transform::Lookup("resource_ids")],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3/filterCriteria/CreatedAfterDate",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CreatedAfterDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "from",
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3/filterCriteria/CreatedBeforeDate",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CreatedBeforeDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "to",
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3/filterCriteria/CurrentStatus",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CurrentStatus",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "status",
+                },
+                transforms: &[
+                    Transform::Map(
+                        &[
+                            ("Confirmed", "Confirmed"),
+                            ("Created", "Published"),
+                            ("Read", "Read"),
+                            ("Reserved", "Reserved"),
+                        ],
+                    ),
+                ],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3/filterCriteria/SendersReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "sendersReference",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "search: role",
+                from: Source::Const("Sender"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "role",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "details: correspondenceId",
+                from: Source::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "ids",
+                            many: true,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "details",
+                    location: ParamIn::Path,
+                    name: "correspondenceId",
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3Response/GetCorrespondenceStatusDetailsV3Result/CorrespondenceStatusInformation/CorrespondenceStatusDetailsList/StatusV2/SendersReference",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "sendersReference",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusInformation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusDetailsList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3Response/GetCorrespondenceStatusDetailsV3Result/CorrespondenceStatusInformation/CorrespondenceStatusDetailsList/StatusV2/Reportee",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "recipient",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusInformation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusDetailsList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "Reportee",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3Response/GetCorrespondenceStatusDetailsV3Result/CorrespondenceStatusInformation/CorrespondenceStatusDetailsList/StatusV2/CreatedDate",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "created",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusInformation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusDetailsList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "CreatedDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3Response/GetCorrespondenceStatusDetailsV3Result/CorrespondenceStatusInformation/CorrespondenceStatusDetailsList/StatusV2/StatusChanges/StatusChangeV2/StatusDate",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "statusHistory",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "statusChanged",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusInformation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusDetailsList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusChanges",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusChangeV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3Response/GetCorrespondenceStatusDetailsV3Result/CorrespondenceStatusInformation/CorrespondenceStatusDetailsList/StatusV2/StatusChanges/StatusChangeV2/StatusType",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "statusHistory",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "status",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusInformation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusDetailsList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusChanges",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusChangeV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[
+                    Transform::Map(
+                        &[
+                            ("Archived", "Read"),
+                            ("AttachmentsDownloaded", "Read"),
+                            ("Confirmed", "Confirmed"),
+                            ("Failed", "NotSet"),
+                            ("Fetched", "Created"),
+                            ("Initialized", "Created"),
+                            ("Published", "Created"),
+                            ("PurgedByAltinn", "NotSet"),
+                            ("PurgedByRecipient", "Read"),
+                            ("Read", "Read"),
+                            ("ReadyForPublish", "Created"),
+                            ("Replied", "Read"),
+                            ("Reserved", "Reserved"),
+                        ],
+                    ),
+                ],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV3Response/GetCorrespondenceStatusDetailsV3Result/CorrespondenceStatusInformation/LimitReached",
+                from: Source::Const("false"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV3Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusInformation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "LimitReached",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "GetCorrespondenceStatusDetailsV3Response",
+        )),
+    };
+    /// `GetCorrespondenceStatusHistory`.
+    pub static GET_CORRESPONDENCE_STATUS_HISTORY: Operation = Operation {
+        name: "GetCorrespondenceStatusHistory",
+        calls: &[
+            Call {
+                name: "search",
+                api: "altinn-correspondence-v1",
+                method: "GET",
+                path: "/correspondence/api/v1/correspondence",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "CorrespondenceStatusHistoryRequest",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "CorrespondenceSendersReferences",
+                                attribute: false,
+                                many: false,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::CorrespondencesExt,
+                    >,
+                ),
+            },
+            Call {
+                name: "details",
+                api: "altinn-correspondence-v1",
+                method: "GET",
+                path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
+                for_each: ::std::option::Option::Some(Loop::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "ids",
+                            many: true,
+                        },
+                    ],
+                }),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::CorrespondenceDetailsExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "CorrespondenceStatusHistoryRequest/CorrespondenceSendersReferences",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "CorrespondenceStatusHistoryRequest",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "CorrespondenceSendersReferences",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "sendersReference",
+                },
+                transforms: &[Transform::Join(",")],
+            },
+            Link {
+                field: "search: role",
+                from: Source::Const("Sender"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "role",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "details: correspondenceId",
+                from: Source::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "ids",
+                            many: true,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "details",
+                    location: ParamIn::Path,
+                    name: "correspondenceId",
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "CorrespondenceStatusHistoryResult/CorrespondenceStatusInformation/CorrespondenceStatusDetailsList/StatusV2/SendersReference",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "sendersReference",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "CorrespondenceStatusHistoryResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "CorrespondenceStatusInformation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusDetailsList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "CorrespondenceStatusHistoryResult/CorrespondenceStatusInformation/CorrespondenceStatusDetailsList/StatusV2/Reportee",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "recipient",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "CorrespondenceStatusHistoryResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "CorrespondenceStatusInformation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusDetailsList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "Reportee",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "CorrespondenceStatusHistoryResult/CorrespondenceStatusInformation/CorrespondenceStatusDetailsList/StatusV2/StatusChanges/StatusChangeV2/StatusDate",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "statusHistory",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "statusChanged",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "CorrespondenceStatusHistoryResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "CorrespondenceStatusInformation",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+                            local: "CorrespondenceStatusDetailsList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusChanges",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusChangeV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "CorrespondenceStatusHistoryResult",
+        )),
+    };
+    /// `InsertCorrespondence`.
+    pub static INSERT_CORRESPONDENCE: Operation = Operation {
+        name: "InsertCorrespondence",
+        calls: &[
+            Call {
+                name: "attachment",
+                api: "altinn-correspondence-v1",
+                method: "POST",
+                path: "/correspondence/api/v1/attachment",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "InsertCorrespondence",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "Correspondence",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "Content",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "Attachments",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "BinaryAttachments",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                                local: "BinaryAttachment",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::InitializeAttachmentExt,
+                    >,
+                ),
+                check_response: ::std::option::Option::None,
+            },
+            Call {
+                name: "upload",
+                api: "altinn-correspondence-v1",
+                method: "POST",
+                path: "/correspondence/api/v1/attachment/{attachmentId}/upload",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "InsertCorrespondence",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "Correspondence",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "Content",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "Attachments",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                                local: "BinaryAttachments",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                                local: "BinaryAttachment",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Bytes("application/octet-stream"),
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::AttachmentOverviewExt,
+                    >,
+                ),
+            },
+            Call {
+                name: "send",
+                api: "altinn-correspondence-v1",
+                method: "POST",
+                path: "/correspondence/api/v1/correspondence",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::Json,
+                idempotent_by_body: true,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::InitializeCorrespondencesExt,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::InitializeCorrespondencesResponseExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "InsertCorrespondence/Correspondence/ServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "resourceId",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("resource_ids")],
+            },
+            Link {
+                field: "attachment: body.sender",
+                from: Source::Config("sender"),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "sender",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/SendersReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "BinaryAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                            local: "BinaryAttachment",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "sendersReference",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/FileName",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "BinaryAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                            local: "BinaryAttachment",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                            local: "FileName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "fileName",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/Name",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "BinaryAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                            local: "BinaryAttachment",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                            local: "Name",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "displayName",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/Encrypted",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "BinaryAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                            local: "BinaryAttachment",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                            local: "Encrypted",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[
+                        JsonStep {
+                            name: "isEncrypted",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::Boolean,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "upload: attachmentId",
+                from: Source::Response {
+                    call: "attachment",
+                    path: &[],
+                },
+                to: Target::Param {
+                    call: "upload",
+                    location: ParamIn::Path,
+                    name: "attachmentId",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/Data",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "BinaryAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                            local: "BinaryAttachment",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+                            local: "Data",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "upload",
+                    path: &[],
+                    kind: Kind::Bytes,
+                },
+                transforms: &[Transform::Format(Format::Base64ToBinary)],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/ServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "resourceId",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("resource_ids")],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Reportee",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Reportee",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "recipients",
+                            many: true,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondence/ExternalReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ExternalReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "sendersReference",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondence/ExternalReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ExternalReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "idempotentKey",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::UuidV5)],
+            },
+            Link {
+                field: "send: body.existingAttachments[]",
+                from: Source::Response {
+                    call: "attachment",
+                    path: &[],
+                },
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "existingAttachments",
+                            many: true,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Content/LanguageCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "LanguageCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "content",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "language",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[
+                    Transform::Map(&[("1033", "en"), ("1044", "nb"), ("2068", "nn")]),
+                ],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Content/MessageTitle",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "MessageTitle",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "content",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "messageTitle",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::TextToMarkdown)],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Content/MessageSummary",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "MessageSummary",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "content",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "messageSummary",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::HtmlToMarkdown)],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Content/MessageBody",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Content",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "MessageBody",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "content",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "messageBody",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::HtmlToMarkdown)],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/VisibleDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "VisibleDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "requestedPublishTime",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/AllowSystemDeleteDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "AllowSystemDeleteDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "allowSystemDeleteAfter",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/DueDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "DueDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "dueDateTime",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/ReplyOptions/ReplyOption/URL/LinkURL",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ReplyOptions",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ReplyOption",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "URL",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "LinkURL",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "replyOptions",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "linkURL",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/ReplyOptions/ReplyOption/URL/LinkText",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ReplyOptions",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "ReplyOption",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "URL",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "LinkText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "replyOptions",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "linkText",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "send: body.correspondence.notification.notificationTemplate",
+                from: Source::Const("GenericAltinnMessage"),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "notification",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "notificationTemplate",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Notifications/Notification/ShipmentDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Notifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "Notification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ShipmentDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "notification",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "requestedSendTime",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "InsertCorrespondence/Correspondence/Notifications/Notification/ReceiverEndPoints/ReceiverEndPoint/TransportType",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Correspondence",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "Notifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "Notification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverEndPoints",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverEndPoint",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TransportType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "notification",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "notificationChannel",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[
+                    Transform::Map(
+                        &[
+                            ("Both", "EmailAndSms"),
+                            ("Email", "Email"),
+                            ("EmailPreferred", "EmailPreferred"),
+                            ("SMS", "Sms"),
+                            ("SMSPreferred", "SmsPreferred"),
+                        ],
+                    ),
+                ],
+            },
+            Link {
+                field: "send: body.correspondence.sender",
+                from: Source::Config("sender"),
+                to: Target::Body {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondence",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "sender",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "InsertCorrespondenceResponse/InsertCorrespondenceResult/ReceiptStatusCode",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptStatusCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceResponse/InsertCorrespondenceResult/ReceiptTypeName",
+                from: Source::Const("Correspondence"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptTypeName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "InsertCorrespondenceResponse/InsertCorrespondenceResult/ReceiptText",
+                from: Source::Response {
+                    call: "send",
+                    path: &[
+                        JsonStep {
+                            name: "correspondences",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "correspondenceId",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "InsertCorrespondenceResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[Transform::Format(Format::String)],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "InsertCorrespondenceResponse",
+        )),
+    };
+    /// `GetCorrespondenceStatusDetails`.
+    pub static GET_CORRESPONDENCE_STATUS_DETAILS: Operation = Operation {
+        name: "GetCorrespondenceStatusDetails",
+        calls: &[
+            Call {
+                name: "search",
+                api: "altinn-correspondence-v1",
+                method: "GET",
+                path: "/correspondence/api/v1/correspondence",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::CorrespondencesExt,
+                    >,
+                ),
+            },
+            Call {
+                name: "details",
+                api: "altinn-correspondence-v1",
+                method: "GET",
+                path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
+                for_each: ::std::option::Option::Some(Loop::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "ids",
+                            many: true,
+                        },
+                    ],
+                }),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::CorrespondenceDetailsExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "GetCorrespondenceStatusDetails/filterCriteria/ServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "ServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "resourceId",
+                },
+                transforms: &[Transform::Lookup("resource_ids")],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetails/filterCriteria/CreatedAfterDate",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "CreatedAfterDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "from",
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetails/filterCriteria/CreatedBeforeDate",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "CreatedBeforeDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "to",
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetails/filterCriteria/CurrentStatus",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "CurrentStatus",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "status",
+                },
+                transforms: &[
+                    Transform::Map(
+                        &[
+                            ("Confirmed", "Confirmed"),
+                            ("Created", "Published"),
+                            ("Read", "Read"),
+                        ],
+                    ),
+                ],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetails/filterCriteria/SendersReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "sendersReference",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "search: role",
+                from: Source::Const("Sender"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "role",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "details: correspondenceId",
+                from: Source::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "ids",
+                            many: true,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "details",
+                    location: ParamIn::Path,
+                    name: "correspondenceId",
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "GetCorrespondenceStatusDetailsResponse/GetCorrespondenceStatusDetailsResult/StatusList/Status/SendersReference",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "sendersReference",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "Status",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsResponse/GetCorrespondenceStatusDetailsResult/StatusList/Status/Reportee",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "recipient",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "Status",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "Reportee",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsResponse/GetCorrespondenceStatusDetailsResult/StatusList/Status/CreatedDate",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "created",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "Status",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "CreatedDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsResponse/GetCorrespondenceStatusDetailsResult/StatusList/Status/StatusChanges/StatusChange/StatusDate",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "statusHistory",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "statusChanged",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "Status",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusChanges",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusChange",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsResponse/GetCorrespondenceStatusDetailsResult/StatusList/Status/StatusChanges/StatusChange/StatusType",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "statusHistory",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "status",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "Status",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusChanges",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusChange",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "StatusType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[
+                    Transform::Map(
+                        &[
+                            ("Archived", "Read"),
+                            ("AttachmentsDownloaded", "Read"),
+                            ("Confirmed", "Confirmed"),
+                            ("Fetched", "Created"),
+                            ("Initialized", "Created"),
+                            ("Published", "Created"),
+                            ("PurgedByRecipient", "Read"),
+                            ("Read", "Read"),
+                            ("ReadyForPublish", "Created"),
+                            ("Replied", "Read"),
+                            ("Reserved", "Created"),
+                        ],
+                    ),
+                ],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsResponse/GetCorrespondenceStatusDetailsResult/LimitReached",
+                from: Source::Const("false"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+                            local: "LimitReached",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "GetCorrespondenceStatusDetailsResponse",
+        )),
+    };
+    /// `GetCorrespondenceStatusDetailsV2`.
+    pub static GET_CORRESPONDENCE_STATUS_DETAILS_V2: Operation = Operation {
+        name: "GetCorrespondenceStatusDetailsV2",
+        calls: &[
+            Call {
+                name: "search",
+                api: "altinn-correspondence-v1",
+                method: "GET",
+                path: "/correspondence/api/v1/correspondence",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::CorrespondencesExt,
+                    >,
+                ),
+            },
+            Call {
+                name: "details",
+                api: "altinn-correspondence-v1",
+                method: "GET",
+                path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
+                for_each: ::std::option::Option::Some(Loop::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "ids",
+                            many: true,
+                        },
+                    ],
+                }),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::CorrespondenceDetailsExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2/filterCriteria/ServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "ServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "resourceId",
+                },
+                transforms: &[Transform::Lookup("resource_ids")],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2/filterCriteria/CreatedAfterDate",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "CreatedAfterDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "from",
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2/filterCriteria/CreatedBeforeDate",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "CreatedBeforeDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "to",
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2/filterCriteria/CurrentStatus",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "CurrentStatus",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "status",
+                },
+                transforms: &[
+                    Transform::Map(
+                        &[
+                            ("Confirmed", "Confirmed"),
+                            ("Created", "Published"),
+                            ("Read", "Read"),
+                            ("Reserved", "Reserved"),
+                        ],
+                    ),
+                ],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2/filterCriteria/SendersReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "filterCriteria",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "sendersReference",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "search: role",
+                from: Source::Const("Sender"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "role",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "details: correspondenceId",
+                from: Source::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "ids",
+                            many: true,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "details",
+                    location: ParamIn::Path,
+                    name: "correspondenceId",
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2Response/GetCorrespondenceStatusDetailsV2Result/StatusList/StatusV2/SendersReference",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "sendersReference",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "SendersReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2Response/GetCorrespondenceStatusDetailsV2Result/StatusList/StatusV2/Reportee",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "recipient",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "Reportee",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2Response/GetCorrespondenceStatusDetailsV2Result/StatusList/StatusV2/CreatedDate",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "created",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "CreatedDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2Response/GetCorrespondenceStatusDetailsV2Result/StatusList/StatusV2/StatusChanges/StatusChangeV2/StatusDate",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "statusHistory",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "statusChanged",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusChanges",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusChangeV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2Response/GetCorrespondenceStatusDetailsV2Result/StatusList/StatusV2/StatusChanges/StatusChangeV2/StatusType",
+                from: Source::Response {
+                    call: "details",
+                    path: &[
+                        JsonStep {
+                            name: "statusHistory",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "status",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusList",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusChanges",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusChangeV2",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "StatusType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[
+                    Transform::Map(
+                        &[
+                            ("Archived", "Read"),
+                            ("AttachmentsDownloaded", "Read"),
+                            ("Confirmed", "Confirmed"),
+                            ("Failed", "NotSet"),
+                            ("Fetched", "Created"),
+                            ("Initialized", "Created"),
+                            ("Published", "Created"),
+                            ("PurgedByAltinn", "NotSet"),
+                            ("PurgedByRecipient", "Read"),
+                            ("Read", "Read"),
+                            ("ReadyForPublish", "Created"),
+                            ("Replied", "Read"),
+                            ("Reserved", "Reserved"),
+                        ],
+                    ),
+                ],
+            },
+            Link {
+                field: "GetCorrespondenceStatusDetailsV2Response/GetCorrespondenceStatusDetailsV2Result/LimitReached",
+                from: Source::Const("false"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                            local: "GetCorrespondenceStatusDetailsV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+                            local: "LimitReached",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "GetCorrespondenceStatusDetailsV2Response",
+        )),
+    };
+}
+/// `CorrespondenceAgencyExternal`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
+#[derive(Debug, Clone)]
+pub struct Client {
+    upstream: ::altinn_bridge_runtime::adapter::Upstream,
+    settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+}
+impl Client {
+    /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
+    /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    pub fn new(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: impl ::std::convert::Into<
+            ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+        >,
+    ) -> Self {
+        Self {
+            upstream,
+            settings: settings.into(),
+        }
+    }
+    /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
+    pub async fn test(
+        &self,
+        test: &soap::Test,
+    ) -> ::std::result::Result<
+        soap::TestResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = (test,);
+        ::std::result::Result::Err(
+            ::altinn_bridge_runtime::adapter::no_successor(
+                "Test",
+                "Altinn 3 has no ping operation; monitor the API's availability instead.",
+            ),
+        )
+    }
+    /// `CreateSimpleCorrespondenceService`: Altinn 3 has no successor, so this always answers the documented fault.
+    pub async fn create_simple_correspondence_service(
+        &self,
+        create_simple_correspondence_service: &soap::CreateSimpleCorrespondenceService,
+    ) -> ::std::result::Result<
+        soap::CreateSimpleCorrespondenceServiceResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = (create_simple_correspondence_service,);
+        ::std::result::Result::Err(
+            ::altinn_bridge_runtime::adapter::no_successor(
+                "CreateSimpleCorrespondenceService",
+                "Altinn 3 has no service editions to copy from a template. The service owner registers a\ncorrespondence *resource* once, in the Resource Registry (through Altinn Studio or the resource\nregistry's own API), and sends every message with that resource id. It is set-up work, not part\nof the Correspondence API.\n",
+            ),
+        )
+    }
+    /// `InsertCorrespondenceV2`: 3 Altinn 3 call(s): `POST /correspondence/api/v1/attachment`, `POST /correspondence/api/v1/attachment/{attachmentId}/upload`, `POST /correspondence/api/v1/correspondence`.
+    pub async fn insert_correspondence_v2(
+        &self,
+        insert_correspondence_v2: &soap::InsertCorrespondenceV2_2,
+    ) -> ::std::result::Result<
+        soap::InsertCorrespondenceV2Response,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::INSERT_CORRESPONDENCE_V2,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(insert_correspondence_v2,
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "InsertCorrespondenceV2").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::INSERT_CORRESPONDENCE_V2,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `GetCorrespondenceStatusDetailsV3`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
+    pub async fn get_correspondence_status_details_v3(
+        &self,
+        get_correspondence_status_details_v3: &soap::GetCorrespondenceStatusDetailsV3,
+    ) -> ::std::result::Result<
+        soap::GetCorrespondenceStatusDetailsV3Response,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(get_correspondence_status_details_v3,
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "GetCorrespondenceStatusDetailsV3").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `GetCorrespondenceStatusHistory`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
+    pub async fn get_correspondence_status_history(
+        &self,
+        correspondence_status_history_request: &soap::CorrespondenceStatusHistoryRequest,
+    ) -> ::std::result::Result<
+        soap::CorrespondenceStatusHistoryResult,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(correspondence_status_history_request,
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "CorrespondenceStatusHistoryRequest").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `InsertCorrespondence`: 3 Altinn 3 call(s): `POST /correspondence/api/v1/attachment`, `POST /correspondence/api/v1/attachment/{attachmentId}/upload`, `POST /correspondence/api/v1/correspondence`.
+    pub async fn insert_correspondence(
+        &self,
+        insert_correspondence: &soap::InsertCorrespondence2,
+    ) -> ::std::result::Result<
+        soap::InsertCorrespondenceResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::INSERT_CORRESPONDENCE,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(insert_correspondence,
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "InsertCorrespondence").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::INSERT_CORRESPONDENCE,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `GetCorrespondenceStatusDetails`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
+    pub async fn get_correspondence_status_details(
+        &self,
+        get_correspondence_status_details: &soap::GetCorrespondenceStatusDetails,
+    ) -> ::std::result::Result<
+        soap::GetCorrespondenceStatusDetailsResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(get_correspondence_status_details,
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "GetCorrespondenceStatusDetails").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `GetCorrespondenceStatusDetailsV2`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
+    pub async fn get_correspondence_status_details_v2(
+        &self,
+        get_correspondence_status_details_v2: &soap::GetCorrespondenceStatusDetailsV2,
+    ) -> ::std::result::Result<
+        soap::GetCorrespondenceStatusDetailsV2Response,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(get_correspondence_status_details_v2,
+            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+            "GetCorrespondenceStatusDetailsV2").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// Runs the operation `name` on a SOAP body element and its header blocks, as the
+    /// facade receives them: the body is read through the generated types first, so a
+    /// schema-invalid request fails before anything is sent. Answers the output element
+    /// as XML (no declaration), or `None` for a one-way operation.
+    pub async fn call_element(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
+            ::altinn_bridge_runtime::soap::Fault::from(
+                &::altinn_bridge_runtime::Error::Convert {
+                    field: body.local.clone(),
+                    message: e.to_string(),
+                },
+            )
+        };
+        soap::Message::read(body).map_err(invalid)?;
+        let mut input = ::std::vec![body.clone()];
+        input.extend(headers.iter().cloned());
+        match name {
+            "Test" => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::adapter::no_successor(
+                        "Test",
+                        "Altinn 3 has no ping operation; monitor the API's availability instead.",
+                    ),
+                )
+            }
+            "CreateSimpleCorrespondenceService" => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::adapter::no_successor(
+                        "CreateSimpleCorrespondenceService",
+                        "Altinn 3 has no service editions to copy from a template. The service owner registers a\ncorrespondence *resource* once, in the Resource Registry (through Altinn Studio or the resource\nregistry's own API), and sends every message with that resource id. It is set-up work, not part\nof the Correspondence API.\n",
+                    ),
+                )
+            }
+            "InsertCorrespondenceV2" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::INSERT_CORRESPONDENCE_V2,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::INSERT_CORRESPONDENCE_V2,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::InsertCorrespondenceV2Response = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::INSERT_CORRESPONDENCE_V2,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "GetCorrespondenceStatusDetailsV3" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::GetCorrespondenceStatusDetailsV3Response = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "GetCorrespondenceStatusHistory" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::CorrespondenceStatusHistoryResult = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "InsertCorrespondence" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::INSERT_CORRESPONDENCE,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::INSERT_CORRESPONDENCE,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::InsertCorrespondenceResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::INSERT_CORRESPONDENCE,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "GetCorrespondenceStatusDetails" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::GetCorrespondenceStatusDetailsResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "GetCorrespondenceStatusDetailsV2" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::GetCorrespondenceStatusDetailsV2Response = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
     }
 }

@@ -55,6 +55,190 @@ pub mod soap {
         "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
         "PurgeItemResponse",
     );
+    /// Any body or header element of the mapped operations.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Message {
+        /// `{http://www.altinn.no/services/2009/10}Test`.
+        Test(Test),
+        /// `{http://www.altinn.no/services/2009/10}TestResponse`.
+        TestResponse(TestResponse),
+        /// `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetArchivedFormTaskBasicDQ`.
+        GetArchivedFormTaskBasicDq(GetArchivedFormTaskBasicDq),
+        /// `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetArchivedFormTaskBasicDQResponse`.
+        GetArchivedFormTaskBasicDqResponse(GetArchivedFormTaskBasicDqResponse),
+        /// `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetDownloadQueueItems`.
+        GetDownloadQueueItems(GetDownloadQueueItems),
+        /// `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetDownloadQueueItemsResponse`.
+        GetDownloadQueueItemsResponse(GetDownloadQueueItemsResponse),
+        /// `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetFormSetPdfBasic`.
+        GetFormSetPdfBasic(GetFormSetPdfBasic),
+        /// `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetFormSetPdfBasicResponse`.
+        GetFormSetPdfBasicResponse(GetFormSetPdfBasicResponse),
+        /// `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}PurgeItem`.
+        PurgeItem(PurgeItem),
+        /// `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}PurgeItemResponse`.
+        PurgeItemResponse(PurgeItemResponse),
+    }
+    impl Message {
+        /// Reads `el` as the element its qualified name says it is.
+        pub fn read(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+            match (el.ns.as_str(), el.local.as_str()) {
+                ("http://www.altinn.no/services/2009/10", "Test") => {
+                    <Test as xml::XmlContent>::read_content(el).map(Self::Test)
+                }
+                ("http://www.altinn.no/services/2009/10", "TestResponse") => {
+                    <TestResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::TestResponse)
+                }
+                (
+                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    "GetArchivedFormTaskBasicDQ",
+                ) => {
+                    <GetArchivedFormTaskBasicDq as xml::XmlContent>::read_content(el)
+                        .map(Self::GetArchivedFormTaskBasicDq)
+                }
+                (
+                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    "GetArchivedFormTaskBasicDQResponse",
+                ) => {
+                    <GetArchivedFormTaskBasicDqResponse as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::GetArchivedFormTaskBasicDqResponse)
+                }
+                (
+                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    "GetDownloadQueueItems",
+                ) => {
+                    <GetDownloadQueueItems as xml::XmlContent>::read_content(el)
+                        .map(Self::GetDownloadQueueItems)
+                }
+                (
+                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    "GetDownloadQueueItemsResponse",
+                ) => {
+                    <GetDownloadQueueItemsResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::GetDownloadQueueItemsResponse)
+                }
+                (
+                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    "GetFormSetPdfBasic",
+                ) => {
+                    <GetFormSetPdfBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::GetFormSetPdfBasic)
+                }
+                (
+                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    "GetFormSetPdfBasicResponse",
+                ) => {
+                    <GetFormSetPdfBasicResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::GetFormSetPdfBasicResponse)
+                }
+                (
+                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    "PurgeItem",
+                ) => {
+                    <PurgeItem as xml::XmlContent>::read_content(el).map(Self::PurgeItem)
+                }
+                (
+                    "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                    "PurgeItemResponse",
+                ) => {
+                    <PurgeItemResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::PurgeItemResponse)
+                }
+                _ => {
+                    ::std::result::Result::Err(xml::XmlError::UnexpectedRoot {
+                        expected: "an element of the mapped operations".to_owned(),
+                        found: ::std::format!("{{{}}}{}", el.ns, el.local),
+                    })
+                }
+            }
+        }
+        /// The element's (namespace, local name).
+        pub fn qname(&self) -> (&'static str, &'static str) {
+            match self {
+                Self::Test(_) => ("http://www.altinn.no/services/2009/10", "Test"),
+                Self::TestResponse(_) => {
+                    ("http://www.altinn.no/services/2009/10", "TestResponse")
+                }
+                Self::GetArchivedFormTaskBasicDq(_) => {
+                    (
+                        "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                        "GetArchivedFormTaskBasicDQ",
+                    )
+                }
+                Self::GetArchivedFormTaskBasicDqResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                        "GetArchivedFormTaskBasicDQResponse",
+                    )
+                }
+                Self::GetDownloadQueueItems(_) => {
+                    (
+                        "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                        "GetDownloadQueueItems",
+                    )
+                }
+                Self::GetDownloadQueueItemsResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                        "GetDownloadQueueItemsResponse",
+                    )
+                }
+                Self::GetFormSetPdfBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                        "GetFormSetPdfBasic",
+                    )
+                }
+                Self::GetFormSetPdfBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                        "GetFormSetPdfBasicResponse",
+                    )
+                }
+                Self::PurgeItem(_) => {
+                    (
+                        "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                        "PurgeItem",
+                    )
+                }
+                Self::PurgeItemResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                        "PurgeItemResponse",
+                    )
+                }
+            }
+        }
+        /// The element as a standalone document (no XML declaration).
+        pub fn to_xml(
+            &self,
+        ) -> ::std::result::Result<::std::string::String, xml::XmlError> {
+            let (ns, local) = self.qname();
+            match self {
+                Self::Test(value) => xml::to_string(value, ns, local),
+                Self::TestResponse(value) => xml::to_string(value, ns, local),
+                Self::GetArchivedFormTaskBasicDq(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetArchivedFormTaskBasicDqResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetDownloadQueueItems(value) => xml::to_string(value, ns, local),
+                Self::GetDownloadQueueItemsResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetFormSetPdfBasic(value) => xml::to_string(value, ns, local),
+                Self::GetFormSetPdfBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::PurgeItem(value) => xml::to_string(value, ns, local),
+                Self::PurgeItemResponse(value) => xml::to_string(value, ns, local),
+            }
+        }
+    }
     #[derive(Debug, Clone, PartialEq)]
     pub struct DownloadQueueItemBe {
         pub archive_reference: ::std::option::Option<
@@ -1340,5 +1524,1738 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub can_complete_task: ::std::option::Option<bool>,
+    }
+}
+/// The Altinn 2 service these adapters replace.
+pub const API: &str = "DownloadQueueExternalBasic";
+/// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
+pub const APIS: &[&str] = &["altinn-storage-v1"];
+/// One static description per mapped operation: its calls and field links, as the
+/// manifest resolved them. [`Client`] hands these to the runtime's executor.
+pub mod plan {
+    use ::altinn_bridge_runtime::adapter::plan::*;
+    /// `Test`.
+    pub static TEST: Operation = Operation {
+        name: "Test",
+        calls: &[],
+        inputs: &[],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/2009/10",
+            "TestResponse",
+        )),
+    };
+    /// `GetDownloadQueueItems`.
+    pub static GET_DOWNLOAD_QUEUE_ITEMS: Operation = Operation {
+        name: "GetDownloadQueueItems",
+        calls: &[
+            Call {
+                name: "search",
+                api: "altinn-storage-v1",
+                method: "GET",
+                path: "/instances",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::InstanceQueryResponse,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "GetDownloadQueueItems/serviceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetDownloadQueueItems",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "serviceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "appId",
+                },
+                transforms: &[Transform::Lookup("app_ids")],
+            },
+            Link {
+                field: "search: org",
+                from: Source::Config("org"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "org",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "search: process.isComplete",
+                from: Source::Const("true"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "process.isComplete",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "search: confirmed",
+                from: Source::Const("false"),
+                to: Target::Param {
+                    call: "search",
+                    location: ParamIn::Query,
+                    name: "confirmed",
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "GetDownloadQueueItemsResponse/GetDownloadQueueItemsResult/DownloadQueueItemBE/ArchiveReference",
+                from: Source::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "instances",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetDownloadQueueItemsResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetDownloadQueueItemsResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "DownloadQueueItemBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "ArchiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetDownloadQueueItemsResponse/GetDownloadQueueItemsResult/DownloadQueueItemBE/ArchivedDate",
+                from: Source::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "instances",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "process",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "ended",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetDownloadQueueItemsResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetDownloadQueueItemsResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "DownloadQueueItemBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "ArchivedDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetDownloadQueueItemsResponse/GetDownloadQueueItemsResult/DownloadQueueItemBE/ReporteeID",
+                from: Source::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "instances",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "instanceOwner",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "organisationNumber",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetDownloadQueueItemsResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetDownloadQueueItemsResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "DownloadQueueItemBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "ReporteeID",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetDownloadQueueItemsResponse/GetDownloadQueueItemsResult/DownloadQueueItemBE/ServiceCode",
+                from: Source::Response {
+                    call: "search",
+                    path: &[
+                        JsonStep {
+                            name: "instances",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "appId",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetDownloadQueueItemsResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetDownloadQueueItemsResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "DownloadQueueItemBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "ServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[Transform::Lookup("service_codes")],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+            "GetDownloadQueueItemsResponse",
+        )),
+    };
+    /// `GetArchivedFormTaskBasicDQ`.
+    pub static GET_ARCHIVED_FORM_TASK_BASIC_DQ: Operation = Operation {
+        name: "GetArchivedFormTaskBasicDQ",
+        calls: &[
+            Call {
+                name: "instance",
+                api: "altinn-storage-v1",
+                method: "GET",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+            Call {
+                name: "data",
+                api: "altinn-storage-v1",
+                method: "GET",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}",
+                for_each: ::std::option::Option::Some(Loop::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "data",
+                            many: true,
+                        },
+                    ],
+                }),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::None,
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "GetArchivedFormTaskBasicDQ/archiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQ",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "archiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQ/archiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQ",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "archiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQ/archiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQ",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "archiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "data",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQ/archiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQ",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "archiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "data",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "data: dataGuid",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "data",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "data",
+                    location: ParamIn::Path,
+                    name: "dataGuid",
+                },
+                transforms: &[Transform::Format(Format::Uuid)],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/ArchiveReference",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "ArchiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/ArchiveTimeStamp",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "process",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "ended",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "ArchiveTimeStamp",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/Reportee",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "instanceOwner",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "organisationNumber",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "Reportee",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/ServiceCode",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "appId",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "ServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[Transform::Lookup("service_codes")],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/Forms/ArchivedFormDQBE/DataFormatID",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "data",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "dataType",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "Forms",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "ArchivedFormDQBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "DataFormatID",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/Forms/ArchivedFormDQBE/Reference",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "data",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "Forms",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "ArchivedFormDQBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "Reference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/Forms/ArchivedFormDQBE/FormData",
+                from: Source::Response {
+                    call: "data",
+                    path: &[],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "Forms",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "ArchivedFormDQBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "FormData",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[Transform::Format(Format::String)],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/Attachments/ArchivedAttachmentDQBE/AttachmentData",
+                from: Source::Response {
+                    call: "data",
+                    path: &[],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "ArchivedAttachmentDQBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "AttachmentData",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/Attachments/ArchivedAttachmentDQBE/FileName",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "data",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "filename",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "ArchivedAttachmentDQBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "FileName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/Attachments/ArchivedAttachmentDQBE/AttachmentType",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "data",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "contentType",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "ArchivedAttachmentDQBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "AttachmentType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetArchivedFormTaskBasicDQResponse/GetArchivedFormTaskBasicDQResult/Attachments/ArchivedAttachmentDQBE/AttachmentTypeName",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "data",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "dataType",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetArchivedFormTaskBasicDQResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "Attachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "ArchivedAttachmentDQBE",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+                            local: "AttachmentTypeName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+            "GetArchivedFormTaskBasicDQResponse",
+        )),
+    };
+    /// `GetFormSetPdfBasic`.
+    pub static GET_FORM_SET_PDF_BASIC: Operation = Operation {
+        name: "GetFormSetPdfBasic",
+        calls: &[
+            Call {
+                name: "instance",
+                api: "altinn-storage-v1",
+                method: "GET",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+            Call {
+                name: "pdf",
+                api: "altinn-storage-v1",
+                method: "GET",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::None,
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "GetFormSetPdfBasic/archiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetFormSetPdfBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "archiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "GetFormSetPdfBasic/archiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetFormSetPdfBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "archiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "GetFormSetPdfBasic/archiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetFormSetPdfBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "archiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "pdf",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "GetFormSetPdfBasic/archiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetFormSetPdfBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "archiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "pdf",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "pdf: dataGuid",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "data",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "pdf",
+                    location: ParamIn::Path,
+                    name: "dataGuid",
+                },
+                transforms: &[Transform::Format(Format::Uuid)],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "GetFormSetPdfBasicResponse/GetFormSetPdfBasicResult",
+                from: Source::Response {
+                    call: "pdf",
+                    path: &[],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetFormSetPdfBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "GetFormSetPdfBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+            "GetFormSetPdfBasicResponse",
+        )),
+    };
+    /// `PurgeItem`.
+    pub static PURGE_ITEM: Operation = Operation {
+        name: "PurgeItem",
+        calls: &[
+            Call {
+                name: "confirm",
+                api: "altinn-storage-v1",
+                method: "POST",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/complete",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "PurgeItem/archiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "PurgeItem",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "archiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "confirm",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "PurgeItem/archiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "PurgeItem",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "archiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "confirm",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "PurgeItemResponse/PurgeItemResult",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "PurgeItemResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+                            local: "PurgeItemResult",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+            "PurgeItemResponse",
+        )),
+    };
+}
+/// `DownloadQueueExternalBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
+#[derive(Debug, Clone)]
+pub struct Client {
+    upstream: ::altinn_bridge_runtime::adapter::Upstream,
+    settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+}
+impl Client {
+    /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
+    /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    pub fn new(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: impl ::std::convert::Into<
+            ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+        >,
+    ) -> Self {
+        Self {
+            upstream,
+            settings: settings.into(),
+        }
+    }
+    /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
+    pub async fn test(
+        &self,
+        test: &soap::Test,
+    ) -> ::std::result::Result<
+        soap::TestResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = (test,);
+        ::std::result::Result::Err(
+            ::altinn_bridge_runtime::adapter::no_successor(
+                "Test",
+                "Altinn 3 has no ping operation; monitor the API's availability instead.",
+            ),
+        )
+    }
+    /// `GetDownloadQueueItems`: 1 Altinn 3 call(s): `GET /instances`.
+    pub async fn get_download_queue_items(
+        &self,
+        get_download_queue_items: &soap::GetDownloadQueueItems,
+    ) -> ::std::result::Result<
+        soap::GetDownloadQueueItemsResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::GET_DOWNLOAD_QUEUE_ITEMS,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(get_download_queue_items,
+            "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+            "GetDownloadQueueItems").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::GET_DOWNLOAD_QUEUE_ITEMS,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `GetArchivedFormTaskBasicDQ`: 2 Altinn 3 call(s): `GET /instances/{instanceOwnerPartyId}/{instanceGuid}`, `GET /instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}`.
+    pub async fn get_archived_form_task_basic_dq(
+        &self,
+        get_archived_form_task_basic_dq: &soap::GetArchivedFormTaskBasicDq,
+    ) -> ::std::result::Result<
+        soap::GetArchivedFormTaskBasicDqResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::GET_ARCHIVED_FORM_TASK_BASIC_DQ,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(get_archived_form_task_basic_dq,
+            "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+            "GetArchivedFormTaskBasicDQ").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::GET_ARCHIVED_FORM_TASK_BASIC_DQ,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `GetFormSetPdfBasic`: 2 Altinn 3 call(s): `GET /instances/{instanceOwnerPartyId}/{instanceGuid}`, `GET /instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}`.
+    pub async fn get_form_set_pdf_basic(
+        &self,
+        get_form_set_pdf_basic: &soap::GetFormSetPdfBasic,
+    ) -> ::std::result::Result<
+        soap::GetFormSetPdfBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::GET_FORM_SET_PDF_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(get_form_set_pdf_basic,
+            "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+            "GetFormSetPdfBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::GET_FORM_SET_PDF_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `PurgeItem`: 1 Altinn 3 call(s): `POST /instances/{instanceOwnerPartyId}/{instanceGuid}/complete`.
+    pub async fn purge_item(
+        &self,
+        purge_item: &soap::PurgeItem,
+    ) -> ::std::result::Result<
+        soap::PurgeItemResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::PURGE_ITEM,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(purge_item,
+            "http://www.altinn.no/services/Archive/DownloadQueue/2012/08", "PurgeItem")
+            .map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::PURGE_ITEM,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// Runs the operation `name` on a SOAP body element and its header blocks, as the
+    /// facade receives them: the body is read through the generated types first, so a
+    /// schema-invalid request fails before anything is sent. Answers the output element
+    /// as XML (no declaration), or `None` for a one-way operation.
+    pub async fn call_element(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
+            ::altinn_bridge_runtime::soap::Fault::from(
+                &::altinn_bridge_runtime::Error::Convert {
+                    field: body.local.clone(),
+                    message: e.to_string(),
+                },
+            )
+        };
+        soap::Message::read(body).map_err(invalid)?;
+        let mut input = ::std::vec![body.clone()];
+        input.extend(headers.iter().cloned());
+        match name {
+            "Test" => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::adapter::no_successor(
+                        "Test",
+                        "Altinn 3 has no ping operation; monitor the API's availability instead.",
+                    ),
+                )
+            }
+            "GetDownloadQueueItems" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::GET_DOWNLOAD_QUEUE_ITEMS,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::GET_DOWNLOAD_QUEUE_ITEMS,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::GetDownloadQueueItemsResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::GET_DOWNLOAD_QUEUE_ITEMS,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "GetArchivedFormTaskBasicDQ" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::GET_ARCHIVED_FORM_TASK_BASIC_DQ,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::GET_ARCHIVED_FORM_TASK_BASIC_DQ,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::GetArchivedFormTaskBasicDqResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::GET_ARCHIVED_FORM_TASK_BASIC_DQ,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "GetFormSetPdfBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::GET_FORM_SET_PDF_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::GET_FORM_SET_PDF_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::GetFormSetPdfBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::GET_FORM_SET_PDF_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "PurgeItem" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::PURGE_ITEM,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::PURGE_ITEM,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::PurgeItemResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::PURGE_ITEM,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
     }
 }

@@ -49,6 +49,177 @@ pub mod soap {
         "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
         "SendStandaloneNotificationBasicV3Response",
     );
+    /// Any body or header element of the mapped operations.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Message {
+        /// `{http://www.altinn.no/services/2009/10}Test`.
+        Test(Test),
+        /// `{http://www.altinn.no/services/2009/10}TestResponse`.
+        TestResponse(TestResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasic`.
+        SendStandaloneNotificationBasic(SendStandaloneNotificationBasic),
+        /// `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicResponse`.
+        SendStandaloneNotificationBasicResponse(SendStandaloneNotificationBasicResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV2`.
+        SendStandaloneNotificationBasicV2(SendStandaloneNotificationBasicV2),
+        /// `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV2Response`.
+        SendStandaloneNotificationBasicV2Response(
+            SendStandaloneNotificationBasicV2Response,
+        ),
+        /// `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV3`.
+        SendStandaloneNotificationBasicV3(SendStandaloneNotificationBasicV3),
+        /// `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV3Response`.
+        SendStandaloneNotificationBasicV3Response(
+            SendStandaloneNotificationBasicV3Response,
+        ),
+    }
+    impl Message {
+        /// Reads `el` as the element its qualified name says it is.
+        pub fn read(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+            match (el.ns.as_str(), el.local.as_str()) {
+                ("http://www.altinn.no/services/2009/10", "Test") => {
+                    <Test as xml::XmlContent>::read_content(el).map(Self::Test)
+                }
+                ("http://www.altinn.no/services/2009/10", "TestResponse") => {
+                    <TestResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::TestResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    "SendStandaloneNotificationBasic",
+                ) => {
+                    <SendStandaloneNotificationBasic as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::SendStandaloneNotificationBasic)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    "SendStandaloneNotificationBasicResponse",
+                ) => {
+                    <SendStandaloneNotificationBasicResponse as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::SendStandaloneNotificationBasicResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    "SendStandaloneNotificationBasicV2",
+                ) => {
+                    <SendStandaloneNotificationBasicV2 as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::SendStandaloneNotificationBasicV2)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    "SendStandaloneNotificationBasicV2Response",
+                ) => {
+                    <SendStandaloneNotificationBasicV2Response as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::SendStandaloneNotificationBasicV2Response)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    "SendStandaloneNotificationBasicV3",
+                ) => {
+                    <SendStandaloneNotificationBasicV3 as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::SendStandaloneNotificationBasicV3)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                    "SendStandaloneNotificationBasicV3Response",
+                ) => {
+                    <SendStandaloneNotificationBasicV3Response as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::SendStandaloneNotificationBasicV3Response)
+                }
+                _ => {
+                    ::std::result::Result::Err(xml::XmlError::UnexpectedRoot {
+                        expected: "an element of the mapped operations".to_owned(),
+                        found: ::std::format!("{{{}}}{}", el.ns, el.local),
+                    })
+                }
+            }
+        }
+        /// The element's (namespace, local name).
+        pub fn qname(&self) -> (&'static str, &'static str) {
+            match self {
+                Self::Test(_) => ("http://www.altinn.no/services/2009/10", "Test"),
+                Self::TestResponse(_) => {
+                    ("http://www.altinn.no/services/2009/10", "TestResponse")
+                }
+                Self::SendStandaloneNotificationBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "SendStandaloneNotificationBasic",
+                    )
+                }
+                Self::SendStandaloneNotificationBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "SendStandaloneNotificationBasicResponse",
+                    )
+                }
+                Self::SendStandaloneNotificationBasicV2(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "SendStandaloneNotificationBasicV2",
+                    )
+                }
+                Self::SendStandaloneNotificationBasicV2Response(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "SendStandaloneNotificationBasicV2Response",
+                    )
+                }
+                Self::SendStandaloneNotificationBasicV3(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "SendStandaloneNotificationBasicV3",
+                    )
+                }
+                Self::SendStandaloneNotificationBasicV3Response(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                        "SendStandaloneNotificationBasicV3Response",
+                    )
+                }
+            }
+        }
+        /// The element as a standalone document (no XML declaration).
+        pub fn to_xml(
+            &self,
+        ) -> ::std::result::Result<::std::string::String, xml::XmlError> {
+            let (ns, local) = self.qname();
+            match self {
+                Self::Test(value) => xml::to_string(value, ns, local),
+                Self::TestResponse(value) => xml::to_string(value, ns, local),
+                Self::SendStandaloneNotificationBasic(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::SendStandaloneNotificationBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::SendStandaloneNotificationBasicV2(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::SendStandaloneNotificationBasicV2Response(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::SendStandaloneNotificationBasicV3(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::SendStandaloneNotificationBasicV3Response(value) => {
+                    xml::to_string(value, ns, local)
+                }
+            }
+        }
+    }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum TransportType {
         Sms,
@@ -1122,4 +1293,1509 @@ pub mod rest {
         ::std::string::String,
         ::std::vec::Vec<::std::string::String>,
     >;
+}
+/// The Altinn 2 service these adapters replace.
+pub const API: &str = "NotificationAgencyExternalBasic";
+/// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
+pub const APIS: &[&str] = &["altinn-notifications-v1"];
+/// One static description per mapped operation: its calls and field links, as the
+/// manifest resolved them. [`Client`] hands these to the runtime's executor.
+pub mod plan {
+    use ::altinn_bridge_runtime::adapter::plan::*;
+    /// `Test`.
+    pub static TEST: Operation = Operation {
+        name: "Test",
+        calls: &[],
+        inputs: &[],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "400",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 refused the request (no valid token, or the scope is missing)",
+                    ),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 Notifications failed; the order may not have been placed",
+                    ),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; whether the order was placed is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/2009/10",
+            "TestResponse",
+        )),
+    };
+    /// `SendStandaloneNotificationBasic`.
+    pub static SEND_STANDALONE_NOTIFICATION_BASIC: Operation = Operation {
+        name: "SendStandaloneNotificationBasic",
+        calls: &[
+            Call {
+                name: "order",
+                api: "altinn-notifications-v1",
+                method: "POST",
+                path: "/orders/email",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                                local: "SendStandaloneNotificationBasic",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                                local: "standaloneNotifications",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                                local: "StandaloneNotification",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::EmailNotificationOrderRequestExt,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::OrderIdExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "SendStandaloneNotificationBasic/standaloneNotifications/StandaloneNotification/ReceiverEndPoints/ReceiverEndPoint/ReceiverAddress",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverEndPoints",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverEndPoint",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverAddress",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "recipients",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "emailAddress",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasic/standaloneNotifications/StandaloneNotification/NotificationType",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "NotificationType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "subject",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("email_subjects")],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasic/standaloneNotifications/StandaloneNotification/TextTokens/TextToken/TokenValue",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TextTokens",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TextToken",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TokenValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "body",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Join("<br>")],
+            },
+            Link {
+                field: "order: body.contentType",
+                from: Source::Const("Html"),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "contentType",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasic/standaloneNotifications/StandaloneNotification/ShipmentDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ShipmentDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "requestedSendTime",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+        ],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "400",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 refused the request (no valid token, or the scope is missing)",
+                    ),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 Notifications failed; the order may not have been placed",
+                    ),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; whether the order was placed is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+            "SendStandaloneNotificationBasicResponse",
+        )),
+    };
+    /// `SendStandaloneNotificationBasicV2`.
+    pub static SEND_STANDALONE_NOTIFICATION_BASIC_V2: Operation = Operation {
+        name: "SendStandaloneNotificationBasicV2",
+        calls: &[
+            Call {
+                name: "order",
+                api: "altinn-notifications-v1",
+                method: "POST",
+                path: "/orders/email",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                                local: "SendStandaloneNotificationBasicV2",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                                local: "standaloneNotifications",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                                local: "StandaloneNotification",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::EmailNotificationOrderRequestExt,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::OrderIdExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "SendStandaloneNotificationBasicV2/standaloneNotifications/StandaloneNotification/ReceiverEndPoints/ReceiverEndPoint/ReceiverAddress",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverEndPoints",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverEndPoint",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverAddress",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "recipients",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "emailAddress",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasicV2/standaloneNotifications/StandaloneNotification/NotificationType",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "NotificationType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "subject",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("email_subjects")],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasicV2/standaloneNotifications/StandaloneNotification/TextTokens/TextToken/TokenValue",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TextTokens",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TextToken",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TokenValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "body",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Join("<br>")],
+            },
+            Link {
+                field: "order: body.contentType",
+                from: Source::Const("Html"),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "contentType",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasicV2/standaloneNotifications/StandaloneNotification/ShipmentDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ShipmentDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "requestedSendTime",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "SendStandaloneNotificationBasicV2Response/SendStandaloneNotificationBasicV2Result",
+                from: Source::Response {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "orderId",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[Transform::Format(Format::String)],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "400",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 refused the request (no valid token, or the scope is missing)",
+                    ),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 Notifications failed; the order may not have been placed",
+                    ),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; whether the order was placed is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+            "SendStandaloneNotificationBasicV2Response",
+        )),
+    };
+    /// `SendStandaloneNotificationBasicV3`.
+    pub static SEND_STANDALONE_NOTIFICATION_BASIC_V3: Operation = Operation {
+        name: "SendStandaloneNotificationBasicV3",
+        calls: &[
+            Call {
+                name: "order",
+                api: "altinn-notifications-v1",
+                method: "POST",
+                path: "/orders/email",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                                local: "SendStandaloneNotificationBasicV3",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                                local: "standaloneNotifications",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                                local: "StandaloneNotification",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::EmailNotificationOrderRequestExt,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::OrderIdExt,
+                    >,
+                ),
+            },
+            Call {
+                name: "readback",
+                api: "altinn-notifications-v1",
+                method: "GET",
+                path: "/orders/{id}",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                                local: "SendStandaloneNotificationBasicV3",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                                local: "standaloneNotifications",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                                local: "StandaloneNotification",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::NotificationOrderExt,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "SendStandaloneNotificationBasicV3/standaloneNotifications/StandaloneNotification/ReceiverEndPoints/ReceiverEndPoint/ReceiverAddress",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV3",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverEndPoints",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverEndPoint",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ReceiverAddress",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "recipients",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "emailAddress",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasicV3/standaloneNotifications/StandaloneNotification/NotificationType",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV3",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "NotificationType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "subject",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("email_subjects")],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasicV3/standaloneNotifications/StandaloneNotification/TextTokens/TextToken/TokenValue",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV3",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TextTokens",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TextToken",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "TokenValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "body",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Join("<br>")],
+            },
+            Link {
+                field: "order: body.contentType",
+                from: Source::Const("Html"),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "contentType",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasicV3/standaloneNotifications/StandaloneNotification/ShipmentDateTime",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV3",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "standaloneNotifications",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+                            local: "StandaloneNotification",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+                            local: "ShipmentDateTime",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "requestedSendTime",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "readback: id",
+                from: Source::Response {
+                    call: "order",
+                    path: &[
+                        JsonStep {
+                            name: "orderId",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "readback",
+                    location: ParamIn::Path,
+                    name: "id",
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "SendStandaloneNotificationBasicV3Response/SendStandaloneNotificationBasicV3Result/NotificationResult/EndPoints/EndPointResult/ReceiverAddress",
+                from: Source::Response {
+                    call: "readback",
+                    path: &[
+                        JsonStep {
+                            name: "recipients",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "emailAddress",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV3Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV3Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "NotificationResult",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "EndPoints",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "EndPointResult",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "ReceiverAddress",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasicV3Response/SendStandaloneNotificationBasicV3Result/NotificationResult/EndPoints/EndPointResult/TransportType",
+                from: Source::Response {
+                    call: "readback",
+                    path: &[
+                        JsonStep {
+                            name: "notificationChannel",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV3Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV3Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "NotificationResult",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "EndPoints",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "EndPointResult",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "TransportType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[Transform::Map(&[("Email", "Email")])],
+            },
+            Link {
+                field: "SendStandaloneNotificationBasicV3Response/SendStandaloneNotificationBasicV3Result/NotificationResult/EndPoints/EndPointResult/RetrieveFromProfile",
+                from: Source::Const("false"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV3Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+                            local: "SendStandaloneNotificationBasicV3Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "NotificationResult",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "EndPoints",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "EndPointResult",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+                            local: "RetrieveFromProfile",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "400",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 refused the request (no valid token, or the scope is missing)",
+                    ),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 Notifications failed; the order may not have been placed",
+                    ),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; whether the order was placed is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+            "SendStandaloneNotificationBasicV3Response",
+        )),
+    };
+}
+/// `NotificationAgencyExternalBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
+#[derive(Debug, Clone)]
+pub struct Client {
+    upstream: ::altinn_bridge_runtime::adapter::Upstream,
+    settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+}
+impl Client {
+    /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
+    /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    pub fn new(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: impl ::std::convert::Into<
+            ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+        >,
+    ) -> Self {
+        Self {
+            upstream,
+            settings: settings.into(),
+        }
+    }
+    /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
+    pub async fn test(
+        &self,
+        test: &soap::Test,
+    ) -> ::std::result::Result<
+        soap::TestResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = (test,);
+        ::std::result::Result::Err(
+            ::altinn_bridge_runtime::adapter::no_successor(
+                "Test",
+                "Altinn 3 has no ping operation; monitor the API's availability instead.",
+            ),
+        )
+    }
+    /// `SendStandaloneNotificationBasic`: 1 Altinn 3 call(s): `POST /orders/email`.
+    pub async fn send_standalone_notification_basic(
+        &self,
+        send_standalone_notification_basic: &soap::SendStandaloneNotificationBasic,
+    ) -> ::std::result::Result<
+        soap::SendStandaloneNotificationBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::SEND_STANDALONE_NOTIFICATION_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(send_standalone_notification_basic,
+            "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+            "SendStandaloneNotificationBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::SEND_STANDALONE_NOTIFICATION_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `SendStandaloneNotificationBasicV2`: 1 Altinn 3 call(s): `POST /orders/email`.
+    pub async fn send_standalone_notification_basic_v2(
+        &self,
+        send_standalone_notification_basic_v2: &soap::SendStandaloneNotificationBasicV2,
+    ) -> ::std::result::Result<
+        soap::SendStandaloneNotificationBasicV2Response,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::SEND_STANDALONE_NOTIFICATION_BASIC_V2,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(send_standalone_notification_basic_v2,
+            "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+            "SendStandaloneNotificationBasicV2").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::SEND_STANDALONE_NOTIFICATION_BASIC_V2,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `SendStandaloneNotificationBasicV3`: 2 Altinn 3 call(s): `POST /orders/email`, `GET /orders/{id}`.
+    pub async fn send_standalone_notification_basic_v3(
+        &self,
+        send_standalone_notification_basic_v3: &soap::SendStandaloneNotificationBasicV3,
+    ) -> ::std::result::Result<
+        soap::SendStandaloneNotificationBasicV3Response,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::SEND_STANDALONE_NOTIFICATION_BASIC_V3,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(send_standalone_notification_basic_v3,
+            "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+            "SendStandaloneNotificationBasicV3").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::SEND_STANDALONE_NOTIFICATION_BASIC_V3,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// Runs the operation `name` on a SOAP body element and its header blocks, as the
+    /// facade receives them: the body is read through the generated types first, so a
+    /// schema-invalid request fails before anything is sent. Answers the output element
+    /// as XML (no declaration), or `None` for a one-way operation.
+    pub async fn call_element(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
+            ::altinn_bridge_runtime::soap::Fault::from(
+                &::altinn_bridge_runtime::Error::Convert {
+                    field: body.local.clone(),
+                    message: e.to_string(),
+                },
+            )
+        };
+        soap::Message::read(body).map_err(invalid)?;
+        let mut input = ::std::vec![body.clone()];
+        input.extend(headers.iter().cloned());
+        match name {
+            "Test" => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::adapter::no_successor(
+                        "Test",
+                        "Altinn 3 has no ping operation; monitor the API's availability instead.",
+                    ),
+                )
+            }
+            "SendStandaloneNotificationBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::SEND_STANDALONE_NOTIFICATION_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::SEND_STANDALONE_NOTIFICATION_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::SendStandaloneNotificationBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::SEND_STANDALONE_NOTIFICATION_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "SendStandaloneNotificationBasicV2" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::SEND_STANDALONE_NOTIFICATION_BASIC_V2,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::SEND_STANDALONE_NOTIFICATION_BASIC_V2,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::SendStandaloneNotificationBasicV2Response = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::SEND_STANDALONE_NOTIFICATION_BASIC_V2,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "SendStandaloneNotificationBasicV3" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::SEND_STANDALONE_NOTIFICATION_BASIC_V3,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::SEND_STANDALONE_NOTIFICATION_BASIC_V3,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::SendStandaloneNotificationBasicV3Response = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::SEND_STANDALONE_NOTIFICATION_BASIC_V3,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
+    }
 }

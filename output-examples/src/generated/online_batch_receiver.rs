@@ -14,6 +14,78 @@ pub mod soap {
         "http://AltInn.no/webservices/",
         "ReceiveOnlineBatchExternalAttachmentResponse",
     );
+    /// Any body or header element of the mapped operations.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Message {
+        /// `{http://AltInn.no/webservices/}ReceiveOnlineBatchExternalAttachment`.
+        ReceiveOnlineBatchExternalAttachment(ReceiveOnlineBatchExternalAttachment),
+        /// `{http://AltInn.no/webservices/}ReceiveOnlineBatchExternalAttachmentResponse`.
+        ReceiveOnlineBatchExternalAttachmentResponse(
+            ReceiveOnlineBatchExternalAttachmentResponse,
+        ),
+    }
+    impl Message {
+        /// Reads `el` as the element its qualified name says it is.
+        pub fn read(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+            match (el.ns.as_str(), el.local.as_str()) {
+                (
+                    "http://AltInn.no/webservices/",
+                    "ReceiveOnlineBatchExternalAttachment",
+                ) => {
+                    <ReceiveOnlineBatchExternalAttachment as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::ReceiveOnlineBatchExternalAttachment)
+                }
+                (
+                    "http://AltInn.no/webservices/",
+                    "ReceiveOnlineBatchExternalAttachmentResponse",
+                ) => {
+                    <ReceiveOnlineBatchExternalAttachmentResponse as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::ReceiveOnlineBatchExternalAttachmentResponse)
+                }
+                _ => {
+                    ::std::result::Result::Err(xml::XmlError::UnexpectedRoot {
+                        expected: "an element of the mapped operations".to_owned(),
+                        found: ::std::format!("{{{}}}{}", el.ns, el.local),
+                    })
+                }
+            }
+        }
+        /// The element's (namespace, local name).
+        pub fn qname(&self) -> (&'static str, &'static str) {
+            match self {
+                Self::ReceiveOnlineBatchExternalAttachment(_) => {
+                    (
+                        "http://AltInn.no/webservices/",
+                        "ReceiveOnlineBatchExternalAttachment",
+                    )
+                }
+                Self::ReceiveOnlineBatchExternalAttachmentResponse(_) => {
+                    (
+                        "http://AltInn.no/webservices/",
+                        "ReceiveOnlineBatchExternalAttachmentResponse",
+                    )
+                }
+            }
+        }
+        /// The element as a standalone document (no XML declaration).
+        pub fn to_xml(
+            &self,
+        ) -> ::std::result::Result<::std::string::String, xml::XmlError> {
+            let (ns, local) = self.qname();
+            match self {
+                Self::ReceiveOnlineBatchExternalAttachment(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::ReceiveOnlineBatchExternalAttachmentResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+            }
+        }
+    }
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReceiveOnlineBatchExternalAttachment {
         pub username: ::std::option::Option<::std::string::String>,
@@ -2734,5 +2806,467 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub can_complete_task: ::std::option::Option<bool>,
+    }
+}
+/// The Altinn 2 service these adapters replace.
+pub const API: &str = "OnlineBatchReceiver";
+/// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
+pub const APIS: &[&str] = &["altinn-events-v1", "altinn-storage-v1"];
+/// One static description per mapped operation: its calls and field links, as the
+/// manifest resolved them. [`Client`] hands these to the runtime's executor.
+pub mod plan {
+    use ::altinn_bridge_runtime::adapter::plan::*;
+    /// `ReceiveOnlineBatchExternalAttachment`.
+    pub static RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT: Operation = Operation {
+        name: "ReceiveOnlineBatchExternalAttachment",
+        calls: &[
+            Call {
+                name: "subscribe",
+                api: "altinn-events-v1",
+                method: "POST",
+                path: "/subscriptions",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::SubscriptionRequestModel,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Subscription,
+                    >,
+                ),
+            },
+            Call {
+                name: "events",
+                api: "altinn-events-v1",
+                method: "GET",
+                path: "/app/{org}/{app}",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::None,
+            },
+            Call {
+                name: "instance",
+                api: "altinn-storage-v1",
+                method: "GET",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}",
+                for_each: ::std::option::Option::Some(Loop::Response {
+                    call: "events",
+                    path: &[JsonStep { name: "", many: true }],
+                }),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+            Call {
+                name: "data",
+                api: "altinn-storage-v1",
+                method: "GET",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}",
+                for_each: ::std::option::Option::Some(Loop::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "data",
+                            many: true,
+                        },
+                    ],
+                }),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::None,
+            },
+            Call {
+                name: "confirm",
+                api: "altinn-storage-v1",
+                method: "POST",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/complete",
+                for_each: ::std::option::Option::Some(Loop::Response {
+                    call: "events",
+                    path: &[JsonStep { name: "", many: true }],
+                }),
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "subscribe: body.endPoint",
+                from: Source::Config("webhook_url"),
+                to: Target::Body {
+                    call: "subscribe",
+                    path: &[
+                        JsonStep {
+                            name: "endPoint",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "subscribe: body.sourceFilter",
+                from: Source::Config("app_url"),
+                to: Target::Body {
+                    call: "subscribe",
+                    path: &[
+                        JsonStep {
+                            name: "sourceFilter",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "subscribe: body.typeFilter",
+                from: Source::Const("app.instance.process.completed"),
+                to: Target::Body {
+                    call: "subscribe",
+                    path: &[
+                        JsonStep {
+                            name: "typeFilter",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "events: org",
+                from: Source::Config("org"),
+                to: Target::Param {
+                    call: "events",
+                    location: ParamIn::Path,
+                    name: "org",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "events: app",
+                from: Source::Config("app"),
+                to: Target::Param {
+                    call: "events",
+                    location: ParamIn::Path,
+                    name: "app",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "events: after",
+                from: Source::Config("last_event_id"),
+                to: Target::Param {
+                    call: "events",
+                    location: ParamIn::Query,
+                    name: "after",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "instance: instanceOwnerPartyId",
+                from: Source::Response {
+                    call: "events",
+                    path: &[
+                        JsonStep { name: "", many: true },
+                        JsonStep {
+                            name: "source",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "instance: instanceGuid",
+                from: Source::Response {
+                    call: "events",
+                    path: &[
+                        JsonStep { name: "", many: true },
+                        JsonStep {
+                            name: "source",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "data: instanceOwnerPartyId",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "data",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "data: instanceGuid",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "data",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "data: dataGuid",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "data",
+                            many: true,
+                        },
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "data",
+                    location: ParamIn::Path,
+                    name: "dataGuid",
+                },
+                transforms: &[Transform::Format(Format::Uuid)],
+            },
+            Link {
+                field: "confirm: instanceOwnerPartyId",
+                from: Source::Response {
+                    call: "events",
+                    path: &[
+                        JsonStep { name: "", many: true },
+                        JsonStep {
+                            name: "source",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "confirm",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "confirm: instanceGuid",
+                from: Source::Response {
+                    call: "events",
+                    path: &[
+                        JsonStep { name: "", many: true },
+                        JsonStep {
+                            name: "source",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "confirm",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "ReceiveOnlineBatchExternalAttachmentResponse/ReceiveOnlineBatchExternalAttachmentResult",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://AltInn.no/webservices/",
+                            local: "ReceiveOnlineBatchExternalAttachmentResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://AltInn.no/webservices/",
+                            local: "ReceiveOnlineBatchExternalAttachmentResult",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[],
+        output: ::std::option::Option::Some((
+            "http://AltInn.no/webservices/",
+            "ReceiveOnlineBatchExternalAttachmentResponse",
+        )),
+    };
+}
+/// `OnlineBatchReceiver`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
+#[derive(Debug, Clone)]
+pub struct Client {
+    upstream: ::altinn_bridge_runtime::adapter::Upstream,
+    settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+}
+impl Client {
+    /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
+    /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    pub fn new(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: impl ::std::convert::Into<
+            ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+        >,
+    ) -> Self {
+        Self {
+            upstream,
+            settings: settings.into(),
+        }
+    }
+    /// `ReceiveOnlineBatchExternalAttachment`: 5 Altinn 3 call(s): `POST /subscriptions`, `GET /app/{org}/{app}`, `GET /instances/{instanceOwnerPartyId}/{instanceGuid}`, `GET /instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}`, `POST /instances/{instanceOwnerPartyId}/{instanceGuid}/complete`.
+    pub async fn receive_online_batch_external_attachment(
+        &self,
+        receive_online_batch_external_attachment: &soap::ReceiveOnlineBatchExternalAttachment,
+    ) -> ::std::result::Result<
+        soap::ReceiveOnlineBatchExternalAttachmentResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(receive_online_batch_external_attachment,
+            "http://AltInn.no/webservices/", "ReceiveOnlineBatchExternalAttachment")
+            .map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// Runs the operation `name` on a SOAP body element and its header blocks, as the
+    /// facade receives them: the body is read through the generated types first, so a
+    /// schema-invalid request fails before anything is sent. Answers the output element
+    /// as XML (no declaration), or `None` for a one-way operation.
+    pub async fn call_element(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
+            ::altinn_bridge_runtime::soap::Fault::from(
+                &::altinn_bridge_runtime::Error::Convert {
+                    field: body.local.clone(),
+                    message: e.to_string(),
+                },
+            )
+        };
+        soap::Message::read(body).map_err(invalid)?;
+        let mut input = ::std::vec![body.clone()];
+        input.extend(headers.iter().cloned());
+        match name {
+            "ReceiveOnlineBatchExternalAttachment" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::ReceiveOnlineBatchExternalAttachmentResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
     }
 }

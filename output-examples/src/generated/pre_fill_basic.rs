@@ -37,6 +37,135 @@ pub mod soap {
         "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
         "SubmitPrefilledFormTasksBasicResponse",
     );
+    /// Any body or header element of the mapped operations.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Message {
+        /// `{http://www.altinn.no/services/2009/10}Test`.
+        Test(Test),
+        /// `{http://www.altinn.no/services/2009/10}TestResponse`.
+        TestResponse(TestResponse),
+        /// `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitAndInstantiatePrefilledFormTaskBasic`.
+        SubmitAndInstantiatePrefilledFormTaskBasic(
+            SubmitAndInstantiatePrefilledFormTaskBasic,
+        ),
+        /// `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitAndInstantiatePrefilledFormTaskBasicResponse`.
+        SubmitAndInstantiatePrefilledFormTaskBasicResponse(
+            SubmitAndInstantiatePrefilledFormTaskBasicResponse,
+        ),
+        /// `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitPrefilledFormTasksBasic`.
+        SubmitPrefilledFormTasksBasic(SubmitPrefilledFormTasksBasic),
+        /// `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitPrefilledFormTasksBasicResponse`.
+        SubmitPrefilledFormTasksBasicResponse(SubmitPrefilledFormTasksBasicResponse),
+    }
+    impl Message {
+        /// Reads `el` as the element its qualified name says it is.
+        pub fn read(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+            match (el.ns.as_str(), el.local.as_str()) {
+                ("http://www.altinn.no/services/2009/10", "Test") => {
+                    <Test as xml::XmlContent>::read_content(el).map(Self::Test)
+                }
+                ("http://www.altinn.no/services/2009/10", "TestResponse") => {
+                    <TestResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::TestResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    "SubmitAndInstantiatePrefilledFormTaskBasic",
+                ) => {
+                    <SubmitAndInstantiatePrefilledFormTaskBasic as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::SubmitAndInstantiatePrefilledFormTaskBasic)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
+                ) => {
+                    <SubmitAndInstantiatePrefilledFormTaskBasicResponse as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::SubmitAndInstantiatePrefilledFormTaskBasicResponse)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    "SubmitPrefilledFormTasksBasic",
+                ) => {
+                    <SubmitPrefilledFormTasksBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::SubmitPrefilledFormTasksBasic)
+                }
+                (
+                    "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                    "SubmitPrefilledFormTasksBasicResponse",
+                ) => {
+                    <SubmitPrefilledFormTasksBasicResponse as xml::XmlContent>::read_content(
+                            el,
+                        )
+                        .map(Self::SubmitPrefilledFormTasksBasicResponse)
+                }
+                _ => {
+                    ::std::result::Result::Err(xml::XmlError::UnexpectedRoot {
+                        expected: "an element of the mapped operations".to_owned(),
+                        found: ::std::format!("{{{}}}{}", el.ns, el.local),
+                    })
+                }
+            }
+        }
+        /// The element's (namespace, local name).
+        pub fn qname(&self) -> (&'static str, &'static str) {
+            match self {
+                Self::Test(_) => ("http://www.altinn.no/services/2009/10", "Test"),
+                Self::TestResponse(_) => {
+                    ("http://www.altinn.no/services/2009/10", "TestResponse")
+                }
+                Self::SubmitAndInstantiatePrefilledFormTaskBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        "SubmitAndInstantiatePrefilledFormTaskBasic",
+                    )
+                }
+                Self::SubmitAndInstantiatePrefilledFormTaskBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
+                    )
+                }
+                Self::SubmitPrefilledFormTasksBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        "SubmitPrefilledFormTasksBasic",
+                    )
+                }
+                Self::SubmitPrefilledFormTasksBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        "SubmitPrefilledFormTasksBasicResponse",
+                    )
+                }
+            }
+        }
+        /// The element as a standalone document (no XML declaration).
+        pub fn to_xml(
+            &self,
+        ) -> ::std::result::Result<::std::string::String, xml::XmlError> {
+            let (ns, local) = self.qname();
+            match self {
+                Self::Test(value) => xml::to_string(value, ns, local),
+                Self::TestResponse(value) => xml::to_string(value, ns, local),
+                Self::SubmitAndInstantiatePrefilledFormTaskBasic(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::SubmitAndInstantiatePrefilledFormTaskBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::SubmitPrefilledFormTasksBasic(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::SubmitPrefilledFormTasksBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+            }
+        }
+    }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum TransportType {
         Sms,
@@ -2116,5 +2245,1812 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub can_complete_task: ::std::option::Option<bool>,
+    }
+}
+/// The Altinn 2 service these adapters replace.
+pub const API: &str = "PreFillBasic";
+/// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
+pub const APIS: &[&str] = &["altinn-storage-v1"];
+/// One static description per mapped operation: its calls and field links, as the
+/// manifest resolved them. [`Client`] hands these to the runtime's executor.
+pub mod plan {
+    use ::altinn_bridge_runtime::adapter::plan::*;
+    /// `Test`.
+    pub static TEST: Operation = Operation {
+        name: "Test",
+        calls: &[],
+        inputs: &[],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; an instance may or may not have been created",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/2009/10",
+            "TestResponse",
+        )),
+    };
+    /// `SubmitAndInstantiatePrefilledFormTaskBasic`.
+    pub static SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC: Operation = Operation {
+        name: "SubmitAndInstantiatePrefilledFormTaskBasic",
+        calls: &[
+            Call {
+                name: "instance",
+                api: "altinn-storage-v1",
+                method: "POST",
+                path: "/instances",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::Instance,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+            Call {
+                name: "form",
+                api: "altinn-storage-v1",
+                method: "POST",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "preFillFormTask",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PreFillForms",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PrefillForm",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Bytes("application/octet-stream"),
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::DataElement,
+                    >,
+                ),
+            },
+            Call {
+                name: "attachment",
+                api: "altinn-storage-v1",
+                method: "POST",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "preFillFormTask",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PreFillAttachments",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PrefillFormTaskAttachment",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Bytes("application/octet-stream"),
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::DataElement,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/ExternalServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTask",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "ExternalServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Query,
+                    name: "appId",
+                },
+                transforms: &[Transform::Lookup("app_ids")],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/ExternalServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTask",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "ExternalServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "appId",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("app_ids")],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/Reportee",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTask",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "Reportee",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "instanceOwner",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "organisationNumber",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/ValidFromDate",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTask",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "ValidFromDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "visibleAfter",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasic/dueDate",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "dueDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "dueBefore",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "form: instanceOwnerPartyId",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "form",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "form: instanceGuid",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "form",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/PreFillForms/PrefillForm/DataFormatID",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTask",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillForms",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillForm",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "DataFormatID",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "form",
+                    location: ParamIn::Query,
+                    name: "dataType",
+                },
+                transforms: &[Transform::Lookup("data_types")],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/PreFillForms/PrefillForm/FormDataXML",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTask",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillForms",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillForm",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "FormDataXML",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "form",
+                    path: &[],
+                    kind: Kind::Bytes,
+                },
+                transforms: &[Transform::Format(Format::Utf8)],
+            },
+            Link {
+                field: "attachment: instanceOwnerPartyId",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "attachment",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "attachment: instanceGuid",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "attachment",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "attachment: dataType",
+                from: Source::Config("attachment_data_type"),
+                to: Target::Param {
+                    call: "attachment",
+                    location: ParamIn::Query,
+                    name: "dataType",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/PreFillAttachments/PrefillFormTaskAttachment/AttachmentData",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTask",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillFormTaskAttachment",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "AttachmentData",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[],
+                    kind: Kind::Bytes,
+                },
+                transforms: &[Transform::Format(Format::Base64ToBinary)],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasicResponse/SubmitAndInstantiatePrefilledFormTaskBasicResult/ReceiptStatusCode",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptStatusCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasicResponse/SubmitAndInstantiatePrefilledFormTaskBasicResult/LastChanged",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "lastChanged",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "LastChanged",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasicResponse/SubmitAndInstantiatePrefilledFormTaskBasicResult/ReceiptText",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasicResponse/SubmitAndInstantiatePrefilledFormTaskBasicResult/References/Reference/ReferenceValue",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReferenceValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitAndInstantiatePrefilledFormTaskBasicResponse/SubmitAndInstantiatePrefilledFormTaskBasicResult/References/Reference/ReferenceTypeName",
+                from: Source::Const("ArchiveReference"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReferenceTypeName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; an instance may or may not have been created",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+            "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
+        )),
+    };
+    /// `SubmitPrefilledFormTasksBasic`.
+    pub static SUBMIT_PREFILLED_FORM_TASKS_BASIC: Operation = Operation {
+        name: "SubmitPrefilledFormTasksBasic",
+        calls: &[
+            Call {
+                name: "instance",
+                api: "altinn-storage-v1",
+                method: "POST",
+                path: "/instances",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "SubmitPrefilledFormTasksBasic",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "preFillFormTasksDetails",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PreFillFormTasklist",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PrefillFormTask",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::Instance,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+            Call {
+                name: "form",
+                api: "altinn-storage-v1",
+                method: "POST",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "SubmitPrefilledFormTasksBasic",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "preFillFormTasksDetails",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PreFillFormTasklist",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PrefillFormTask",
+                                attribute: false,
+                                many: true,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PreFillForms",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PrefillForm",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Bytes("application/octet-stream"),
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::DataElement,
+                    >,
+                ),
+            },
+            Call {
+                name: "attachment",
+                api: "altinn-storage-v1",
+                method: "POST",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data",
+                for_each: ::std::option::Option::Some(
+                    Loop::Soap(
+                        &[
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "SubmitPrefilledFormTasksBasic",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "preFillFormTasksDetails",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PreFillFormTasklist",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PrefillFormTask",
+                                attribute: false,
+                                many: true,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PreFillAttachments",
+                                attribute: false,
+                                many: false,
+                            },
+                            XmlStep {
+                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                                local: "PrefillFormTaskAttachment",
+                                attribute: false,
+                                many: true,
+                            },
+                        ],
+                    ),
+                ),
+                body: BodyKind::Bytes("application/octet-stream"),
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::DataElement,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/ExternalServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTasksDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillFormTasklist",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillFormTask",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "ExternalServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Query,
+                    name: "appId",
+                },
+                transforms: &[Transform::Lookup("app_ids")],
+            },
+            Link {
+                field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/ExternalServiceCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTasksDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillFormTasklist",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillFormTask",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "ExternalServiceCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "appId",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("app_ids")],
+            },
+            Link {
+                field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/Reportee",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTasksDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillFormTasklist",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillFormTask",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "Reportee",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "instanceOwner",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "organisationNumber",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/ValidFromDate",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTasksDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillFormTasklist",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillFormTask",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "ValidFromDate",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "visibleAfter",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
+            },
+            Link {
+                field: "form: instanceOwnerPartyId",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "form",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "form: instanceGuid",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "form",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/PreFillForms/PrefillForm/DataFormatID",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTasksDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillFormTasklist",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillFormTask",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillForms",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillForm",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "DataFormatID",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "form",
+                    location: ParamIn::Query,
+                    name: "dataType",
+                },
+                transforms: &[Transform::Lookup("data_types")],
+            },
+            Link {
+                field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/PreFillForms/PrefillForm/FormDataXML",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTasksDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillFormTasklist",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillFormTask",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillForms",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillForm",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "FormDataXML",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "form",
+                    path: &[],
+                    kind: Kind::Bytes,
+                },
+                transforms: &[Transform::Format(Format::Utf8)],
+            },
+            Link {
+                field: "attachment: instanceOwnerPartyId",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "attachment",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "attachment: instanceGuid",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Param {
+                    call: "attachment",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "attachment: dataType",
+                from: Source::Config("attachment_data_type"),
+                to: Target::Param {
+                    call: "attachment",
+                    location: ParamIn::Query,
+                    name: "dataType",
+                },
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/PreFillAttachments/PrefillFormTaskAttachment/AttachmentData",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "preFillFormTasksDetails",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillFormTasklist",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillFormTask",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PreFillAttachments",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "PrefillFormTaskAttachment",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "AttachmentData",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "attachment",
+                    path: &[],
+                    kind: Kind::Bytes,
+                },
+                transforms: &[Transform::Format(Format::Base64ToBinary)],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "SubmitPrefilledFormTasksBasicResponse/SubmitPrefilledFormTasksBasicResult/ReceiptStatusCode",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptStatusCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitPrefilledFormTasksBasicResponse/SubmitPrefilledFormTasksBasicResult/LastChanged",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "lastChanged",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "LastChanged",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitPrefilledFormTasksBasicResponse/SubmitPrefilledFormTasksBasicResult/ReceiptText",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitPrefilledFormTasksBasicResponse/SubmitPrefilledFormTasksBasicResult/References/Reference/ReferenceValue",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReferenceValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SubmitPrefilledFormTasksBasicResponse/SubmitPrefilledFormTasksBasicResult/References/Reference/ReferenceTypeName",
+                from: Source::Const("ArchiveReference"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                            local: "SubmitPrefilledFormTasksBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReferenceTypeName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; an instance may or may not have been created",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+            "SubmitPrefilledFormTasksBasicResponse",
+        )),
+    };
+}
+/// `PreFillBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
+#[derive(Debug, Clone)]
+pub struct Client {
+    upstream: ::altinn_bridge_runtime::adapter::Upstream,
+    settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+}
+impl Client {
+    /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
+    /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    pub fn new(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: impl ::std::convert::Into<
+            ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+        >,
+    ) -> Self {
+        Self {
+            upstream,
+            settings: settings.into(),
+        }
+    }
+    /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
+    pub async fn test(
+        &self,
+        test: &soap::Test,
+    ) -> ::std::result::Result<
+        soap::TestResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = (test,);
+        ::std::result::Result::Err(
+            ::altinn_bridge_runtime::adapter::no_successor(
+                "Test",
+                "Altinn 3 has no ping operation; monitor the API's availability instead.",
+            ),
+        )
+    }
+    /// `SubmitAndInstantiatePrefilledFormTaskBasic`: 3 Altinn 3 call(s): `POST /instances`, `POST /instances/{instanceOwnerPartyId}/{instanceGuid}/data`, `POST /instances/{instanceOwnerPartyId}/{instanceGuid}/data`.
+    pub async fn submit_and_instantiate_prefilled_form_task_basic(
+        &self,
+        submit_and_instantiate_prefilled_form_task_basic: &soap::SubmitAndInstantiatePrefilledFormTaskBasic,
+    ) -> ::std::result::Result<
+        soap::SubmitAndInstantiatePrefilledFormTaskBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(submit_and_instantiate_prefilled_form_task_basic,
+            "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+            "SubmitAndInstantiatePrefilledFormTaskBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `SubmitPrefilledFormTasksBasic`: 3 Altinn 3 call(s): `POST /instances`, `POST /instances/{instanceOwnerPartyId}/{instanceGuid}/data`, `POST /instances/{instanceOwnerPartyId}/{instanceGuid}/data`.
+    pub async fn submit_prefilled_form_tasks_basic(
+        &self,
+        submit_prefilled_form_tasks_basic: &soap::SubmitPrefilledFormTasksBasic,
+    ) -> ::std::result::Result<
+        soap::SubmitPrefilledFormTasksBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(submit_prefilled_form_tasks_basic,
+            "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+            "SubmitPrefilledFormTasksBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// Runs the operation `name` on a SOAP body element and its header blocks, as the
+    /// facade receives them: the body is read through the generated types first, so a
+    /// schema-invalid request fails before anything is sent. Answers the output element
+    /// as XML (no declaration), or `None` for a one-way operation.
+    pub async fn call_element(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
+            ::altinn_bridge_runtime::soap::Fault::from(
+                &::altinn_bridge_runtime::Error::Convert {
+                    field: body.local.clone(),
+                    message: e.to_string(),
+                },
+            )
+        };
+        soap::Message::read(body).map_err(invalid)?;
+        let mut input = ::std::vec![body.clone()];
+        input.extend(headers.iter().cloned());
+        match name {
+            "Test" => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::adapter::no_successor(
+                        "Test",
+                        "Altinn 3 has no ping operation; monitor the API's availability instead.",
+                    ),
+                )
+            }
+            "SubmitAndInstantiatePrefilledFormTaskBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::SubmitAndInstantiatePrefilledFormTaskBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "SubmitPrefilledFormTasksBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::SubmitPrefilledFormTasksBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
     }
 }

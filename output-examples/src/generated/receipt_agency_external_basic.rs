@@ -75,6 +75,253 @@ pub mod soap {
         "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
         "UpdateReceiptBasicResponse",
     );
+    /// Any body or header element of the mapped operations.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Message {
+        /// `{http://www.altinn.no/services/2009/10}Test`.
+        Test(Test),
+        /// `{http://www.altinn.no/services/2009/10}TestResponse`.
+        TestResponse(TestResponse),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasic`.
+        GetReceiptBasic(GetReceiptBasic),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicResponse`.
+        GetReceiptBasicResponse(GetReceiptBasicResponse),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicV2`.
+        GetReceiptBasicV2(GetReceiptBasicV2),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicV2Response`.
+        GetReceiptBasicV2Response(GetReceiptBasicV2Response),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasic`.
+        GetReceiptListBasic(GetReceiptListBasic),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicResponse`.
+        GetReceiptListBasicResponse(GetReceiptListBasicResponse),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicV2`.
+        GetReceiptListBasicV2(GetReceiptListBasicV2),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicV2Response`.
+        GetReceiptListBasicV2Response(GetReceiptListBasicV2Response),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}SaveReceiptBasic`.
+        SaveReceiptBasic(SaveReceiptBasic),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}SaveReceiptBasicResponse`.
+        SaveReceiptBasicResponse(SaveReceiptBasicResponse),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}UpdateReceiptBasic`.
+        UpdateReceiptBasic(UpdateReceiptBasic),
+        /// `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}UpdateReceiptBasicResponse`.
+        UpdateReceiptBasicResponse(UpdateReceiptBasicResponse),
+    }
+    impl Message {
+        /// Reads `el` as the element its qualified name says it is.
+        pub fn read(el: &xml::Element) -> ::std::result::Result<Self, xml::XmlError> {
+            match (el.ns.as_str(), el.local.as_str()) {
+                ("http://www.altinn.no/services/2009/10", "Test") => {
+                    <Test as xml::XmlContent>::read_content(el).map(Self::Test)
+                }
+                ("http://www.altinn.no/services/2009/10", "TestResponse") => {
+                    <TestResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::TestResponse)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "GetReceiptBasic",
+                ) => {
+                    <GetReceiptBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::GetReceiptBasic)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "GetReceiptBasicResponse",
+                ) => {
+                    <GetReceiptBasicResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::GetReceiptBasicResponse)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "GetReceiptBasicV2",
+                ) => {
+                    <GetReceiptBasicV2 as xml::XmlContent>::read_content(el)
+                        .map(Self::GetReceiptBasicV2)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "GetReceiptBasicV2Response",
+                ) => {
+                    <GetReceiptBasicV2Response as xml::XmlContent>::read_content(el)
+                        .map(Self::GetReceiptBasicV2Response)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "GetReceiptListBasic",
+                ) => {
+                    <GetReceiptListBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::GetReceiptListBasic)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "GetReceiptListBasicResponse",
+                ) => {
+                    <GetReceiptListBasicResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::GetReceiptListBasicResponse)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "GetReceiptListBasicV2",
+                ) => {
+                    <GetReceiptListBasicV2 as xml::XmlContent>::read_content(el)
+                        .map(Self::GetReceiptListBasicV2)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "GetReceiptListBasicV2Response",
+                ) => {
+                    <GetReceiptListBasicV2Response as xml::XmlContent>::read_content(el)
+                        .map(Self::GetReceiptListBasicV2Response)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "SaveReceiptBasic",
+                ) => {
+                    <SaveReceiptBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::SaveReceiptBasic)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "SaveReceiptBasicResponse",
+                ) => {
+                    <SaveReceiptBasicResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::SaveReceiptBasicResponse)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "UpdateReceiptBasic",
+                ) => {
+                    <UpdateReceiptBasic as xml::XmlContent>::read_content(el)
+                        .map(Self::UpdateReceiptBasic)
+                }
+                (
+                    "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                    "UpdateReceiptBasicResponse",
+                ) => {
+                    <UpdateReceiptBasicResponse as xml::XmlContent>::read_content(el)
+                        .map(Self::UpdateReceiptBasicResponse)
+                }
+                _ => {
+                    ::std::result::Result::Err(xml::XmlError::UnexpectedRoot {
+                        expected: "an element of the mapped operations".to_owned(),
+                        found: ::std::format!("{{{}}}{}", el.ns, el.local),
+                    })
+                }
+            }
+        }
+        /// The element's (namespace, local name).
+        pub fn qname(&self) -> (&'static str, &'static str) {
+            match self {
+                Self::Test(_) => ("http://www.altinn.no/services/2009/10", "Test"),
+                Self::TestResponse(_) => {
+                    ("http://www.altinn.no/services/2009/10", "TestResponse")
+                }
+                Self::GetReceiptBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "GetReceiptBasic",
+                    )
+                }
+                Self::GetReceiptBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "GetReceiptBasicResponse",
+                    )
+                }
+                Self::GetReceiptBasicV2(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "GetReceiptBasicV2",
+                    )
+                }
+                Self::GetReceiptBasicV2Response(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "GetReceiptBasicV2Response",
+                    )
+                }
+                Self::GetReceiptListBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "GetReceiptListBasic",
+                    )
+                }
+                Self::GetReceiptListBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "GetReceiptListBasicResponse",
+                    )
+                }
+                Self::GetReceiptListBasicV2(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "GetReceiptListBasicV2",
+                    )
+                }
+                Self::GetReceiptListBasicV2Response(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "GetReceiptListBasicV2Response",
+                    )
+                }
+                Self::SaveReceiptBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "SaveReceiptBasic",
+                    )
+                }
+                Self::SaveReceiptBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "SaveReceiptBasicResponse",
+                    )
+                }
+                Self::UpdateReceiptBasic(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "UpdateReceiptBasic",
+                    )
+                }
+                Self::UpdateReceiptBasicResponse(_) => {
+                    (
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "UpdateReceiptBasicResponse",
+                    )
+                }
+            }
+        }
+        /// The element as a standalone document (no XML declaration).
+        pub fn to_xml(
+            &self,
+        ) -> ::std::result::Result<::std::string::String, xml::XmlError> {
+            let (ns, local) = self.qname();
+            match self {
+                Self::Test(value) => xml::to_string(value, ns, local),
+                Self::TestResponse(value) => xml::to_string(value, ns, local),
+                Self::GetReceiptBasic(value) => xml::to_string(value, ns, local),
+                Self::GetReceiptBasicResponse(value) => xml::to_string(value, ns, local),
+                Self::GetReceiptBasicV2(value) => xml::to_string(value, ns, local),
+                Self::GetReceiptBasicV2Response(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetReceiptListBasic(value) => xml::to_string(value, ns, local),
+                Self::GetReceiptListBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::GetReceiptListBasicV2(value) => xml::to_string(value, ns, local),
+                Self::GetReceiptListBasicV2Response(value) => {
+                    xml::to_string(value, ns, local)
+                }
+                Self::SaveReceiptBasic(value) => xml::to_string(value, ns, local),
+                Self::SaveReceiptBasicResponse(value) => xml::to_string(value, ns, local),
+                Self::UpdateReceiptBasic(value) => xml::to_string(value, ns, local),
+                Self::UpdateReceiptBasicResponse(value) => {
+                    xml::to_string(value, ns, local)
+                }
+            }
+        }
+    }
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReceiptExternal {
         pub last_changed: ::std::option::Option<xml::DateTime>,
@@ -1969,5 +2216,2011 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub can_complete_task: ::std::option::Option<bool>,
+    }
+}
+/// The Altinn 2 service these adapters replace.
+pub const API: &str = "ReceiptAgencyExternalBasic";
+/// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
+pub const APIS: &[&str] = &["altinn-storage-v1"];
+/// One static description per mapped operation: its calls and field links, as the
+/// manifest resolved them. [`Client`] hands these to the runtime's executor.
+pub mod plan {
+    use ::altinn_bridge_runtime::adapter::plan::*;
+    /// `Test`.
+    pub static TEST: Operation = Operation {
+        name: "Test",
+        calls: &[],
+        inputs: &[],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/2009/10",
+            "TestResponse",
+        )),
+    };
+    /// `GetReceiptBasic`.
+    pub static GET_RECEIPT_BASIC: Operation = Operation {
+        name: "GetReceiptBasic",
+        calls: &[
+            Call {
+                name: "instance",
+                api: "altinn-storage-v1",
+                method: "GET",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "GetReceiptBasic/receipt/References/Reference/ReferenceValue",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReferenceValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "GetReceiptBasic/receipt/References/Reference/ReferenceValue",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReferenceValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "GetReceiptBasicResponse/GetReceiptBasicResult/LastChanged",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "lastChanged",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "LastChanged",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetReceiptBasicResponse/GetReceiptBasicResult/ReceiptStatusCode",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptStatusCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetReceiptBasicResponse/GetReceiptBasicResult/ReceiptText",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "status",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "substatus",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "description",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetReceiptBasicResponse/GetReceiptBasicResult/ReceiptTypeName",
+                from: Source::Const("FormTask"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptTypeName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetReceiptBasicResponse/GetReceiptBasicResult/References/Reference/ReferenceValue",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReferenceValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetReceiptBasicResponse/GetReceiptBasicResult/References/Reference/ReferenceTypeName",
+                from: Source::Const("ArchiveReference"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReferenceTypeName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+            "GetReceiptBasicResponse",
+        )),
+    };
+    /// `GetReceiptBasicV2`.
+    pub static GET_RECEIPT_BASIC_V2: Operation = Operation {
+        name: "GetReceiptBasicV2",
+        calls: &[
+            Call {
+                name: "instance",
+                api: "altinn-storage-v1",
+                method: "GET",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::None,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::None,
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "GetReceiptBasicV2/receipt/References/Reference/ReferenceValue",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReferenceValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "GetReceiptBasicV2/receipt/References/Reference/ReferenceValue",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReferenceValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "instance",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "GetReceiptBasicV2Response/GetReceiptBasicV2Result/LastChanged",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "lastChanged",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "LastChanged",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetReceiptBasicV2Response/GetReceiptBasicV2Result/ReceiptStatus",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReceiptStatus",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetReceiptBasicV2Response/GetReceiptBasicV2Result/ReceiptText",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "status",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "substatus",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "description",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetReceiptBasicV2Response/GetReceiptBasicV2Result/ReceiptType",
+                from: Source::Const("FormTask"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReceiptType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetReceiptBasicV2Response/GetReceiptBasicV2Result/References/Reference/ReferenceValue",
+                from: Source::Response {
+                    call: "instance",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReferenceValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "GetReceiptBasicV2Response/GetReceiptBasicV2Result/References/Reference/ReferenceType",
+                from: Source::Const("ArchiveReference"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Response",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "GetReceiptBasicV2Result",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReferenceType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+            "GetReceiptBasicV2Response",
+        )),
+    };
+    /// `GetReceiptListBasic`.
+    pub static GET_RECEIPT_LIST_BASIC: Operation = Operation {
+        name: "GetReceiptListBasic",
+        calls: &[],
+        inputs: &[],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+            "GetReceiptListBasicResponse",
+        )),
+    };
+    /// `GetReceiptListBasicV2`.
+    pub static GET_RECEIPT_LIST_BASIC_V2: Operation = Operation {
+        name: "GetReceiptListBasicV2",
+        calls: &[],
+        inputs: &[],
+        outputs: &[],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+            "GetReceiptListBasicV2Response",
+        )),
+    };
+    /// `SaveReceiptBasic`.
+    pub static SAVE_RECEIPT_BASIC: Operation = Operation {
+        name: "SaveReceiptBasic",
+        calls: &[
+            Call {
+                name: "substatus",
+                api: "altinn-storage-v1",
+                method: "PUT",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/substatus",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::Substatus,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "SaveReceiptBasic/receipt/ArchiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ArchiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "substatus",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "SaveReceiptBasic/receipt/ArchiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ArchiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "substatus",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "SaveReceiptBasic/receipt/ReceiptStatusCode",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptStatusCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "substatus",
+                    path: &[
+                        JsonStep {
+                            name: "label",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("substatus_labels")],
+            },
+            Link {
+                field: "SaveReceiptBasic/receipt/ReceiptText",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "substatus",
+                    path: &[
+                        JsonStep {
+                            name: "description",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "SaveReceiptBasicResponse/SaveReceiptBasicResult/LastChanged",
+                from: Source::Response {
+                    call: "substatus",
+                    path: &[
+                        JsonStep {
+                            name: "lastChanged",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "LastChanged",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SaveReceiptBasicResponse/SaveReceiptBasicResult/ReceiptStatusCode",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptStatusCode",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SaveReceiptBasicResponse/SaveReceiptBasicResult/ReceiptText",
+                from: Source::Response {
+                    call: "substatus",
+                    path: &[
+                        JsonStep {
+                            name: "status",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "substatus",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "description",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SaveReceiptBasicResponse/SaveReceiptBasicResult/ReceiptTypeName",
+                from: Source::Const("FormTask"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReceiptTypeName",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "SaveReceiptBasicResponse/SaveReceiptBasicResult/References/Reference/ReferenceValue",
+                from: Source::Response {
+                    call: "substatus",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "SaveReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "ReferenceValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+            "SaveReceiptBasicResponse",
+        )),
+    };
+    /// `UpdateReceiptBasic`.
+    pub static UPDATE_RECEIPT_BASIC: Operation = Operation {
+        name: "UpdateReceiptBasic",
+        calls: &[
+            Call {
+                name: "substatus",
+                api: "altinn-storage-v1",
+                method: "PUT",
+                path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/substatus",
+                for_each: ::std::option::Option::None,
+                body: BodyKind::Json,
+                idempotent_by_body: false,
+                check_request: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_request::<
+                        super::rest::Substatus,
+                    >,
+                ),
+                check_response: ::std::option::Option::Some(
+                    ::altinn_bridge_runtime::adapter::check_response::<
+                        super::rest::Instance,
+                    >,
+                ),
+            },
+        ],
+        inputs: &[
+            Link {
+                field: "UpdateReceiptBasic/receipt/ArchiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ArchiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "substatus",
+                    location: ParamIn::Path,
+                    name: "instanceOwnerPartyId",
+                },
+                transforms: &[Transform::Format(Format::InstancePartyId)],
+            },
+            Link {
+                field: "UpdateReceiptBasic/receipt/ArchiveReference",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ArchiveReference",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Param {
+                    call: "substatus",
+                    location: ParamIn::Path,
+                    name: "instanceGuid",
+                },
+                transforms: &[Transform::Format(Format::InstanceGuid)],
+            },
+            Link {
+                field: "UpdateReceiptBasic/receipt/ReceiptStatus",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReceiptStatus",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "substatus",
+                    path: &[
+                        JsonStep {
+                            name: "label",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[Transform::Lookup("substatus_labels")],
+            },
+            Link {
+                field: "UpdateReceiptBasic/receipt/ReceiptText",
+                from: Source::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasic",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "receipt",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                to: Target::Body {
+                    call: "substatus",
+                    path: &[
+                        JsonStep {
+                            name: "description",
+                            many: false,
+                        },
+                    ],
+                    kind: Kind::String,
+                },
+                transforms: &[],
+            },
+        ],
+        outputs: &[
+            Link {
+                field: "UpdateReceiptBasicResponse/UpdateReceiptBasicResult/LastChanged",
+                from: Source::Response {
+                    call: "substatus",
+                    path: &[
+                        JsonStep {
+                            name: "lastChanged",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "LastChanged",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "UpdateReceiptBasicResponse/UpdateReceiptBasicResult/ReceiptStatus",
+                from: Source::Const("OK"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReceiptStatus",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "UpdateReceiptBasicResponse/UpdateReceiptBasicResult/ReceiptText",
+                from: Source::Response {
+                    call: "substatus",
+                    path: &[
+                        JsonStep {
+                            name: "status",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "substatus",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "description",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReceiptText",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "UpdateReceiptBasicResponse/UpdateReceiptBasicResult/ReceiptType",
+                from: Source::Const("FormTask"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReceiptType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "UpdateReceiptBasicResponse/UpdateReceiptBasicResult/References/Reference/ReferenceValue",
+                from: Source::Response {
+                    call: "substatus",
+                    path: &[
+                        JsonStep {
+                            name: "id",
+                            many: false,
+                        },
+                    ],
+                },
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReferenceValue",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
+        ],
+        faults: &[
+            FaultRule {
+                status: "4XX",
+                client: true,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "5XX",
+                client: false,
+                fields: &[
+                    ("AltinnErrorMessage", "title"),
+                    ("AltinnExtendedErrorMessage", "detail"),
+                    ("ErrorID", "status"),
+                ],
+            },
+            FaultRule {
+                status: "timeout",
+                client: false,
+                fields: &[
+                    (
+                        "AltinnErrorMessage",
+                        "=Altinn 3 did not answer in time; the outcome is unknown",
+                    ),
+                ],
+            },
+        ],
+        output: ::std::option::Option::Some((
+            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+            "UpdateReceiptBasicResponse",
+        )),
+    };
+}
+/// `ReceiptAgencyExternalBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
+#[derive(Debug, Clone)]
+pub struct Client {
+    upstream: ::altinn_bridge_runtime::adapter::Upstream,
+    settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+}
+impl Client {
+    /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
+    /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    pub fn new(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: impl ::std::convert::Into<
+            ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+        >,
+    ) -> Self {
+        Self {
+            upstream,
+            settings: settings.into(),
+        }
+    }
+    /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
+    pub async fn test(
+        &self,
+        test: &soap::Test,
+    ) -> ::std::result::Result<
+        soap::TestResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = (test,);
+        ::std::result::Result::Err(
+            ::altinn_bridge_runtime::adapter::no_successor(
+                "Test",
+                "Altinn 3 has no ping operation; monitor the API's availability instead.",
+            ),
+        )
+    }
+    /// `GetReceiptBasic`: 1 Altinn 3 call(s): `GET /instances/{instanceOwnerPartyId}/{instanceGuid}`.
+    pub async fn get_receipt_basic(
+        &self,
+        get_receipt_basic: &soap::GetReceiptBasic,
+    ) -> ::std::result::Result<
+        soap::GetReceiptBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::GET_RECEIPT_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(get_receipt_basic,
+            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+            "GetReceiptBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::GET_RECEIPT_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `GetReceiptBasicV2`: 1 Altinn 3 call(s): `GET /instances/{instanceOwnerPartyId}/{instanceGuid}`.
+    pub async fn get_receipt_basic_v2(
+        &self,
+        get_receipt_basic_v2: &soap::GetReceiptBasicV2,
+    ) -> ::std::result::Result<
+        soap::GetReceiptBasicV2Response,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::GET_RECEIPT_BASIC_V2,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(get_receipt_basic_v2,
+            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+            "GetReceiptBasicV2").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::GET_RECEIPT_BASIC_V2,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `GetReceiptListBasic`: Altinn 3 has no successor, so this always answers the documented fault.
+    pub async fn get_receipt_list_basic(
+        &self,
+        get_receipt_list_basic: &soap::GetReceiptListBasic,
+    ) -> ::std::result::Result<
+        soap::GetReceiptListBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = (get_receipt_list_basic,);
+        ::std::result::Result::Err(
+            ::altinn_bridge_runtime::adapter::no_successor(
+                "GetReceiptListBasic",
+                "Altinn 3 has no list of receipts across services. Form submissions are found with a Storage search\n(`GET /instances?org=…&appId=…&lastChanged=gt:…&lastChanged=lt:…`, one app at a time: its filters\ntake an operator prefix and the receipt types have no counterpart); correspondence and broker\nshipments are listed by their own APIs.\n",
+            ),
+        )
+    }
+    /// `GetReceiptListBasicV2`: Altinn 3 has no successor, so this always answers the documented fault.
+    pub async fn get_receipt_list_basic_v2(
+        &self,
+        get_receipt_list_basic_v2: &soap::GetReceiptListBasicV2,
+    ) -> ::std::result::Result<
+        soap::GetReceiptListBasicV2Response,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = (get_receipt_list_basic_v2,);
+        ::std::result::Result::Err(
+            ::altinn_bridge_runtime::adapter::no_successor(
+                "GetReceiptListBasicV2",
+                "Altinn 3 has no list of receipts across services. Form submissions are found with a Storage search\n(`GET /instances?org=…&appId=…&lastChanged=gt:…&lastChanged=lt:…`, one app at a time: its filters\ntake an operator prefix and the receipt types have no counterpart); correspondence and broker\nshipments are listed by their own APIs.\n",
+            ),
+        )
+    }
+    /// `SaveReceiptBasic`: 1 Altinn 3 call(s): `PUT /instances/{instanceOwnerPartyId}/{instanceGuid}/substatus`.
+    pub async fn save_receipt_basic(
+        &self,
+        save_receipt_basic: &soap::SaveReceiptBasic,
+    ) -> ::std::result::Result<
+        soap::SaveReceiptBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::SAVE_RECEIPT_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(save_receipt_basic,
+            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+            "SaveReceiptBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::SAVE_RECEIPT_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// `UpdateReceiptBasic`: 1 Altinn 3 call(s): `PUT /instances/{instanceOwnerPartyId}/{instanceGuid}/substatus`.
+    pub async fn update_receipt_basic(
+        &self,
+        update_receipt_basic: &soap::UpdateReceiptBasic,
+    ) -> ::std::result::Result<
+        soap::UpdateReceiptBasicResponse,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
+            &plan::UPDATE_RECEIPT_BASIC,
+            &e,
+        );
+        let input = ::std::vec![
+            ::altinn_bridge_runtime::adapter::to_element(update_receipt_basic,
+            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+            "UpdateReceiptBasic").map_err(fault) ?
+        ];
+        let out = ::altinn_bridge_runtime::adapter::run(
+                &plan::UPDATE_RECEIPT_BASIC,
+                &input,
+                &self.upstream,
+                &self.settings,
+            )
+            .await
+            .map_err(fault)?;
+        let el = out.unwrap_or_default();
+        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+    }
+    /// Runs the operation `name` on a SOAP body element and its header blocks, as the
+    /// facade receives them: the body is read through the generated types first, so a
+    /// schema-invalid request fails before anything is sent. Answers the output element
+    /// as XML (no declaration), or `None` for a one-way operation.
+    pub async fn call_element(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
+            ::altinn_bridge_runtime::soap::Fault::from(
+                &::altinn_bridge_runtime::Error::Convert {
+                    field: body.local.clone(),
+                    message: e.to_string(),
+                },
+            )
+        };
+        soap::Message::read(body).map_err(invalid)?;
+        let mut input = ::std::vec![body.clone()];
+        input.extend(headers.iter().cloned());
+        match name {
+            "Test" => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::adapter::no_successor(
+                        "Test",
+                        "Altinn 3 has no ping operation; monitor the API's availability instead.",
+                    ),
+                )
+            }
+            "GetReceiptBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::GET_RECEIPT_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::GET_RECEIPT_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::GetReceiptBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::GET_RECEIPT_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "GetReceiptBasicV2" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::GET_RECEIPT_BASIC_V2,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::GET_RECEIPT_BASIC_V2,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::GetReceiptBasicV2Response = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::GET_RECEIPT_BASIC_V2,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "GetReceiptListBasic" => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::adapter::no_successor(
+                        "GetReceiptListBasic",
+                        "Altinn 3 has no list of receipts across services. Form submissions are found with a Storage search\n(`GET /instances?org=…&appId=…&lastChanged=gt:…&lastChanged=lt:…`, one app at a time: its filters\ntake an operator prefix and the receipt types have no counterpart); correspondence and broker\nshipments are listed by their own APIs.\n",
+                    ),
+                )
+            }
+            "GetReceiptListBasicV2" => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::adapter::no_successor(
+                        "GetReceiptListBasicV2",
+                        "Altinn 3 has no list of receipts across services. Form submissions are found with a Storage search\n(`GET /instances?org=…&appId=…&lastChanged=gt:…&lastChanged=lt:…`, one app at a time: its filters\ntake an operator prefix and the receipt types have no counterpart); correspondence and broker\nshipments are listed by their own APIs.\n",
+                    ),
+                )
+            }
+            "SaveReceiptBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::SAVE_RECEIPT_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::SAVE_RECEIPT_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::SaveReceiptBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::SAVE_RECEIPT_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            "UpdateReceiptBasic" => {
+                let out = ::altinn_bridge_runtime::adapter::run(
+                        &plan::UPDATE_RECEIPT_BASIC,
+                        &input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                        &plan::UPDATE_RECEIPT_BASIC,
+                        &e,
+                    ))?;
+                match out {
+                    ::std::option::Option::Some(el) => {
+                        let typed: soap::UpdateReceiptBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
+                                &el,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
+                                &plan::UPDATE_RECEIPT_BASIC,
+                                &e,
+                            ))?;
+                        let xml = ::altinn_bridge_runtime::xml::to_string(
+                                &typed,
+                                &el.ns,
+                                &el.local,
+                            )
+                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
+                                &::altinn_bridge_runtime::Error::Convert {
+                                    field: el.local.clone(),
+                                    message: e.to_string(),
+                                },
+                            ))?;
+                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Ok(::std::option::Option::None)
+                    }
+                }
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
     }
 }

@@ -50,17 +50,23 @@ struct Run<'a, 'x> {
     done: BTreeMap<&'static str, Vec<Done<'x>>>,
 }
 
-/// Makes the operation's calls for the SOAP input element `input` and builds its SOAP output
-/// element (`None` for an operation without output).
+/// Makes the operation's calls for its SOAP input (the body element and any header blocks; SOAP
+/// paths start at one of them) and builds its SOAP output element (`None` for an operation
+/// without output).
 pub async fn run(
     op: &'static Operation,
-    input: &Element,
+    input: &[Element],
     upstream: &Upstream,
     settings: &Settings,
 ) -> Result<Option<Element>> {
+    // Paths name their root element first, so the roots hang under one nameless element.
+    let roots = Element {
+        children: input.iter().cloned().map(Node::Element).collect(),
+        ..Element::default()
+    };
     let mut run = Run {
         op,
-        input,
+        input: &roots,
         upstream,
         settings,
         done: BTreeMap::new(),
@@ -204,11 +210,7 @@ impl<'x> Run<'_, 'x> {
         let Some((ns, local)) = self.op.output else {
             return Ok(None);
         };
-        let mut root = Element {
-            ns: ns.to_owned(),
-            local: local.to_owned(),
-            ..Element::default()
-        };
+        let mut root = Element::default();
         for link in self.op.outputs {
             let Target::Soap(path) = link.to else {
                 continue;
@@ -220,7 +222,19 @@ impl<'x> Run<'_, 'x> {
                 .collect::<Result<Vec<_>>>()?;
             set_output(&mut root, path, link.field, groups)?;
         }
-        Ok(Some(root))
+        let out = root
+            .children
+            .into_iter()
+            .find_map(|n| match n {
+                Node::Element(e) if e.ns == ns && e.local == local => Some(e),
+                _ => None,
+            })
+            .unwrap_or_else(|| Element {
+                ns: ns.to_owned(),
+                local: local.to_owned(),
+                ..Element::default()
+            });
+        Ok(Some(out))
     }
 }
 

@@ -54,12 +54,15 @@ impl Settings {
             .ok_or_else(|| Error::Config(format!("the setting `{key}` is not configured")))
     }
 
-    /// `key` looked up in `table`, or an error naming both (and the field it came from).
+    /// `key` looked up in `table`, or an error naming both (and the field it came from). A
+    /// table's `"*"` entry answers for keys it does not list (one resource for every service
+    /// code, say); without one an unknown key is an error, never a guess.
     pub fn lookup(&self, table: &str, key: &str, field: &str) -> Result<&str> {
         let t = self.tables.get(table).ok_or_else(|| {
             Error::Config(format!("the lookup table `{table}` is not configured"))
         })?;
         t.get(key)
+            .or_else(|| t.get("*"))
             .map(String::as_str)
             .ok_or_else(|| Error::Convert {
                 field: field.to_owned(),

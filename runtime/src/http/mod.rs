@@ -3,6 +3,7 @@
 mod problem;
 mod request;
 mod retry;
+mod stream;
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ pub use problem::{ApiError, ProblemDetails};
 pub use request::{Body, Part, Request};
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
+pub use stream::{ByteStream, StreamResponse};
 
 use crate::auth::TokenProvider;
 use crate::error::{Error, Result};
@@ -48,16 +50,17 @@ pub struct Client {
     http: reqwest::Client,
     base_url: String,
     tokens: Option<TokenProvider>,
+    bearer: Option<Secret>,
     subscription_key: Option<Secret>,
     retry: RetryPolicy,
     timeout: Duration,
 }
 
 /// One attempt's outcome, before the retry decision.
-enum Attempt {
-    Done(Response),
+enum Attempt<T = Response> {
+    Done(T),
     /// The error answer and the bearer token the request carried.
-    Failed(ApiError, Option<Secret>),
+    Failed(Box<ApiError>, Option<Secret>),
 }
 
 impl Client {
@@ -71,6 +74,7 @@ impl Client {
             http,
             base_url,
             tokens: None,
+            bearer: None,
             subscription_key: None,
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
@@ -83,6 +87,13 @@ impl Client {
             .subscription_key
             .or_else(|| tokens.config().subscription_key.clone());
         self.tokens = Some(tokens);
+        self
+    }
+
+    /// Sends a fixed bearer token (one obtained elsewhere, or a test token) when no
+    /// [`TokenProvider`] is set.
+    pub fn with_bearer(mut self, token: Secret) -> Self {
+        self.bearer = Some(token);
         self
     }
 
@@ -118,23 +129,43 @@ impl Client {
         } else {
             1
         };
+        self.retrying(&request, &url, max, |attempt| {
+            self.attempt(&request, &url, attempt)
+        })
+        .await
+    }
+
+    /// Runs `attempt` until it succeeds, renewing a refused token once and retrying what
+    /// [`Client::send`] documents, at most `max` times.
+    // A plain closure returning a future (not an async closure) keeps the callers' futures
+    // `Send`, which axum handlers need.
+    async fn retrying<T, F, Fut>(
+        &self,
+        request: &Request,
+        url: &str,
+        max: u32,
+        attempt_once: F,
+    ) -> Result<T>
+    where
+        F: Fn(u32) -> Fut,
+        Fut: Future<Output = Result<Attempt<T>>>,
+    {
         let mut attempt = 1;
         let mut renewed = false;
         loop {
-            let (retryable, retry_after, error) = match self.attempt(&request, &url, attempt).await
-            {
+            let (retryable, retry_after, error) = match attempt_once(attempt).await {
                 Ok(Attempt::Done(response)) => return Ok(response),
                 // A token revoked or rotated early: renew it once and resend. A 401 means the
                 // request was refused unread, so this is safe even for writes.
                 Ok(Attempt::Failed(api, Some(used))) if api.status == 401 && !renewed => {
                     renewed = true;
-                    self.forget_token(&request, &used).await;
+                    self.forget_token(request, &used).await;
                     continue;
                 }
                 Ok(Attempt::Failed(api, _)) => (
                     is_retryable_status(api.status),
                     api.retry_after,
-                    Error::from(api),
+                    Error::Api(api),
                 ),
                 Err(e @ (Error::Timeout { .. } | Error::Connect { .. })) => (true, None, e),
                 Err(e) => return Err(e),
@@ -142,7 +173,7 @@ impl Client {
             let delay = self.retry.delay(attempt, retry_after);
             match delay {
                 Some(wait) if retryable && attempt < max => {
-                    tracing::info!(method = %request.method, %url, attempt, ?wait, "retrying: {error}");
+                    tracing::info!(method = %request.method, url, attempt, ?wait, "retrying: {error}");
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
@@ -160,7 +191,7 @@ impl Client {
 
     async fn attempt(&self, request: &Request, url: &str, attempt: u32) -> Result<Attempt> {
         let timeout = request.timeout.unwrap_or(self.timeout);
-        let (builder, token) = self.build(request, url, timeout).await?;
+        let (builder, token) = self.build(request, url, Some(timeout)).await?;
         let response = builder
             .send()
             .await
@@ -180,35 +211,22 @@ impl Client {
                 url: url.to_owned(),
             }));
         }
-        let content_type = headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        let error = ApiError {
-            method: request.method.to_string(),
-            url: url.to_owned(),
-            status: status.as_u16(),
-            problem: problem::parse_problem(content_type, &body),
-            body: problem::body_text(&body),
-            retry_after: headers
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(retry::parse_retry_after),
-            attempts: attempt,
-        };
-        Ok(Attempt::Failed(error, token))
+        let error = api_error(request, url, status.as_u16(), &headers, &body, attempt);
+        Ok(Attempt::Failed(Box::new(error), token))
     }
 
     async fn build(
         &self,
         request: &Request,
         url: &str,
-        timeout: Duration,
+        timeout: Option<Duration>,
     ) -> Result<(reqwest::RequestBuilder, Option<Secret>)> {
-        let mut builder = self
-            .http
-            .request(request.method.clone(), url)
-            .timeout(timeout);
+        let mut builder = self.http.request(request.method.clone(), url);
+        // Streamed transfers pass `None`: a deadline on the whole exchange would cut off a
+        // large file, so they bound each wait instead (see `stream`).
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -223,11 +241,40 @@ impl Client {
             };
             builder = builder.header(AUTHORIZATION, format!("Bearer {}", token.value.expose()));
             used = Some(token.value);
+        } else if let Some(token) = &self.bearer {
+            builder = builder.header(AUTHORIZATION, format!("Bearer {}", token.expose()));
         }
         if let Some(key) = &self.subscription_key {
             builder = builder.header("Ocp-Apim-Subscription-Key", key.expose());
         }
         Ok((request::attach(builder, &request.body)?, used))
+    }
+}
+
+/// The typed error for an answer with a failure status.
+fn api_error(
+    request: &Request,
+    url: &str,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    attempts: u32,
+) -> ApiError {
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    ApiError {
+        method: request.method.to_string(),
+        url: url.to_owned(),
+        status,
+        problem: problem::parse_problem(content_type, body),
+        body: problem::body_text(body),
+        retry_after: headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry::parse_retry_after),
+        attempts,
     }
 }
 

@@ -7,7 +7,9 @@
 //! order, so two runs write identical files. Generated code depends on
 //! `altinn_bridge_runtime` only.
 
+mod client;
 mod common;
+mod facade;
 pub mod format;
 pub mod names;
 mod plan;
@@ -29,16 +31,38 @@ pub fn module_name(api: &str) -> String {
 
 /// The generated file for one manifest. It has no inner attributes, so a build script's user
 /// can `include!` it inside a module of their own.
-pub fn render(mapping: &Mapping) -> Result<String, Error> {
+/// What [`render_all`] emits besides the SOAP and REST types and the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// A `facade` module per API (strategy 2) and `mod.rs`'s `services()`; the generated code
+    /// then needs the runtime's `facade` feature (on by default).
+    pub facade: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { facade: true }
+    }
+}
+
+/// One manifest's module; `documents` are the contract copies its facade serves (`None`: no
+/// facade module).
+pub fn render(mapping: &Mapping, documents: Option<&facade::Documents>) -> Result<String, Error> {
     let r = &mapping.resolved;
-    let soap = soap::module(r, &mapping.soap);
-    let rest = rest::module(r, &mapping.rest);
+    let (soap, elements) = soap::module(r, &mapping.soap);
+    let (rest, rest_names) = rest::module(r, &mapping.rest);
+    let client = client::module(mapping, &elements, &rest_names);
+    let facade = documents.map(|d| facade::module(mapping, d));
     let tokens = quote! {
         /// The SOAP elements of the mapped operations, read and written as XML.
         pub mod soap { #soap }
 
         /// The JSON types of the Altinn 3 calls that replace them.
         pub mod rest { #rest }
+
+        #client
+
+        #facade
     };
     format::format_file(tokens, &stable_name(&r.manifest))
 }
@@ -74,13 +98,34 @@ pub fn stable_name(name: &str) -> String {
 
 /// Every manifest's file plus `mod.rs`, keyed by file name. Two manifests for the same API get
 /// distinct modules (`x`, `x2`) in the order given.
-pub fn render_all(mappings: &[Mapping]) -> Result<BTreeMap<String, String>, Error> {
+///
+/// The WSDL and XSD files each manifest was generated from are copied to `contracts/<module>/`
+/// beside the modules, for the facade to serve at `?wsdl`; `sources` holds their texts.
+pub fn render_all(
+    mappings: &[Mapping],
+    sources: &crate::diag::SourceMap,
+    options: Options,
+) -> Result<BTreeMap<String, String>, Error> {
     let mut files = BTreeMap::new();
     let mut scope = names::Unique::default();
     let mut mods = Vec::new();
     for m in mappings {
         let name = scope.claim(module_name(&m.resolved.api));
-        files.insert(format!("{name}.rs"), render(m)?);
+        let mut documents = Vec::new();
+        for file in m.soap.files.iter().filter(|_| options.facade) {
+            let Some((_, source)) = sources.files().find(|(_, f)| &f.name == file) else {
+                continue;
+            };
+            let base = stable_name(file);
+            let base = std::path::Path::new(&base)
+                .file_name()
+                .map_or(base.clone(), |b| b.to_string_lossy().into_owned());
+            let rel = format!("contracts/{name}/{base}");
+            files.insert(rel.clone(), source.text.to_string());
+            documents.push((base, rel));
+        }
+        let documents = options.facade.then_some(&documents);
+        files.insert(format!("{name}.rs"), render(m, documents)?);
         mods.push((name, module_doc(m)));
     }
     mods.sort();
@@ -88,8 +133,21 @@ pub fn render_all(mappings: &[Mapping]) -> Result<BTreeMap<String, String>, Erro
         let id = names::ident(name);
         quote!(#[doc = #doc] pub mod #id;)
     });
+    let services = options.facade.then(|| {
+        let list = mods.iter().map(|(name, _)| {
+            let id = names::ident(name);
+            quote!(::std::sync::Arc::new(#id::facade::Service))
+        });
+        quote! {
+            /// Every API's SOAP facade, for the runtime's `facade::serve`.
+            pub fn services() -> ::std::vec::Vec<::std::sync::Arc<dyn ::altinn_bridge_runtime::facade::SoapService>> {
+                ::std::vec![#(#list),*]
+            }
+        }
+    });
     let list = quote! {
         #(#items)*
+        #services
     };
     files.insert(
         "mod.rs".to_owned(),

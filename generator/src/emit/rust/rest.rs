@@ -13,22 +13,29 @@ use super::common::{doc_attr, enum_variants};
 use super::names::{Unique, ident, snake};
 use super::plan::{Inline, Plan};
 
-/// The `rest` module's items for one manifest (calls may use several OpenAPI documents).
-pub fn module(resolved: &Resolved, rest: &[RestContract]) -> TokenStream {
+/// The Rust name of each named type the `rest` module emits, per OpenAPI document.
+pub type RestNames = Vec<std::collections::BTreeMap<crate::model::TypeId, String>>;
+
+/// The `rest` module's items for one manifest (calls may use several OpenAPI documents), and
+/// the names it gave.
+pub fn module(resolved: &Resolved, rest: &[RestContract]) -> (TokenStream, RestNames) {
     let mut scope = Unique::default();
     let mut items = Vec::new();
+    let mut names = Vec::new();
     for (api, contract) in rest.iter().enumerate() {
         let roots = roots(resolved, api, contract);
         let plan = Plan::new(&contract.types, roots.iter().copied(), &mut scope);
         items.extend(plan.types().map(|(def, name)| item(&plan, def, name)));
+        names.push(plan.names.clone());
     }
     if items.is_empty() {
-        return TokenStream::new();
+        return (TokenStream::new(), names);
     }
-    quote! {
+    let tokens = quote! {
         use ::altinn_bridge_runtime::serde::{Deserialize, Serialize};
         #(#items)*
-    }
+    };
+    (tokens, names)
 }
 
 /// The types of the parameters, bodies and responses of the calls made against document `api`.

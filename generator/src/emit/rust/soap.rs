@@ -11,8 +11,11 @@ use super::names::{Unique, ident, snake};
 use super::plan::{Inline, Plan};
 use crate::link::Resolved;
 
-/// The `soap` module's items for one manifest.
-pub fn module(resolved: &Resolved, soap: &SoapContract) -> TokenStream {
+/// The Rust type of each element the `soap` module reads and writes, by qualified name.
+pub type ElementTypes = std::collections::BTreeMap<crate::model::QName, TokenStream>;
+
+/// The `soap` module's items for one manifest, and the Rust type of each operation element.
+pub fn module(resolved: &Resolved, soap: &SoapContract) -> (TokenStream, ElementTypes) {
     let ops: Vec<_> = resolved
         .operations
         .iter()
@@ -36,19 +39,24 @@ pub fn module(resolved: &Resolved, soap: &SoapContract) -> TokenStream {
     });
     let elements = element_consts(&parts);
     let messages = messages(&plan, &parts);
+    let types: ElementTypes = element_parts(&parts)
+        .into_iter()
+        .map(|(q, ty)| (q.clone(), rust_type(&plan, ty)))
+        .collect();
     let items = plan.types().map(|(def, name)| item(&plan, def, name));
     let uses = (!plan.names.is_empty()).then(|| {
         quote!(
             use ::altinn_bridge_runtime::xml;
         )
     });
-    quote! {
+    let tokens = quote! {
         #uses
         #(#namespaces)*
         #elements
         #messages
         #(#items)*
-    }
+    };
+    (tokens, types)
 }
 
 /// The element parts of the mapped operations, sorted by name and deduplicated: what a SOAP body
@@ -96,7 +104,9 @@ fn messages(plan: &Plan<'_>, parts: &[&crate::model::MessagePart]) -> TokenStrea
     let names = rows
         .iter()
         .map(|(v, _, ns, local)| quote!(Self::#v(_) => (#ns, #local),));
-    let writes = rows.iter().map(|(v, _, _, _)| quote!(Self::#v(value) => xml::to_string(value, ns, local),));
+    let writes = rows
+        .iter()
+        .map(|(v, _, _, _)| quote!(Self::#v(value) => xml::to_string(value, ns, local),));
     quote! {
         /// Any body or header element of the mapped operations.
         #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,654 @@
+//! The adapter half of a generated file: `pub mod plan` (one static description per mapped
+//! operation, written from the resolved links) and `pub struct Client`, whose methods keep the
+//! old operations' shapes and make the Altinn 3 calls through the runtime's executor.
+//!
+//! The typed edges stay generated: a method takes the generated SOAP input struct, every JSON
+//! request body is read through its generated REST type before it is sent, every JSON answer is
+//! read through its REST type, and the SOAP output is read back into the generated output
+//! struct, so a value that does not fit either contract fails with an error naming it.
+
+use std::collections::BTreeMap;
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::link::{
+    Call, FaultMap, FieldLink, Format, Loop, Mapping, OpLink, ResolvedPath, Source, Target,
+    Transform,
+};
+use crate::model::{
+    Builtin, Endpoint, MessagePart, ParamLocation, PartContent, QName, RestContract, SoapOperation,
+    TypeDef, TypeKind, TypeRef,
+};
+
+use super::names::{Unique, ident, snake};
+use super::rest::RestNames;
+use super::soap::ElementTypes;
+
+/// `pub mod plan` and `pub struct Client` for one manifest.
+pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> TokenStream {
+    let cx = Cx {
+        m,
+        elements,
+        rest_names,
+    };
+    let mut statics = Unique::default();
+    let mut methods = Unique::default();
+    let ops: Vec<OpCode> = m
+        .resolved
+        .operations
+        .iter()
+        .filter_map(|link| {
+            let op = m.soap.operations.iter().find(|o| o.id == link.soap_op)?;
+            let stat = ident(&statics.claim(link.name.to_shouty_snake_case()));
+            let method = ident(&methods.claim(snake(&link.name)));
+            Some(cx.operation(link, op, stat, method))
+        })
+        .collect();
+    let plans = ops.iter().map(|o| &o.plan);
+    let methods = ops.iter().map(|o| &o.method);
+    let arms = ops.iter().map(|o| &o.dispatch);
+    let api = &m.resolved.api;
+    let apis: Vec<String> = m.resolved.openapi.iter().map(|o| api_name(o)).collect();
+    let client_doc = format!(
+        " `{api}`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault."
+    );
+    quote! {
+        /// The Altinn 2 service these adapters replace.
+        pub const API: &str = #api;
+
+        /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
+        pub const APIS: &[&str] = &[#(#apis),*];
+
+        /// One static description per mapped operation: its calls and field links, as the
+        /// manifest resolved them. [`Client`] hands these to the runtime's executor.
+        pub mod plan {
+            use ::altinn_bridge_runtime::adapter::plan::*;
+            #(#plans)*
+        }
+
+        #[doc = #client_doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            upstream: ::altinn_bridge_runtime::adapter::Upstream,
+            settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
+        }
+
+        impl Client {
+            /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
+            /// deployment's `settings` (the manifest's `config` values and lookup tables).
+            pub fn new(
+                upstream: ::altinn_bridge_runtime::adapter::Upstream,
+                settings: impl ::std::convert::Into<::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>>,
+            ) -> Self {
+                Self { upstream, settings: settings.into() }
+            }
+
+            #(#methods)*
+
+            /// Runs the operation `name` on a SOAP body element and its header blocks, as the
+            /// facade receives them: the body is read through the generated types first, so a
+            /// schema-invalid request fails before anything is sent. Answers the output element
+            /// as XML (no declaration), or `None` for a one-way operation.
+            pub async fn call_element(
+                &self,
+                name: &str,
+                body: &::altinn_bridge_runtime::xml::Element,
+                headers: &[::altinn_bridge_runtime::xml::Element],
+            ) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::altinn_bridge_runtime::soap::Fault> {
+                let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
+                    ::altinn_bridge_runtime::soap::Fault::from(&::altinn_bridge_runtime::Error::Convert {
+                        field: body.local.clone(),
+                        message: e.to_string(),
+                    })
+                };
+                soap::Message::read(body).map_err(invalid)?;
+                let mut input = ::std::vec![body.clone()];
+                input.extend(headers.iter().cloned());
+                match name {
+                    #(#arms)*
+                    other => ::std::result::Result::Err(::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("unknown operation `{other}`"),
+                    )),
+                }
+            }
+        }
+    }
+}
+
+/// The OpenAPI document's file stem: how generated code names an Altinn 3 API.
+fn api_name(display: &str) -> String {
+    std::path::Path::new(display)
+        .file_stem()
+        .map_or_else(|| display.to_owned(), |s| s.to_string_lossy().into_owned())
+}
+
+struct Cx<'a> {
+    m: &'a Mapping,
+    elements: &'a ElementTypes,
+    rest_names: &'a RestNames,
+}
+
+struct OpCode {
+    plan: TokenStream,
+    method: TokenStream,
+    dispatch: TokenStream,
+}
+
+impl Cx<'_> {
+    fn operation(
+        &self,
+        link: &OpLink,
+        op: &SoapOperation,
+        stat: proc_macro2::Ident,
+        method: proc_macro2::Ident,
+    ) -> OpCode {
+        let name = &link.name;
+        let output = op.output.as_ref().and_then(|o| element_part(&o.body));
+        let plan = self.plan(link, &stat, output);
+        let input = op.input.as_ref().and_then(|i| element_part(&i.body));
+        let headers: Vec<&MessagePart> = op.input.iter().flat_map(|i| &i.headers).collect();
+        let method_code = self.method(link, &stat, &method, input, &headers, output);
+        let dispatch = match (&link.no_successor, output) {
+            (Some(reason), _) => quote! {
+                #name => ::std::result::Result::Err(::altinn_bridge_runtime::adapter::no_successor(#name, #reason)),
+            },
+            (None, Some((q, _))) => {
+                let ty = self.element_type(q);
+                quote! {
+                    #name => {
+                        let out = ::altinn_bridge_runtime::adapter::run(&plan::#stat, &input, &self.upstream, &self.settings)
+                            .await
+                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e))?;
+                        match out {
+                            ::std::option::Option::Some(el) => {
+                                let typed: #ty = ::altinn_bridge_runtime::adapter::read_output(&el)
+                                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e))?;
+                                let xml = ::altinn_bridge_runtime::xml::to_string(&typed, &el.ns, &el.local)
+                                    .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(&::altinn_bridge_runtime::Error::Convert {
+                                        field: el.local.clone(),
+                                        message: e.to_string(),
+                                    }))?;
+                                ::std::result::Result::Ok(::std::option::Option::Some(xml))
+                            }
+                            ::std::option::Option::None => ::std::result::Result::Ok(::std::option::Option::None),
+                        }
+                    }
+                }
+            }
+            (None, None) => quote! {
+                #name => {
+                    ::altinn_bridge_runtime::adapter::run(&plan::#stat, &input, &self.upstream, &self.settings)
+                        .await
+                        .map_err(|e| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e))?;
+                    ::std::result::Result::Ok(::std::option::Option::None)
+                }
+            },
+        };
+        OpCode {
+            plan,
+            method: method_code,
+            dispatch,
+        }
+    }
+
+    fn element_type(&self, q: &QName) -> TokenStream {
+        // Named types live in `soap`; built-ins are paths or primitives already, except the
+        // runtime's XML scalars, which `soap` reaches through its own `use`.
+        match self.elements.get(q) {
+            Some(ty) => {
+                let text = ty.to_string();
+                if text.starts_with("::")
+                    || text.starts_with(|c: char| c.is_ascii_lowercase())
+                        && !text.starts_with("xml")
+                {
+                    ty.clone()
+                } else if text.starts_with("xml") {
+                    quote!(::altinn_bridge_runtime::#ty)
+                } else {
+                    quote!(soap::#ty)
+                }
+            }
+            None => quote!(::altinn_bridge_runtime::xml::Element),
+        }
+    }
+
+    fn method(
+        &self,
+        link: &OpLink,
+        stat: &proc_macro2::Ident,
+        method: &proc_macro2::Ident,
+        input: Option<(&QName, &TypeRef)>,
+        headers: &[&MessagePart],
+        output: Option<(&QName, &TypeRef)>,
+    ) -> TokenStream {
+        let name = &link.name;
+        let mut args = Vec::new();
+        let mut arg_names = Vec::new();
+        let mut elements = Vec::new();
+        let mut scope = Unique::default();
+        for (q, _) in input
+            .into_iter()
+            .chain(headers.iter().filter_map(|p| part_element(p)))
+        {
+            let arg = ident(&scope.claim(snake(&q.local)));
+            let ty = self.element_type(q);
+            let (ns, local) = (&q.ns, &q.local);
+            args.push(quote!(#arg: &#ty));
+            arg_names.push(arg.clone());
+            elements.push(quote!(::altinn_bridge_runtime::adapter::to_element(#arg, #ns, #local).map_err(fault)?));
+        }
+        let out_ty = match output {
+            Some((q, _)) => self.element_type(q),
+            None => quote!(()),
+        };
+        let doc = format!(
+            " `{name}`: {}",
+            match &link.no_successor {
+                Some(_) =>
+                    "Altinn 3 has no successor, so this always answers the documented fault."
+                        .to_owned(),
+                None => format!(
+                    "{} Altinn 3 call(s): {}.",
+                    link.calls.len(),
+                    link.calls
+                        .iter()
+                        .map(|c| format!("`{} {}`", c.method.as_str(), c.path))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        );
+        let body = match (&link.no_successor, output) {
+            (Some(reason), _) => quote! {
+                let _ = (#(#arg_names,)*);
+                ::std::result::Result::Err(::altinn_bridge_runtime::adapter::no_successor(#name, #reason))
+            },
+            (None, Some(_)) => quote! {
+                let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e);
+                let input = ::std::vec![#(#elements),*];
+                let out = ::altinn_bridge_runtime::adapter::run(&plan::#stat, &input, &self.upstream, &self.settings)
+                    .await
+                    .map_err(fault)?;
+                let el = out.unwrap_or_default();
+                ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+            },
+            (None, None) => quote! {
+                let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e);
+                let input = ::std::vec![#(#elements),*];
+                ::altinn_bridge_runtime::adapter::run(&plan::#stat, &input, &self.upstream, &self.settings)
+                    .await
+                    .map_err(fault)?;
+                ::std::result::Result::Ok(())
+            },
+        };
+        quote! {
+            #[doc = #doc]
+            pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#out_ty, ::altinn_bridge_runtime::soap::Fault> {
+                #body
+            }
+        }
+    }
+
+    fn plan(
+        &self,
+        link: &OpLink,
+        stat: &proc_macro2::Ident,
+        output: Option<(&QName, &TypeRef)>,
+    ) -> TokenStream {
+        let name = &link.name;
+        let calls = link.calls.iter().map(|c| self.call(link, c));
+        let inputs = link
+            .inputs
+            .iter()
+            .filter(|l| !matches!(l.to, Target::Dropped))
+            .filter_map(|l| self.link(link, l));
+        let outputs = link.outputs.iter().filter_map(|l| self.link(link, l));
+        let faults = link.faults.iter().map(fault_rule);
+        let output = match output {
+            Some((q, _)) => {
+                let (ns, local) = (&q.ns, &q.local);
+                quote!(::std::option::Option::Some((#ns, #local)))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        let doc = format!(" `{name}`.");
+        quote! {
+            #[doc = #doc]
+            pub static #stat: Operation = Operation {
+                name: #name,
+                calls: &[#(#calls),*],
+                inputs: &[#(#inputs),*],
+                outputs: &[#(#outputs),*],
+                faults: &[#(#faults),*],
+                output: #output,
+            };
+        }
+    }
+
+    fn endpoint(&self, c: &Call) -> Option<(&RestContract, &Endpoint)> {
+        let contract = self.m.rest.get(c.api)?;
+        let ep = contract.endpoints.iter().find(|e| e.id == c.endpoint)?;
+        Some((contract, ep))
+    }
+
+    fn call(&self, op: &OpLink, c: &Call) -> TokenStream {
+        let name = &c.name;
+        let api = self
+            .m
+            .resolved
+            .openapi
+            .get(c.api)
+            .map(|o| api_name(o))
+            .unwrap_or_default();
+        let method = c.method.as_str();
+        let path = &c.path;
+        let for_each = match &c.for_each {
+            None => quote!(::std::option::Option::None),
+            Some(Loop::Soap { path }) => {
+                let steps = xml_steps(path);
+                quote!(::std::option::Option::Some(Loop::Soap(&[#(#steps),*])))
+            }
+            Some(Loop::Response { call, path }) => {
+                let steps = json_steps(path);
+                quote!(::std::option::Option::Some(Loop::Response { call: #call, path: &[#(#steps),*] }))
+            }
+        };
+        let ep = self.endpoint(c);
+        let media = ep.and_then(|(_, e)| e.body.as_ref()).and_then(|b| {
+            b.content
+                .iter()
+                .find(|m| m.media_type.contains("json"))
+                .or_else(|| b.content.first())
+        });
+        let binary_target = op.inputs.iter().any(|l| {
+            matches!(&l.to, Target::Body { call, path } if call == &c.name && path.text.is_empty())
+        });
+        let body = match media {
+            Some(m) if m.media_type.contains("json") => quote!(BodyKind::Json),
+            Some(m) if m.media_type.starts_with("multipart/") => quote!(BodyKind::Multipart),
+            Some(m) => {
+                let mt = &m.media_type;
+                quote!(BodyKind::Bytes(#mt))
+            }
+            None if binary_target => quote!(BodyKind::Bytes("application/octet-stream")),
+            None => quote!(BodyKind::None),
+        };
+        let idempotent = op.inputs.iter().any(|l| match &l.to {
+            Target::Body { call, path } => {
+                call == &c.name
+                    && path
+                        .steps
+                        .last()
+                        .is_some_and(|s| s.name.to_ascii_lowercase().starts_with("idempot"))
+            }
+            _ => false,
+        });
+        let check_request = match media
+            .filter(|m| m.media_type.contains("json"))
+            .and_then(|m| m.ty.as_ref())
+            .and_then(|t| self.rest_type(c.api, t))
+        {
+            Some(ty) => {
+                quote!(::std::option::Option::Some(::altinn_bridge_runtime::adapter::check_request::<super::rest::#ty>))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        let response_ty = ep.and_then(|(_, e)| {
+            e.responses
+                .iter()
+                .filter(|r| r.status.starts_with('2'))
+                .flat_map(|r| &r.content)
+                .find(|m| m.media_type.contains("json"))
+                .and_then(|m| m.ty.as_ref())
+        });
+        let check_response = match response_ty.and_then(|t| self.rest_type(c.api, t)) {
+            Some(ty) => {
+                quote!(::std::option::Option::Some(::altinn_bridge_runtime::adapter::check_response::<super::rest::#ty>))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        quote! {
+            Call {
+                name: #name,
+                api: #api,
+                method: #method,
+                path: #path,
+                for_each: #for_each,
+                body: #body,
+                idempotent_by_body: #idempotent,
+                check_request: #check_request,
+                check_response: #check_response,
+            }
+        }
+    }
+
+    /// The generated REST type for a schema, when the `rest` module named one.
+    fn rest_type(&self, api: usize, t: &TypeRef) -> Option<proc_macro2::Ident> {
+        let id = t.as_named()?;
+        self.rest_names.get(api)?.get(id).map(|n| ident(n))
+    }
+
+    fn link(&self, op: &OpLink, l: &FieldLink) -> Option<TokenStream> {
+        let field = field_name(l);
+        let from = match &l.from {
+            Source::Soap { path } => {
+                let steps = xml_steps(path);
+                quote!(Source::Soap(&[#(#steps),*]))
+            }
+            Source::Response { call, path } => {
+                let steps = json_steps(path);
+                quote!(Source::Response { call: #call, path: &[#(#steps),*] })
+            }
+            Source::Const { value } => quote!(Source::Const(#value)),
+            Source::Config { key } => quote!(Source::Config(#key)),
+        };
+        let (to, kind) = match &l.to {
+            Target::Body { call, path } => {
+                let kind = self.kind(op, call, path);
+                let steps = if path.text.is_empty() {
+                    Vec::new()
+                } else {
+                    json_steps(path)
+                };
+                let k = kind_tokens(kind);
+                (
+                    quote!(Target::Body { call: #call, path: &[#(#steps),*], kind: #k }),
+                    Some(kind),
+                )
+            }
+            Target::Param {
+                call,
+                location,
+                name,
+                ..
+            } => {
+                let loc = match location {
+                    ParamLocation::Path => quote!(ParamIn::Path),
+                    ParamLocation::Query => quote!(ParamIn::Query),
+                    // Cookies are not sent by the runtime; a header is the closest place.
+                    _ => quote!(ParamIn::Header),
+                };
+                (
+                    quote!(Target::Param { call: #call, location: #loc, name: #name }),
+                    None,
+                )
+            }
+            Target::Soap { path } => {
+                let steps = xml_steps(path);
+                (quote!(Target::Soap(&[#(#steps),*])), None)
+            }
+            Target::Dropped => return None,
+        };
+        let mut transforms: Vec<TokenStream> = l.transforms.iter().map(transform).collect();
+        // base64 text sent as a binary body is decoded unless the manifest already says so.
+        let base64_source = matches!(&l.from, Source::Soap { path }
+            if path.leaf_type().and_then(|t| self.m.soap.types.builtin_of(t)) == Some(Builtin::Base64Binary));
+        let decodes = l.transforms.iter().any(|t| {
+            matches!(
+                t,
+                Transform::Format {
+                    format: Format::Base64ToBinary
+                }
+            )
+        });
+        if base64_source && kind == Some(Kind::Bytes) && !decodes {
+            transforms.push(quote!(Transform::Format(Format::Base64ToBinary)));
+        }
+        Some(quote! {
+            Link {
+                field: #field,
+                from: #from,
+                to: #to,
+                transforms: &[#(#transforms),*],
+            }
+        })
+    }
+
+    /// The JSON kind of a body target's leaf.
+    fn kind(&self, op: &OpLink, call: &str, path: &ResolvedPath) -> Kind {
+        let Some(c) = op.calls.iter().find(|c| c.name == call) else {
+            return Kind::Any;
+        };
+        let Some((contract, _)) = self.endpoint(c) else {
+            return Kind::Any;
+        };
+        let Some(t) = path.leaf_type() else {
+            return Kind::Any;
+        };
+        let graph = &contract.types;
+        match graph.builtin_of(t) {
+            Some(Builtin::Boolean) => Kind::Boolean,
+            Some(b) if b.is_integer() => Kind::Integer,
+            Some(Builtin::Number | Builtin::Double | Builtin::Float | Builtin::Decimal) => {
+                Kind::Number
+            }
+            Some(Builtin::Binary | Builtin::Base64Binary) => Kind::Bytes,
+            Some(Builtin::AnyType) => Kind::Any,
+            Some(_) => Kind::String,
+            None => match graph.resolve(t).map(|d: &TypeDef| &d.kind) {
+                Some(TypeKind::Enum(_)) => Kind::String,
+                _ => Kind::Any,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Bytes,
+    Any,
+}
+
+fn kind_tokens(k: Kind) -> TokenStream {
+    match k {
+        Kind::String => quote!(Kind::String),
+        Kind::Integer => quote!(Kind::Integer),
+        Kind::Number => quote!(Kind::Number),
+        Kind::Boolean => quote!(Kind::Boolean),
+        Kind::Bytes => quote!(Kind::Bytes),
+        Kind::Any => quote!(Kind::Any),
+    }
+}
+
+/// The body element of a message (the first element part).
+fn element_part(parts: &[MessagePart]) -> Option<(&QName, &TypeRef)> {
+    parts.iter().find_map(part_element)
+}
+
+fn part_element(p: &MessagePart) -> Option<(&QName, &TypeRef)> {
+    match &p.content {
+        PartContent::Element { element, ty, .. } => Some((element, ty)),
+        PartContent::Type { .. } => None,
+    }
+}
+
+/// How errors name the field: the SOAP path, else the target.
+fn field_name(l: &FieldLink) -> String {
+    match (&l.from, &l.to) {
+        (Source::Soap { path }, _) => path.text.clone(),
+        (_, Target::Soap { path }) => path.text.clone(),
+        (_, Target::Body { call, path }) => format!("{call}: body.{}", path.text),
+        (_, Target::Param { call, name, .. }) => format!("{call}: {name}"),
+        _ => String::new(),
+    }
+}
+
+/// SOAP path steps, root element first; attributes are the segments written `@name`.
+fn xml_steps(path: &ResolvedPath) -> Vec<TokenStream> {
+    let segs: Vec<&str> = path.text.split('/').filter(|s| !s.is_empty()).collect();
+    path.steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (ns, local) = match &s.xml_name {
+                Some(q) => (q.ns.clone(), q.local.clone()),
+                None => (String::new(), s.name.clone()),
+            };
+            let attribute = segs.get(i).is_some_and(|g| g.starts_with('@'));
+            let many = s.many;
+            quote!(XmlStep { ns: #ns, local: #local, attribute: #attribute, many: #many })
+        })
+        .collect()
+}
+
+fn json_steps(path: &ResolvedPath) -> Vec<TokenStream> {
+    if path.text.is_empty() {
+        return Vec::new();
+    }
+    path.steps
+        .iter()
+        .map(|s| {
+            let (name, many) = (&s.name, s.many);
+            quote!(JsonStep { name: #name, many: #many })
+        })
+        .collect()
+}
+
+fn transform(t: &Transform) -> TokenStream {
+    match t {
+        Transform::Split { separator } => quote!(Transform::Split(#separator)),
+        Transform::EnumMap { map } => {
+            let rows = map.iter().map(|(k, v)| quote!((#k, #v)));
+            quote!(Transform::Map(&[#(#rows),*]))
+        }
+        Transform::Lookup { table } => quote!(Transform::Lookup(#table)),
+        Transform::Format { format } => {
+            let f = format_tokens(*format);
+            quote!(Transform::Format(#f))
+        }
+        Transform::Join { separator } => quote!(Transform::Join(#separator)),
+        Transform::Default { value } => quote!(Transform::Default(#value)),
+    }
+}
+
+fn format_tokens(f: Format) -> TokenStream {
+    match f {
+        Format::DateTimeUtc => quote!(Format::DateTimeUtc),
+        Format::Date => quote!(Format::Date),
+        Format::HtmlToMarkdown => quote!(Format::HtmlToMarkdown),
+        Format::TextToMarkdown => quote!(Format::TextToMarkdown),
+        Format::Base64ToBinary => quote!(Format::Base64ToBinary),
+        Format::String => quote!(Format::String),
+        Format::UuidV5 => quote!(Format::UuidV5),
+        Format::Integer => quote!(Format::Integer),
+        Format::Uuid => quote!(Format::Uuid),
+        Format::Utf8 => quote!(Format::Utf8),
+        Format::InstancePartyId => quote!(Format::InstancePartyId),
+        Format::InstanceGuid => quote!(Format::InstanceGuid),
+    }
+}
+
+fn fault_rule(f: &FaultMap) -> TokenStream {
+    let status = &f.status;
+    let client = f.client;
+    let fields: BTreeMap<&String, &String> = f.fields.iter().collect();
+    let rows = fields.iter().map(|(k, v)| quote!((#k, #v)));
+    quote!(FaultRule { status: #status, client: #client, fields: &[#(#rows),*] })
+}

@@ -1,0 +1,197 @@
+//! The facade half of a generated file (strategy 2): `pub mod facade` with the operations'
+//! dispatch data and a `Service` that the runtime's SOAP server (feature `facade`) serves at the
+//! old endpoint path. It runs the same [`Client`](super) code as strategy 1, so there is one
+//! translation path, tested once.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::link::{Mapping, OpLink};
+use crate::model::{PartContent, QName, SoapOperation};
+
+/// The contract files a facade serves at `?wsdl` / `?xsd=`: (file name, path of the copy written
+/// beside the generated module, relative to it).
+pub type Documents = Vec<(String, String)>;
+
+/// `pub mod facade` for one manifest.
+pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
+    let ops: Vec<TokenStream> = m
+        .resolved
+        .operations
+        .iter()
+        .filter_map(|link| {
+            let op = m.soap.operations.iter().find(|o| o.id == link.soap_op)?;
+            Some(operation(m, link, op))
+        })
+        .collect();
+    let path = endpoint_path(m);
+    let docs = documents
+        .iter()
+        .map(|(name, rel)| quote!((#name, ::std::include_str!(#rel))));
+    quote! {
+        /// The SOAP facade: old clients call the old contract at its old path; each request runs
+        /// through [`Client`](super::Client) against Altinn 3.
+        pub mod facade {
+            use ::altinn_bridge_runtime::facade::{Credentials, Operation};
+
+            /// Where the old service answered (the WSDL port address's path).
+            pub const PATH: &str = #path;
+
+            /// The contract served at `?wsdl` (first) and `?xsd=`.
+            pub static DOCUMENTS: &[(&str, &str)] = &[#(#docs),*];
+
+            /// The operations, with what the server dispatches on.
+            pub static OPERATIONS: &[Operation] = &[#(#ops),*];
+
+            /// The facade for this API; give it to the runtime's `facade::serve`.
+            #[derive(Debug, Clone, Copy, Default)]
+            pub struct Service;
+
+            impl ::altinn_bridge_runtime::facade::SoapService for Service {
+                fn name(&self) -> &'static str {
+                    super::API
+                }
+
+                fn path(&self) -> &'static str {
+                    PATH
+                }
+
+                fn documents(&self) -> &'static [(&'static str, &'static str)] {
+                    DOCUMENTS
+                }
+
+                fn apis(&self) -> &'static [&'static str] {
+                    super::APIS
+                }
+
+                fn operations(&self) -> &'static [Operation] {
+                    OPERATIONS
+                }
+
+                fn call<'a>(
+                    &'a self,
+                    op: &'static Operation,
+                    req: ::altinn_bridge_runtime::facade::Request,
+                ) -> ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = ::std::result::Result<::std::string::String, ::altinn_bridge_runtime::soap::Fault>> + ::std::marker::Send + 'a>> {
+                    ::std::boxed::Box::pin(async move {
+                        let client = super::Client::new(req.caller.upstream.clone(), req.caller.settings.clone());
+                        let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                        ::std::result::Result::Ok(out.unwrap_or_default())
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// The path of the first port's address (`https://host/ServiceEngineExternal/X.svc` →
+/// `/ServiceEngineExternal/X.svc`), else `/{API}.svc`.
+fn endpoint_path(m: &Mapping) -> String {
+    let address = m
+        .soap
+        .services
+        .iter()
+        .flat_map(|s| &s.ports)
+        .find_map(|p| p.address.as_deref());
+    let path = address.and_then(|a| {
+        let rest = a.split_once("://").map_or(a, |(_, r)| r);
+        rest.find('/').map(|i| rest[i..].to_owned())
+    });
+    path.filter(|p| p.len() > 1)
+        .unwrap_or_else(|| format!("/{}.svc", m.resolved.api))
+}
+
+fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation) -> TokenStream {
+    let name = &link.name;
+    let soap_action = op.soap_action.clone().unwrap_or_default();
+    let wsa_action = op
+        .input
+        .as_ref()
+        .and_then(|i| i.action.clone())
+        .unwrap_or_default();
+    let input = op.input.as_ref().and_then(|i| {
+        i.body.iter().find_map(|p| match &p.content {
+            PartContent::Element { element, .. } => Some(element.clone()),
+            PartContent::Type { .. } => None,
+        })
+    });
+    let (ns, local) = input
+        .as_ref()
+        .map_or((String::new(), link.name.clone()), |q| {
+            (q.ns.clone(), q.local.clone())
+        });
+    let headers: Vec<QName> = op
+        .input
+        .iter()
+        .flat_map(|i| &i.headers)
+        .filter_map(|p| match &p.content {
+            PartContent::Element { element, .. } => Some(element.clone()),
+            PartContent::Type { .. } => None,
+        })
+        .collect();
+    let header_parts = headers.iter().map(|q| {
+        let (ns, local) = (&q.ns, &q.local);
+        quote!((#ns, #local))
+    });
+    let credentials = credentials(m, input.as_ref(), &headers);
+    let no_successor = match &link.no_successor {
+        Some(r) => {
+            let r = r.trim();
+            quote!(::std::option::Option::Some(#r))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        Operation {
+            name: #name,
+            soap_action: #soap_action,
+            wsa_action: #wsa_action,
+            input: (#ns, #local),
+            header_parts: &[#(#header_parts),*],
+            credentials: #credentials,
+            no_successor: #no_successor,
+        }
+    }
+}
+
+/// Where the legacy caller's user name and password are: the manifest's `auth.old_fields` that
+/// belong to this operation (children of its body element, or header parts).
+fn credentials(m: &Mapping, input: Option<&QName>, headers: &[QName]) -> TokenStream {
+    let Some(auth) = &m.resolved.auth else {
+        return quote!(Credentials::None);
+    };
+    let is_user = |s: &str| s.to_ascii_lowercase().contains("username");
+    let is_password = |s: &str| s.to_ascii_lowercase().contains("password");
+    // Header parts first: an operation that takes them there has none in its body.
+    let header = |want: &dyn Fn(&str) -> bool| {
+        headers
+            .iter()
+            .find(|q| want(&q.local) && auth.old_fields.iter().any(|f| f == &q.local))
+    };
+    if let (Some(u), Some(p)) = (header(&is_user), header(&is_password)) {
+        let (un, ul, pn, pl) = (&u.ns, &u.local, &p.ns, &p.local);
+        return quote!(Credentials::Header { user: (#un, #ul), password: (#pn, #pl) });
+    }
+    let Some(root) = input else {
+        return quote!(Credentials::None);
+    };
+    let element = m.soap.elements.iter().find(|e| &e.name == root);
+    let fields = element
+        .and_then(|e| e.ty.as_named())
+        .map(|id| m.soap.types.all_fields(id))
+        .unwrap_or_default();
+    let body = |want: &dyn Fn(&str) -> bool| {
+        fields.iter().find_map(|f| {
+            let q = f.xml_name.as_ref()?;
+            let path = format!("{}/{}", root.local, q.local);
+            (want(&q.local) && auth.old_fields.contains(&path)).then(|| q.clone())
+        })
+    };
+    match (body(&is_user), body(&is_password)) {
+        (Some(u), Some(p)) => {
+            let (un, ul, pn, pl) = (&u.ns, &u.local, &p.ns, &p.local);
+            quote!(Credentials::Body { user: &[(#un, #ul)], password: &[(#pn, #pl)] })
+        }
+        _ => quote!(Credentials::None),
+    }
+}
