@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod python;
+
 /// The corpus directory: `$ALTINN_BRIDGE_CORPUS`, else `../shared/corpus` beside the checkout.
 /// `None` when neither exists; tests then skip, and say so loudly.
 pub fn corpus_dir() -> Option<PathBuf> {
