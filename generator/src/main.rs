@@ -9,6 +9,9 @@ use altinn_bridge::load::{self, Limits};
 use altinn_bridge::{embedded, emit, output};
 use clap::{Parser, Subcommand};
 
+#[cfg(feature = "serve")]
+mod serve;
+
 /// Moves Altinn 2 SOAP integrations onto Altinn 3 REST APIs.
 #[derive(Parser)]
 #[command(name = "altinn-bridge", version, about)]
@@ -104,11 +107,28 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Run the SOAP facade (strategy 2) for the committed adapters of the shipped manifests:
+    /// old clients call it at the old paths; it calls Altinn 3. See `facade.example.toml`.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// The facade's configuration (listen address, environment, Maskinporten clients,
+        /// legacy callers, limits, settings).
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Print an argon2id hash for a legacy caller's password (`[[callers]] password_hash`);
+    /// reads the password from standard input, so it stays out of the shell history.
+    #[cfg(feature = "serve")]
+    HashPassword,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        #[cfg(feature = "serve")]
+        Command::Serve { config } => serve::run(&config),
+        #[cfg(feature = "serve")]
+        Command::HashPassword => serve::hash_password(),
         Command::Inspect {
             paths,
             json,
