@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod python;
+pub mod zeep;
 
 /// The corpus directory: `$ALTINN_BRIDGE_CORPUS`, else `../shared/corpus` beside the checkout.
 /// `None` when neither exists; tests then skip, and say so loudly.

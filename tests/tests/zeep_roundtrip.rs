@@ -21,7 +21,8 @@ use altinn_bridge::model::{PartContent, QName};
 use altinn_bridge_examples::generated;
 use altinn_bridge_runtime::soap::{Envelope, RawElement, SoapVersion};
 use altinn_bridge_runtime::xml::{self, Element, Node};
-use altinn_bridge_tests::{corpus_or_skip, files_with_ext, python};
+use altinn_bridge_tests::zeep::{clark, corpus_wsdl, manifests};
+use altinn_bridge_tests::{corpus_or_skip, files_with_ext, python, zeep};
 use serde_json::{Value, json};
 
 /// A generated module's `soap::Message`, behind one signature for every API.
@@ -69,21 +70,6 @@ codecs!(
     pre_fill_basic,
     receipt_agency_external_basic,
 );
-
-fn manifests() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mappings");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("mappings/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    v.sort();
-    v
-}
-
-fn clark(q: &QName) -> String {
-    format!("{{{}}}{}", q.ns, q.local)
-}
 
 /// One element to send through the generated types: an operation's body or a header part.
 struct Part {
@@ -243,7 +229,7 @@ fn run_api(
     let mut parts = Vec::new();
     for (i, (binding, ops)) in by_binding.iter().enumerate() {
         let dir = dir.join(i.to_string());
-        match zeep_envelopes(py, &wsdl, binding, ops, &dir) {
+        match zeep::envelopes(py, &wsdl, binding, ops, &dir) {
             Ok(index) => {
                 for op in ops {
                     out.operations += 1;
@@ -261,35 +247,6 @@ fn run_api(
     }
     check_parts(py, &wsdl, codec, &parts, &mut out);
     out
-}
-
-/// The corpus file with the manifest's WSDL's name (as `check --contracts` picks it).
-fn corpus_wsdl(mapping: &Mapping, wsdls: &[PathBuf]) -> PathBuf {
-    let name = Path::new(&mapping.soap.source)
-        .file_name()
-        .expect("a WSDL file name")
-        .to_owned();
-    wsdls
-        .iter()
-        .find(|p| p.file_name() == Some(name.as_os_str()))
-        .unwrap_or_else(|| panic!("{name:?} is not in the corpus"))
-        .clone()
-}
-
-/// Runs zeep once for the operations of one binding; returns its index.json.
-fn zeep_envelopes(
-    py: &Path,
-    wsdl: &Path,
-    binding: &str,
-    ops: &[String],
-    dir: &Path,
-) -> Result<Value, String> {
-    let (wsdl, dir_s) = (wsdl.to_string_lossy(), dir.to_string_lossy());
-    let mut args = vec!["--wsdl", &wsdl, "--binding", binding, "--out", &dir_s];
-    args.extend(ops.iter().map(String::as_str));
-    python::run_script(py, "envelopes.py", &args, "")?;
-    let index = std::fs::read_to_string(dir.join("index.json")).map_err(|e| e.to_string())?;
-    serde_json::from_str(&index).map_err(|e| e.to_string())
 }
 
 /// The body and the WSDL header parts of zeep's envelope for `op`, checked against the model,
