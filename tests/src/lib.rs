@@ -1,7 +1,12 @@
-//! Helpers shared by the cross-crate tests: finding the real contracts in `../shared/corpus`.
+//! Helpers shared by the cross-crate tests: the real contracts in `../shared/corpus`, Stoplight
+//! Prism started on the real Altinn 3 specs ([`prism`]), and a local upstream that fails on
+//! purpose ([`upstream`]).
 #![deny(missing_docs)]
 
 use std::path::{Path, PathBuf};
+
+pub mod prism;
+pub mod upstream;
 
 /// The corpus directory: `$ALTINN_BRIDGE_CORPUS`, else `../shared/corpus` beside the checkout.
 /// `None` when neither exists; tests then skip, and say so loudly.
