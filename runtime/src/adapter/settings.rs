@@ -59,11 +59,9 @@ impl Settings {
         let t = self.tables.get(table).ok_or_else(|| {
             Error::Config(format!("the lookup table `{table}` is not configured"))
         })?;
-        t.get(key)
-            .map(String::as_str)
-            .ok_or_else(|| Error::Convert {
-                field: field.to_owned(),
-                message: format!("`{key}` is not in the lookup table `{table}`"),
-            })
+        t.get(key).map(String::as_str).ok_or_else(|| Error::Convert {
+            field: field.to_owned(),
+            message: format!("`{key}` is not in the lookup table `{table}`"),
+        })
     }
 }
