@@ -1,9 +1,13 @@
-//! Helpers shared by the cross-crate tests: finding the real contracts in `../shared/corpus`.
+//! Helpers shared by the cross-crate tests: the real contracts in `../shared/corpus`, Stoplight
+//! Prism started on the real Altinn 3 specs ([`prism`]), and a local upstream that fails on
+//! purpose ([`upstream`]).
 #![deny(missing_docs)]
 
 use std::path::{Path, PathBuf};
 
+pub mod prism;
 pub mod python;
+pub mod upstream;
 pub mod zeep;
 
 /// The corpus directory: `$ALTINN_BRIDGE_CORPUS`, else `../shared/corpus` beside the checkout.
