@@ -18,7 +18,10 @@ pub fn run(config: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -76,6 +79,9 @@ pub fn hash_password() -> ExitCode {
         eprintln!("error: give the password on standard input");
         return ExitCode::FAILURE;
     }
-    println!("{}", facade::hash_password(line.trim_end_matches(['\r', '\n'])));
+    println!(
+        "{}",
+        facade::hash_password(line.trim_end_matches(['\r', '\n']))
+    );
     ExitCode::SUCCESS
 }
