@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod altinn3;
 pub mod prism;
 pub mod python;
 pub mod upstream;

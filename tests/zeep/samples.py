@@ -37,6 +37,14 @@ OVERRIDES = {
     "ExternalServiceEditionCode": 1,
     "ServiceEdition": 1,
     "ServiceEditionCode": 1,
+    # Ids that the manifests carry into Altinn 3 paths: an instance id (`partyId/guid`) where
+    # Altinn 2 had an archive reference, a file transfer GUID where Broker had a file reference.
+    "archiveReference": "50001/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "ArchiveReference": "50001/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "ReferenceValue": "50001/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "Reference": "3f2504e0-4f89-11d3-9a0c-0305e82c3302",
+    "fileReference": "3f2504e0-4f89-11d3-9a0c-0305e82c3302",
+    "FileReference": "3f2504e0-4f89-11d3-9a0c-0305e82c3302",
 }
 
 # Deepest nesting of one type inside itself before recursion is cut.

@@ -1,0 +1,186 @@
+//! A realistic stand-in for an Altinn 3 API, for the tests that drive whole operations: a local
+//! app that passes each request on to a Prism mock of the real spec (`--errors`: Prism validates
+//! every request and logs each violation) and makes the mock's answer realistic.
+//!
+//! A mock answers from the spec alone, so ids come back as `"string"` and binary downloads
+//! cannot be produced at all. The operations then fail on the mock's placeholders, not on the
+//! adapter: an instance id that is not `partyId/guid`, a language that is not a language. The
+//! local app replaces exactly those values, keeping their types, and serves downloads as bytes.
+//!
+//! (Prism's proxy mode would also validate the answers, but Prism 5.14.2 never finishes starting
+//! a proxy for the events spec, so the mock does the validating here.)
+
+use std::collections::HashMap;
+use std::net::TcpListener as StdListener;
+use std::sync::{Mutex, OnceLock};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use serde_json::Value;
+
+use crate::prism::{self, Prism};
+
+/// The instance id every storage answer carries (party 50001).
+pub const INSTANCE_ID: &str = "50001/3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+/// The GUID data elements and file transfers get.
+pub const GUID: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3303";
+/// The bytes every download answers.
+pub const FILE: &[u8] = b"%PDF-1.4\n% a file from the test upstream\n";
+
+/// One stand-in: where clients send requests, and the Prism whose log holds the violations.
+pub struct Api {
+    /// The local app's base URL.
+    pub url: String,
+    /// The validating mock behind it.
+    pub prism: &'static Prism,
+}
+
+/// The stand-in for corpus spec `altinn3/<stem>.json`, started on first use; `None` after a
+/// skip notice without the corpus or Prism.
+pub fn shared(test: &str, stem: &str) -> Option<Api> {
+    let prism = prism::shared_mock(test, stem)?;
+    let url = app_for(stem, prism.base_url());
+    Some(Api { url, prism })
+}
+
+/// The local app's URL for `stem`, one per test binary.
+fn app_for(stem: &str, mock: &str) -> String {
+    static APPS: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let mut apps = APPS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    apps.entry(stem.to_owned())
+        .or_insert_with(|| start(stem.to_owned(), mock.to_owned()))
+        .clone()
+}
+
+/// Serves the app on a thread of its own (its own runtime, so sync and async tests can use it).
+fn start(stem: String, mock: String) -> String {
+    let listener = StdListener::bind("127.0.0.1:0").expect("a loopback port");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            let http = reqwest::Client::new();
+            let app = Router::new().fallback(move |method, uri, headers, body| {
+                answer(
+                    http.clone(),
+                    mock.clone(),
+                    stem.clone(),
+                    method,
+                    uri,
+                    headers,
+                    body,
+                )
+            });
+            let _ = axum::serve(listener, app).await;
+        });
+    });
+    url
+}
+
+async fn answer(
+    http: reqwest::Client,
+    mock: String,
+    stem: String,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    if method == Method::GET && path.split('?').next().is_some_and(is_download) {
+        return bytes(StatusCode::OK, "application/octet-stream", FILE.to_vec());
+    }
+    let mut req = http.request(method, format!("{mock}{path}")).body(body);
+    for name in [header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT] {
+        if let Some(v) = headers.get(&name) {
+            req = req.header(name, v);
+        }
+    }
+    let Ok(res) = req.send().await else {
+        return bytes(
+            StatusCode::BAD_GATEWAY,
+            "text/plain",
+            b"mock unreachable".to_vec(),
+        );
+    };
+    let status = StatusCode::from_u16(res.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let data = res.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+    if !content_type.contains("json") || !status.is_success() {
+        return bytes(status, &content_type, data);
+    }
+    match serde_json::from_slice::<Value>(&data) {
+        Ok(mut v) => {
+            realistic(&stem, &mut v);
+            bytes(
+                status,
+                &content_type,
+                serde_json::to_vec(&v).unwrap_or(data),
+            )
+        }
+        Err(_) => bytes(status, &content_type, data),
+    }
+}
+
+/// File contents: what the mock cannot produce.
+fn is_download(path: &str) -> bool {
+    path.ends_with("/download") || path.contains("/data/")
+}
+
+fn bytes(status: StatusCode, content_type: &str, data: Vec<u8>) -> Response {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(data))
+        .unwrap_or_default()
+}
+
+/// Replaces the mock's placeholders with values of the right shape, wherever they occur.
+fn realistic(stem: &str, v: &mut Value) {
+    match v {
+        Value::Array(items) => items.iter_mut().for_each(|i| realistic(stem, i)),
+        Value::Object(map) => {
+            if stem.contains("storage") && map.contains_key("instanceOwner") {
+                map.insert("id".into(), INSTANCE_ID.into());
+                if let Some(owner) = map.get_mut("instanceOwner").and_then(Value::as_object_mut) {
+                    owner.insert("partyId".into(), "50001".into());
+                }
+            }
+            if stem.contains("storage") && map.contains_key("instanceGuid") {
+                map.insert("instanceGuid".into(), INSTANCE_ID[6..].into());
+            }
+            if stem.contains("storage") && map.contains_key("contentType") && map.contains_key("id")
+            {
+                map.insert("id".into(), GUID.into());
+            }
+            if stem.contains("events") && map.contains_key("source") {
+                let source =
+                    format!("https://ttd.apps.tt02.altinn.no/ttd/test-app/instances/{INSTANCE_ID}");
+                map.insert("source".into(), source.into());
+            }
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), &*value) {
+                    ("language", Value::String(_)) => *value = "nb".into(),
+                    _ => realistic(stem, value),
+                }
+            }
+        }
+        _ => {}
+    }
+}
