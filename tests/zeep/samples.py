@@ -47,6 +47,10 @@ OVERRIDES = {
     "FileReference": "3f2504e0-4f89-11d3-9a0c-0305e82c3302",
 }
 
+# Lists whose Altinn 3 successor holds one item: the adapters refuse several different ones
+# (a Client fault naming the field), so the samples send one.
+SINGLE = {"Notification"}
+
 # Deepest nesting of one type inside itself before recursion is cut.
 MAX_SAME_TYPE = 1
 MAX_DEPTH = 12
@@ -76,7 +80,8 @@ class Sampler:
             return self._cut(el)
         repeats = el.max_occurs == "unbounded" or (el.max_occurs or 1) > 1
         if repeats:
-            return [self.one(el, f"{path}[{i}]", stack, i) for i in range(2)]
+            count = 1 if el.name in SINGLE else 2
+            return [self.one(el, f"{path}[{i}]", stack, i) for i in range(count)]
         return self.one(el, path, stack, 0)
 
     def _cut(self, el):
