@@ -52,7 +52,9 @@ fn tag(inner: &str, out: &mut String, links: &mut Vec<String>) {
         ("b" | "strong", _) => out.push_str("**"),
         ("i" | "em", _) => out.push('*'),
         ("li", false) => out.push_str("\n- "),
-        ("ul" | "ol", _) => out.push('\n'),
+        ("ul" | "ol", false) => out.push('\n'),
+        // A blank line ends the list; otherwise what follows would continue its last item.
+        ("ul" | "ol", true) => out.push_str("\n\n"),
         (h, false) if h.len() == 2 && h.starts_with('h') && h.as_bytes()[1].is_ascii_digit() => {
             let level = usize::from(h.as_bytes()[1] - b'0').clamp(1, 6);
             out.push_str("\n\n");

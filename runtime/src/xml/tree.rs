@@ -105,8 +105,9 @@ pub fn parse_with(xml: &str, limits: Limits) -> Result<Element, XmlError> {
     let mut stack: Vec<Element> = Vec::new();
     let mut nodes = 0usize;
     loop {
+        // The namespace is turned into a string only for start tags: End and Text events
+        // would otherwise pay an allocation each for nothing.
         let (ns, event) = reader.read_resolved_event().map_err(syntax)?;
-        let ns = namespace(ns)?;
         match event {
             Event::Start(start) | Event::Empty(start) if stack.len() >= limits.max_depth => {
                 let _ = start;
@@ -116,19 +117,22 @@ pub fn parse_with(xml: &str, limits: Limits) -> Result<Element, XmlError> {
                 )));
             }
             Event::Start(start) => {
+                let ns = namespace(ns)?;
                 let el = element(&reader, ns, &start)?;
                 stack.push(el);
             }
             Event::Empty(start) => {
+                let ns = namespace(ns)?;
                 let el = element(&reader, ns, &start)?;
                 if let Some(root) = attach(&mut stack, el) {
                     return finish(&mut reader, root);
                 }
             }
             Event::End(_) => {
-                let el = stack
+                let mut el = stack
                     .pop()
                     .ok_or(XmlError::Syntax("stray end tag".into()))?;
+                drop_indentation(&mut el);
                 if let Some(root) = attach(&mut stack, el) {
                     return finish(&mut reader, root);
                 }
@@ -189,6 +193,15 @@ fn element(
         ));
     }
     Ok(el)
+}
+
+/// Whitespace-only text between child elements is indentation, not content: readers never look
+/// at it (an element with children has no text value), so it is not kept.
+fn drop_indentation(el: &mut Element) {
+    if el.children.iter().any(|n| matches!(n, Node::Element(_))) {
+        el.children
+            .retain(|n| !matches!(n, Node::Text(t) if t.trim().is_empty()));
+    }
 }
 
 /// Adds a finished element to its parent; returns it when it was the root.
