@@ -49,7 +49,11 @@ OVERRIDES = {
 
 # Lists whose Altinn 3 successor holds one item: the adapters refuse several different ones
 # (a Client fault naming the field), so the samples send one.
-SINGLE = {"Notification"}
+SINGLE = {"Notification", "ReceiverEndPoint"}
+
+# Enumeration values Altinn 3 can carry, where some values have no successor (`IM`
+# notifications): the adapters refuse those with a Client fault naming the field.
+CARRIED = {"TransportType": "Email"}
 
 # Deepest nesting of one type inside itself before recursion is cut.
 MAX_SAME_TYPE = 1
@@ -123,6 +127,8 @@ class Sampler:
             # An enumeration wins over OVERRIDES: `LanguageID` is a number in one contract and
             # an enumeration (`Norwegian`, ...) in another.
             values = list(xsd_type.enumeration)
+            if CARRIED.get(el.name) in values:
+                return CARRIED[el.name]
             return values[_stable(path) % len(values)]
         if el.name in OVERRIDES:
             return OVERRIDES[el.name]
