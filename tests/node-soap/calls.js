@@ -20,10 +20,10 @@ function options(argv) {
 // The port of `binding` (a WSDL may hold a SOAP 1.1 and a 1.2 binding of the same operations):
 // `client.Op` is whichever port node-soap defined last, so the methods are taken from the port.
 function port(client, binding) {
-  const services = client.wsdl.definitions.services;
+  const { services, bindings } = client.wsdl.definitions;
   for (const service of Object.keys(services)) {
     for (const name of Object.keys(services[service].ports)) {
-      if (services[service].ports[name].binding.$name === binding) return client[service][name];
+      if (services[service].ports[name].binding === bindings[binding]) return client[service][name];
     }
   }
   throw new Error(`no port has binding ${binding}`);

@@ -37,6 +37,13 @@ OVERRIDES = {
     "ExternalServiceEditionCode": 1,
     "ServiceEdition": 1,
     "ServiceEditionCode": 1,
+    # Altinn 3 identifies a broker file by a GUID and a form set by its instance id
+    # (`partyId/instanceGuid`): the old reference fields carry those after the migration.
+    "FileReference": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "fileReference": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "ArchiveReference": "50002108/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "archiveReference": "50002108/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "ReferenceValue": "50002108/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
 }
 
 # Deepest nesting of one type inside itself before recursion is cut.
