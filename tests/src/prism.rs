@@ -15,8 +15,9 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-/// How long Prism may take to say it is listening (it needs ~2 s alone; CI machines are busy).
-const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long Prism may take to say it is listening: ~2 s for most specs, but the events spec
+/// takes Prism 5.14.2 over a minute of CPU on a busy 2-core machine.
+const START_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The Prism CLI installed by `npm ci` in `tests/prism`, if present.
 pub fn prism_bin() -> Option<PathBuf> {
@@ -265,9 +266,13 @@ pub fn shared_proxy(test: &str, stem: &str, upstream: &str) -> Option<&'static P
 /// Instances live for the whole test binary; the wrapper shell stops Prism when it exits.
 fn shared(key: String, start: impl FnOnce() -> Prism) -> &'static Prism {
     static ALL: OnceLock<Mutex<HashMap<String, &'static OnceLock<Prism>>>> = OnceLock::new();
-    let cell: &'static OnceLock<Prism> = *lock(ALL.get_or_init(Default::default))
-        .entry(key)
-        .or_insert_with(|| Box::leak(Box::new(OnceLock::new())));
+    let cell = {
+        let mut all = lock(ALL.get_or_init(Default::default));
+        let slot = all
+            .entry(key)
+            .or_insert_with(|| Box::leak(Box::new(OnceLock::new())));
+        *slot
+    };
     // Started outside the map's lock, so two specs start in parallel.
     cell.get_or_init(start)
 }
@@ -319,20 +324,4 @@ fn free_port() -> u16 {
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn colour_codes_are_removed_and_violations_picked() {
-        let line = "\u{1b}[36m[VALIDATOR]\u{1b}[39m \u{1b}[31m✖  error\u{1b}[39m Violation: x";
-        assert_eq!(strip_ansi(line), "[VALIDATOR] ✖  error Violation: x");
-        let lines = vec![
-            strip_ansi(line),
-            "[HTTP SERVER] post /x ℹ  info Request received".to_owned(),
-        ];
-        assert_eq!(violations_in(&lines).len(), 1);
-    }
 }

@@ -37,14 +37,19 @@ OVERRIDES = {
     "ExternalServiceEditionCode": 1,
     "ServiceEdition": 1,
     "ServiceEditionCode": 1,
-    # Altinn 3 identifies a broker file by a GUID and a form set by its instance id
-    # (`partyId/instanceGuid`): the old reference fields carry those after the migration.
-    "FileReference": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-    "fileReference": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-    "ArchiveReference": "50002108/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-    "archiveReference": "50002108/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-    "ReferenceValue": "50002108/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    # Ids that the manifests carry into Altinn 3 paths: an instance id (`partyId/guid`) where
+    # Altinn 2 had an archive reference, a file transfer GUID where Broker had a file reference.
+    "archiveReference": "50001/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "ArchiveReference": "50001/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "ReferenceValue": "50001/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "Reference": "3f2504e0-4f89-11d3-9a0c-0305e82c3302",
+    "fileReference": "3f2504e0-4f89-11d3-9a0c-0305e82c3302",
+    "FileReference": "3f2504e0-4f89-11d3-9a0c-0305e82c3302",
 }
+
+# Lists whose Altinn 3 successor holds one item: the adapters refuse several different ones
+# (a Client fault naming the field), so the samples send one.
+SINGLE = {"Notification"}
 
 # Deepest nesting of one type inside itself before recursion is cut.
 MAX_SAME_TYPE = 1
@@ -79,7 +84,8 @@ class Sampler:
             return self._cut(el)
         repeats = el.max_occurs == "unbounded" or (el.max_occurs or 1) > 1
         if repeats:
-            return [self.one(el, f"{path}[{i}]", stack, i) for i in range(2)]
+            count = 1 if el.name in SINGLE else 2
+            return [self.one(el, f"{path}[{i}]", stack, i) for i in range(count)]
         return self.one(el, path, stack, 0)
 
     def _cut(self, el):
@@ -96,6 +102,9 @@ class Sampler:
         if el.name in self.credentials and not isinstance(el.type, ztypes.ComplexType):
             return self.credentials[el.name]
         if not isinstance(el.type, ztypes.ComplexType):
+            # Ids the manifests carry into Altinn 3 are always given: a nil there is no request.
+            if el.name in OVERRIDES and not el.type.qname is None and el.name not in ("LanguageID",):
+                return self.scalar(el, path)
             if el.nillable and (index == 1 or _stable(path) % 5 == 0):
                 self.nils += 1
                 return Nil

@@ -5790,7 +5790,7 @@ pub mod plan {
                     ],
                     kind: Kind::String,
                 },
-                transforms: &[],
+                transforms: &[Transform::Default("not given")],
             },
             Link {
                 field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/FileName",
@@ -7202,6 +7202,7 @@ pub mod plan {
                         &[
                             ("Confirmed", "Confirmed"),
                             ("Created", "Published"),
+                            ("NotSet", ""),
                             ("Read", "Read"),
                             ("Reserved", "Reserved"),
                         ],
@@ -8208,7 +8209,7 @@ pub mod plan {
                     ],
                     kind: Kind::String,
                 },
-                transforms: &[],
+                transforms: &[Transform::Default("not given")],
             },
             Link {
                 field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/FileName",
@@ -10123,6 +10124,7 @@ pub mod plan {
                         &[
                             ("Confirmed", "Confirmed"),
                             ("Created", "Published"),
+                            ("NotSet", ""),
                             ("Read", "Read"),
                             ("Reserved", "Reserved"),
                         ],

@@ -5993,7 +5993,7 @@ pub mod plan {
                     ],
                     kind: Kind::String,
                 },
-                transforms: &[],
+                transforms: &[Transform::Default("not given")],
             },
             Link {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/FileName",
@@ -7405,6 +7405,7 @@ pub mod plan {
                         &[
                             ("Confirmed", "Confirmed"),
                             ("Created", "Published"),
+                            ("NotSet", ""),
                             ("Read", "Read"),
                             ("Reserved", "Reserved"),
                         ],
@@ -8411,7 +8412,7 @@ pub mod plan {
                     ],
                     kind: Kind::String,
                 },
-                transforms: &[],
+                transforms: &[Transform::Default("not given")],
             },
             Link {
                 field: "InsertCorrespondenceBasic/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/FileName",
@@ -10326,6 +10327,7 @@ pub mod plan {
                         &[
                             ("Confirmed", "Confirmed"),
                             ("Created", "Published"),
+                            ("NotSet", ""),
                             ("Read", "Read"),
                             ("Reserved", "Reserved"),
                         ],

@@ -3791,6 +3791,45 @@ pub mod plan {
                 ),
                 transforms: &[],
             },
+            Link {
+                field: "UpdateReceiptBasicResponse/UpdateReceiptBasicResult/References/Reference/ReferenceType",
+                from: Source::Const("ArchiveReference"),
+                to: Target::Soap(
+                    &[
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResponse",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                            local: "UpdateReceiptBasicResult",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "References",
+                            attribute: false,
+                            many: false,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "Reference",
+                            attribute: false,
+                            many: true,
+                        },
+                        XmlStep {
+                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+                            local: "ReferenceType",
+                            attribute: false,
+                            many: false,
+                        },
+                    ],
+                ),
+                transforms: &[],
+            },
         ],
         faults: &[
             FaultRule {

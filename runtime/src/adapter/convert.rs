@@ -73,9 +73,11 @@ pub fn apply(
                         .collect::<Vec<_>>()
                 })
                 .collect(),
+            // A value mapped to "" means "no value" (Altinn 2's `NotSet`, say): it is left out.
             Transform::Map(table) => values
                 .into_iter()
                 .map(|v| map_value(&v, table, field))
+                .filter(|v| !matches!(v, Ok(Val::Text(t)) if t.is_empty()))
                 .collect::<Result<_>>()?,
             Transform::Lookup(table) => values
                 .into_iter()

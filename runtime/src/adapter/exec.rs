@@ -437,7 +437,7 @@ impl Parts {
                     self.files.push(form_part(name, v));
                 }
             }
-            Target::Body { path, kind, .. } if path.is_empty() => {
+            Target::Body { path: [], kind, .. } => {
                 if let Some(v) = single(values, link.field)? {
                     match (kind, v) {
                         (_, Val::Bytes(b)) => self.bytes = Some(b),

@@ -25,6 +25,12 @@ pub struct Operation {
     pub output: Option<(&'static str, &'static str)>,
 }
 
+/// Reads a JSON request body through a generated REST type and writes it back.
+pub type CheckRequest = fn(&Value) -> Result<Value, String>;
+
+/// Reads a JSON answer through a generated REST type.
+pub type CheckResponse = fn(&Value) -> Result<(), String>;
+
 /// One HTTP call.
 #[derive(Debug)]
 pub struct Call {
@@ -44,9 +50,9 @@ pub struct Call {
     pub idempotent_by_body: bool,
     /// Checks a JSON request body against the generated REST type (and normalises it through
     /// it) before it is sent.
-    pub check_request: Option<fn(&Value) -> Result<Value, String>>,
+    pub check_request: Option<CheckRequest>,
     /// Checks a JSON response against the generated REST type.
-    pub check_response: Option<fn(&Value) -> Result<(), String>>,
+    pub check_response: Option<CheckResponse>,
 }
 
 /// How a request body is sent.

@@ -15,8 +15,13 @@ pub struct ProblemDetails {
     /// A short summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The HTTP status the server meant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The HTTP status the server meant (`None` when it is missing or not a status: a mock may
+    /// send any integer, and one odd member must not cost the rest of the document).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_status"
+    )]
     pub status: Option<u16>,
     /// This occurrence's explanation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,6 +32,12 @@ pub struct ProblemDetails {
     /// Every other member, by name.
     #[serde(flatten)]
     pub extensions: BTreeMap<String, serde_json::Value>,
+}
+
+fn lenient_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(v.and_then(|v| v.as_u64())
+        .and_then(|n| u16::try_from(n).ok()))
 }
 
 /// An API's error answer.

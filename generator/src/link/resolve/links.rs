@@ -606,7 +606,8 @@ impl<'a> Cx<'a> {
             let bad: Vec<&String> = map
                 .get_ref()
                 .values()
-                .filter(|v| !dst.contains(v))
+                // "" maps a value to nothing: the field is left out (`NotSet` → no filter).
+                .filter(|v| !v.is_empty() && !dst.contains(v))
                 .collect();
             if !bad.is_empty() {
                 self.error(
