@@ -2,8 +2,9 @@
 //! specs.
 //!
 //! The facade runs in-process on 127.0.0.1 with every generated service; its custom environment
-//! points each Altinn 3 API at a Prism mock (`--errors`: every upstream request is validated
-//! against the spec) and its one Maskinporten client at a small local token endpoint (a caller
+//! points each Altinn 3 API at the Altinn 3 stand-in (`altinn_bridge_tests::altinn3`: a local app
+//! in front of a Prism mock with `--errors`, so every upstream request is validated against the
+//! spec, and the mock's placeholder ids are made realistic) and its one Maskinporten client at a small local token endpoint (a caller
 //! must be bound to a client; storage and events want a bearer token). One legacy caller is
 //! configured with an argon2 hash. zeep (`tests/zeep/facade_calls.py`) and node-soap
 //! (`tests/node-soap/calls.js`) load the corpus WSDLs, point the bindings at the facade and call
@@ -22,7 +23,7 @@ use altinn_bridge::link::{Mapping, Overrides};
 use altinn_bridge_examples::generated;
 use altinn_bridge_runtime::facade::{Credentials, Facade, FacadeConfig, Operation, hash_password};
 use altinn_bridge_tests::zeep::{clark, corpus_wsdl, manifests};
-use altinn_bridge_tests::{corpus_or_skip, files_with_ext, prism, python};
+use altinn_bridge_tests::{altinn3, corpus_or_skip, files_with_ext, prism, python};
 use serde_json::{Value, json};
 
 const USER: &str = "legacy-erp";
@@ -64,7 +65,7 @@ struct Env {
     url: String,
     mappings: Vec<Mapping>,
     wsdls: Vec<PathBuf>,
-    mocks: BTreeMap<String, &'static prism::Prism>,
+    mocks: BTreeMap<String, altinn3::Api>,
     /// The APIs whose Prism mock did not start.
     missing: Vec<String>,
     work: PathBuf,
@@ -104,7 +105,7 @@ impl Env {
         std::thread::scope(|scope| {
             let started: Vec<_> = stems
                 .iter()
-                .map(|api| scope.spawn(move || prism::shared_mock(test, api)))
+                .map(|api| scope.spawn(move || altinn3::shared(test, api)))
                 .collect();
             for (api, t) in stems.iter().zip(started) {
                 match t.join() {
@@ -135,18 +136,14 @@ impl Env {
         self.mocks
             .iter()
             .filter(|(name, _)| apis.contains(&name.as_str()))
-            .map(|(_, m)| m.session())
+            .map(|(_, m)| m.prism.session())
             .collect()
     }
 }
 
 /// Starts the token endpoint and the facade on a thread of their own (the tests block on
 /// client processes); returns the facade's address.
-fn serve(
-    work: &Path,
-    mocks: &BTreeMap<String, &'static prism::Prism>,
-    missing: &[String],
-) -> SocketAddr {
+fn serve(work: &Path, mocks: &BTreeMap<String, altinn3::Api>, missing: &[String]) -> SocketAddr {
     let key = work.join("key.pem");
     let out = Command::new("openssl")
         .args(["genrsa", "-out"])
@@ -157,7 +154,7 @@ fn serve(
     assert!(out.status.success(), "openssl genrsa: {out:?}");
     let mut apis: BTreeMap<&str, &str> = mocks
         .iter()
-        .map(|(name, m)| (name.as_str(), m.base_url()))
+        .map(|(name, m)| (name.as_str(), m.url.as_str()))
         .collect();
     for name in missing {
         apis.insert(name, "http://127.0.0.1:9");
