@@ -51,6 +51,10 @@ OVERRIDES = {
 # (a Client fault naming the field), so the samples send one.
 SINGLE = {"Notification"}
 
+# Enumeration values by element local name where the successor understands only some: Altinn 3
+# notifications have no IM channel and one channel per notification, so every endpoint says Email.
+ENUM_CHOICES = {"TransportType": "Email"}
+
 # Deepest nesting of one type inside itself before recursion is cut.
 MAX_SAME_TYPE = 1
 MAX_DEPTH = 12
@@ -129,6 +133,8 @@ class Sampler:
             # An enumeration wins over OVERRIDES: `LanguageID` is a number in one contract and
             # an enumeration (`Norwegian`, ...) in another.
             values = list(xsd_type.enumeration)
+            if ENUM_CHOICES.get(el.name) in values:
+                return ENUM_CHOICES[el.name]
             return values[_stable(path) % len(values)]
         if el.name in OVERRIDES:
             return OVERRIDES[el.name]
