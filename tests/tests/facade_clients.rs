@@ -455,8 +455,27 @@ fn check(batch: &Batch<'_>, op: &str, result: &Value) -> Result<(), String> {
     }
 }
 
+/// A client's own bug on one operation: (module, operation, what the facade's Client fault must
+/// name). The facade is right to refuse the request; the test checks that it does, and fails
+/// when the client is fixed and the operation succeeds (then remove the entry).
+type KnownBug = (&'static str, &'static str, &'static str);
+
+/// node-soap 1.13.0 maps namespace prefixes per WSDL, not per schema (vpulim/node-soap#83):
+/// it writes `SdpOptions`' children (namespace `.../Correspondence/2016/02`) with the prefix of
+/// `.../2010/10`, so the facade does not find the required `PrimaryDocumentFileName`.
+const NODE_SOAP_BUGS: &[KnownBug] = &[(
+    "correspondence_agency_external_basic",
+    "InsertCorrespondenceBasicV2",
+    "PrimaryDocumentFileName",
+)];
+
 /// Runs `client` over every batch and checks every operation and Prism's validation.
-fn every_operation(test: &str, client: &str, run: fn(&Env, &Batch<'_>) -> Result<Value, String>) {
+fn every_operation(
+    test: &str,
+    client: &str,
+    known: &[KnownBug],
+    run: fn(&Env, &Batch<'_>) -> Result<Value, String>,
+) {
     let Some(env) = Env::get(test) else {
         return;
     };
@@ -465,7 +484,7 @@ fn every_operation(test: &str, client: &str, run: fn(&Env, &Batch<'_>) -> Result
         .iter()
         .map(|api| format!("the Prism mock of {api} did not start (see the panic above)"))
         .collect();
-    let (mut ok, mut documented) = (0, 0);
+    let (mut ok, mut documented, mut bugs) = (0, 0, 0);
     for batch in batches(env) {
         let name = format!("{}::{}", batch.api.module, batch.binding);
         // Prism writes a request's violations to its log; the session isolates this batch's.
@@ -483,6 +502,21 @@ fn every_operation(test: &str, client: &str, run: fn(&Env, &Batch<'_>) -> Result
         for op in &batch.ops {
             let result = &results["operations"][op];
             eprintln!("{client} {}::{op}: {}", batch.api.module, short(result));
+            let bug = known
+                .iter()
+                .find(|(m, o, _)| *m == batch.api.module && o == op);
+            if let Some((_, _, names)) = bug {
+                let message = result["fault"]["message"].as_str().unwrap_or_default();
+                if message.contains(names) {
+                    bugs += 1;
+                } else {
+                    failures.push(format!(
+                        "{}::{op}: the known client bug ({names}) did not show: {result}",
+                        batch.api.module
+                    ));
+                }
+                continue;
+            }
             match check(&batch, op, result) {
                 Ok(()) if batch.no_successor(op).is_some() => documented += 1,
                 Ok(()) => ok += 1,
@@ -496,9 +530,9 @@ fn every_operation(test: &str, client: &str, run: fn(&Env, &Batch<'_>) -> Result
             ));
         }
     }
-    let called = ok + documented + failures.iter().filter(|f| f.contains("::")).count();
+    let called = ok + documented + bugs + failures.iter().filter(|f| f.contains("::")).count();
     eprintln!(
-        "{client}: {ok} operations answered, {documented} documented no-successor faults, {} failure(s):\n{}",
+        "{client}: {ok} operations answered, {documented} documented no-successor faults, {bugs} known client bug(s), {} failure(s):\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -534,6 +568,7 @@ fn zeep_calls_every_mapped_operation_through_the_facade() {
     every_operation(
         "zeep_calls_every_mapped_operation_through_the_facade",
         "zeep",
+        &[],
         |env, batch| zeep(env, batch, None, PASSWORD),
     );
 }
@@ -549,7 +584,7 @@ fn node_soap_calls_every_mapped_operation_through_the_facade() {
         eprintln!("\n*** SKIPPED {test}: run `cd tests/node-soap && npm ci` ***\n");
         return;
     }
-    every_operation(test, "node-soap", node_soap);
+    every_operation(test, "node-soap", NODE_SOAP_BUGS, node_soap);
 }
 
 #[test]
