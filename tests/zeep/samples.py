@@ -70,9 +70,13 @@ def _stable(path):
 class Sampler:
     """Builds zeep values for the elements of one contract; `schema` is its xmlschema."""
 
-    def __init__(self, schema):
+    def __init__(self, schema, credentials=None):
         self.schema = schema
         self.nils = 0
+        # Element local name -> value for the legacy caller's user name and password fields
+        # (`systemUserName`, header part `SystemPassword`, ...): a facade checks them, so they
+        # carry a configured caller's credentials instead of a sample.
+        self.credentials = credentials or {}
 
     def element(self, el, path, stack=()):
         """The value for element `el`: a list of two when it repeats, None when recursion is
@@ -99,6 +103,8 @@ class Sampler:
     def one(self, el, path, stack, index):
         """One occurrence. Some nillable scalars are sent as xsi:nil (about one in five, and
         the second item of a repeated nillable scalar) so Nil round-trips are exercised too."""
+        if el.name in self.credentials and not isinstance(el.type, ztypes.ComplexType):
+            return self.credentials[el.name]
         if not isinstance(el.type, ztypes.ComplexType):
             # Ids the manifests carry into Altinn 3 are always given: a nil there is no request.
             if el.name in OVERRIDES and not el.type.qname is None and el.name not in ("LanguageID",):
