@@ -1,10 +1,13 @@
 //! Helpers shared by the cross-crate tests: the real contracts in `../shared/corpus`, Stoplight
 //! Prism started on the real Altinn 3 specs ([`prism`]), and a local upstream that fails on
-//! purpose ([`upstream`]).
+//! purpose ([`upstream`]); a local Altinn 3 Correspondence API that fails by a seeded plan
+//! ([`altinn3`]) and the legacy caller that drives the facade in front of it ([`legacy`]).
 #![deny(missing_docs)]
 
 use std::path::{Path, PathBuf};
 
+pub mod altinn3;
+pub mod legacy;
 pub mod prism;
 pub mod python;
 pub mod upstream;
