@@ -83,9 +83,8 @@ fn main() {
         "{}/correspondence/api/v1/correspondence?resourceId=altinn-bridge-test-resource&sendersReference={REFERENCE}&role=Sender",
         up.base_url()
     );
-    let direct_script = format!(
-        "wrk.method = \"GET\"\nwrk.headers[\"Authorization\"] = \"Bearer {TOKEN}\"\n"
-    );
+    let direct_script =
+        format!("wrk.method = \"GET\"\nwrk.headers[\"Authorization\"] = \"Bearer {TOKEN}\"\n");
     let facade_script = format!(
         "wrk.method = \"POST\"\nwrk.body = [[{body}]]\nwrk.headers[\"Content-Type\"] = \"text/xml; charset=utf-8\"\nwrk.headers[\"SOAPAction\"] = '\"{}\"'\n",
         legacy::status_action()
@@ -103,9 +102,7 @@ fn main() {
         "wrk -t{threads} -c{connections} -d{seconds}s --latency, loopback, {} cores",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    println!(
-        "| target | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|"
-    );
+    println!("| target | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|");
     for (name, f) in [
         ("upstream GET directly", direct),
         ("facade SOAP → upstream", facade),
@@ -192,7 +189,13 @@ fn parse_wrk(text: &str) -> Figures {
             (Some("Requests/sec:"), Some(v)) => f.rps = v.parse().unwrap_or(0.0),
             (Some("50%"), Some(v)) => f.p50_ms = millis(v),
             (Some("99%"), Some(v)) => f.p99_ms = millis(v),
-            (Some("Non-2xx"), _) => f.errors += line.rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0),
+            (Some("Non-2xx"), _) => {
+                f.errors += line
+                    .rsplit(' ')
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0)
+            }
             (Some("Socket"), _) => {
                 f.errors += line
                     .split(|c: char| !c.is_ascii_digit())
@@ -284,11 +287,7 @@ async fn stages(up: &Altinn3, facade_url: &str, body: &str) {
         time(N, || async {
             let c = basic::Client::new(upstream.clone(), Arc::clone(&settings));
             let out = c
-                .call_element(
-                    "GetCorrespondenceStatusDetailsBasicV3",
-                    &element,
-                    &[],
-                )
+                .call_element("GetCorrespondenceStatusDetailsBasicV3", &element, &[])
                 .await
                 .expect("a result");
             std::hint::black_box(out);

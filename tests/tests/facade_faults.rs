@@ -20,12 +20,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use altinn_bridge_examples::generated::correspondence_agency_external_basic as basic;
 use altinn_bridge_runtime::facade::{Facade, SoapService};
 use altinn_bridge_runtime::soap::{Envelope, FaultCode};
 use altinn_bridge_runtime::xml;
 use altinn_bridge_tests::altinn3::{Altinn3, FaultMix, mix64, titles};
 use altinn_bridge_tests::legacy;
-use altinn_bridge_examples::generated::correspondence_agency_external_basic as basic;
 
 const DEFAULT_SEED: u64 = 0x5eed_0006;
 const DEFAULT_REQUESTS: usize = 10_000;
@@ -116,7 +116,10 @@ impl Driver {
 
     async fn post(&self, twelve: bool, action: &str, body: &str) -> Outcome {
         self.sent.fetch_add(1, Ordering::SeqCst);
-        let mut req = self.http.post(&self.url).body(legacy::envelope(twelve, body));
+        let mut req = self
+            .http
+            .post(&self.url)
+            .body(legacy::envelope(twelve, body));
         for (name, value) in legacy::headers(twelve, action) {
             req = req.header(name, value);
         }
@@ -135,7 +138,10 @@ impl Driver {
         let twelve = roll % 10 == 0;
         let with_attachment = roll % 8 == 1;
         let again_after_success = roll % 16 == 2;
-        let body = legacy::insert_body(reference, with_attachment.then_some(self.attachment.as_str()));
+        let body = legacy::insert_body(
+            reference,
+            with_attachment.then_some(self.attachment.as_str()),
+        );
         for _ in 0..ATTEMPTS {
             let outcome = self.post(twelve, &legacy::insert_action(), &body).await;
             if !self.record_insert(reference, outcome) {
@@ -161,10 +167,15 @@ impl Driver {
                 let commits = self.up.commits_of(reference);
                 let mut seen = self.seen();
                 if !commits.iter().any(|c| c.id == receipt) {
-                    seen.uncommitted.push(format!("{reference}: receipt {receipt}, upstream has {commits:?}"));
+                    seen.uncommitted.push(format!(
+                        "{reference}: receipt {receipt}, upstream has {commits:?}"
+                    ));
                 }
                 let first = !seen.receipts.contains_key(reference);
-                seen.receipts.entry(reference.to_owned()).or_default().push(receipt);
+                seen.receipts
+                    .entry(reference.to_owned())
+                    .or_default()
+                    .push(receipt);
                 if first {
                     seen.succeeded.push(reference.to_owned());
                 }
@@ -194,8 +205,16 @@ impl Driver {
             (roll % 4 != 0 && !seen.succeeded.is_empty())
                 .then(|| seen.succeeded[(roll as usize / 4) % seen.succeeded.len()].clone())
         };
-        let reference = known.clone().unwrap_or_else(|| format!("never-written-{i}"));
-        let outcome = self.post(false, &legacy::status_action(), &legacy::status_body(&reference)).await;
+        let reference = known
+            .clone()
+            .unwrap_or_else(|| format!("never-written-{i}"));
+        let outcome = self
+            .post(
+                false,
+                &legacy::status_action(),
+                &legacy::status_body(&reference),
+            )
+            .await;
         let Outcome::Success(listed) = outcome else {
             return self.record_fault(outcome);
         };
@@ -204,7 +223,8 @@ impl Driver {
         if listed == expected {
             seen.reads_ok += 1;
         } else {
-            seen.reads_wrong.push(format!("{reference}: listed {listed:?}"));
+            seen.reads_wrong
+                .push(format!("{reference}: listed {listed:?}"));
         }
     }
 
@@ -216,7 +236,10 @@ impl Driver {
             0..=19 => self.read(i, roll >> 8).await,
             20..=24 => {
                 // A client that sends the same shipment twice at once (two threads, two nodes).
-                tokio::join!(self.insert(&reference, roll >> 8), self.insert(&reference, roll >> 9));
+                tokio::join!(
+                    self.insert(&reference, roll >> 8),
+                    self.insert(&reference, roll >> 9)
+                );
             }
             _ => self.insert(&reference, roll >> 8).await,
         }
@@ -227,7 +250,9 @@ impl Driver {
 fn classify(status: u16, text: &str) -> Outcome {
     let env = match Envelope::parse(text.as_bytes()) {
         Ok(e) => e,
-        Err(e) => return Outcome::Unexpected(format!("HTTP {status}, not an envelope ({e}): {text}")),
+        Err(e) => {
+            return Outcome::Unexpected(format!("HTTP {status}, not an envelope ({e}): {text}"));
+        }
     };
     match (status, env.fault()) {
         (200, None) => success(&env),
@@ -240,8 +265,13 @@ fn classify(status: u16, text: &str) -> Outcome {
                 (FaultCode::Sender, titles::BAD_REQUEST) => Outcome::Fault(Kind::ClientInvalid),
                 (FaultCode::Sender, titles::TOO_MANY) => Outcome::Fault(Kind::ClientTooMany),
                 (FaultCode::Receiver, titles::SERVER) => Outcome::Fault(Kind::Server),
-                (FaultCode::Receiver, m) if m.contains("outcome is unknown") => Outcome::Fault(Kind::Unknown),
-                _ => Outcome::Unexpected(format!("an unmapped fault {:?} `{}`: {text}", fault.code, fault.reason)),
+                (FaultCode::Receiver, m) if m.contains("outcome is unknown") => {
+                    Outcome::Fault(Kind::Unknown)
+                }
+                _ => Outcome::Unexpected(format!(
+                    "an unmapped fault {:?} `{}`: {text}",
+                    fault.code, fault.reason
+                )),
             }
         }
         _ => Outcome::Unexpected(format!("HTTP {status}: {text}")),
@@ -288,12 +318,21 @@ async fn ten_thousand_requests_through_a_failing_upstream_lose_and_duplicate_not
     let seed = env_or("FAULT_SEED", DEFAULT_SEED);
     let target = env_or("FAULT_REQUESTS", DEFAULT_REQUESTS);
     let started = Instant::now();
-    let up = Altinn3::start(seed, mix()).await.expect("the upstream starts");
+    let up = Altinn3::start(seed, mix())
+        .await
+        .expect("the upstream starts");
     let dir = legacy::scratch_with_key();
     let limits = format!("request_timeout_seconds = {FACADE_TIMEOUT_S}\nmax_concurrent = 1024");
-    let config = legacy::config(&up.base_url(), "127.0.0.1:0".parse().expect("addr"), &limits, &dir);
+    let config = legacy::config(
+        &up.base_url(),
+        "127.0.0.1:0".parse().expect("addr"),
+        &limits,
+        &dir,
+    );
     let service: Arc<dyn SoapService> = Arc::new(basic::facade::Service);
-    let facade = Facade::bind(&config, vec![service]).await.expect("the facade binds");
+    let facade = Facade::bind(&config, vec![service])
+        .await
+        .expect("the facade binds");
     let addr = facade.local_addr().expect("address");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let serving = tokio::spawn(facade.run(async {
@@ -342,54 +381,133 @@ async fn ten_thousand_requests_through_a_failing_upstream_lose_and_duplicate_not
         driver.insert(reference, *roll).await;
     }
 
+    let _ = stop.send(());
+    serving
+        .await
+        .expect("the facade task")
+        .expect("the facade stopped cleanly");
     let seen = driver.seen();
+    let run = Run {
+        seed,
+        sent,
+        target,
+        faulty_phase,
+        settle: started.elapsed() - faulty_phase,
+        given_up: &given_up,
+        committed_unknown,
+    };
+    report(&run, &seen, &up);
+    check(&run, &seen, &up);
+}
+
+/// What the run did, for the report and the checks.
+struct Run<'a> {
+    seed: u64,
+    sent: usize,
+    target: usize,
+    faulty_phase: Duration,
+    settle: Duration,
+    given_up: &'a [(String, u64)],
+    committed_unknown: usize,
+}
+
+fn report(run: &Run<'_>, seen: &Seen, up: &Altinn3) {
     let counts = up.counts();
     let committed = up.committed();
-    let injected = up.injected();
-    println!("seed {seed:#x}: {sent} SOAP requests in {faulty_phase:?} with faults, then {} retries in {:?}", given_up.len(), started.elapsed() - faulty_phase);
+    println!(
+        "seed {:#x}: {} SOAP requests in {:?} with faults, then {} retries in {:?}",
+        run.seed,
+        run.sent,
+        run.faulty_phase,
+        run.given_up.len(),
+        run.settle
+    );
     println!("facade faults by kind: {:?}", seen.faults);
-    println!("upstream faults injected: {injected:?}");
+    println!("upstream faults injected: {:?}", up.injected());
     println!(
         "upstream: {} creations, {} repeats answered from the first result, {} attachments created, {} uploaded, {} referenced; {} invalid",
         counts.creations,
         counts.repeats,
         counts.attachments_created,
         counts.attachments_uploaded,
-        committed.values().map(|c| c.attachments.len()).sum::<usize>(),
+        committed
+            .values()
+            .map(|c| c.attachments.len())
+            .sum::<usize>(),
         counts.invalid
     );
     println!(
         "caller: {} references succeeded, {} given up and retried ({} of them had been committed: outcome unknown), {} reads checked",
         seen.receipts.len(),
-        given_up.len(),
-        committed_unknown,
+        run.given_up.len(),
+        run.committed_unknown,
         seen.reads_ok
     );
+}
 
+fn check(run: &Run<'_>, seen: &Seen, up: &Altinn3) {
+    let counts = up.counts();
+    let committed = up.committed();
+    let (sent, target, given_up) = (run.sent, run.target, run.given_up);
     assert!(sent >= target, "only {sent} requests were sent");
-    assert!(seen.unexpected.is_empty(), "{} unexpected answers, e.g. {:?}", seen.unexpected.len(), &seen.unexpected[..seen.unexpected.len().min(5)]);
-    assert!(seen.uncommitted.is_empty(), "successes the upstream never committed: {:?}", seen.uncommitted);
-    assert!(seen.reads_wrong.is_empty(), "reads that disagree with the upstream: {:?}", seen.reads_wrong);
+    assert!(
+        seen.unexpected.is_empty(),
+        "{} unexpected answers, e.g. {:?}",
+        seen.unexpected.len(),
+        &seen.unexpected[..seen.unexpected.len().min(5)]
+    );
+    assert!(
+        seen.uncommitted.is_empty(),
+        "successes the upstream never committed: {:?}",
+        seen.uncommitted
+    );
+    assert!(
+        seen.reads_wrong.is_empty(),
+        "reads that disagree with the upstream: {:?}",
+        seen.reads_wrong
+    );
     // No duplicates: one creation per shipment reference, one per key.
-    let duplicated: Vec<_> = counts.creations_by_reference.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(duplicated.is_empty(), "references created more than once: {duplicated:?}");
-    assert_eq!(counts.creations as usize, committed.len(), "a key was created twice");
+    let duplicated: Vec<_> = counts
+        .creations_by_reference
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .collect();
+    assert!(
+        duplicated.is_empty(),
+        "references created more than once: {duplicated:?}"
+    );
+    assert_eq!(
+        counts.creations as usize,
+        committed.len(),
+        "a key was created twice"
+    );
     // Nothing lost: every success is the one committed correspondence of its reference.
     for (reference, receipts) in &seen.receipts {
         let commits = up.commits_of(reference);
         assert_eq!(commits.len(), 1, "{reference}: {commits:?}");
-        assert!(receipts.iter().all(|r| *r == commits[0].id), "{reference}: receipts {receipts:?} for {commits:?}");
+        assert!(
+            receipts.iter().all(|r| *r == commits[0].id),
+            "{reference}: receipts {receipts:?} for {commits:?}"
+        );
     }
     // After the retries every reference the caller ever sent is committed exactly once.
-    for (reference, _) in &given_up {
-        assert!(seen.receipts.contains_key(reference), "{reference} still failed with the upstream healthy");
+    for (reference, _) in given_up {
+        assert!(
+            seen.receipts.contains_key(reference),
+            "{reference} still failed with the upstream healthy"
+        );
     }
-    assert_eq!(committed.len(), seen.receipts.len(), "committed correspondences nobody was told of");
+    assert_eq!(
+        committed.len(),
+        seen.receipts.len(),
+        "committed correspondences nobody was told of"
+    );
     // Every kind of fault happened, and the facade answered each with its mapped fault.
     for kind in [Kind::ClientInvalid, Kind::Server, Kind::Unknown] {
-        assert!(seen.faults.get(&kind).is_some_and(|n| *n > 0), "no {kind:?} faults: {:?}", seen.faults);
+        assert!(
+            seen.faults.get(&kind).is_some_and(|n| *n > 0),
+            "no {kind:?} faults: {:?}",
+            seen.faults
+        );
     }
-    drop(seen);
-    let _ = stop.send(());
-    serving.await.expect("the facade task").expect("the facade stopped cleanly");
 }

@@ -109,7 +109,10 @@ pub(crate) fn body_identity(head: &Head, body: &[u8]) -> Option<String> {
 }
 
 /// Reads the next request's head; `None` when the client closed the connection between requests.
-pub(crate) async fn read_head(socket: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<Option<Head>> {
+pub(crate) async fn read_head(
+    socket: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> io::Result<Option<Head>> {
     loop {
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             let text = String::from_utf8_lossy(&buf[..end]).into_owned();
@@ -126,7 +129,11 @@ pub(crate) async fn read_head(socket: &mut TcpStream, buf: &mut Vec<u8>) -> io::
 }
 
 /// Reads `n` body bytes.
-pub(crate) async fn read_body(socket: &mut TcpStream, buf: &mut Vec<u8>, n: usize) -> io::Result<Vec<u8>> {
+pub(crate) async fn read_body(
+    socket: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    n: usize,
+) -> io::Result<Vec<u8>> {
     if n > MAX_BODY {
         return Err(io::Error::other("request body too large"));
     }

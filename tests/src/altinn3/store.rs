@@ -120,7 +120,11 @@ impl Store {
             return Err(Reply::problem(404, "No such attachment", id));
         };
         if a.published {
-            return Err(Reply::problem(400, "The attachment is already uploaded", id));
+            return Err(Reply::problem(
+                400,
+                "The attachment is already uploaded",
+                id,
+            ));
         }
         a.published = true;
         a.size = body.len();
@@ -237,7 +241,8 @@ impl Store {
 }
 
 fn parse(body: &[u8]) -> Result<Value, Reply> {
-    serde_json::from_slice(body).map_err(|e| Reply::problem(400, "The body is not JSON", &e.to_string()))
+    serde_json::from_slice(body)
+        .map_err(|e| Reply::problem(400, "The body is not JSON", &e.to_string()))
 }
 
 fn required(json: &Value, field: &str) -> Result<String, Reply> {
