@@ -1,6 +1,8 @@
 //! Helpers shared by the cross-crate tests: the real contracts in `../shared/corpus`, Stoplight
-//! Prism started on the real Altinn 3 specs ([`prism`]), and a local upstream that fails on
-//! purpose ([`upstream`]).
+//! Prism started on the real Altinn 3 specs ([`prism`]) and made realistic ([`altinn3`]), a local
+//! upstream that fails on purpose ([`upstream`]), a local Altinn 3 Correspondence API that fails
+//! by a seeded plan ([`failing`]) and the legacy caller that drives the facade in front of it
+//! ([`legacy`]), zeep's requests ([`zeep`], [`python`]).
 #![deny(missing_docs)]
 
 use std::path::{Path, PathBuf};
@@ -9,6 +11,10 @@ use std::path::{Path, PathBuf};
 // builds without this crate's dependencies; the other helpers stay out of those.
 #[cfg(not(test))]
 pub mod altinn3;
+#[cfg(not(test))]
+pub mod failing;
+#[cfg(not(test))]
+pub mod legacy;
 #[cfg(not(test))]
 pub mod prism;
 #[cfg(not(test))]
