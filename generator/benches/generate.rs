@@ -84,7 +84,7 @@ fn inputs() -> Inputs {
     }
 }
 
-fn load(inputs: &Inputs) -> Vec<link::Mapping> {
+fn load(inputs: &Inputs) -> (Vec<link::Mapping>, SourceMap) {
     let mut sources = SourceMap::new();
     for (path, text) in &inputs.files {
         sources.register_virtual(path.clone(), text.clone());
@@ -93,15 +93,17 @@ fn load(inputs: &Inputs) -> Vec<link::Mapping> {
         contract_dirs: inputs.corpus.iter().cloned().collect(),
         ..Default::default()
     };
-    load_mappings(&mut sources, &inputs.manifests, &overrides)
+    let mappings = load_mappings(&mut sources, &inputs.manifests, &overrides)
         .unwrap_or_else(|d| panic!("the manifests resolve: {}", sources.render_all(&d)))
-        .0
+        .0;
+    (mappings, sources)
 }
 
 /// Load, then the Rust modules and the docs pages; the number of bytes produced.
 fn generate(inputs: &Inputs) -> usize {
-    let mappings = load(inputs);
-    let code = emit::rust::render_all(&mappings).expect("Rust renders");
+    let (mappings, sources) = load(inputs);
+    let code = emit::rust::render_all(&mappings, &sources, emit::rust::Options::default())
+        .expect("Rust renders");
     let resolved: Vec<link::Resolved> = mappings.into_iter().map(|m| m.resolved).collect();
     let docs = emit::docs::render(&resolved, None).expect("docs render");
     code.values().chain(docs.values()).map(String::len).sum()

@@ -15,6 +15,7 @@ pub mod soap {
         "ReceiveOnlineBatchExternalAttachmentResponse",
     );
     /// Any body or header element of the mapped operations.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum Message {
         /// `{http://AltInn.no/webservices/}ReceiveOnlineBatchExternalAttachment`.

@@ -76,6 +76,7 @@ pub mod soap {
         "UpdateReceiptBasicResponse",
     );
     /// Any body or header element of the mapped operations.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum Message {
         /// `{http://www.altinn.no/services/2009/10}Test`.

@@ -109,6 +109,8 @@ fn messages(plan: &Plan<'_>, parts: &[&crate::model::MessagePart]) -> TokenStrea
         .map(|(v, _, _, _)| quote!(Self::#v(value) => xml::to_string(value, ns, local),));
     quote! {
         /// Any body or header element of the mapped operations.
+        // A message is read, used and dropped; boxing the large variants would only add allocations.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Message {
             #(#decls)*
