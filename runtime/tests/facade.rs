@@ -570,7 +570,7 @@ async fn health_404_and_request_ids() {
     assert_eq!(v["status"], "ok");
     assert_eq!(v["services"][0]["name"], "Echo");
     assert_eq!(v["services"][0]["path"], PATH);
-    assert_eq!(v["services"][0]["operations"], 6);
+    assert_eq!(v["services"][0]["operations"], 7);
     assert_eq!(
         send(http().get(s.url("/nothing/here.svc"))).await.status,
         404
@@ -713,4 +713,49 @@ async fn many_first_logins_at_once_all_succeed() {
         assert_eq!(t.await.expect("task"), 200);
     }
     assert_eq!(s.calls(), 16);
+}
+
+#[tokio::test]
+async fn an_mtom_attachment_over_the_body_limit_is_streamed_to_the_operation() {
+    use altinn_bridge_runtime::mtom::Writer;
+    let s = start().await;
+    let cid = Writer::new_cid();
+    let envelope = format!(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><Upload xmlns=\"{NS}\"><user>{USER}</user><password>{PASSWORD}</password><Data>{}</Data></Upload></s:Body></s:Envelope>",
+        Writer::include(&cid)
+    );
+    // 8 MiB in 64 KiB chunks: over the 5 MiB body limit, so it must never be read whole.
+    let chunks = (0..128).map(|i| {
+        Ok::<_, std::io::Error>(altinn_bridge_runtime::bytes::Bytes::from(vec![
+            i as u8;
+            64 << 10
+        ]))
+    });
+    let writer = Writer::new(SoapVersion::V11, envelope).attach(
+        &cid,
+        "application/octet-stream",
+        futures_util::stream::iter(chunks),
+    );
+    let answer = reqwest::Client::new()
+        .post(s.url(PATH))
+        .header("Content-Type", writer.content_type())
+        .header("SOAPAction", "\"urn:echo/IEcho/Upload\"")
+        .body(reqwest::Body::wrap_stream(writer.into_stream()))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(answer.status(), 200);
+    let text = answer.text().await.expect("body");
+    assert!(text.contains("<bytes>8388608</bytes>"), "{text}");
+    let largest: usize = text
+        .split("<largest>")
+        .nth(1)
+        .and_then(|t| t.split('<').next())
+        .and_then(|n| n.parse().ok())
+        .expect("largest chunk");
+    assert!(
+        largest <= 1 << 20,
+        "the attachment arrived in chunks, not whole: {largest}"
+    );
+    assert_eq!(s.echo.calls.load(Ordering::SeqCst), 1);
 }

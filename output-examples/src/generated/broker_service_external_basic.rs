@@ -2905,6 +2905,36 @@ impl Client {
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
     > {
+        self.dispatch(name, body, headers, ::std::option::Option::None).await
+    }
+    /// [`Client::call_element`] for a streamed operation: `binary` (`len` bytes when
+    /// known) is sent as the upload call's body without being held whole.
+    pub async fn call_element_streamed(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        binary: ::altinn_bridge_runtime::http::ByteStream,
+        len: ::std::option::Option<u64>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
+            .await
+    }
+    async fn dispatch(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        stream: ::std::option::Option<
+            (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
+        >,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
         let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
             ::altinn_bridge_runtime::soap::Fault::from(
                 &::altinn_bridge_runtime::Error::Convert {
@@ -2918,6 +2948,7 @@ impl Client {
         input.extend(headers.iter().cloned());
         match name {
             "Test" => {
+                drop(stream);
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -2926,9 +2957,10 @@ impl Client {
                 )
             }
             "InitiateBrokerServiceBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::INITIATE_BROKER_SERVICE_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -2965,9 +2997,10 @@ impl Client {
                 }
             }
             "GetAvailableFilesBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_AVAILABLE_FILES_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -3004,9 +3037,10 @@ impl Client {
                 }
             }
             "CheckIfAvailableFilesBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -3043,9 +3077,10 @@ impl Client {
                 }
             }
             "ConfirmDownloadedBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::CONFIRM_DOWNLOADED_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -3082,12 +3117,13 @@ impl Client {
                 }
             }
             other => {
-                ::std::result::Result::Err(
+                ::std::result::Result::Err({
+                    drop(stream);
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    ),
-                )
+                    )
+                })
             }
         }
     }
@@ -3119,6 +3155,7 @@ pub mod facade {
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 Broker has no ping operation; monitor the API's availability instead.",
             ),
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "InitiateBrokerServiceBasic",
@@ -3144,6 +3181,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetAvailableFilesBasic",
@@ -3169,6 +3207,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "CheckIfAvailableFilesBasic",
@@ -3194,6 +3233,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "ConfirmDownloadedBasic",
@@ -3219,6 +3259,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
     ];
     /// The facade for this API; give it to the runtime's `facade::serve`.
@@ -3244,22 +3285,31 @@ pub mod facade {
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
-        ) -> ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = ::std::result::Result<
-                        ::std::string::String,
-                        ::altinn_bridge_runtime::soap::Fault,
-                    >,
-                > + ::std::marker::Send + 'a,
-            >,
-        > {
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 let client = super::Client::new(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
                 let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+        fn call_streamed<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+            binary: ::altinn_bridge_runtime::http::ByteStream,
+            len: ::std::option::Option<u64>,
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client
+                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }

@@ -10775,6 +10775,36 @@ impl Client {
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
     > {
+        self.dispatch(name, body, headers, ::std::option::Option::None).await
+    }
+    /// [`Client::call_element`] for a streamed operation: `binary` (`len` bytes when
+    /// known) is sent as the upload call's body without being held whole.
+    pub async fn call_element_streamed(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        binary: ::altinn_bridge_runtime::http::ByteStream,
+        len: ::std::option::Option<u64>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
+            .await
+    }
+    async fn dispatch(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        stream: ::std::option::Option<
+            (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
+        >,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
         let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
             ::altinn_bridge_runtime::soap::Fault::from(
                 &::altinn_bridge_runtime::Error::Convert {
@@ -10788,6 +10818,7 @@ impl Client {
         input.extend(headers.iter().cloned());
         match name {
             "Test" => {
+                drop(stream);
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -10796,6 +10827,7 @@ impl Client {
                 )
             }
             "CreateSimpleCorrespondenceService" => {
+                drop(stream);
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "CreateSimpleCorrespondenceService",
@@ -10804,9 +10836,10 @@ impl Client {
                 )
             }
             "InsertCorrespondenceV2" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::INSERT_CORRESPONDENCE_V2,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -10843,9 +10876,10 @@ impl Client {
                 }
             }
             "GetCorrespondenceStatusDetailsV3" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -10882,9 +10916,10 @@ impl Client {
                 }
             }
             "GetCorrespondenceStatusHistory" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -10921,9 +10956,10 @@ impl Client {
                 }
             }
             "InsertCorrespondence" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::INSERT_CORRESPONDENCE,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -10960,9 +10996,10 @@ impl Client {
                 }
             }
             "GetCorrespondenceStatusDetails" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -10999,9 +11036,10 @@ impl Client {
                 }
             }
             "GetCorrespondenceStatusDetailsV2" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -11038,12 +11076,13 @@ impl Client {
                 }
             }
             other => {
-                ::std::result::Result::Err(
+                ::std::result::Result::Err({
+                    drop(stream);
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    ),
-                )
+                    )
+                })
             }
         }
     }
@@ -11175,6 +11214,7 @@ pub mod facade {
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no ping operation; monitor the API's availability instead.",
             ),
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "CreateSimpleCorrespondenceService",
@@ -11189,6 +11229,7 @@ pub mod facade {
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no service editions to copy from a template. The service owner registers a\ncorrespondence *resource* once, in the Resource Registry (through Altinn Studio or the resource\nregistry's own API), and sends every message with that resource id. It is set-up work, not part\nof the Correspondence API.",
             ),
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "InsertCorrespondenceV2",
@@ -11201,6 +11242,7 @@ pub mod facade {
             header_parts: &[],
             credentials: Credentials::None,
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetCorrespondenceStatusDetailsV3",
@@ -11213,6 +11255,7 @@ pub mod facade {
             header_parts: &[],
             credentials: Credentials::None,
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetCorrespondenceStatusHistory",
@@ -11225,6 +11268,7 @@ pub mod facade {
             header_parts: &[],
             credentials: Credentials::None,
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "InsertCorrespondence",
@@ -11237,6 +11281,7 @@ pub mod facade {
             header_parts: &[],
             credentials: Credentials::None,
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetCorrespondenceStatusDetails",
@@ -11249,6 +11294,7 @@ pub mod facade {
             header_parts: &[],
             credentials: Credentials::None,
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetCorrespondenceStatusDetailsV2",
@@ -11261,6 +11307,7 @@ pub mod facade {
             header_parts: &[],
             credentials: Credentials::None,
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
     ];
     /// The facade for this API; give it to the runtime's `facade::serve`.
@@ -11286,22 +11333,31 @@ pub mod facade {
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
-        ) -> ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = ::std::result::Result<
-                        ::std::string::String,
-                        ::altinn_bridge_runtime::soap::Fault,
-                    >,
-                > + ::std::marker::Send + 'a,
-            >,
-        > {
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 let client = super::Client::new(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
                 let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+        fn call_streamed<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+            binary: ::altinn_bridge_runtime::http::ByteStream,
+            len: ::std::option::Option<u64>,
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client
+                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }

@@ -10986,6 +10986,36 @@ impl Client {
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
     > {
+        self.dispatch(name, body, headers, ::std::option::Option::None).await
+    }
+    /// [`Client::call_element`] for a streamed operation: `binary` (`len` bytes when
+    /// known) is sent as the upload call's body without being held whole.
+    pub async fn call_element_streamed(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        binary: ::altinn_bridge_runtime::http::ByteStream,
+        len: ::std::option::Option<u64>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
+            .await
+    }
+    async fn dispatch(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        stream: ::std::option::Option<
+            (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
+        >,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
         let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
             ::altinn_bridge_runtime::soap::Fault::from(
                 &::altinn_bridge_runtime::Error::Convert {
@@ -10999,6 +11029,7 @@ impl Client {
         input.extend(headers.iter().cloned());
         match name {
             "Test" => {
+                drop(stream);
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -11007,6 +11038,7 @@ impl Client {
                 )
             }
             "CreateSimpleCorrespondenceServiceBasic" => {
+                drop(stream);
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "CreateSimpleCorrespondenceServiceBasic",
@@ -11015,9 +11047,10 @@ impl Client {
                 )
             }
             "InsertCorrespondenceBasicV2" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::INSERT_CORRESPONDENCE_BASIC_V2,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -11054,9 +11087,10 @@ impl Client {
                 }
             }
             "GetCorrespondenceStatusDetailsBasicV3" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -11093,9 +11127,10 @@ impl Client {
                 }
             }
             "GetCorrespondenceStatusHistoryBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_CORRESPONDENCE_STATUS_HISTORY_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -11132,9 +11167,10 @@ impl Client {
                 }
             }
             "InsertCorrespondenceBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::INSERT_CORRESPONDENCE_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -11171,9 +11207,10 @@ impl Client {
                 }
             }
             "GetCorrespondenceStatusDetailsBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -11210,9 +11247,10 @@ impl Client {
                 }
             }
             "GetCorrespondenceStatusDetailsBasicV2" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -11249,12 +11287,13 @@ impl Client {
                 }
             }
             other => {
-                ::std::result::Result::Err(
+                ::std::result::Result::Err({
+                    drop(stream);
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    ),
-                )
+                    )
+                })
             }
         }
     }
@@ -11286,6 +11325,7 @@ pub mod facade {
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no ping operation; monitor the API's availability instead.",
             ),
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "CreateSimpleCorrespondenceServiceBasic",
@@ -11300,6 +11340,7 @@ pub mod facade {
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no service editions to copy from a template. The service owner registers a\ncorrespondence *resource* once, in the Resource Registry (through Altinn Studio or the resource\nregistry's own API), and sends every message with that resource id. It is set-up work, not part\nof the Correspondence API.",
             ),
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "InsertCorrespondenceBasicV2",
@@ -11325,6 +11366,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetCorrespondenceStatusDetailsBasicV3",
@@ -11350,6 +11392,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetCorrespondenceStatusHistoryBasic",
@@ -11380,6 +11423,7 @@ pub mod facade {
                 ),
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "InsertCorrespondenceBasic",
@@ -11405,6 +11449,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetCorrespondenceStatusDetailsBasic",
@@ -11430,6 +11475,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetCorrespondenceStatusDetailsBasicV2",
@@ -11455,6 +11501,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
     ];
     /// The facade for this API; give it to the runtime's `facade::serve`.
@@ -11480,22 +11527,31 @@ pub mod facade {
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
-        ) -> ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = ::std::result::Result<
-                        ::std::string::String,
-                        ::altinn_bridge_runtime::soap::Fault,
-                    >,
-                > + ::std::marker::Send + 'a,
-            >,
-        > {
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 let client = super::Client::new(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
                 let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+        fn call_streamed<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+            binary: ::altinn_bridge_runtime::http::ByteStream,
+            len: ::std::option::Option<u64>,
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client
+                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }

@@ -3073,6 +3073,36 @@ impl Client {
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
     > {
+        self.dispatch(name, body, headers, ::std::option::Option::None).await
+    }
+    /// [`Client::call_element`] for a streamed operation: `binary` (`len` bytes when
+    /// known) is sent as the upload call's body without being held whole.
+    pub async fn call_element_streamed(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        binary: ::altinn_bridge_runtime::http::ByteStream,
+        len: ::std::option::Option<u64>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
+            .await
+    }
+    async fn dispatch(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        stream: ::std::option::Option<
+            (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
+        >,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
         let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
             ::altinn_bridge_runtime::soap::Fault::from(
                 &::altinn_bridge_runtime::Error::Convert {
@@ -3086,6 +3116,7 @@ impl Client {
         input.extend(headers.iter().cloned());
         match name {
             "Test" => {
+                drop(stream);
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -3094,9 +3125,10 @@ impl Client {
                 )
             }
             "GetDownloadQueueItems" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_DOWNLOAD_QUEUE_ITEMS,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -3133,9 +3165,10 @@ impl Client {
                 }
             }
             "GetArchivedFormTaskBasicDQ" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_ARCHIVED_FORM_TASK_BASIC_DQ,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -3172,9 +3205,10 @@ impl Client {
                 }
             }
             "GetFormSetPdfBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_FORM_SET_PDF_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -3211,9 +3245,10 @@ impl Client {
                 }
             }
             "PurgeItem" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::PURGE_ITEM,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -3250,12 +3285,13 @@ impl Client {
                 }
             }
             other => {
-                ::std::result::Result::Err(
+                ::std::result::Result::Err({
+                    drop(stream);
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    ),
-                )
+                    )
+                })
             }
         }
     }
@@ -3287,6 +3323,7 @@ pub mod facade {
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no ping operation; monitor the API's availability instead.",
             ),
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetDownloadQueueItems",
@@ -3312,6 +3349,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetArchivedFormTaskBasicDQ",
@@ -3337,6 +3375,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetFormSetPdfBasic",
@@ -3349,6 +3388,7 @@ pub mod facade {
             header_parts: &[],
             credentials: Credentials::None,
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "PurgeItem",
@@ -3374,6 +3414,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
     ];
     /// The facade for this API; give it to the runtime's `facade::serve`.
@@ -3399,22 +3440,31 @@ pub mod facade {
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
-        ) -> ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = ::std::result::Result<
-                        ::std::string::String,
-                        ::altinn_bridge_runtime::soap::Fault,
-                    >,
-                > + ::std::marker::Send + 'a,
-            >,
-        > {
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 let client = super::Client::new(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
                 let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+        fn call_streamed<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+            binary: ::altinn_bridge_runtime::http::ByteStream,
+            len: ::std::option::Option<u64>,
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client
+                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }

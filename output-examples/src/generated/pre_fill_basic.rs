@@ -3946,6 +3946,36 @@ impl Client {
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
     > {
+        self.dispatch(name, body, headers, ::std::option::Option::None).await
+    }
+    /// [`Client::call_element`] for a streamed operation: `binary` (`len` bytes when
+    /// known) is sent as the upload call's body without being held whole.
+    pub async fn call_element_streamed(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        binary: ::altinn_bridge_runtime::http::ByteStream,
+        len: ::std::option::Option<u64>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
+            .await
+    }
+    async fn dispatch(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        stream: ::std::option::Option<
+            (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
+        >,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
         let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
             ::altinn_bridge_runtime::soap::Fault::from(
                 &::altinn_bridge_runtime::Error::Convert {
@@ -3959,6 +3989,7 @@ impl Client {
         input.extend(headers.iter().cloned());
         match name {
             "Test" => {
+                drop(stream);
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -3967,9 +3998,10 @@ impl Client {
                 )
             }
             "SubmitAndInstantiatePrefilledFormTaskBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -4006,9 +4038,10 @@ impl Client {
                 }
             }
             "SubmitPrefilledFormTasksBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -4045,12 +4078,13 @@ impl Client {
                 }
             }
             other => {
-                ::std::result::Result::Err(
+                ::std::result::Result::Err({
+                    drop(stream);
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    ),
-                )
+                    )
+                })
             }
         }
     }
@@ -4080,6 +4114,7 @@ pub mod facade {
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no ping operation; monitor the API's availability instead.",
             ),
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "SubmitAndInstantiatePrefilledFormTaskBasic",
@@ -4105,6 +4140,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "SubmitPrefilledFormTasksBasic",
@@ -4130,6 +4166,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
     ];
     /// The facade for this API; give it to the runtime's `facade::serve`.
@@ -4155,22 +4192,31 @@ pub mod facade {
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
-        ) -> ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = ::std::result::Result<
-                        ::std::string::String,
-                        ::altinn_bridge_runtime::soap::Fault,
-                    >,
-                > + ::std::marker::Send + 'a,
-            >,
-        > {
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 let client = super::Client::new(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
                 let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+        fn call_streamed<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+            binary: ::altinn_bridge_runtime::http::ByteStream,
+            len: ::std::option::Option<u64>,
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client
+                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }

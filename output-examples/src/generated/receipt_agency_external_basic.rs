@@ -4061,6 +4061,36 @@ impl Client {
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
     > {
+        self.dispatch(name, body, headers, ::std::option::Option::None).await
+    }
+    /// [`Client::call_element`] for a streamed operation: `binary` (`len` bytes when
+    /// known) is sent as the upload call's body without being held whole.
+    pub async fn call_element_streamed(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        binary: ::altinn_bridge_runtime::http::ByteStream,
+        len: ::std::option::Option<u64>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
+            .await
+    }
+    async fn dispatch(
+        &self,
+        name: &str,
+        body: &::altinn_bridge_runtime::xml::Element,
+        headers: &[::altinn_bridge_runtime::xml::Element],
+        stream: ::std::option::Option<
+            (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
+        >,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
         let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
             ::altinn_bridge_runtime::soap::Fault::from(
                 &::altinn_bridge_runtime::Error::Convert {
@@ -4074,6 +4104,7 @@ impl Client {
         input.extend(headers.iter().cloned());
         match name {
             "Test" => {
+                drop(stream);
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -4082,9 +4113,10 @@ impl Client {
                 )
             }
             "GetReceiptBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_RECEIPT_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -4121,9 +4153,10 @@ impl Client {
                 }
             }
             "GetReceiptBasicV2" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::GET_RECEIPT_BASIC_V2,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -4160,6 +4193,7 @@ impl Client {
                 }
             }
             "GetReceiptListBasic" => {
+                drop(stream);
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "GetReceiptListBasic",
@@ -4168,6 +4202,7 @@ impl Client {
                 )
             }
             "GetReceiptListBasicV2" => {
+                drop(stream);
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "GetReceiptListBasicV2",
@@ -4176,9 +4211,10 @@ impl Client {
                 )
             }
             "SaveReceiptBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::SAVE_RECEIPT_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -4215,9 +4251,10 @@ impl Client {
                 }
             }
             "UpdateReceiptBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run(
+                let out = ::altinn_bridge_runtime::adapter::run_with(
                         &plan::UPDATE_RECEIPT_BASIC,
                         &input,
+                        stream,
                         &self.upstream,
                         &self.settings,
                     )
@@ -4254,12 +4291,13 @@ impl Client {
                 }
             }
             other => {
-                ::std::result::Result::Err(
+                ::std::result::Result::Err({
+                    drop(stream);
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    ),
-                )
+                    )
+                })
             }
         }
     }
@@ -4291,6 +4329,7 @@ pub mod facade {
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no ping operation; monitor the API's availability instead.",
             ),
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetReceiptBasic",
@@ -4316,6 +4355,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetReceiptBasicV2",
@@ -4341,6 +4381,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetReceiptListBasic",
@@ -4368,6 +4409,7 @@ pub mod facade {
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no list of receipts across services. Form submissions are found with a Storage search\n(`GET /instances?org=…&appId=…&lastChanged=gt:…&lastChanged=lt:…`, one app at a time: its filters\ntake an operator prefix and the receipt types have no counterpart); correspondence and broker\nshipments are listed by their own APIs.",
             ),
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "GetReceiptListBasicV2",
@@ -4395,6 +4437,7 @@ pub mod facade {
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no list of receipts across services. Form submissions are found with a Storage search\n(`GET /instances?org=…&appId=…&lastChanged=gt:…&lastChanged=lt:…`, one app at a time: its filters\ntake an operator prefix and the receipt types have no counterpart); correspondence and broker\nshipments are listed by their own APIs.",
             ),
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "SaveReceiptBasic",
@@ -4420,6 +4463,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
         Operation {
             name: "UpdateReceiptBasic",
@@ -4445,6 +4489,7 @@ pub mod facade {
                 ],
             },
             no_successor: ::std::option::Option::None,
+            streamed: ::std::option::Option::None,
         },
     ];
     /// The facade for this API; give it to the runtime's `facade::serve`.
@@ -4470,22 +4515,31 @@ pub mod facade {
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
-        ) -> ::std::pin::Pin<
-            ::std::boxed::Box<
-                dyn ::std::future::Future<
-                    Output = ::std::result::Result<
-                        ::std::string::String,
-                        ::altinn_bridge_runtime::soap::Fault,
-                    >,
-                > + ::std::marker::Send + 'a,
-            >,
-        > {
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 let client = super::Client::new(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
                 let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+        fn call_streamed<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+            binary: ::altinn_bridge_runtime::http::ByteStream,
+            len: ::std::option::Option<u64>,
+        ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                let out = client
+                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }

@@ -79,6 +79,17 @@ pub async fn run_streamed(
     execute(op, input, upstream, settings, Some((stream, len))).await
 }
 
+/// [`run`] or [`run_streamed`], as `stream` says: what generated dispatch code calls.
+pub async fn run_with(
+    op: &'static Operation,
+    input: &[Element],
+    stream: Option<(ByteStream, Option<u64>)>,
+    upstream: &Upstream,
+    settings: &Settings,
+) -> Result<Option<Element>> {
+    execute(op, input, upstream, settings, stream).await
+}
+
 async fn execute(
     op: &'static Operation,
     input: &[Element],

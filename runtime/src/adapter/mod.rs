@@ -12,7 +12,7 @@ mod settings;
 mod typed;
 mod upstream;
 
-pub use exec::{run, run_streamed};
+pub use exec::{run, run_streamed, run_with};
 pub use faults::{fault, no_successor};
 pub use settings::Settings;
 pub use typed::{check_request, check_response, read_output, to_element};

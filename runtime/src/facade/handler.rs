@@ -13,6 +13,7 @@ use super::layers::RequestId;
 use super::service::{Operation, Request, SoapService};
 use super::{App, credentials, dispatch, respond};
 use crate::error::Error;
+use crate::mtom;
 use crate::soap::{Envelope, Fault, FaultCode, Limits, SoapVersion};
 use crate::xml::{self, Element};
 
@@ -46,15 +47,36 @@ type Answer = Result<(SoapVersion, String), (SoapVersion, Fault)>;
 async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str) -> Answer {
     let guess = respond::version_of(req.headers());
     let (parts, body) = req.into_parts();
-    let bytes = read_body(app, &parts.headers, body)
-        .await
-        .map_err(|e| (guess, Fault::from(&e)))?;
     let limits = Limits {
         max_bytes: app.limits.max_body_bytes,
         max_depth: app.limits.max_depth,
         max_nodes: app.limits.max_nodes,
     };
-    let envelope = Envelope::parse_with(&bytes, &limits).map_err(|e| (guess, Fault::from(&e)))?;
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    // MTOM: only the root part is read here; the attachment stays in the connection until the
+    // operation streams it upstream, so its size is not bounded by the body limit.
+    let mut incoming = None;
+    let envelope = if content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/related")
+    {
+        let reader = mtom::read(&content_type, body.into_data_stream(), &limits)
+            .await
+            .map_err(|e| (guess, Fault::from(&e)))?;
+        let envelope = reader.envelope().clone();
+        incoming = Some(reader);
+        envelope
+    } else {
+        let bytes = read_body(app, &parts.headers, body)
+            .await
+            .map_err(|e| (guess, Fault::from(&e)))?;
+        Envelope::parse_with(&bytes, &limits).map_err(|e| (guess, Fault::from(&e)))?
+    };
     let version = envelope.version;
     let fail = |f: Fault| (version, f);
     let xml_limits = xml::Limits {
@@ -117,7 +139,24 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
         request_id: id.to_owned(),
     };
     tracing::debug!(op = op.name, caller = %caller.name, "calling the service");
-    let out = service.call(op, request).await.map_err(|f| {
+    let answer = match (op.streamed, incoming) {
+        (Some(local), Some(incoming)) => {
+            let (_, binary) = incoming
+                .into_binary(local)
+                .await
+                .map_err(|e| fail(Fault::from(&e)))?;
+            let len = binary.len_hint();
+            service
+                .call_streamed(op, request, Box::pin(binary), len)
+                .await
+        }
+        (None, Some(_)) => Err(respond::client(
+            format!("{} takes no MTOM attachments", op.name),
+            id,
+        )),
+        (_, None) => service.call(op, request).await,
+    };
+    let out = answer.map_err(|f| {
         tracing::info!(op = op.name, caller = %caller.name, code = ?f.code, reason = %f.reason, "the service answered a fault");
         fail(f)
     })?;

@@ -26,6 +26,9 @@ pub struct Operation {
     pub credentials: Credentials,
     /// Why the operation has no Altinn 3 successor; the facade answers a fault, never success.
     pub no_successor: Option<&'static str>,
+    /// The body's binary element (`DataStream`) when the operation is streamed: its content
+    /// (an MTOM attachment, or inline base64) goes to [`SoapService::call_streamed`] as a stream.
+    pub streamed: Option<&'static str>,
 }
 
 /// Where an operation carries the legacy caller's user name and password. A WS-Security
@@ -97,4 +100,21 @@ pub trait SoapService: Send + Sync + 'static {
     /// Runs `op` for `req`: `Ok` is the response body element as XML (no declaration), which
     /// the facade wraps in an envelope of the request's version.
     fn call<'a>(&'a self, op: &'static Operation, req: Request) -> CallFuture<'a>;
+    /// Runs a streamed `op` (one with [`Operation::streamed`]): `binary` is its binary element's
+    /// content, `len` its size when known up front. Never held whole by the facade.
+    fn call_streamed<'a>(
+        &'a self,
+        op: &'static Operation,
+        req: Request,
+        binary: crate::http::ByteStream,
+        len: Option<u64>,
+    ) -> CallFuture<'a> {
+        drop((req, binary, len));
+        Box::pin(async move {
+            Err(Fault::new(
+                crate::soap::FaultCode::Sender,
+                format!("{} does not take streamed content", op.name),
+            ))
+        })
+    }
 }

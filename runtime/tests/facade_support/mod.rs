@@ -21,7 +21,20 @@ pub const PASSWORD: &str = "s3cret-Pa55";
 const USER_PATH: &[(&str, &str)] = &[(NS, "user")];
 const PASSWORD_PATH: &[(&str, &str)] = &[(NS, "password")];
 
-pub static OPS: [Operation; 6] = [
+pub static OPS: [Operation; 7] = [
+    Operation {
+        name: "Upload",
+        soap_action: "urn:echo/IEcho/Upload",
+        wsa_action: "",
+        input: (NS, "Upload"),
+        header_parts: &[],
+        credentials: Credentials::Body {
+            user: USER_PATH,
+            password: PASSWORD_PATH,
+        },
+        no_successor: None,
+        streamed: Some("Data"),
+    },
     Operation {
         name: "Echo",
         soap_action: "urn:echo/IEcho/Echo",
@@ -33,6 +46,7 @@ pub static OPS: [Operation; 6] = [
             password: PASSWORD_PATH,
         },
         no_successor: None,
+        streamed: None,
     },
     Operation {
         name: "Plain",
@@ -42,6 +56,7 @@ pub static OPS: [Operation; 6] = [
         header_parts: &[],
         credentials: Credentials::None,
         no_successor: None,
+        streamed: None,
     },
     Operation {
         name: "HeaderAuth",
@@ -54,6 +69,7 @@ pub static OPS: [Operation; 6] = [
             password: (NS, "Password"),
         },
         no_successor: None,
+        streamed: None,
     },
     Operation {
         name: "Gone",
@@ -66,6 +82,7 @@ pub static OPS: [Operation; 6] = [
             password: PASSWORD_PATH,
         },
         no_successor: Some("Altinn 3 keeps no archive of these"),
+        streamed: None,
     },
     Operation {
         name: "Slow",
@@ -78,6 +95,7 @@ pub static OPS: [Operation; 6] = [
             password: PASSWORD_PATH,
         },
         no_successor: None,
+        streamed: None,
     },
     Operation {
         name: "Upstream",
@@ -90,6 +108,7 @@ pub static OPS: [Operation; 6] = [
             password: PASSWORD_PATH,
         },
         no_successor: None,
+        streamed: None,
     },
 ];
 
@@ -151,6 +170,30 @@ impl SoapService for Echo {
     fn operations(&self) -> &'static [Operation] {
         &OPS
     }
+    /// Counts the streamed bytes, chunk by chunk, and answers how many and the largest chunk.
+    fn call_streamed<'a>(
+        &'a self,
+        op: &'static Operation,
+        req: Request,
+        mut binary: altinn_bridge_runtime::http::ByteStream,
+        _len: Option<u64>,
+    ) -> CallFuture<'a> {
+        Box::pin(async move {
+            use futures_util::StreamExt;
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let (mut total, mut largest) = (0usize, 0usize);
+            while let Some(chunk) = binary.next().await {
+                let chunk = chunk.map_err(|e| Fault::from(&e))?;
+                total += chunk.len();
+                largest = largest.max(chunk.len());
+            }
+            Ok(format!(
+                "<{0}Response xmlns=\"{NS}\"><caller>{1}</caller><bytes>{total}</bytes><largest>{largest}</largest></{0}Response>",
+                op.name, req.caller.name
+            ))
+        })
+    }
+
     fn call<'a>(&'a self, op: &'static Operation, req: Request) -> CallFuture<'a> {
         Box::pin(async move {
             self.calls.fetch_add(1, Ordering::SeqCst);

@@ -97,6 +97,29 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
                 body: &::altinn_bridge_runtime::xml::Element,
                 headers: &[::altinn_bridge_runtime::xml::Element],
             ) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::altinn_bridge_runtime::soap::Fault> {
+                self.dispatch(name, body, headers, ::std::option::Option::None).await
+            }
+
+            /// [`Client::call_element`] for a streamed operation: `binary` (`len` bytes when
+            /// known) is sent as the upload call's body without being held whole.
+            pub async fn call_element_streamed(
+                &self,
+                name: &str,
+                body: &::altinn_bridge_runtime::xml::Element,
+                headers: &[::altinn_bridge_runtime::xml::Element],
+                binary: ::altinn_bridge_runtime::http::ByteStream,
+                len: ::std::option::Option<u64>,
+            ) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::altinn_bridge_runtime::soap::Fault> {
+                self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len))).await
+            }
+
+            async fn dispatch(
+                &self,
+                name: &str,
+                body: &::altinn_bridge_runtime::xml::Element,
+                headers: &[::altinn_bridge_runtime::xml::Element],
+                stream: ::std::option::Option<(::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>)>,
+            ) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::altinn_bridge_runtime::soap::Fault> {
                 let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
                     ::altinn_bridge_runtime::soap::Fault::from(&::altinn_bridge_runtime::Error::Convert {
                         field: body.local.clone(),
@@ -108,10 +131,10 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
                 input.extend(headers.iter().cloned());
                 match name {
                     #(#arms)*
-                    other => ::std::result::Result::Err(::altinn_bridge_runtime::soap::Fault::new(
+                    other => ::std::result::Result::Err({ drop(stream); ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    )),
+                    ) }),
                 }
             }
         }
@@ -153,13 +176,16 @@ impl Cx<'_> {
         let method_code = self.method(link, &stat, &method, input, &headers, output);
         let dispatch = match (&link.no_successor, output) {
             (Some(reason), _) => quote! {
-                #name => ::std::result::Result::Err(::altinn_bridge_runtime::adapter::no_successor(#name, #reason)),
+                #name => {
+                    drop(stream);
+                    ::std::result::Result::Err(::altinn_bridge_runtime::adapter::no_successor(#name, #reason))
+                }
             },
             (None, Some((q, _))) => {
                 let ty = self.element_type(q);
                 quote! {
                     #name => {
-                        let out = ::altinn_bridge_runtime::adapter::run(&plan::#stat, &input, &self.upstream, &self.settings)
+                        let out = ::altinn_bridge_runtime::adapter::run_with(&plan::#stat, &input, stream, &self.upstream, &self.settings)
                             .await
                             .map_err(|e| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e))?;
                         match out {
@@ -180,7 +206,7 @@ impl Cx<'_> {
             }
             (None, None) => quote! {
                 #name => {
-                    ::altinn_bridge_runtime::adapter::run(&plan::#stat, &input, &self.upstream, &self.settings)
+                    ::altinn_bridge_runtime::adapter::run_with(&plan::#stat, &input, stream, &self.upstream, &self.settings)
                         .await
                         .map_err(|e| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e))?;
                     ::std::result::Result::Ok(::std::option::Option::None)

@@ -72,10 +72,26 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
                     &'a self,
                     op: &'static Operation,
                     req: ::altinn_bridge_runtime::facade::Request,
-                ) -> ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = ::std::result::Result<::std::string::String, ::altinn_bridge_runtime::soap::Fault>> + ::std::marker::Send + 'a>> {
+                ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
                     ::std::boxed::Box::pin(async move {
                         let client = super::Client::new(req.caller.upstream.clone(), req.caller.settings.clone());
                         let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                        ::std::result::Result::Ok(out.unwrap_or_default())
+                    })
+                }
+
+                fn call_streamed<'a>(
+                    &'a self,
+                    op: &'static Operation,
+                    req: ::altinn_bridge_runtime::facade::Request,
+                    binary: ::altinn_bridge_runtime::http::ByteStream,
+                    len: ::std::option::Option<u64>,
+                ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
+                    ::std::boxed::Box::pin(async move {
+                        let client = super::Client::new(req.caller.upstream.clone(), req.caller.settings.clone());
+                        let out = client
+                            .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                            .await?;
                         ::std::result::Result::Ok(out.unwrap_or_default())
                     })
                 }
@@ -134,6 +150,10 @@ fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation) -> TokenStream {
         quote!((#ns, #local))
     });
     let credentials = credentials(m, input.as_ref(), &headers);
+    let streamed = match streamed_element(m, op) {
+        Some(local) => quote!(::std::option::Option::Some(#local)),
+        None => quote!(::std::option::Option::None),
+    };
     let no_successor = match &link.no_successor {
         Some(r) => {
             let r = r.trim();
@@ -150,8 +170,30 @@ fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation) -> TokenStream {
             header_parts: &[#(#header_parts),*],
             credentials: #credentials,
             no_successor: #no_successor,
+            streamed: #streamed,
         }
     }
+}
+
+/// For a streamed input (WCF `StreamBody`: one binary element in the body), that element's local
+/// name, whose content the facade streams instead of reading it whole.
+fn streamed_element(m: &Mapping, op: &SoapOperation) -> Option<String> {
+    let input = op.input.as_ref().filter(|i| i.streamed)?;
+    let root = input.body.iter().find_map(|p| match &p.content {
+        PartContent::Element { element, .. } => Some(element),
+        PartContent::Type { .. } => None,
+    })?;
+    let element = m.soap.elements.iter().find(|e| &e.name == root)?;
+    let fields = m.soap.types.all_fields(element.ty.as_named()?);
+    fields
+        .iter()
+        .find(|f| {
+            matches!(
+                m.soap.types.builtin_of(&f.ty),
+                Some(crate::model::Builtin::Base64Binary | crate::model::Builtin::Binary)
+            )
+        })
+        .and_then(|f| f.xml_name.as_ref().map(|q| q.local.clone()))
 }
 
 /// Where the legacy caller's user name and password are: the manifest's `auth.old_fields` that
