@@ -273,7 +273,7 @@ async fn loops_earlier_answers_and_every_repetition_reach_their_places() {
     let (url, shop) = shop().await;
     let out = adapter::run(
         &OP,
-        &[request(&["a*b", "c"], "1044")],
+        vec![request(&["a*b", "c"], "1044")],
         &upstream(&url),
         &settings(),
     )
@@ -304,9 +304,14 @@ async fn loops_earlier_answers_and_every_repetition_reach_their_places() {
 #[tokio::test]
 async fn an_unmapped_enumeration_value_is_a_client_fault_naming_the_field_before_any_call() {
     let (url, shop) = shop().await;
-    let err = adapter::run(&OP, &[request(&[], "9999")], &upstream(&url), &settings())
-        .await
-        .expect_err("9999 has no mapping");
+    let err = adapter::run(
+        &OP,
+        vec![request(&[], "9999")],
+        &upstream(&url),
+        &settings(),
+    )
+    .await
+    .expect_err("9999 has no mapping");
     let fault = adapter::fault(&OP, &err);
     assert_eq!(fault.code, FaultCode::Sender);
     assert!(fault.reason.contains("Order/Lang"), "{}", fault.reason);
@@ -325,7 +330,7 @@ async fn a_4xx_problem_becomes_the_manifests_client_fault() {
     ));
     let err = adapter::run(
         &OP,
-        &[request(&["a"], "1033")],
+        vec![request(&["a"], "1033")],
         &upstream(&url),
         &settings(),
     )
@@ -351,7 +356,7 @@ async fn a_keyed_write_is_retried_on_503_but_a_plain_write_is_not() {
     *shop.items_busy.lock().expect("lock") = true;
     let err = adapter::run(
         &OP,
-        &[request(&["a"], "1044")],
+        vec![request(&["a"], "1044")],
         &upstream(&url),
         &settings(),
     )
@@ -368,7 +373,7 @@ async fn a_keyed_write_is_retried_on_503_but_a_plain_write_is_not() {
     *shop.order_answer.lock().expect("lock") = Some((503, json!({"title": "Busy"})));
     let err = adapter::run(
         &OP,
-        &[request(&["a"], "1044")],
+        vec![request(&["a"], "1044")],
         &upstream(&url),
         &settings(),
     )
@@ -399,9 +404,14 @@ async fn a_keyed_write_is_retried_on_503_but_a_plain_write_is_not() {
 async fn a_timeout_is_a_server_fault_that_says_the_outcome_is_unknown() {
     let (url, shop) = shop().await;
     *shop.order_delay.lock().expect("lock") = Duration::from_secs(2);
-    let err = adapter::run(&OP, &[request(&[], "1044")], &upstream(&url), &settings())
-        .await
-        .expect_err("times out");
+    let err = adapter::run(
+        &OP,
+        vec![request(&[], "1044")],
+        &upstream(&url),
+        &settings(),
+    )
+    .await
+    .expect_err("times out");
     let fault = adapter::fault(&OP, &err);
     assert_eq!(fault.code, FaultCode::Receiver);
     assert_eq!(fault.reason, "Altinn 3 did not answer in time");

@@ -30,7 +30,7 @@ type Answer<'a> = Pin<Box<dyn Future<Output = Result<Option<String>, Fault>> + '
 struct Adapter {
     module: &'static str,
     apis: &'static [&'static str],
-    call: for<'a> fn(Upstream, Settings, &'a str, &'a Element, &'a [Element]) -> Answer<'a>,
+    call: for<'a> fn(Upstream, Settings, &'a str, Element, Vec<Element>) -> Answer<'a>,
 }
 
 macro_rules! adapters {
@@ -242,7 +242,7 @@ async fn call(
         .map(|h| xml::parse(&h.element.xml))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("header: {e}"))?;
-    let answer = (adapter.call)(upstream, settings(), op, &body, &headers)
+    let answer = (adapter.call)(upstream, settings(), op, body, headers)
         .await
         .map_err(|f| format!("fault {:?}: {}", f.code, f.reason))?;
     if let Some(xml) = &answer {

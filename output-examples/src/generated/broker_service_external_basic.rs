@@ -2788,25 +2788,19 @@ impl Client {
         soap::InitiateBrokerServiceBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::INITIATE_BROKER_SERVICE_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(initiate_broker_service_basic,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-            "InitiateBrokerServiceBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::INITIATE_BROKER_SERVICE_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        initiate_broker_service_basic,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "InitiateBrokerServiceBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetAvailableFilesBasic`: 2 Altinn 3 call(s): `GET /broker/api/v1/filetransfer`, `GET /broker/api/v1/filetransfer/{fileTransferId}`.
     pub async fn get_available_files_basic(
@@ -2816,25 +2810,19 @@ impl Client {
         soap::GetAvailableFilesBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_AVAILABLE_FILES_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(get_available_files_basic,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-            "GetAvailableFilesBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_AVAILABLE_FILES_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        get_available_files_basic,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "GetAvailableFilesBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `CheckIfAvailableFilesBasic`: 1 Altinn 3 call(s): `GET /broker/api/v1/filetransfer`.
     pub async fn check_if_available_files_basic(
@@ -2844,25 +2832,19 @@ impl Client {
         soap::CheckIfAvailableFilesBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(check_if_available_files_basic,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-            "CheckIfAvailableFilesBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        check_if_available_files_basic,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "CheckIfAvailableFilesBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `ConfirmDownloadedBasic`: 1 Altinn 3 call(s): `POST /broker/api/v1/filetransfer/{fileTransferId}/confirmdownload`.
     pub async fn confirm_downloaded_basic(
@@ -2872,25 +2854,19 @@ impl Client {
         soap::ConfirmDownloadedBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::CONFIRM_DOWNLOADED_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(confirm_downloaded_basic,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-            "ConfirmDownloadedBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::CONFIRM_DOWNLOADED_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        confirm_downloaded_basic,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "ConfirmDownloadedBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// Runs the operation `name` on a SOAP body element and its header blocks, as the
     /// facade receives them: the body is read through the generated types first, so a
@@ -2899,8 +2875,8 @@ impl Client {
     pub async fn call_element(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
     ) -> ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
@@ -2912,8 +2888,8 @@ impl Client {
     pub async fn call_element_streamed(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         binary: ::altinn_bridge_runtime::http::ByteStream,
         len: ::std::option::Option<u64>,
     ) -> ::std::result::Result<
@@ -2926,8 +2902,8 @@ impl Client {
     async fn dispatch(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         stream: ::std::option::Option<
             (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
         >,
@@ -2943,12 +2919,12 @@ impl Client {
                 },
             )
         };
-        soap::Message::read(body).map_err(invalid)?;
-        let mut input = ::std::vec![body.clone()];
-        input.extend(headers.iter().cloned());
+        soap::Message::read(&body).map_err(invalid)?;
+        let mut input = headers;
+        input.insert(0, body);
         match name {
             "Test" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -2957,173 +2933,61 @@ impl Client {
                 )
             }
             "InitiateBrokerServiceBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::InitiateBrokerServiceBasicResponse,
+                >(
                         &plan::INITIATE_BROKER_SERVICE_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::INITIATE_BROKER_SERVICE_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::InitiateBrokerServiceBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::INITIATE_BROKER_SERVICE_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetAvailableFilesBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::GetAvailableFilesBasicResponse,
+                >(
                         &plan::GET_AVAILABLE_FILES_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_AVAILABLE_FILES_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::GetAvailableFilesBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_AVAILABLE_FILES_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "CheckIfAvailableFilesBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::CheckIfAvailableFilesBasicResponse,
+                >(
                         &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::CheckIfAvailableFilesBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::CHECK_IF_AVAILABLE_FILES_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "ConfirmDownloadedBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::ConfirmDownloadedBasicResponse,
+                >(
                         &plan::CONFIRM_DOWNLOADED_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::CONFIRM_DOWNLOADED_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::ConfirmDownloadedBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::CONFIRM_DOWNLOADED_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             other => {
-                ::std::result::Result::Err({
-                    drop(stream);
+                drop((input, stream));
+                ::std::result::Result::Err(
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    )
-                })
+                    ),
+                )
             }
         }
     }
@@ -3291,7 +3155,7 @@ pub mod facade {
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
-                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                let out = client.call_element(op.name, req.body, req.headers).await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }
@@ -3308,7 +3172,7 @@ pub mod facade {
                     req.caller.settings.clone(),
                 );
                 let out = client
-                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .call_element_streamed(op.name, req.body, req.headers, binary, len)
                     .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })

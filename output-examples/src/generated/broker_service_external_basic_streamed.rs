@@ -908,38 +908,44 @@ impl Client {
         soap::ReceiptExternalStreamedBe,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::UPLOAD_FILE_STREAMED_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(streamed_payload_basic_be,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-            "StreamedPayloadBasicBE").map_err(fault) ?,
-            ::altinn_bridge_runtime::adapter::to_element(file_name,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06", "FileName")
-            .map_err(fault) ?, ::altinn_bridge_runtime::adapter::to_element(reference,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06", "Reference")
-            .map_err(fault) ?, ::altinn_bridge_runtime::adapter::to_element(reportee,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06", "Reportee")
-            .map_err(fault) ?,
-            ::altinn_bridge_runtime::adapter::to_element(system_password,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-            "SystemPassword").map_err(fault) ?,
-            ::altinn_bridge_runtime::adapter::to_element(system_user_name,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-            "SystemUserName").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::UPLOAD_FILE_STREAMED_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        streamed_payload_basic_be,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "StreamedPayloadBasicBE",
+                    ),
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        file_name,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "FileName",
+                    ),
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        reference,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "Reference",
+                    ),
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        reportee,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "Reportee",
+                    ),
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        system_password,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "SystemPassword",
+                    ),
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        system_user_name,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "SystemUserName",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `DownloadFileStreamedBasic`: 1 Altinn 3 call(s): `GET /broker/api/v1/filetransfer/{fileTransferId}/download`.
     pub async fn download_file_streamed_basic(
@@ -949,25 +955,19 @@ impl Client {
         soap::DownloadFileStreamedBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::DOWNLOAD_FILE_STREAMED_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(download_file_streamed_basic,
-            "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-            "DownloadFileStreamedBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::DOWNLOAD_FILE_STREAMED_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        download_file_streamed_basic,
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "DownloadFileStreamedBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// Runs the operation `name` on a SOAP body element and its header blocks, as the
     /// facade receives them: the body is read through the generated types first, so a
@@ -976,8 +976,8 @@ impl Client {
     pub async fn call_element(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
     ) -> ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
@@ -989,8 +989,8 @@ impl Client {
     pub async fn call_element_streamed(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         binary: ::altinn_bridge_runtime::http::ByteStream,
         len: ::std::option::Option<u64>,
     ) -> ::std::result::Result<
@@ -1003,8 +1003,8 @@ impl Client {
     async fn dispatch(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         stream: ::std::option::Option<
             (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
         >,
@@ -1020,12 +1020,12 @@ impl Client {
                 },
             )
         };
-        soap::Message::read(body).map_err(invalid)?;
-        let mut input = ::std::vec![body.clone()];
-        input.extend(headers.iter().cloned());
+        soap::Message::read(&body).map_err(invalid)?;
+        let mut input = headers;
+        input.insert(0, body);
         match name {
             "Test" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -1034,93 +1034,37 @@ impl Client {
                 )
             }
             "UploadFileStreamedBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::ReceiptExternalStreamedBe,
+                >(
                         &plan::UPLOAD_FILE_STREAMED_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::UPLOAD_FILE_STREAMED_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::ReceiptExternalStreamedBe = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::UPLOAD_FILE_STREAMED_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "DownloadFileStreamedBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::DownloadFileStreamedBasicResponse,
+                >(
                         &plan::DOWNLOAD_FILE_STREAMED_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::DOWNLOAD_FILE_STREAMED_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::DownloadFileStreamedBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::DOWNLOAD_FILE_STREAMED_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             other => {
-                ::std::result::Result::Err({
-                    drop(stream);
+                drop((input, stream));
+                ::std::result::Result::Err(
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    )
-                })
+                    ),
+                )
             }
         }
     }
@@ -1253,7 +1197,7 @@ pub mod facade {
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
-                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                let out = client.call_element(op.name, req.body, req.headers).await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }
@@ -1270,7 +1214,7 @@ pub mod facade {
                     req.caller.settings.clone(),
                 );
                 let out = client
-                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .call_element_streamed(op.name, req.body, req.headers, binary, len)
                     .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })

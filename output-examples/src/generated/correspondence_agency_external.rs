@@ -10602,25 +10602,19 @@ impl Client {
         soap::InsertCorrespondenceV2Response,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::INSERT_CORRESPONDENCE_V2,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(insert_correspondence_v2,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "InsertCorrespondenceV2").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::INSERT_CORRESPONDENCE_V2,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        insert_correspondence_v2,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "InsertCorrespondenceV2",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetCorrespondenceStatusDetailsV3`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
     pub async fn get_correspondence_status_details_v3(
@@ -10630,25 +10624,19 @@ impl Client {
         soap::GetCorrespondenceStatusDetailsV3Response,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(get_correspondence_status_details_v3,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "GetCorrespondenceStatusDetailsV3").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        get_correspondence_status_details_v3,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetailsV3",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetCorrespondenceStatusHistory`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
     pub async fn get_correspondence_status_history(
@@ -10658,25 +10646,19 @@ impl Client {
         soap::CorrespondenceStatusHistoryResult,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(correspondence_status_history_request,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "CorrespondenceStatusHistoryRequest").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        correspondence_status_history_request,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "CorrespondenceStatusHistoryRequest",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `InsertCorrespondence`: 3 Altinn 3 call(s): `POST /correspondence/api/v1/attachment`, `POST /correspondence/api/v1/attachment/{attachmentId}/upload`, `POST /correspondence/api/v1/correspondence`.
     pub async fn insert_correspondence(
@@ -10686,25 +10668,19 @@ impl Client {
         soap::InsertCorrespondenceResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::INSERT_CORRESPONDENCE,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(insert_correspondence,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "InsertCorrespondence").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::INSERT_CORRESPONDENCE,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        insert_correspondence,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "InsertCorrespondence",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetCorrespondenceStatusDetails`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
     pub async fn get_correspondence_status_details(
@@ -10714,25 +10690,19 @@ impl Client {
         soap::GetCorrespondenceStatusDetailsResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(get_correspondence_status_details,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "GetCorrespondenceStatusDetails").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        get_correspondence_status_details,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetails",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetCorrespondenceStatusDetailsV2`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
     pub async fn get_correspondence_status_details_v2(
@@ -10742,25 +10712,19 @@ impl Client {
         soap::GetCorrespondenceStatusDetailsV2Response,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(get_correspondence_status_details_v2,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "GetCorrespondenceStatusDetailsV2").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        get_correspondence_status_details_v2,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetailsV2",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// Runs the operation `name` on a SOAP body element and its header blocks, as the
     /// facade receives them: the body is read through the generated types first, so a
@@ -10769,8 +10733,8 @@ impl Client {
     pub async fn call_element(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
     ) -> ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
@@ -10782,8 +10746,8 @@ impl Client {
     pub async fn call_element_streamed(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         binary: ::altinn_bridge_runtime::http::ByteStream,
         len: ::std::option::Option<u64>,
     ) -> ::std::result::Result<
@@ -10796,8 +10760,8 @@ impl Client {
     async fn dispatch(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         stream: ::std::option::Option<
             (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
         >,
@@ -10813,12 +10777,12 @@ impl Client {
                 },
             )
         };
-        soap::Message::read(body).map_err(invalid)?;
-        let mut input = ::std::vec![body.clone()];
-        input.extend(headers.iter().cloned());
+        soap::Message::read(&body).map_err(invalid)?;
+        let mut input = headers;
+        input.insert(0, body);
         match name {
             "Test" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -10827,7 +10791,7 @@ impl Client {
                 )
             }
             "CreateSimpleCorrespondenceService" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "CreateSimpleCorrespondenceService",
@@ -10836,253 +10800,85 @@ impl Client {
                 )
             }
             "InsertCorrespondenceV2" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::InsertCorrespondenceV2Response,
+                >(
                         &plan::INSERT_CORRESPONDENCE_V2,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::INSERT_CORRESPONDENCE_V2,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::InsertCorrespondenceV2Response = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::INSERT_CORRESPONDENCE_V2,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetCorrespondenceStatusDetailsV3" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::GetCorrespondenceStatusDetailsV3Response,
+                >(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::GetCorrespondenceStatusDetailsV3Response = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V3,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetCorrespondenceStatusHistory" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::CorrespondenceStatusHistoryResult,
+                >(
                         &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::CorrespondenceStatusHistoryResult = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_CORRESPONDENCE_STATUS_HISTORY,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "InsertCorrespondence" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::InsertCorrespondenceResponse,
+                >(
                         &plan::INSERT_CORRESPONDENCE,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::INSERT_CORRESPONDENCE,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::InsertCorrespondenceResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::INSERT_CORRESPONDENCE,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetCorrespondenceStatusDetails" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::GetCorrespondenceStatusDetailsResponse,
+                >(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::GetCorrespondenceStatusDetailsResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_CORRESPONDENCE_STATUS_DETAILS,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetCorrespondenceStatusDetailsV2" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::GetCorrespondenceStatusDetailsV2Response,
+                >(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::GetCorrespondenceStatusDetailsV2Response = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_CORRESPONDENCE_STATUS_DETAILS_V2,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             other => {
-                ::std::result::Result::Err({
-                    drop(stream);
+                drop((input, stream));
+                ::std::result::Result::Err(
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    )
-                })
+                    ),
+                )
             }
         }
     }
@@ -11339,7 +11135,7 @@ pub mod facade {
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
-                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                let out = client.call_element(op.name, req.body, req.headers).await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }
@@ -11356,7 +11152,7 @@ pub mod facade {
                     req.caller.settings.clone(),
                 );
                 let out = client
-                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .call_element_streamed(op.name, req.body, req.headers, binary, len)
                     .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })

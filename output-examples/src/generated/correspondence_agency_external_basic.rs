@@ -10805,25 +10805,19 @@ impl Client {
         soap::InsertCorrespondenceBasicV2Response,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::INSERT_CORRESPONDENCE_BASIC_V2,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(insert_correspondence_basic_v2,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "InsertCorrespondenceBasicV2").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::INSERT_CORRESPONDENCE_BASIC_V2,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        insert_correspondence_basic_v2,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "InsertCorrespondenceBasicV2",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetCorrespondenceStatusDetailsBasicV3`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
     pub async fn get_correspondence_status_details_basic_v3(
@@ -10833,25 +10827,19 @@ impl Client {
         soap::GetCorrespondenceStatusDetailsBasicV3Response,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(get_correspondence_status_details_basic_v3,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "GetCorrespondenceStatusDetailsBasicV3").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        get_correspondence_status_details_basic_v3,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetailsBasicV3",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetCorrespondenceStatusHistoryBasic`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
     pub async fn get_correspondence_status_history_basic(
@@ -10863,31 +10851,29 @@ impl Client {
         soap::CorrespondenceStatusHistoryResult,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_CORRESPONDENCE_STATUS_HISTORY_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(correspondence_status_history_request,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "CorrespondenceStatusHistoryRequest").map_err(fault) ?,
-            ::altinn_bridge_runtime::adapter::to_element(system_password,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "SystemPassword").map_err(fault) ?,
-            ::altinn_bridge_runtime::adapter::to_element(system_user_name,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "SystemUserName").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_CORRESPONDENCE_STATUS_HISTORY_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        correspondence_status_history_request,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "CorrespondenceStatusHistoryRequest",
+                    ),
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        system_password,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "SystemPassword",
+                    ),
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        system_user_name,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "SystemUserName",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `InsertCorrespondenceBasic`: 3 Altinn 3 call(s): `POST /correspondence/api/v1/attachment`, `POST /correspondence/api/v1/attachment/{attachmentId}/upload`, `POST /correspondence/api/v1/correspondence`.
     pub async fn insert_correspondence_basic(
@@ -10897,25 +10883,19 @@ impl Client {
         soap::InsertCorrespondenceBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::INSERT_CORRESPONDENCE_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(insert_correspondence_basic,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "InsertCorrespondenceBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::INSERT_CORRESPONDENCE_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        insert_correspondence_basic,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "InsertCorrespondenceBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetCorrespondenceStatusDetailsBasic`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
     pub async fn get_correspondence_status_details_basic(
@@ -10925,25 +10905,19 @@ impl Client {
         soap::GetCorrespondenceStatusDetailsBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(get_correspondence_status_details_basic,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "GetCorrespondenceStatusDetailsBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        get_correspondence_status_details_basic,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetailsBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetCorrespondenceStatusDetailsBasicV2`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence`, `GET /correspondence/api/v1/correspondence/{correspondenceId}/details`.
     pub async fn get_correspondence_status_details_basic_v2(
@@ -10953,25 +10927,19 @@ impl Client {
         soap::GetCorrespondenceStatusDetailsBasicV2Response,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(get_correspondence_status_details_basic_v2,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-            "GetCorrespondenceStatusDetailsBasicV2").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        get_correspondence_status_details_basic_v2,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+                        "GetCorrespondenceStatusDetailsBasicV2",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// Runs the operation `name` on a SOAP body element and its header blocks, as the
     /// facade receives them: the body is read through the generated types first, so a
@@ -10980,8 +10948,8 @@ impl Client {
     pub async fn call_element(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
     ) -> ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
@@ -10993,8 +10961,8 @@ impl Client {
     pub async fn call_element_streamed(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         binary: ::altinn_bridge_runtime::http::ByteStream,
         len: ::std::option::Option<u64>,
     ) -> ::std::result::Result<
@@ -11007,8 +10975,8 @@ impl Client {
     async fn dispatch(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         stream: ::std::option::Option<
             (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
         >,
@@ -11024,12 +10992,12 @@ impl Client {
                 },
             )
         };
-        soap::Message::read(body).map_err(invalid)?;
-        let mut input = ::std::vec![body.clone()];
-        input.extend(headers.iter().cloned());
+        soap::Message::read(&body).map_err(invalid)?;
+        let mut input = headers;
+        input.insert(0, body);
         match name {
             "Test" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -11038,7 +11006,7 @@ impl Client {
                 )
             }
             "CreateSimpleCorrespondenceServiceBasic" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "CreateSimpleCorrespondenceServiceBasic",
@@ -11047,253 +11015,85 @@ impl Client {
                 )
             }
             "InsertCorrespondenceBasicV2" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::InsertCorrespondenceBasicV2Response,
+                >(
                         &plan::INSERT_CORRESPONDENCE_BASIC_V2,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::INSERT_CORRESPONDENCE_BASIC_V2,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::InsertCorrespondenceBasicV2Response = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::INSERT_CORRESPONDENCE_BASIC_V2,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetCorrespondenceStatusDetailsBasicV3" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::GetCorrespondenceStatusDetailsBasicV3Response,
+                >(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::GetCorrespondenceStatusDetailsBasicV3Response = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetCorrespondenceStatusHistoryBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::CorrespondenceStatusHistoryResult,
+                >(
                         &plan::GET_CORRESPONDENCE_STATUS_HISTORY_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_CORRESPONDENCE_STATUS_HISTORY_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::CorrespondenceStatusHistoryResult = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_CORRESPONDENCE_STATUS_HISTORY_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "InsertCorrespondenceBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::InsertCorrespondenceBasicResponse,
+                >(
                         &plan::INSERT_CORRESPONDENCE_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::INSERT_CORRESPONDENCE_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::InsertCorrespondenceBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::INSERT_CORRESPONDENCE_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetCorrespondenceStatusDetailsBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::GetCorrespondenceStatusDetailsBasicResponse,
+                >(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::GetCorrespondenceStatusDetailsBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetCorrespondenceStatusDetailsBasicV2" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::GetCorrespondenceStatusDetailsBasicV2Response,
+                >(
                         &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::GetCorrespondenceStatusDetailsBasicV2Response = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             other => {
-                ::std::result::Result::Err({
-                    drop(stream);
+                drop((input, stream));
+                ::std::result::Result::Err(
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    )
-                })
+                    ),
+                )
             }
         }
     }
@@ -11533,7 +11333,7 @@ pub mod facade {
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
-                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                let out = client.call_element(op.name, req.body, req.headers).await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }
@@ -11550,7 +11350,7 @@ pub mod facade {
                     req.caller.settings.clone(),
                 );
                 let out = client
-                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .call_element_streamed(op.name, req.body, req.headers, binary, len)
                     .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })

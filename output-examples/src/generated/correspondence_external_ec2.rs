@@ -3056,25 +3056,19 @@ impl Client {
         soap::GetCorrespondenceForEndUserSystemsEcResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(get_correspondence_for_end_user_systems_ec,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-            "GetCorrespondenceForEndUserSystemsEC").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        get_correspondence_for_end_user_systems_ec,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        "GetCorrespondenceForEndUserSystemsEC",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `SaveCorrespondenceConfirmationEC`: 2 Altinn 3 call(s): `GET /correspondence/api/v1/correspondence/{correspondenceId}`, `POST /correspondence/api/v1/correspondence/{correspondenceId}/confirm`.
     pub async fn save_correspondence_confirmation_ec(
@@ -3084,25 +3078,19 @@ impl Client {
         soap::SaveCorrespondenceConfirmationEcResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::SAVE_CORRESPONDENCE_CONFIRMATION_EC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(save_correspondence_confirmation_ec,
-            "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-            "SaveCorrespondenceConfirmationEC").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::SAVE_CORRESPONDENCE_CONFIRMATION_EC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        save_correspondence_confirmation_ec,
+                        "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+                        "SaveCorrespondenceConfirmationEC",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// Runs the operation `name` on a SOAP body element and its header blocks, as the
     /// facade receives them: the body is read through the generated types first, so a
@@ -3111,8 +3099,8 @@ impl Client {
     pub async fn call_element(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
     ) -> ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
@@ -3124,8 +3112,8 @@ impl Client {
     pub async fn call_element_streamed(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         binary: ::altinn_bridge_runtime::http::ByteStream,
         len: ::std::option::Option<u64>,
     ) -> ::std::result::Result<
@@ -3138,8 +3126,8 @@ impl Client {
     async fn dispatch(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         stream: ::std::option::Option<
             (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
         >,
@@ -3155,12 +3143,12 @@ impl Client {
                 },
             )
         };
-        soap::Message::read(body).map_err(invalid)?;
-        let mut input = ::std::vec![body.clone()];
-        input.extend(headers.iter().cloned());
+        soap::Message::read(&body).map_err(invalid)?;
+        let mut input = headers;
+        input.insert(0, body);
         match name {
             "Test" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -3169,7 +3157,7 @@ impl Client {
                 )
             }
             "ArchiveCorrespondenceForEndUserSystemEC" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "ArchiveCorrespondenceForEndUserSystemEC",
@@ -3178,93 +3166,37 @@ impl Client {
                 )
             }
             "GetCorrespondenceForEndUserSystemsEC" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::GetCorrespondenceForEndUserSystemsEcResponse,
+                >(
                         &plan::GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::GetCorrespondenceForEndUserSystemsEcResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "SaveCorrespondenceConfirmationEC" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::SaveCorrespondenceConfirmationEcResponse,
+                >(
                         &plan::SAVE_CORRESPONDENCE_CONFIRMATION_EC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::SAVE_CORRESPONDENCE_CONFIRMATION_EC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::SaveCorrespondenceConfirmationEcResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::SAVE_CORRESPONDENCE_CONFIRMATION_EC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             other => {
-                ::std::result::Result::Err({
-                    drop(stream);
+                drop((input, stream));
+                ::std::result::Result::Err(
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    )
-                })
+                    ),
+                )
             }
         }
     }
@@ -3408,7 +3340,7 @@ pub mod facade {
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
-                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                let out = client.call_element(op.name, req.body, req.headers).await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }
@@ -3425,7 +3357,7 @@ pub mod facade {
                     req.caller.settings.clone(),
                 );
                 let out = client
-                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .call_element_streamed(op.name, req.body, req.headers, binary, len)
                     .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })

@@ -3885,25 +3885,19 @@ impl Client {
         soap::SubmitAndInstantiatePrefilledFormTaskBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(submit_and_instantiate_prefilled_form_task_basic,
-            "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-            "SubmitAndInstantiatePrefilledFormTaskBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        submit_and_instantiate_prefilled_form_task_basic,
+                        "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        "SubmitAndInstantiatePrefilledFormTaskBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `SubmitPrefilledFormTasksBasic`: 3 Altinn 3 call(s): `POST /instances`, `POST /instances/{instanceOwnerPartyId}/{instanceGuid}/data`, `POST /instances/{instanceOwnerPartyId}/{instanceGuid}/data`.
     pub async fn submit_prefilled_form_tasks_basic(
@@ -3913,25 +3907,19 @@ impl Client {
         soap::SubmitPrefilledFormTasksBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(submit_prefilled_form_tasks_basic,
-            "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-            "SubmitPrefilledFormTasksBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        submit_prefilled_form_tasks_basic,
+                        "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+                        "SubmitPrefilledFormTasksBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// Runs the operation `name` on a SOAP body element and its header blocks, as the
     /// facade receives them: the body is read through the generated types first, so a
@@ -3940,8 +3928,8 @@ impl Client {
     pub async fn call_element(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
     ) -> ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
@@ -3953,8 +3941,8 @@ impl Client {
     pub async fn call_element_streamed(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         binary: ::altinn_bridge_runtime::http::ByteStream,
         len: ::std::option::Option<u64>,
     ) -> ::std::result::Result<
@@ -3967,8 +3955,8 @@ impl Client {
     async fn dispatch(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         stream: ::std::option::Option<
             (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
         >,
@@ -3984,12 +3972,12 @@ impl Client {
                 },
             )
         };
-        soap::Message::read(body).map_err(invalid)?;
-        let mut input = ::std::vec![body.clone()];
-        input.extend(headers.iter().cloned());
+        soap::Message::read(&body).map_err(invalid)?;
+        let mut input = headers;
+        input.insert(0, body);
         match name {
             "Test" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -3998,93 +3986,37 @@ impl Client {
                 )
             }
             "SubmitAndInstantiatePrefilledFormTaskBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::SubmitAndInstantiatePrefilledFormTaskBasicResponse,
+                >(
                         &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::SubmitAndInstantiatePrefilledFormTaskBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "SubmitPrefilledFormTasksBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::SubmitPrefilledFormTasksBasicResponse,
+                >(
                         &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::SubmitPrefilledFormTasksBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::SUBMIT_PREFILLED_FORM_TASKS_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             other => {
-                ::std::result::Result::Err({
-                    drop(stream);
+                drop((input, stream));
+                ::std::result::Result::Err(
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    )
-                })
+                    ),
+                )
             }
         }
     }
@@ -4198,7 +4130,7 @@ pub mod facade {
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
-                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                let out = client.call_element(op.name, req.body, req.headers).await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }
@@ -4215,7 +4147,7 @@ pub mod facade {
                     req.caller.settings.clone(),
                 );
                 let out = client
-                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .call_element_streamed(op.name, req.body, req.headers, binary, len)
                     .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })

@@ -3912,25 +3912,19 @@ impl Client {
         soap::GetReceiptBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_RECEIPT_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(get_receipt_basic,
-            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-            "GetReceiptBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_RECEIPT_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        get_receipt_basic,
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "GetReceiptBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetReceiptBasicV2`: 1 Altinn 3 call(s): `GET /instances/{instanceOwnerPartyId}/{instanceGuid}`.
     pub async fn get_receipt_basic_v2(
@@ -3940,25 +3934,19 @@ impl Client {
         soap::GetReceiptBasicV2Response,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::GET_RECEIPT_BASIC_V2,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(get_receipt_basic_v2,
-            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-            "GetReceiptBasicV2").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::GET_RECEIPT_BASIC_V2,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        get_receipt_basic_v2,
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "GetReceiptBasicV2",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `GetReceiptListBasic`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn get_receipt_list_basic(
@@ -4000,25 +3988,19 @@ impl Client {
         soap::SaveReceiptBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::SAVE_RECEIPT_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(save_receipt_basic,
-            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-            "SaveReceiptBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::SAVE_RECEIPT_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        save_receipt_basic,
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "SaveReceiptBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// `UpdateReceiptBasic`: 1 Altinn 3 call(s): `PUT /instances/{instanceOwnerPartyId}/{instanceGuid}/substatus`.
     pub async fn update_receipt_basic(
@@ -4028,25 +4010,19 @@ impl Client {
         soap::UpdateReceiptBasicResponse,
         ::altinn_bridge_runtime::soap::Fault,
     > {
-        let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(
-            &plan::UPDATE_RECEIPT_BASIC,
-            &e,
-        );
-        let input = ::std::vec![
-            ::altinn_bridge_runtime::adapter::to_element(update_receipt_basic,
-            "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-            "UpdateReceiptBasic").map_err(fault) ?
-        ];
-        let out = ::altinn_bridge_runtime::adapter::run(
+        ::altinn_bridge_runtime::adapter::call(
                 &plan::UPDATE_RECEIPT_BASIC,
-                &input,
+                [
+                    ::altinn_bridge_runtime::adapter::to_element(
+                        update_receipt_basic,
+                        "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+                        "UpdateReceiptBasic",
+                    ),
+                ],
                 &self.upstream,
                 &self.settings,
             )
             .await
-            .map_err(fault)?;
-        let el = out.unwrap_or_default();
-        ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
     }
     /// Runs the operation `name` on a SOAP body element and its header blocks, as the
     /// facade receives them: the body is read through the generated types first, so a
@@ -4055,8 +4031,8 @@ impl Client {
     pub async fn call_element(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
     ) -> ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::altinn_bridge_runtime::soap::Fault,
@@ -4068,8 +4044,8 @@ impl Client {
     pub async fn call_element_streamed(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         binary: ::altinn_bridge_runtime::http::ByteStream,
         len: ::std::option::Option<u64>,
     ) -> ::std::result::Result<
@@ -4082,8 +4058,8 @@ impl Client {
     async fn dispatch(
         &self,
         name: &str,
-        body: &::altinn_bridge_runtime::xml::Element,
-        headers: &[::altinn_bridge_runtime::xml::Element],
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
         stream: ::std::option::Option<
             (::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>),
         >,
@@ -4099,12 +4075,12 @@ impl Client {
                 },
             )
         };
-        soap::Message::read(body).map_err(invalid)?;
-        let mut input = ::std::vec![body.clone()];
-        input.extend(headers.iter().cloned());
+        soap::Message::read(&body).map_err(invalid)?;
+        let mut input = headers;
+        input.insert(0, body);
         match name {
             "Test" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "Test",
@@ -4113,87 +4089,31 @@ impl Client {
                 )
             }
             "GetReceiptBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::GetReceiptBasicResponse,
+                >(
                         &plan::GET_RECEIPT_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_RECEIPT_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::GetReceiptBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_RECEIPT_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetReceiptBasicV2" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::GetReceiptBasicV2Response,
+                >(
                         &plan::GET_RECEIPT_BASIC_V2,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::GET_RECEIPT_BASIC_V2,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::GetReceiptBasicV2Response = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::GET_RECEIPT_BASIC_V2,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "GetReceiptListBasic" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "GetReceiptListBasic",
@@ -4202,7 +4122,7 @@ impl Client {
                 )
             }
             "GetReceiptListBasicV2" => {
-                drop(stream);
+                drop((input, stream));
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "GetReceiptListBasicV2",
@@ -4211,93 +4131,37 @@ impl Client {
                 )
             }
             "SaveReceiptBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::SaveReceiptBasicResponse,
+                >(
                         &plan::SAVE_RECEIPT_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::SAVE_RECEIPT_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::SaveReceiptBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::SAVE_RECEIPT_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             "UpdateReceiptBasic" => {
-                let out = ::altinn_bridge_runtime::adapter::run_with(
+                ::altinn_bridge_runtime::adapter::call_xml::<
+                    soap::UpdateReceiptBasicResponse,
+                >(
                         &plan::UPDATE_RECEIPT_BASIC,
-                        &input,
+                        input,
                         stream,
                         &self.upstream,
                         &self.settings,
                     )
                     .await
-                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                        &plan::UPDATE_RECEIPT_BASIC,
-                        &e,
-                    ))?;
-                match out {
-                    ::std::option::Option::Some(el) => {
-                        let typed: soap::UpdateReceiptBasicResponse = ::altinn_bridge_runtime::adapter::read_output(
-                                &el,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(
-                                &plan::UPDATE_RECEIPT_BASIC,
-                                &e,
-                            ))?;
-                        let xml = ::altinn_bridge_runtime::xml::to_string(
-                                &typed,
-                                &el.ns,
-                                &el.local,
-                            )
-                            .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(
-                                &::altinn_bridge_runtime::Error::Convert {
-                                    field: el.local.clone(),
-                                    message: e.to_string(),
-                                },
-                            ))?;
-                        ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Ok(::std::option::Option::None)
-                    }
-                }
             }
             other => {
-                ::std::result::Result::Err({
-                    drop(stream);
+                drop((input, stream));
+                ::std::result::Result::Err(
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
-                    )
-                })
+                    ),
+                )
             }
         }
     }
@@ -4521,7 +4385,7 @@ pub mod facade {
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
-                let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                let out = client.call_element(op.name, req.body, req.headers).await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })
         }
@@ -4538,7 +4402,7 @@ pub mod facade {
                     req.caller.settings.clone(),
                 );
                 let out = client
-                    .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                    .call_element_streamed(op.name, req.body, req.headers, binary, len)
                     .await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
             })

@@ -58,7 +58,7 @@ struct Run<'a, 'x> {
 /// without output).
 pub async fn run(
     op: &'static Operation,
-    input: &[Element],
+    input: Vec<Element>,
     upstream: &Upstream,
     settings: &Settings,
 ) -> Result<Option<Element>> {
@@ -70,7 +70,7 @@ pub async fn run(
 /// since a stream cannot be sent twice).
 pub async fn run_streamed(
     op: &'static Operation,
-    input: &[Element],
+    input: Vec<Element>,
     stream: ByteStream,
     len: Option<u64>,
     upstream: &Upstream,
@@ -79,10 +79,10 @@ pub async fn run_streamed(
     execute(op, input, upstream, settings, Some((stream, len))).await
 }
 
-/// [`run`] or [`run_streamed`], as `stream` says: what generated dispatch code calls.
-pub async fn run_with(
+/// [`run`] or [`run_streamed`], as `stream` says.
+pub(crate) async fn run_with(
     op: &'static Operation,
-    input: &[Element],
+    input: Vec<Element>,
     stream: Option<(ByteStream, Option<u64>)>,
     upstream: &Upstream,
     settings: &Settings,
@@ -92,14 +92,14 @@ pub async fn run_with(
 
 async fn execute(
     op: &'static Operation,
-    input: &[Element],
+    input: Vec<Element>,
     upstream: &Upstream,
     settings: &Settings,
     stream: Option<(ByteStream, Option<u64>)>,
 ) -> Result<Option<Element>> {
     // Paths name their root element first, so the roots hang under one nameless element.
     let roots = Element {
-        children: input.iter().cloned().map(Node::Element).collect(),
+        children: input.into_iter().map(Node::Element).collect(),
         ..Element::default()
     };
     let mut run = Run {
@@ -458,9 +458,8 @@ impl Parts {
                 }
             }
             Target::Body { path, kind, .. } => {
-                let many = path.iter().any(|s| s.many);
-                if !many && values.len() > 1 {
-                    single(values.clone(), link.field)?;
+                if !path.iter().any(|s| s.many) {
+                    ensure_single(&values, link.field)?;
                 }
                 let json = self
                     .json
@@ -540,17 +539,18 @@ fn form_part(name: &str, v: Val) -> Part {
 
 /// At most one value: a second, different one would be lost, so it is an error instead.
 fn single<T: PartialEq>(values: Vec<T>, field: &str) -> Result<Option<T>> {
-    let mut it = values.into_iter();
-    let first = it.next();
-    if let Some(f) = &first
-        && it.any(|v| &v != f)
-    {
-        return Err(Error::Convert {
+    ensure_single(&values, field)?;
+    Ok(values.into_iter().next())
+}
+
+fn ensure_single<T: PartialEq>(values: &[T], field: &str) -> Result<()> {
+    match values.split_first() {
+        Some((first, rest)) if rest.iter().any(|v| v != first) => Err(Error::Convert {
             field: field.to_owned(),
             message: "several different values for a field that holds one".to_owned(),
-        });
+        }),
+        _ => Ok(()),
     }
-    Ok(first)
 }
 
 /// Sets `value` at `path`; the first array step takes item `index`.

@@ -12,8 +12,10 @@ mod settings;
 mod typed;
 mod upstream;
 
-pub use exec::{run, run_streamed, run_with};
+pub use exec::{run, run_streamed};
 pub use faults::{fault, no_successor};
 pub use settings::Settings;
-pub use typed::{check_request, check_response, read_output, to_element};
+pub use typed::{
+    call, call_one_way, call_xml, check_request, check_response, read_output, to_element,
+};
 pub use upstream::Upstream;

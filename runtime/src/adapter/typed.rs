@@ -5,8 +5,76 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::plan::Operation;
+use super::{Settings, Upstream, exec};
 use crate::error::{Error, Result};
+use crate::http::ByteStream;
+use crate::soap::Fault;
 use crate::xml::{self, Element, XmlContent};
+
+/// A generated client method's whole body: runs `op` on the request's elements (the body
+/// first, then header parts, each converted by [`to_element`]) and reads the answer as the
+/// generated output type `O`; every failure becomes the manifest's fault for `op`.
+pub async fn call<O: XmlContent>(
+    op: &'static Operation,
+    input: impl IntoIterator<Item = Result<Element>>,
+    upstream: &Upstream,
+    settings: &Settings,
+) -> std::result::Result<O, Fault> {
+    let fault = |e: Error| super::fault(op, &e);
+    let input = input
+        .into_iter()
+        .collect::<Result<Vec<_>>>()
+        .map_err(fault)?;
+    let out = exec::run(op, input, upstream, settings)
+        .await
+        .map_err(fault)?;
+    read_output(&out.unwrap_or_default()).map_err(fault)
+}
+
+/// [`call`] for a one-way operation (no output).
+pub async fn call_one_way(
+    op: &'static Operation,
+    input: impl IntoIterator<Item = Result<Element>>,
+    upstream: &Upstream,
+    settings: &Settings,
+) -> std::result::Result<(), Fault> {
+    let fault = |e: Error| super::fault(op, &e);
+    let input = input
+        .into_iter()
+        .collect::<Result<Vec<_>>>()
+        .map_err(fault)?;
+    exec::run(op, input, upstream, settings)
+        .await
+        .map(drop)
+        .map_err(fault)
+}
+
+/// The facade's path: runs `op` on the elements as they arrived (and the streamed binary, if
+/// any), reads the answer through the generated output type `O` so it fits the contract, and
+/// gives it back as XML (`None` for a one-way operation).
+pub async fn call_xml<O: XmlContent>(
+    op: &'static Operation,
+    input: Vec<Element>,
+    stream: Option<(ByteStream, Option<u64>)>,
+    upstream: &Upstream,
+    settings: &Settings,
+) -> std::result::Result<Option<String>, Fault> {
+    let fault = |e: Error| super::fault(op, &e);
+    let out = exec::run_with(op, input, stream, upstream, settings)
+        .await
+        .map_err(fault)?;
+    let Some(el) = out else { return Ok(None) };
+    let typed: O = read_output(&el).map_err(fault)?;
+    xml::to_string(&typed, &el.ns, &el.local)
+        .map(Some)
+        .map_err(|e| {
+            fault(Error::Convert {
+                field: el.local.clone(),
+                message: e.to_string(),
+            })
+        })
+}
 
 /// A generated SOAP struct as the element `{ns}local`, the tree the executor reads.
 pub fn to_element<T: XmlContent>(value: &T, ns: &str, local: &str) -> Result<Element> {
@@ -34,13 +102,11 @@ pub fn read_output<T: XmlContent>(el: &Element) -> Result<T> {
 pub fn check_request<T: Serialize + DeserializeOwned>(
     v: &Value,
 ) -> std::result::Result<Value, String> {
-    let typed: T = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+    let typed = T::deserialize(v).map_err(|e| e.to_string())?;
     serde_json::to_value(&typed).map_err(|e| e.to_string())
 }
 
 /// A JSON response read into the generated REST type `T`.
 pub fn check_response<T: DeserializeOwned>(v: &Value) -> std::result::Result<(), String> {
-    serde_json::from_value::<T>(v.clone())
-        .map(drop)
-        .map_err(|e| e.to_string())
+    T::deserialize(v).map(drop).map_err(|e| e.to_string())
 }

@@ -94,8 +94,8 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
             pub async fn call_element(
                 &self,
                 name: &str,
-                body: &::altinn_bridge_runtime::xml::Element,
-                headers: &[::altinn_bridge_runtime::xml::Element],
+                body: ::altinn_bridge_runtime::xml::Element,
+                headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
             ) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::altinn_bridge_runtime::soap::Fault> {
                 self.dispatch(name, body, headers, ::std::option::Option::None).await
             }
@@ -105,8 +105,8 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
             pub async fn call_element_streamed(
                 &self,
                 name: &str,
-                body: &::altinn_bridge_runtime::xml::Element,
-                headers: &[::altinn_bridge_runtime::xml::Element],
+                body: ::altinn_bridge_runtime::xml::Element,
+                headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
                 binary: ::altinn_bridge_runtime::http::ByteStream,
                 len: ::std::option::Option<u64>,
             ) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::altinn_bridge_runtime::soap::Fault> {
@@ -116,8 +116,8 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
             async fn dispatch(
                 &self,
                 name: &str,
-                body: &::altinn_bridge_runtime::xml::Element,
-                headers: &[::altinn_bridge_runtime::xml::Element],
+                body: ::altinn_bridge_runtime::xml::Element,
+                headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
                 stream: ::std::option::Option<(::altinn_bridge_runtime::http::ByteStream, ::std::option::Option<u64>)>,
             ) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::altinn_bridge_runtime::soap::Fault> {
                 let invalid = |e: ::altinn_bridge_runtime::xml::XmlError| {
@@ -126,15 +126,18 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
                         message: e.to_string(),
                     })
                 };
-                soap::Message::read(body).map_err(invalid)?;
-                let mut input = ::std::vec![body.clone()];
-                input.extend(headers.iter().cloned());
+                soap::Message::read(&body).map_err(invalid)?;
+                let mut input = headers;
+                input.insert(0, body);
                 match name {
                     #(#arms)*
-                    other => ::std::result::Result::Err({ drop(stream); ::altinn_bridge_runtime::soap::Fault::new(
-                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
-                        ::std::format!("unknown operation `{other}`"),
-                    ) }),
+                    other => {
+                        drop((input, stream));
+                        ::std::result::Result::Err(::altinn_bridge_runtime::soap::Fault::new(
+                            ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                            ::std::format!("unknown operation `{other}`"),
+                        ))
+                    }
                 }
             }
         }
@@ -174,43 +177,22 @@ impl Cx<'_> {
         let input = op.input.as_ref().and_then(|i| element_part(&i.body));
         let headers: Vec<&MessagePart> = op.input.iter().flat_map(|i| &i.headers).collect();
         let method_code = self.method(link, &stat, &method, input, &headers, output);
-        let dispatch = match (&link.no_successor, output) {
-            (Some(reason), _) => quote! {
+        // A one-way operation reads no answer; any XML type stands in for the output.
+        let out_ty = output.map_or_else(
+            || quote!(::altinn_bridge_runtime::xml::Element),
+            |(q, _)| self.element_type(q),
+        );
+        let dispatch = match &link.no_successor {
+            Some(reason) => quote! {
                 #name => {
-                    drop(stream);
+                    drop((input, stream));
                     ::std::result::Result::Err(::altinn_bridge_runtime::adapter::no_successor(#name, #reason))
                 }
             },
-            (None, Some((q, _))) => {
-                let ty = self.element_type(q);
-                quote! {
-                    #name => {
-                        let out = ::altinn_bridge_runtime::adapter::run_with(&plan::#stat, &input, stream, &self.upstream, &self.settings)
-                            .await
-                            .map_err(|e| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e))?;
-                        match out {
-                            ::std::option::Option::Some(el) => {
-                                let typed: #ty = ::altinn_bridge_runtime::adapter::read_output(&el)
-                                    .map_err(|e| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e))?;
-                                let xml = ::altinn_bridge_runtime::xml::to_string(&typed, &el.ns, &el.local)
-                                    .map_err(|e| ::altinn_bridge_runtime::soap::Fault::from(&::altinn_bridge_runtime::Error::Convert {
-                                        field: el.local.clone(),
-                                        message: e.to_string(),
-                                    }))?;
-                                ::std::result::Result::Ok(::std::option::Option::Some(xml))
-                            }
-                            ::std::option::Option::None => ::std::result::Result::Ok(::std::option::Option::None),
-                        }
-                    }
-                }
-            }
-            (None, None) => quote! {
-                #name => {
-                    ::altinn_bridge_runtime::adapter::run_with(&plan::#stat, &input, stream, &self.upstream, &self.settings)
-                        .await
-                        .map_err(|e| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e))?;
-                    ::std::result::Result::Ok(::std::option::Option::None)
-                }
+            None => quote! {
+                #name => ::altinn_bridge_runtime::adapter::call_xml::<#out_ty>(
+                    &plan::#stat, input, stream, &self.upstream, &self.settings,
+                ).await,
             },
         };
         OpCode {
@@ -221,22 +203,8 @@ impl Cx<'_> {
     }
 
     fn element_type(&self, q: &QName) -> TokenStream {
-        // Named types live in `soap`; built-ins are paths or primitives already, except the
-        // runtime's XML scalars, which `soap` reaches through its own `use`.
         match self.elements.get(q) {
-            Some(ty) => {
-                let text = ty.to_string();
-                if text.starts_with("::")
-                    || text.starts_with(|c: char| c.is_ascii_lowercase())
-                        && !text.starts_with("xml")
-                {
-                    ty.clone()
-                } else if text.starts_with("xml") {
-                    quote!(::altinn_bridge_runtime::#ty)
-                } else {
-                    quote!(soap::#ty)
-                }
-            }
+            Some(ty) => ty.clone(),
             None => quote!(::altinn_bridge_runtime::xml::Element),
         }
     }
@@ -264,7 +232,7 @@ impl Cx<'_> {
             let (ns, local) = (&q.ns, &q.local);
             args.push(quote!(#arg: &#ty));
             arg_names.push(arg.clone());
-            elements.push(quote!(::altinn_bridge_runtime::adapter::to_element(#arg, #ns, #local).map_err(fault)?));
+            elements.push(quote!(::altinn_bridge_runtime::adapter::to_element(#arg, #ns, #local)));
         }
         let out_ty = match output {
             Some((q, _)) => self.element_type(q),
@@ -293,21 +261,14 @@ impl Cx<'_> {
                 ::std::result::Result::Err(::altinn_bridge_runtime::adapter::no_successor(#name, #reason))
             },
             (None, Some(_)) => quote! {
-                let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e);
-                let input = ::std::vec![#(#elements),*];
-                let out = ::altinn_bridge_runtime::adapter::run(&plan::#stat, &input, &self.upstream, &self.settings)
-                    .await
-                    .map_err(fault)?;
-                let el = out.unwrap_or_default();
-                ::altinn_bridge_runtime::adapter::read_output(&el).map_err(fault)
+                ::altinn_bridge_runtime::adapter::call(
+                    &plan::#stat, [#(#elements),*], &self.upstream, &self.settings,
+                ).await
             },
             (None, None) => quote! {
-                let fault = |e: ::altinn_bridge_runtime::Error| ::altinn_bridge_runtime::adapter::fault(&plan::#stat, &e);
-                let input = ::std::vec![#(#elements),*];
-                ::altinn_bridge_runtime::adapter::run(&plan::#stat, &input, &self.upstream, &self.settings)
-                    .await
-                    .map_err(fault)?;
-                ::std::result::Result::Ok(())
+                ::altinn_bridge_runtime::adapter::call_one_way(
+                    &plan::#stat, [#(#elements),*], &self.upstream, &self.settings,
+                ).await
             },
         };
         quote! {

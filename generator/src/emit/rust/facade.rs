@@ -75,7 +75,7 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
                 ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
                     ::std::boxed::Box::pin(async move {
                         let client = super::Client::new(req.caller.upstream.clone(), req.caller.settings.clone());
-                        let out = client.call_element(op.name, &req.body, &req.headers).await?;
+                        let out = client.call_element(op.name, req.body, req.headers).await?;
                         ::std::result::Result::Ok(out.unwrap_or_default())
                     })
                 }
@@ -90,7 +90,7 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
                     ::std::boxed::Box::pin(async move {
                         let client = super::Client::new(req.caller.upstream.clone(), req.caller.settings.clone());
                         let out = client
-                            .call_element_streamed(op.name, &req.body, &req.headers, binary, len)
+                            .call_element_streamed(op.name, req.body, req.headers, binary, len)
                             .await?;
                         ::std::result::Result::Ok(out.unwrap_or_default())
                     })

@@ -11,7 +11,8 @@ use super::names::{Unique, ident, snake};
 use super::plan::{Inline, Plan};
 use crate::link::Resolved;
 
-/// The Rust type of each element the `soap` module reads and writes, by qualified name.
+/// The Rust type of each element the `soap` module reads and writes, by qualified name, as code
+/// beside the module writes it (`soap::InsertCorrespondenceBasicV2`, `i32`, runtime paths).
 pub type ElementTypes = std::collections::BTreeMap<crate::model::QName, TokenStream>;
 
 /// The `soap` module's items for one manifest, and the Rust type of each operation element.
@@ -41,7 +42,7 @@ pub fn module(resolved: &Resolved, soap: &SoapContract) -> (TokenStream, Element
     let messages = messages(&plan, &parts);
     let types: ElementTypes = element_parts(&parts)
         .into_iter()
-        .map(|(q, ty)| (q.clone(), rust_type(&plan, ty)))
+        .map(|(q, ty)| (q.clone(), outside_type(&plan, ty)))
         .collect();
     let items = plan.types().map(|(def, name)| item(&plan, def, name));
     let uses = (!plan.names.is_empty()).then(|| {
@@ -195,29 +196,48 @@ fn ns_tokens(plan: &Plan<'_>, ns: &str) -> TokenStream {
     }
 }
 
-/// The Rust type of one value of `r` (no `Option`/`Vec`).
+/// How generated code reaches the types: the module's own, and the runtime's XML scalars.
+struct Paths {
+    types: TokenStream,
+    xml: TokenStream,
+}
+
+/// The Rust type of one value of `r` (no `Option`/`Vec`), inside the `soap` module.
 fn rust_type(plan: &Plan<'_>, r: &TypeRef) -> TokenStream {
-    inlined_type(plan, r, 0)
+    let inside = Paths {
+        types: TokenStream::new(),
+        xml: quote!(xml::),
+    };
+    inlined_type(plan, r, &inside, 0)
+}
+
+/// The same type as code beside the `soap` module writes it (the client's signatures).
+fn outside_type(plan: &Plan<'_>, r: &TypeRef) -> TokenStream {
+    let outside = Paths {
+        types: quote!(soap::),
+        xml: quote!(::altinn_bridge_runtime::xml::),
+    };
+    inlined_type(plan, r, &outside, 0)
 }
 
 /// `depth` bounds a (malformed) cycle of inlined types.
-fn inlined_type(plan: &Plan<'_>, r: &TypeRef, depth: usize) -> TokenStream {
+fn inlined_type(plan: &Plan<'_>, r: &TypeRef, paths: &Paths, depth: usize) -> TokenStream {
     let id = match r {
-        TypeRef::Builtin(b) => return builtin(*b),
+        TypeRef::Builtin(b) => return builtin(*b, &paths.xml),
         TypeRef::Named(id) => id,
     };
     if let Some(n) = plan.names.get(id) {
-        let n = ident(n);
-        return quote!(#n);
+        let (n, types) = (ident(n), &paths.types);
+        return quote!(#types #n);
     }
     match plan.inline(id) {
-        Some(Inline::Same(t)) if depth < 32 => inlined_type(plan, t, depth + 1),
+        Some(Inline::Same(t)) if depth < 32 => inlined_type(plan, t, paths, depth + 1),
         // `xs:list` values are kept as their space-separated text.
         Some(Inline::ListOf(_)) | None | Some(Inline::Same(_)) => quote!(::std::string::String),
     }
 }
 
-fn builtin(b: Builtin) -> TokenStream {
+fn builtin(b: Builtin, xml: &TokenStream) -> TokenStream {
     use Builtin::*;
     match b {
         Boolean => quote!(bool),
@@ -231,17 +251,17 @@ fn builtin(b: Builtin) -> TokenStream {
         UnsignedLong => quote!(u64),
         Float => quote!(f32),
         Double | Number => quote!(f64),
-        Decimal => quote!(xml::Decimal),
+        Decimal => quote!(#xml Decimal),
         Integer | NonNegativeInteger | PositiveInteger | NonPositiveInteger | NegativeInteger => {
-            quote!(xml::Integer)
+            quote!(#xml Integer)
         }
-        DateTime => quote!(xml::DateTime),
-        Date => quote!(xml::Date),
-        Time => quote!(xml::Time),
-        Duration => quote!(xml::Duration),
-        Guid => quote!(xml::Guid),
-        Base64Binary | Binary => quote!(xml::Base64Binary),
-        AnyType => quote!(xml::Element),
+        DateTime => quote!(#xml DateTime),
+        Date => quote!(#xml Date),
+        Time => quote!(#xml Time),
+        Duration => quote!(#xml Duration),
+        Guid => quote!(#xml Guid),
+        Base64Binary | Binary => quote!(#xml Base64Binary),
+        AnyType => quote!(#xml Element),
         String | NormalizedString | Token | Language | Name | NcName | Id | IdRef | NmToken
         | GYear | GYearMonth | GMonth | GMonthDay | GDay | HexBinary | AnyUri | QName
         | AnySimpleType => quote!(::std::string::String),
