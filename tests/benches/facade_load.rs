@@ -378,7 +378,11 @@ async fn stages(up: &Altinn3, facade_url: &str, no_op_url: &str, body: &str) {
         time(N, || async {
             let c = basic::Client::new(upstream.clone(), Arc::clone(&settings));
             let out = c
-                .call_element("GetCorrespondenceStatusDetailsBasicV3", &element, &[])
+                .call_element(
+                    "GetCorrespondenceStatusDetailsBasicV3",
+                    element.clone(),
+                    Vec::new(),
+                )
                 .await
                 .expect("a result");
             std::hint::black_box(out);
