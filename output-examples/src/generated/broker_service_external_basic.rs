@@ -1560,6 +1560,222 @@ pub const APIS: &[&str] = &["altinn-broker-v1"];
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
     use ::altinn_bridge_runtime::adapter::plan::*;
+    const BROKER_SERVICE_AVAILABLE_FILE_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "BrokerServiceAvailableFile",
+        attribute: false,
+        many: true,
+    };
+    const EXTERNAL_SERVICE_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "ExternalServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const FILE_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "File",
+        attribute: false,
+        many: true,
+    };
+    const FILE_LIST: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "FileList",
+        attribute: false,
+        many: false,
+    };
+    const FILE_NAME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "FileName",
+        attribute: false,
+        many: false,
+    };
+    const FILE_REFERENCE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "FileReference",
+        attribute: false,
+        many: false,
+    };
+    const FILE_SIZE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "FileSize",
+        attribute: false,
+        many: false,
+    };
+    const FILE_STATUS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "FileStatus",
+        attribute: false,
+        many: false,
+    };
+    const IS_SFTP_DOWNLOAD_ONLY: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "IsSftpDownloadOnly",
+        attribute: false,
+        many: false,
+    };
+    const MANIFEST: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "Manifest",
+        attribute: false,
+        many: false,
+    };
+    const MAX_SENT_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "MaxSentDateTime",
+        attribute: false,
+        many: false,
+    };
+    const MIN_SENT_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "MinSentDateTime",
+        attribute: false,
+        many: false,
+    };
+    const PARTY_NUMBER: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "PartyNumber",
+        attribute: false,
+        many: false,
+    };
+    const PROPERTY_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "Property",
+        attribute: false,
+        many: true,
+    };
+    const PROPERTY_KEY: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "PropertyKey",
+        attribute: false,
+        many: false,
+    };
+    const PROPERTY_LIST: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "PropertyList",
+        attribute: false,
+        many: false,
+    };
+    const PROPERTY_VALUE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "PropertyValue",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_ID: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "ReceiptID",
+        attribute: false,
+        many: false,
+    };
+    const RECIPIENT_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "Recipient",
+        attribute: false,
+        many: true,
+    };
+    const RECIPIENT_LIST: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "RecipientList",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
+    const SENT_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "SentDate",
+        attribute: false,
+        many: false,
+    };
+    const EXTERNAL_SERVICE_CODE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01",
+        local: "ExternalServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const CHECK_IF_AVAILABLE_FILES_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "CheckIfAvailableFilesBasic",
+        attribute: false,
+        many: false,
+    };
+    const CONFIRM_DOWNLOADED_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "ConfirmDownloadedBasic",
+        attribute: false,
+        many: false,
+    };
+    const GET_AVAILABLE_FILES_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "GetAvailableFilesBasic",
+        attribute: false,
+        many: false,
+    };
+    const GET_AVAILABLE_FILES_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "GetAvailableFilesBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const GET_AVAILABLE_FILES_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "GetAvailableFilesBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const INITIATE_BROKER_SERVICE_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "InitiateBrokerServiceBasic",
+        attribute: false,
+        many: false,
+    };
+    const INITIATE_BROKER_SERVICE_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "InitiateBrokerServiceBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const INITIATE_BROKER_SERVICE_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "InitiateBrokerServiceBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const BROKER_SERVICE_INITIATION: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "brokerServiceInitiation",
+        attribute: false,
+        many: false,
+    };
+    const FILE_REFERENCE2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "fileReference",
+        attribute: false,
+        many: false,
+    };
+    const POLL_PARAMETERS: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "pollParameters",
+        attribute: false,
+        many: false,
+    };
+    const SEARCH_PARAMETERS: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "searchParameters",
+        attribute: false,
+        many: false,
+    };
     /// `Test`.
     pub static TEST: Operation = Operation {
         name: "Test",
@@ -1630,30 +1846,10 @@ pub mod plan {
                 field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/ExternalServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "InitiateBrokerServiceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "brokerServiceInitiation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "Manifest",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "ExternalServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        INITIATE_BROKER_SERVICE_BASIC2,
+                        BROKER_SERVICE_INITIATION,
+                        MANIFEST,
+                        EXTERNAL_SERVICE_CODE,
                     ],
                 ),
                 to: Target::Body {
@@ -1687,30 +1883,10 @@ pub mod plan {
                 field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "InitiateBrokerServiceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "brokerServiceInitiation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "Manifest",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        INITIATE_BROKER_SERVICE_BASIC2,
+                        BROKER_SERVICE_INITIATION,
+                        MANIFEST,
+                        SENDERS_REFERENCE,
                     ],
                 ),
                 to: Target::Body {
@@ -1729,42 +1905,12 @@ pub mod plan {
                 field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/FileList/File/FileName",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "InitiateBrokerServiceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "brokerServiceInitiation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "Manifest",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "FileList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "File",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "FileName",
-                            attribute: false,
-                            many: false,
-                        },
+                        INITIATE_BROKER_SERVICE_BASIC2,
+                        BROKER_SERVICE_INITIATION,
+                        MANIFEST,
+                        FILE_LIST,
+                        FILE_EACH,
+                        FILE_NAME,
                     ],
                 ),
                 to: Target::Body {
@@ -1783,42 +1929,12 @@ pub mod plan {
                 field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/PropertyList/Property/PropertyKey",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "InitiateBrokerServiceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "brokerServiceInitiation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "Manifest",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "PropertyList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "Property",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "PropertyKey",
-                            attribute: false,
-                            many: false,
-                        },
+                        INITIATE_BROKER_SERVICE_BASIC2,
+                        BROKER_SERVICE_INITIATION,
+                        MANIFEST,
+                        PROPERTY_LIST,
+                        PROPERTY_EACH,
+                        PROPERTY_KEY,
                     ],
                 ),
                 to: Target::Body {
@@ -1841,42 +1957,12 @@ pub mod plan {
                 field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/PropertyList/Property/PropertyValue",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "InitiateBrokerServiceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "brokerServiceInitiation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "Manifest",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "PropertyList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "Property",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "PropertyValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        INITIATE_BROKER_SERVICE_BASIC2,
+                        BROKER_SERVICE_INITIATION,
+                        MANIFEST,
+                        PROPERTY_LIST,
+                        PROPERTY_EACH,
+                        PROPERTY_VALUE,
                     ],
                 ),
                 to: Target::Body {
@@ -1899,36 +1985,11 @@ pub mod plan {
                 field: "InitiateBrokerServiceBasic/brokerServiceInitiation/RecipientList/Recipient/PartyNumber",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "InitiateBrokerServiceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "brokerServiceInitiation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "RecipientList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "Recipient",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "PartyNumber",
-                            attribute: false,
-                            many: false,
-                        },
+                        INITIATE_BROKER_SERVICE_BASIC2,
+                        BROKER_SERVICE_INITIATION,
+                        RECIPIENT_LIST,
+                        RECIPIENT_EACH,
+                        PARTY_NUMBER,
                     ],
                 ),
                 to: Target::Body {
@@ -1958,18 +2019,8 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "InitiateBrokerServiceBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "InitiateBrokerServiceBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
+                        INITIATE_BROKER_SERVICE_BASIC_RESPONSE,
+                        INITIATE_BROKER_SERVICE_BASIC_RESULT,
                     ],
                 ),
                 transforms: &[Transform::Format(Format::String)],
@@ -2049,24 +2100,9 @@ pub mod plan {
                 field: "GetAvailableFilesBasic/searchParameters/ExternalServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "searchParameters",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "ExternalServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_AVAILABLE_FILES_BASIC2,
+                        SEARCH_PARAMETERS,
+                        EXTERNAL_SERVICE_CODE,
                     ],
                 ),
                 to: Target::Param {
@@ -2079,26 +2115,7 @@ pub mod plan {
             Link {
                 field: "GetAvailableFilesBasic/searchParameters/FileStatus",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "searchParameters",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "FileStatus",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_AVAILABLE_FILES_BASIC2, SEARCH_PARAMETERS, FILE_STATUS],
                 ),
                 to: Target::Param {
                     call: "search",
@@ -2117,26 +2134,7 @@ pub mod plan {
             Link {
                 field: "GetAvailableFilesBasic/searchParameters/MinSentDateTime",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "searchParameters",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "MinSentDateTime",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_AVAILABLE_FILES_BASIC2, SEARCH_PARAMETERS, MIN_SENT_DATE_TIME],
                 ),
                 to: Target::Param {
                     call: "search",
@@ -2148,26 +2146,7 @@ pub mod plan {
             Link {
                 field: "GetAvailableFilesBasic/searchParameters/MaxSentDateTime",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "searchParameters",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "MaxSentDateTime",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_AVAILABLE_FILES_BASIC2, SEARCH_PARAMETERS, MAX_SENT_DATE_TIME],
                 ),
                 to: Target::Param {
                     call: "search",
@@ -2214,30 +2193,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "BrokerServiceAvailableFile",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "FileReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_AVAILABLE_FILES_BASIC_RESPONSE,
+                        GET_AVAILABLE_FILES_BASIC_RESULT,
+                        BROKER_SERVICE_AVAILABLE_FILE_EACH,
+                        FILE_REFERENCE,
                     ],
                 ),
                 transforms: &[],
@@ -2255,30 +2214,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "BrokerServiceAvailableFile",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "FileName",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_AVAILABLE_FILES_BASIC_RESPONSE,
+                        GET_AVAILABLE_FILES_BASIC_RESULT,
+                        BROKER_SERVICE_AVAILABLE_FILE_EACH,
+                        FILE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -2296,30 +2235,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "BrokerServiceAvailableFile",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "FileSize",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_AVAILABLE_FILES_BASIC_RESPONSE,
+                        GET_AVAILABLE_FILES_BASIC_RESULT,
+                        BROKER_SERVICE_AVAILABLE_FILE_EACH,
+                        FILE_SIZE,
                     ],
                 ),
                 transforms: &[],
@@ -2337,30 +2256,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "BrokerServiceAvailableFile",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_AVAILABLE_FILES_BASIC_RESPONSE,
+                        GET_AVAILABLE_FILES_BASIC_RESULT,
+                        BROKER_SERVICE_AVAILABLE_FILE_EACH,
+                        SENDERS_REFERENCE,
                     ],
                 ),
                 transforms: &[],
@@ -2378,30 +2277,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "BrokerServiceAvailableFile",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "SentDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_AVAILABLE_FILES_BASIC_RESPONSE,
+                        GET_AVAILABLE_FILES_BASIC_RESULT,
+                        BROKER_SERVICE_AVAILABLE_FILE_EACH,
+                        SENT_DATE,
                     ],
                 ),
                 transforms: &[],
@@ -2419,30 +2298,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "BrokerServiceAvailableFile",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_AVAILABLE_FILES_BASIC_RESPONSE,
+                        GET_AVAILABLE_FILES_BASIC_RESULT,
+                        BROKER_SERVICE_AVAILABLE_FILE_EACH,
+                        REPORTEE,
                     ],
                 ),
                 transforms: &[],
@@ -2452,30 +2311,10 @@ pub mod plan {
                 from: Source::Const("0"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "BrokerServiceAvailableFile",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "ReceiptID",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_AVAILABLE_FILES_BASIC_RESPONSE,
+                        GET_AVAILABLE_FILES_BASIC_RESULT,
+                        BROKER_SERVICE_AVAILABLE_FILE_EACH,
+                        RECEIPT_ID,
                     ],
                 ),
                 transforms: &[],
@@ -2485,30 +2324,10 @@ pub mod plan {
                 from: Source::Const("false"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "GetAvailableFilesBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "BrokerServiceAvailableFile",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "IsSftpDownloadOnly",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_AVAILABLE_FILES_BASIC_RESPONSE,
+                        GET_AVAILABLE_FILES_BASIC_RESULT,
+                        BROKER_SERVICE_AVAILABLE_FILE_EACH,
+                        IS_SFTP_DOWNLOAD_ONLY,
                     ],
                 ),
                 transforms: &[],
@@ -2570,24 +2389,9 @@ pub mod plan {
                 field: "CheckIfAvailableFilesBasic/pollParameters/ExternalServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "CheckIfAvailableFilesBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "pollParameters",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Broker/2020/01",
-                            local: "ExternalServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        CHECK_IF_AVAILABLE_FILES_BASIC2,
+                        POLL_PARAMETERS,
+                        EXTERNAL_SERVICE_CODE2,
                     ],
                 ),
                 to: Target::Param {
@@ -2683,22 +2487,7 @@ pub mod plan {
         inputs: &[
             Link {
                 field: "ConfirmDownloadedBasic/fileReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "ConfirmDownloadedBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "fileReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[CONFIRM_DOWNLOADED_BASIC2, FILE_REFERENCE2]),
                 to: Target::Param {
                     call: "confirm",
                     location: ParamIn::Path,

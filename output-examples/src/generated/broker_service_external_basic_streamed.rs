@@ -539,6 +539,72 @@ pub const APIS: &[&str] = &["altinn-broker-v1"];
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
     use ::altinn_bridge_runtime::adapter::plan::*;
+    const DATA_STREAM: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "DataStream",
+        attribute: false,
+        many: false,
+    };
+    const DOWNLOAD_FILE_STREAMED_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "DownloadFileStreamedBasic",
+        attribute: false,
+        many: false,
+    };
+    const DOWNLOAD_FILE_STREAMED_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "DownloadFileStreamedBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const DOWNLOAD_FILE_STREAMED_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "DownloadFileStreamedBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_EXTERNAL_STREAMED_BE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "ReceiptExternalStreamedBE",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_ID: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "ReceiptId",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_STATUS_CODE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "ReceiptStatusCode",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_TEXT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "ReceiptText",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "Reference",
+        attribute: false,
+        many: false,
+    };
+    const STREAMED_PAYLOAD_BASIC_BE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "StreamedPayloadBasicBE",
+        attribute: false,
+        many: false,
+    };
+    const FILE_REFERENCE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "fileReference",
+        attribute: false,
+        many: false,
+    };
     /// `Test`.
     pub static TEST: Operation = Operation {
         name: "Test",
@@ -603,16 +669,7 @@ pub mod plan {
         inputs: &[
             Link {
                 field: "Reference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "Reference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[REFERENCE]),
                 to: Target::Param {
                     call: "upload",
                     location: ParamIn::Path,
@@ -622,22 +679,7 @@ pub mod plan {
             },
             Link {
                 field: "StreamedPayloadBasicBE/DataStream",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "StreamedPayloadBasicBE",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "DataStream",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[STREAMED_PAYLOAD_BASIC_BE, DATA_STREAM]),
                 to: Target::Body {
                     call: "upload",
                     path: &[],
@@ -650,43 +692,13 @@ pub mod plan {
             Link {
                 field: "ReceiptExternalStreamedBE/ReceiptId",
                 from: Source::Const("0"),
-                to: Target::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "ReceiptExternalStreamedBE",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "ReceiptId",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                to: Target::Soap(&[RECEIPT_EXTERNAL_STREAMED_BE, RECEIPT_ID]),
                 transforms: &[],
             },
             Link {
                 field: "ReceiptExternalStreamedBE/ReceiptStatusCode",
                 from: Source::Const("OK"),
-                to: Target::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "ReceiptExternalStreamedBE",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "ReceiptStatusCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                to: Target::Soap(&[RECEIPT_EXTERNAL_STREAMED_BE, RECEIPT_STATUS_CODE]),
                 transforms: &[],
             },
             Link {
@@ -700,22 +712,7 @@ pub mod plan {
                         },
                     ],
                 },
-                to: Target::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "ReceiptExternalStreamedBE",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                to: Target::Soap(&[RECEIPT_EXTERNAL_STREAMED_BE, RECEIPT_TEXT]),
                 transforms: &[Transform::Format(Format::String)],
             },
         ],
@@ -773,22 +770,7 @@ pub mod plan {
         inputs: &[
             Link {
                 field: "DownloadFileStreamedBasic/fileReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "DownloadFileStreamedBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "fileReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[DOWNLOAD_FILE_STREAMED_BASIC2, FILE_REFERENCE]),
                 to: Target::Param {
                     call: "download",
                     location: ParamIn::Path,
@@ -806,18 +788,8 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "DownloadFileStreamedBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
-                            local: "DownloadFileStreamedBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
+                        DOWNLOAD_FILE_STREAMED_BASIC_RESPONSE,
+                        DOWNLOAD_FILE_STREAMED_BASIC_RESULT,
                     ],
                 ),
                 transforms: &[],

@@ -5463,6 +5463,684 @@ pub const APIS: &[&str] = &["altinn-correspondence-v1"];
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
     use ::altinn_bridge_runtime::adapter::plan::*;
+    const RECEIPT_STATUS_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptStatusCode",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_TEXT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptText",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_TYPE_NAME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptTypeName",
+        attribute: false,
+        many: false,
+    };
+    const ALLOW_SYSTEM_DELETE_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "AllowSystemDeleteDateTime",
+        attribute: false,
+        many: false,
+    };
+    const ATTACHMENTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "Attachments",
+        attribute: false,
+        many: false,
+    };
+    const BINARY_ATTACHMENTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "BinaryAttachments",
+        attribute: false,
+        many: false,
+    };
+    const CONTENT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "Content",
+        attribute: false,
+        many: false,
+    };
+    const DUE_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "DueDateTime",
+        attribute: false,
+        many: false,
+    };
+    const LANGUAGE_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "LanguageCode",
+        attribute: false,
+        many: false,
+    };
+    const LINK_TEXT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "LinkText",
+        attribute: false,
+        many: false,
+    };
+    const LINK_URL: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "LinkURL",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_BODY: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "MessageBody",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_SUMMARY: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "MessageSummary",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_TITLE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "MessageTitle",
+        attribute: false,
+        many: false,
+    };
+    const NOTIFICATIONS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "Notifications",
+        attribute: false,
+        many: false,
+    };
+    const REPLY_OPTION_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "ReplyOption",
+        attribute: false,
+        many: true,
+    };
+    const REPLY_OPTIONS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "ReplyOptions",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const URL: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "URL",
+        attribute: false,
+        many: false,
+    };
+    const VISIBLE_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "VisibleDateTime",
+        attribute: false,
+        many: false,
+    };
+    const ALLOW_SYSTEM_DELETE_DATE_TIME2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "AllowSystemDeleteDateTime",
+        attribute: false,
+        many: false,
+    };
+    const ATTACHMENTS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "Attachments",
+        attribute: false,
+        many: false,
+    };
+    const BINARY_ATTACHMENTS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "BinaryAttachments",
+        attribute: false,
+        many: false,
+    };
+    const CONTENT2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "Content",
+        attribute: false,
+        many: false,
+    };
+    const DUE_DATE_TIME2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "DueDateTime",
+        attribute: false,
+        many: false,
+    };
+    const IS_RESERVABLE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "IsReservable",
+        attribute: false,
+        many: false,
+    };
+    const LANGUAGE_CODE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "LanguageCode",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_BODY2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "MessageBody",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_SENDER: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "MessageSender",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_SUMMARY2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "MessageSummary",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_TITLE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "MessageTitle",
+        attribute: false,
+        many: false,
+    };
+    const NOTIFICATIONS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "Notifications",
+        attribute: false,
+        many: false,
+    };
+    const REPLY_OPTIONS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "ReplyOptions",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const VISIBLE_DATE_TIME2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "VisibleDateTime",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_AFTER_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "CreatedAfterDate",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_BEFORE_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "CreatedBeforeDate",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "CreatedDate",
+        attribute: false,
+        many: false,
+    };
+    const CURRENT_STATUS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "CurrentStatus",
+        attribute: false,
+        many: false,
+    };
+    const LIMIT_REACHED: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "LimitReached",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "Status",
+        attribute: false,
+        many: true,
+    };
+    const STATUS_CHANGE_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "StatusChange",
+        attribute: false,
+        many: true,
+    };
+    const STATUS_CHANGES: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "StatusChanges",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "StatusDate",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_LIST: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "StatusList",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_TYPE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "StatusType",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_AFTER_DATE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "CreatedAfterDate",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_BEFORE_DATE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "CreatedBeforeDate",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_DATE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "CreatedDate",
+        attribute: false,
+        many: false,
+    };
+    const CURRENT_STATUS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "CurrentStatus",
+        attribute: false,
+        many: false,
+    };
+    const LIMIT_REACHED2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "LimitReached",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE4: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE4: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_CHANGE_V2_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusChangeV2",
+        attribute: false,
+        many: true,
+    };
+    const STATUS_CHANGES2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusChanges",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_DATE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusDate",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_LIST2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusList",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_TYPE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusType",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_V2_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusV2",
+        attribute: false,
+        many: true,
+    };
+    const CORRESPONDENCE_STATUS_DETAILS_LIST: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "CorrespondenceStatusDetailsList",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_STATUS_INFORMATION: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "CorrespondenceStatusInformation",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_AFTER_DATE3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "CreatedAfterDate",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_BEFORE_DATE3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "CreatedBeforeDate",
+        attribute: false,
+        many: false,
+    };
+    const CURRENT_STATUS3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "CurrentStatus",
+        attribute: false,
+        many: false,
+    };
+    const LIMIT_REACHED3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "LimitReached",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE5: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const NOTIFICATION_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "Notification",
+        attribute: false,
+        many: true,
+    };
+    const RECEIVER_END_POINT_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "ReceiverEndPoint",
+        attribute: false,
+        many: true,
+    };
+    const RECEIVER_END_POINTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "ReceiverEndPoints",
+        attribute: false,
+        many: false,
+    };
+    const SHIPMENT_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "ShipmentDateTime",
+        attribute: false,
+        many: false,
+    };
+    const TRANSPORT_TYPE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "TransportType",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "Correspondence",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_SENDERS_REFERENCES: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "CorrespondenceSendersReferences",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_STATUS_HISTORY_REQUEST: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "CorrespondenceStatusHistoryRequest",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_STATUS_HISTORY_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "CorrespondenceStatusHistoryResult",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_STATUS_INFORMATION2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "CorrespondenceStatusInformation",
+        attribute: false,
+        many: false,
+    };
+    const EXTERNAL_REFERENCE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "ExternalReference",
+        attribute: false,
+        many: false,
+    };
+    const EXTERNAL_SHIPMENT_REFERENCE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "ExternalShipmentReference",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetails",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsResponse",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsResult",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_V2_2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsV2",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsV2Response",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsV2Result",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_V3_2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsV3",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsV3Response",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsV3Result",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondence",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceResponse",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceResult",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_V2_2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceV2",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_V2_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceV2Response",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_V2_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceV2Result",
+        attribute: false,
+        many: false,
+    };
+    const FILTER_CRITERIA: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "filterCriteria",
+        attribute: false,
+        many: false,
+    };
+    const BINARY_ATTACHMENT_EACH: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "BinaryAttachment",
+        attribute: false,
+        many: true,
+    };
+    const DATA: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "Data",
+        attribute: false,
+        many: false,
+    };
+    const ENCRYPTED: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "Encrypted",
+        attribute: false,
+        many: false,
+    };
+    const FILE_NAME: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "FileName",
+        attribute: false,
+        many: false,
+    };
+    const NAME: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "Name",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE4: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
+    const BINARY_ATTACHMENT_V2_EACH: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "BinaryAttachmentV2",
+        attribute: false,
+        many: true,
+    };
+    const DATA2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "Data",
+        attribute: false,
+        many: false,
+    };
+    const ENCRYPTED2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "Encrypted",
+        attribute: false,
+        many: false,
+    };
+    const FILE_NAME2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "FileName",
+        attribute: false,
+        many: false,
+    };
+    const NAME2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "Name",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE5: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
     /// `Test`.
     pub static TEST: Operation = Operation {
         name: "Test",
@@ -5557,42 +6235,12 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "InsertCorrespondenceV2",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Correspondence",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "Content",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "Attachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "BinaryAttachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                                local: "BinaryAttachmentV2",
-                                attribute: false,
-                                many: true,
-                            },
+                            INSERT_CORRESPONDENCE_V2_2,
+                            CORRESPONDENCE,
+                            CONTENT2,
+                            ATTACHMENTS2,
+                            BINARY_ATTACHMENTS2,
+                            BINARY_ATTACHMENT_V2_EACH,
                         ],
                     ),
                 ),
@@ -5613,42 +6261,12 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "InsertCorrespondenceV2",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Correspondence",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "Content",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "Attachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "BinaryAttachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                                local: "BinaryAttachmentV2",
-                                attribute: false,
-                                many: true,
-                            },
+                            INSERT_CORRESPONDENCE_V2_2,
+                            CORRESPONDENCE,
+                            CONTENT2,
+                            ATTACHMENTS2,
+                            BINARY_ATTACHMENTS2,
+                            BINARY_ATTACHMENT_V2_EACH,
                         ],
                     ),
                 ),
@@ -5685,26 +6303,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2/Correspondence/ServiceCode",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, SERVICE_CODE2],
                 ),
                 to: Target::Body {
                     call: "attachment",
@@ -5737,48 +6336,13 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "BinaryAttachmentV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        ATTACHMENTS2,
+                        BINARY_ATTACHMENTS2,
+                        BINARY_ATTACHMENT_V2_EACH,
+                        SENDERS_REFERENCE5,
                     ],
                 ),
                 to: Target::Body {
@@ -5797,48 +6361,13 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/FileName",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "BinaryAttachmentV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "FileName",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        ATTACHMENTS2,
+                        BINARY_ATTACHMENTS2,
+                        BINARY_ATTACHMENT_V2_EACH,
+                        FILE_NAME2,
                     ],
                 ),
                 to: Target::Body {
@@ -5857,48 +6386,13 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/Name",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "BinaryAttachmentV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "Name",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        ATTACHMENTS2,
+                        BINARY_ATTACHMENTS2,
+                        BINARY_ATTACHMENT_V2_EACH,
+                        NAME2,
                     ],
                 ),
                 to: Target::Body {
@@ -5917,48 +6411,13 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/Encrypted",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "BinaryAttachmentV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "Encrypted",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        ATTACHMENTS2,
+                        BINARY_ATTACHMENTS2,
+                        BINARY_ATTACHMENT_V2_EACH,
+                        ENCRYPTED2,
                     ],
                 ),
                 to: Target::Body {
@@ -5990,48 +6449,13 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/Data",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "BinaryAttachmentV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "Data",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        ATTACHMENTS2,
+                        BINARY_ATTACHMENTS2,
+                        BINARY_ATTACHMENT_V2_EACH,
+                        DATA2,
                     ],
                 ),
                 to: Target::Body {
@@ -6044,26 +6468,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2/Correspondence/ServiceCode",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, SERVICE_CODE2],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6084,26 +6489,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2/Correspondence/Reportee",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, REPORTEE2],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6120,20 +6506,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2/ExternalShipmentReference",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ExternalShipmentReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_V2_2, EXTERNAL_SHIPMENT_REFERENCE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6154,20 +6527,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2/ExternalShipmentReference",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ExternalShipmentReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_V2_2, EXTERNAL_SHIPMENT_REFERENCE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6203,30 +6563,10 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Content/LanguageCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "LanguageCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        LANGUAGE_CODE2,
                     ],
                 ),
                 to: Target::Body {
@@ -6255,30 +6595,10 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Content/MessageTitle",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "MessageTitle",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        MESSAGE_TITLE2,
                     ],
                 ),
                 to: Target::Body {
@@ -6305,30 +6625,10 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Content/MessageSummary",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "MessageSummary",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        MESSAGE_SUMMARY2,
                     ],
                 ),
                 to: Target::Body {
@@ -6355,30 +6655,10 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Content/MessageBody",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "MessageBody",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        MESSAGE_BODY2,
                     ],
                 ),
                 to: Target::Body {
@@ -6404,26 +6684,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2/Correspondence/VisibleDateTime",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "VisibleDateTime",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, VISIBLE_DATE_TIME2],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6445,24 +6706,9 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/AllowSystemDeleteDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "AllowSystemDeleteDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        ALLOW_SYSTEM_DELETE_DATE_TIME2,
                     ],
                 ),
                 to: Target::Body {
@@ -6484,26 +6730,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2/Correspondence/DueDateTime",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "DueDateTime",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, DUE_DATE_TIME2],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6525,42 +6752,12 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/ReplyOptions/ReplyOption/URL/LinkURL",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "ReplyOptions",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOption",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "URL",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkURL",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        REPLY_OPTIONS2,
+                        REPLY_OPTION_EACH,
+                        URL,
+                        LINK_URL,
                     ],
                 ),
                 to: Target::Body {
@@ -6587,42 +6784,12 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/ReplyOptions/ReplyOption/URL/LinkText",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "ReplyOptions",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOption",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "URL",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkText",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        REPLY_OPTIONS2,
+                        REPLY_OPTION_EACH,
+                        URL,
+                        LINK_TEXT,
                     ],
                 ),
                 to: Target::Body {
@@ -6672,36 +6839,11 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Notifications/Notification/ShipmentDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Notifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "Notification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ShipmentDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        NOTIFICATIONS2,
+                        NOTIFICATION_EACH,
+                        SHIPMENT_DATE_TIME,
                     ],
                 ),
                 to: Target::Body {
@@ -6728,48 +6870,13 @@ pub mod plan {
                 field: "InsertCorrespondenceV2/Correspondence/Notifications/Notification/ReceiverEndPoints/ReceiverEndPoint/TransportType",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Notifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "Notification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoints",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoint",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TransportType",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_2,
+                        CORRESPONDENCE,
+                        NOTIFICATIONS2,
+                        NOTIFICATION_EACH,
+                        RECEIVER_END_POINTS,
+                        RECEIVER_END_POINT_EACH,
+                        TRANSPORT_TYPE,
                     ],
                 ),
                 to: Target::Body {
@@ -6805,26 +6912,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2/Correspondence/MessageSender",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "MessageSender",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, MESSAGE_SENDER],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6845,26 +6933,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2/Correspondence/IsReservable",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "IsReservable",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, IS_RESERVABLE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6908,24 +6977,9 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptStatusCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_RESPONSE,
+                        INSERT_CORRESPONDENCE_V2_RESULT,
+                        RECEIPT_STATUS_CODE,
                     ],
                 ),
                 transforms: &[],
@@ -6935,24 +6989,9 @@ pub mod plan {
                 from: Source::Const("Correspondence"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptTypeName",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_RESPONSE,
+                        INSERT_CORRESPONDENCE_V2_RESULT,
+                        RECEIPT_TYPE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -6974,24 +7013,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_V2_RESPONSE,
+                        INSERT_CORRESPONDENCE_V2_RESULT,
+                        RECEIPT_TEXT,
                     ],
                 ),
                 transforms: &[Transform::Format(Format::String)],
@@ -7080,24 +7104,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsV3/filterCriteria/ServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_2,
+                        FILTER_CRITERIA,
+                        SERVICE_CODE5,
                     ],
                 ),
                 to: Target::Param {
@@ -7111,24 +7120,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsV3/filterCriteria/CreatedAfterDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CreatedAfterDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_2,
+                        FILTER_CRITERIA,
+                        CREATED_AFTER_DATE3,
                     ],
                 ),
                 to: Target::Param {
@@ -7142,24 +7136,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsV3/filterCriteria/CreatedBeforeDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CreatedBeforeDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_2,
+                        FILTER_CRITERIA,
+                        CREATED_BEFORE_DATE3,
                     ],
                 ),
                 to: Target::Param {
@@ -7173,24 +7152,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsV3/filterCriteria/CurrentStatus",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CurrentStatus",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_2,
+                        FILTER_CRITERIA,
+                        CURRENT_STATUS3,
                     ],
                 ),
                 to: Target::Param {
@@ -7214,24 +7178,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsV3/filterCriteria/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_2,
+                        FILTER_CRITERIA,
+                        SENDERS_REFERENCE3,
                     ],
                 ),
                 to: Target::Param {
@@ -7284,42 +7233,12 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        SENDERS_REFERENCE2,
                     ],
                 ),
                 transforms: &[],
@@ -7337,42 +7256,12 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        REPORTEE4,
                     ],
                 ),
                 transforms: &[],
@@ -7390,42 +7279,12 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "CreatedDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        CREATED_DATE2,
                     ],
                 ),
                 transforms: &[],
@@ -7447,54 +7306,14 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChangeV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        STATUS_CHANGES2,
+                        STATUS_CHANGE_V2_EACH,
+                        STATUS_DATE2,
                     ],
                 ),
                 transforms: &[],
@@ -7516,54 +7335,14 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChangeV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusType",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        STATUS_CHANGES2,
+                        STATUS_CHANGE_V2_EACH,
+                        STATUS_TYPE2,
                     ],
                 ),
                 transforms: &[
@@ -7591,30 +7370,10 @@ pub mod plan {
                 from: Source::Const("false"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "LimitReached",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        LIMIT_REACHED3,
                     ],
                 ),
                 transforms: &[],
@@ -7667,18 +7426,8 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "CorrespondenceStatusHistoryRequest",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "CorrespondenceSendersReferences",
-                                attribute: false,
-                                many: false,
-                            },
+                            CORRESPONDENCE_STATUS_HISTORY_REQUEST,
+                            CORRESPONDENCE_SENDERS_REFERENCES,
                         ],
                     ),
                 ),
@@ -7720,18 +7469,8 @@ pub mod plan {
                 field: "CorrespondenceStatusHistoryRequest/CorrespondenceSendersReferences",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusHistoryRequest",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceSendersReferences",
-                            attribute: false,
-                            many: false,
-                        },
+                        CORRESPONDENCE_STATUS_HISTORY_REQUEST,
+                        CORRESPONDENCE_SENDERS_REFERENCES,
                     ],
                 ),
                 to: Target::Param {
@@ -7784,36 +7523,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusHistoryResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        CORRESPONDENCE_STATUS_HISTORY_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION2,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        SENDERS_REFERENCE2,
                     ],
                 ),
                 transforms: &[],
@@ -7831,36 +7545,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusHistoryResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        CORRESPONDENCE_STATUS_HISTORY_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION2,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        REPORTEE4,
                     ],
                 ),
                 transforms: &[],
@@ -7882,48 +7571,13 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusHistoryResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChangeV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        CORRESPONDENCE_STATUS_HISTORY_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION2,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        STATUS_CHANGES2,
+                        STATUS_CHANGE_V2_EACH,
+                        STATUS_DATE2,
                     ],
                 ),
                 transforms: &[],
@@ -7976,42 +7630,12 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "InsertCorrespondence",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Correspondence",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Content",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Attachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "BinaryAttachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                                local: "BinaryAttachment",
-                                attribute: false,
-                                many: true,
-                            },
+                            INSERT_CORRESPONDENCE2,
+                            CORRESPONDENCE,
+                            CONTENT,
+                            ATTACHMENTS,
+                            BINARY_ATTACHMENTS,
+                            BINARY_ATTACHMENT_EACH,
                         ],
                     ),
                 ),
@@ -8032,42 +7656,12 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "InsertCorrespondence",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Correspondence",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Content",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Attachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "BinaryAttachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                                local: "BinaryAttachment",
-                                attribute: false,
-                                many: true,
-                            },
+                            INSERT_CORRESPONDENCE2,
+                            CORRESPONDENCE,
+                            CONTENT,
+                            ATTACHMENTS,
+                            BINARY_ATTACHMENTS,
+                            BINARY_ATTACHMENT_EACH,
                         ],
                     ),
                 ),
@@ -8104,26 +7698,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/Correspondence/ServiceCode",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, SERVICE_CODE],
                 ),
                 to: Target::Body {
                     call: "attachment",
@@ -8156,48 +7731,13 @@ pub mod plan {
                 field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "BinaryAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        ATTACHMENTS,
+                        BINARY_ATTACHMENTS,
+                        BINARY_ATTACHMENT_EACH,
+                        SENDERS_REFERENCE4,
                     ],
                 ),
                 to: Target::Body {
@@ -8216,48 +7756,13 @@ pub mod plan {
                 field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/FileName",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "BinaryAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "FileName",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        ATTACHMENTS,
+                        BINARY_ATTACHMENTS,
+                        BINARY_ATTACHMENT_EACH,
+                        FILE_NAME,
                     ],
                 ),
                 to: Target::Body {
@@ -8276,48 +7781,13 @@ pub mod plan {
                 field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/Name",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "BinaryAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "Name",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        ATTACHMENTS,
+                        BINARY_ATTACHMENTS,
+                        BINARY_ATTACHMENT_EACH,
+                        NAME,
                     ],
                 ),
                 to: Target::Body {
@@ -8336,48 +7806,13 @@ pub mod plan {
                 field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/Encrypted",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "BinaryAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "Encrypted",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        ATTACHMENTS,
+                        BINARY_ATTACHMENTS,
+                        BINARY_ATTACHMENT_EACH,
+                        ENCRYPTED,
                     ],
                 ),
                 to: Target::Body {
@@ -8409,48 +7844,13 @@ pub mod plan {
                 field: "InsertCorrespondence/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/Data",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "BinaryAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "Data",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        ATTACHMENTS,
+                        BINARY_ATTACHMENTS,
+                        BINARY_ATTACHMENT_EACH,
+                        DATA,
                     ],
                 ),
                 to: Target::Body {
@@ -8463,26 +7863,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/Correspondence/ServiceCode",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, SERVICE_CODE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -8502,28 +7883,7 @@ pub mod plan {
             },
             Link {
                 field: "InsertCorrespondence/Correspondence/Reportee",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[INSERT_CORRESPONDENCE2, CORRESPONDENCE, REPORTEE]),
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8538,22 +7898,7 @@ pub mod plan {
             },
             Link {
                 field: "InsertCorrespondence/ExternalReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ExternalReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[INSERT_CORRESPONDENCE2, EXTERNAL_REFERENCE]),
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8572,22 +7917,7 @@ pub mod plan {
             },
             Link {
                 field: "InsertCorrespondence/ExternalReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ExternalReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[INSERT_CORRESPONDENCE2, EXTERNAL_REFERENCE]),
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8621,32 +7951,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/Correspondence/Content/LanguageCode",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LanguageCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, CONTENT, LANGUAGE_CODE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -8673,32 +7978,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/Correspondence/Content/MessageTitle",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "MessageTitle",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, CONTENT, MESSAGE_TITLE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -8723,32 +8003,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/Correspondence/Content/MessageSummary",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "MessageSummary",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, CONTENT, MESSAGE_SUMMARY],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -8773,32 +8028,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/Correspondence/Content/MessageBody",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "MessageBody",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, CONTENT, MESSAGE_BODY],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -8823,26 +8053,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/Correspondence/VisibleDateTime",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "VisibleDateTime",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, VISIBLE_DATE_TIME],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -8864,24 +8075,9 @@ pub mod plan {
                 field: "InsertCorrespondence/Correspondence/AllowSystemDeleteDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "AllowSystemDeleteDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE2,
+                        CORRESPONDENCE,
+                        ALLOW_SYSTEM_DELETE_DATE_TIME,
                     ],
                 ),
                 to: Target::Body {
@@ -8903,26 +8099,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/Correspondence/DueDateTime",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "DueDateTime",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, DUE_DATE_TIME],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -8944,42 +8121,12 @@ pub mod plan {
                 field: "InsertCorrespondence/Correspondence/ReplyOptions/ReplyOption/URL/LinkURL",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOptions",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOption",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "URL",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkURL",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE2,
+                        CORRESPONDENCE,
+                        REPLY_OPTIONS,
+                        REPLY_OPTION_EACH,
+                        URL,
+                        LINK_URL,
                     ],
                 ),
                 to: Target::Body {
@@ -9006,42 +8153,12 @@ pub mod plan {
                 field: "InsertCorrespondence/Correspondence/ReplyOptions/ReplyOption/URL/LinkText",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOptions",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOption",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "URL",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkText",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE2,
+                        CORRESPONDENCE,
+                        REPLY_OPTIONS,
+                        REPLY_OPTION_EACH,
+                        URL,
+                        LINK_TEXT,
                     ],
                 ),
                 to: Target::Body {
@@ -9091,36 +8208,11 @@ pub mod plan {
                 field: "InsertCorrespondence/Correspondence/Notifications/Notification/ShipmentDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Notifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "Notification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ShipmentDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE2,
+                        CORRESPONDENCE,
+                        NOTIFICATIONS,
+                        NOTIFICATION_EACH,
+                        SHIPMENT_DATE_TIME,
                     ],
                 ),
                 to: Target::Body {
@@ -9147,48 +8239,13 @@ pub mod plan {
                 field: "InsertCorrespondence/Correspondence/Notifications/Notification/ReceiverEndPoints/ReceiverEndPoint/TransportType",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Notifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "Notification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoints",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoint",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TransportType",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE2,
+                        CORRESPONDENCE,
+                        NOTIFICATIONS,
+                        NOTIFICATION_EACH,
+                        RECEIVER_END_POINTS,
+                        RECEIVER_END_POINT_EACH,
+                        TRANSPORT_TYPE,
                     ],
                 ),
                 to: Target::Body {
@@ -9247,24 +8304,9 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptStatusCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_RESPONSE,
+                        INSERT_CORRESPONDENCE_RESULT,
+                        RECEIPT_STATUS_CODE,
                     ],
                 ),
                 transforms: &[],
@@ -9274,24 +8316,9 @@ pub mod plan {
                 from: Source::Const("Correspondence"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptTypeName",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_RESPONSE,
+                        INSERT_CORRESPONDENCE_RESULT,
+                        RECEIPT_TYPE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -9313,24 +8340,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_RESPONSE,
+                        INSERT_CORRESPONDENCE_RESULT,
+                        RECEIPT_TEXT,
                     ],
                 ),
                 transforms: &[Transform::Format(Format::String)],
@@ -9418,26 +8430,7 @@ pub mod plan {
             Link {
                 field: "GetCorrespondenceStatusDetails/filterCriteria/ServiceCode",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_CORRESPONDENCE_STATUS_DETAILS2, FILTER_CRITERIA, SERVICE_CODE3],
                 ),
                 to: Target::Param {
                     call: "search",
@@ -9450,24 +8443,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetails/filterCriteria/CreatedAfterDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "CreatedAfterDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS2,
+                        FILTER_CRITERIA,
+                        CREATED_AFTER_DATE,
                     ],
                 ),
                 to: Target::Param {
@@ -9481,24 +8459,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetails/filterCriteria/CreatedBeforeDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "CreatedBeforeDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS2,
+                        FILTER_CRITERIA,
+                        CREATED_BEFORE_DATE,
                     ],
                 ),
                 to: Target::Param {
@@ -9512,24 +8475,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetails/filterCriteria/CurrentStatus",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "CurrentStatus",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS2,
+                        FILTER_CRITERIA,
+                        CURRENT_STATUS,
                     ],
                 ),
                 to: Target::Param {
@@ -9551,24 +8499,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetails/filterCriteria/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS2,
+                        FILTER_CRITERIA,
+                        SENDERS_REFERENCE,
                     ],
                 ),
                 to: Target::Param {
@@ -9621,36 +8554,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Status",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESULT,
+                        STATUS_LIST,
+                        STATUS_EACH,
+                        SENDERS_REFERENCE,
                     ],
                 ),
                 transforms: &[],
@@ -9668,36 +8576,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Status",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESULT,
+                        STATUS_LIST,
+                        STATUS_EACH,
+                        REPORTEE3,
                     ],
                 ),
                 transforms: &[],
@@ -9715,36 +8598,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Status",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "CreatedDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESULT,
+                        STATUS_LIST,
+                        STATUS_EACH,
+                        CREATED_DATE,
                     ],
                 ),
                 transforms: &[],
@@ -9766,48 +8624,13 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Status",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusChange",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESULT,
+                        STATUS_LIST,
+                        STATUS_EACH,
+                        STATUS_CHANGES,
+                        STATUS_CHANGE_EACH,
+                        STATUS_DATE,
                     ],
                 ),
                 transforms: &[],
@@ -9829,48 +8652,13 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Status",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusChange",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusType",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESULT,
+                        STATUS_LIST,
+                        STATUS_EACH,
+                        STATUS_CHANGES,
+                        STATUS_CHANGE_EACH,
+                        STATUS_TYPE,
                     ],
                 ),
                 transforms: &[
@@ -9896,24 +8684,9 @@ pub mod plan {
                 from: Source::Const("false"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "LimitReached",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_RESULT,
+                        LIMIT_REACHED,
                     ],
                 ),
                 transforms: &[],
@@ -10002,24 +8775,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsV2/filterCriteria/ServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_2,
+                        FILTER_CRITERIA,
+                        SERVICE_CODE4,
                     ],
                 ),
                 to: Target::Param {
@@ -10033,24 +8791,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsV2/filterCriteria/CreatedAfterDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "CreatedAfterDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_2,
+                        FILTER_CRITERIA,
+                        CREATED_AFTER_DATE2,
                     ],
                 ),
                 to: Target::Param {
@@ -10064,24 +8807,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsV2/filterCriteria/CreatedBeforeDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "CreatedBeforeDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_2,
+                        FILTER_CRITERIA,
+                        CREATED_BEFORE_DATE2,
                     ],
                 ),
                 to: Target::Param {
@@ -10095,24 +8823,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsV2/filterCriteria/CurrentStatus",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "CurrentStatus",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_2,
+                        FILTER_CRITERIA,
+                        CURRENT_STATUS2,
                     ],
                 ),
                 to: Target::Param {
@@ -10136,24 +8849,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsV2/filterCriteria/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_2,
+                        FILTER_CRITERIA,
+                        SENDERS_REFERENCE2,
                     ],
                 ),
                 to: Target::Param {
@@ -10206,36 +8904,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESULT,
+                        STATUS_LIST2,
+                        STATUS_V2_EACH,
+                        SENDERS_REFERENCE2,
                     ],
                 ),
                 transforms: &[],
@@ -10253,36 +8926,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESULT,
+                        STATUS_LIST2,
+                        STATUS_V2_EACH,
+                        REPORTEE4,
                     ],
                 ),
                 transforms: &[],
@@ -10300,36 +8948,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "CreatedDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESULT,
+                        STATUS_LIST2,
+                        STATUS_V2_EACH,
+                        CREATED_DATE2,
                     ],
                 ),
                 transforms: &[],
@@ -10351,48 +8974,13 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChangeV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESULT,
+                        STATUS_LIST2,
+                        STATUS_V2_EACH,
+                        STATUS_CHANGES2,
+                        STATUS_CHANGE_V2_EACH,
+                        STATUS_DATE2,
                     ],
                 ),
                 transforms: &[],
@@ -10414,48 +9002,13 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChangeV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusType",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESULT,
+                        STATUS_LIST2,
+                        STATUS_V2_EACH,
+                        STATUS_CHANGES2,
+                        STATUS_CHANGE_V2_EACH,
+                        STATUS_TYPE2,
                     ],
                 ),
                 transforms: &[
@@ -10483,24 +9036,9 @@ pub mod plan {
                 from: Source::Const("false"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "LimitReached",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESULT,
+                        LIMIT_REACHED2,
                     ],
                 ),
                 transforms: &[],

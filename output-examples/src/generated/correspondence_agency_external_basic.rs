@@ -5666,6 +5666,684 @@ pub const APIS: &[&str] = &["altinn-correspondence-v1"];
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
     use ::altinn_bridge_runtime::adapter::plan::*;
+    const RECEIPT_STATUS_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptStatusCode",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_TEXT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptText",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_TYPE_NAME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptTypeName",
+        attribute: false,
+        many: false,
+    };
+    const ALLOW_SYSTEM_DELETE_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "AllowSystemDeleteDateTime",
+        attribute: false,
+        many: false,
+    };
+    const ATTACHMENTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "Attachments",
+        attribute: false,
+        many: false,
+    };
+    const BINARY_ATTACHMENTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "BinaryAttachments",
+        attribute: false,
+        many: false,
+    };
+    const CONTENT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "Content",
+        attribute: false,
+        many: false,
+    };
+    const DUE_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "DueDateTime",
+        attribute: false,
+        many: false,
+    };
+    const LANGUAGE_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "LanguageCode",
+        attribute: false,
+        many: false,
+    };
+    const LINK_TEXT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "LinkText",
+        attribute: false,
+        many: false,
+    };
+    const LINK_URL: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "LinkURL",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_BODY: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "MessageBody",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_SUMMARY: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "MessageSummary",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_TITLE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "MessageTitle",
+        attribute: false,
+        many: false,
+    };
+    const NOTIFICATIONS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "Notifications",
+        attribute: false,
+        many: false,
+    };
+    const REPLY_OPTION_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "ReplyOption",
+        attribute: false,
+        many: true,
+    };
+    const REPLY_OPTIONS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "ReplyOptions",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const URL: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "URL",
+        attribute: false,
+        many: false,
+    };
+    const VISIBLE_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "VisibleDateTime",
+        attribute: false,
+        many: false,
+    };
+    const ALLOW_SYSTEM_DELETE_DATE_TIME2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "AllowSystemDeleteDateTime",
+        attribute: false,
+        many: false,
+    };
+    const ATTACHMENTS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "Attachments",
+        attribute: false,
+        many: false,
+    };
+    const BINARY_ATTACHMENTS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "BinaryAttachments",
+        attribute: false,
+        many: false,
+    };
+    const CONTENT2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "Content",
+        attribute: false,
+        many: false,
+    };
+    const DUE_DATE_TIME2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "DueDateTime",
+        attribute: false,
+        many: false,
+    };
+    const IS_RESERVABLE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "IsReservable",
+        attribute: false,
+        many: false,
+    };
+    const LANGUAGE_CODE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "LanguageCode",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_BODY2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "MessageBody",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_SENDER: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "MessageSender",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_SUMMARY2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "MessageSummary",
+        attribute: false,
+        many: false,
+    };
+    const MESSAGE_TITLE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "MessageTitle",
+        attribute: false,
+        many: false,
+    };
+    const NOTIFICATIONS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "Notifications",
+        attribute: false,
+        many: false,
+    };
+    const REPLY_OPTIONS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "ReplyOptions",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const VISIBLE_DATE_TIME2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "VisibleDateTime",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_AFTER_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "CreatedAfterDate",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_BEFORE_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "CreatedBeforeDate",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "CreatedDate",
+        attribute: false,
+        many: false,
+    };
+    const CURRENT_STATUS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "CurrentStatus",
+        attribute: false,
+        many: false,
+    };
+    const LIMIT_REACHED: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "LimitReached",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "Status",
+        attribute: false,
+        many: true,
+    };
+    const STATUS_CHANGE_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "StatusChange",
+        attribute: false,
+        many: true,
+    };
+    const STATUS_CHANGES: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "StatusChanges",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "StatusDate",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_LIST: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "StatusList",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_TYPE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
+        local: "StatusType",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_AFTER_DATE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "CreatedAfterDate",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_BEFORE_DATE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "CreatedBeforeDate",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_DATE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "CreatedDate",
+        attribute: false,
+        many: false,
+    };
+    const CURRENT_STATUS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "CurrentStatus",
+        attribute: false,
+        many: false,
+    };
+    const LIMIT_REACHED2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "LimitReached",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE4: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE4: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_CHANGE_V2_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusChangeV2",
+        attribute: false,
+        many: true,
+    };
+    const STATUS_CHANGES2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusChanges",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_DATE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusDate",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_LIST2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusList",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_TYPE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusType",
+        attribute: false,
+        many: false,
+    };
+    const STATUS_V2_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
+        local: "StatusV2",
+        attribute: false,
+        many: true,
+    };
+    const CORRESPONDENCE_STATUS_DETAILS_LIST: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "CorrespondenceStatusDetailsList",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_STATUS_INFORMATION: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "CorrespondenceStatusInformation",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_AFTER_DATE3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "CreatedAfterDate",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_BEFORE_DATE3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "CreatedBeforeDate",
+        attribute: false,
+        many: false,
+    };
+    const CURRENT_STATUS3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "CurrentStatus",
+        attribute: false,
+        many: false,
+    };
+    const LIMIT_REACHED3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "LimitReached",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE3: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE5: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const NOTIFICATION_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "Notification",
+        attribute: false,
+        many: true,
+    };
+    const RECEIVER_END_POINT_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "ReceiverEndPoint",
+        attribute: false,
+        many: true,
+    };
+    const RECEIVER_END_POINTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "ReceiverEndPoints",
+        attribute: false,
+        many: false,
+    };
+    const SHIPMENT_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "ShipmentDateTime",
+        attribute: false,
+        many: false,
+    };
+    const TRANSPORT_TYPE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "TransportType",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "Correspondence",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_SENDERS_REFERENCES: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "CorrespondenceSendersReferences",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_STATUS_HISTORY_REQUEST: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "CorrespondenceStatusHistoryRequest",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_STATUS_HISTORY_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "CorrespondenceStatusHistoryResult",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_STATUS_INFORMATION2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "CorrespondenceStatusInformation",
+        attribute: false,
+        many: false,
+    };
+    const EXTERNAL_REFERENCE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "ExternalReference",
+        attribute: false,
+        many: false,
+    };
+    const EXTERNAL_SHIPMENT_REFERENCE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "ExternalShipmentReference",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsBasic",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsBasicV2",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsBasicV2Response",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsBasicV2Result",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsBasicV3",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsBasicV3Response",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "GetCorrespondenceStatusDetailsBasicV3Result",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceBasic",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_BASIC_V2_2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceBasicV2",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_BASIC_V2_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceBasicV2Response",
+        attribute: false,
+        many: false,
+    };
+    const INSERT_CORRESPONDENCE_BASIC_V2_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "InsertCorrespondenceBasicV2Result",
+        attribute: false,
+        many: false,
+    };
+    const FILTER_CRITERIA: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "filterCriteria",
+        attribute: false,
+        many: false,
+    };
+    const BINARY_ATTACHMENT_EACH: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "BinaryAttachment",
+        attribute: false,
+        many: true,
+    };
+    const DATA: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "Data",
+        attribute: false,
+        many: false,
+    };
+    const ENCRYPTED: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "Encrypted",
+        attribute: false,
+        many: false,
+    };
+    const FILE_NAME: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "FileName",
+        attribute: false,
+        many: false,
+    };
+    const NAME: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "Name",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE4: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
+    const BINARY_ATTACHMENT_V2_EACH: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "BinaryAttachmentV2",
+        attribute: false,
+        many: true,
+    };
+    const DATA2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "Data",
+        attribute: false,
+        many: false,
+    };
+    const ENCRYPTED2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "Encrypted",
+        attribute: false,
+        many: false,
+    };
+    const FILE_NAME2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "FileName",
+        attribute: false,
+        many: false,
+    };
+    const NAME2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "Name",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE5: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
     /// `Test`.
     pub static TEST: Operation = Operation {
         name: "Test",
@@ -5760,42 +6438,12 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "InsertCorrespondenceBasicV2",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Correspondence",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "Content",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "Attachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "BinaryAttachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                                local: "BinaryAttachmentV2",
-                                attribute: false,
-                                many: true,
-                            },
+                            INSERT_CORRESPONDENCE_BASIC_V2_2,
+                            CORRESPONDENCE,
+                            CONTENT2,
+                            ATTACHMENTS2,
+                            BINARY_ATTACHMENTS2,
+                            BINARY_ATTACHMENT_V2_EACH,
                         ],
                     ),
                 ),
@@ -5816,42 +6464,12 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "InsertCorrespondenceBasicV2",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Correspondence",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "Content",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "Attachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                                local: "BinaryAttachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                                local: "BinaryAttachmentV2",
-                                attribute: false,
-                                many: true,
-                            },
+                            INSERT_CORRESPONDENCE_BASIC_V2_2,
+                            CORRESPONDENCE,
+                            CONTENT2,
+                            ATTACHMENTS2,
+                            BINARY_ATTACHMENTS2,
+                            BINARY_ATTACHMENT_V2_EACH,
                         ],
                     ),
                 ),
@@ -5888,26 +6506,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicV2/Correspondence/ServiceCode",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, SERVICE_CODE2],
                 ),
                 to: Target::Body {
                     call: "attachment",
@@ -5940,48 +6539,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "BinaryAttachmentV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        ATTACHMENTS2,
+                        BINARY_ATTACHMENTS2,
+                        BINARY_ATTACHMENT_V2_EACH,
+                        SENDERS_REFERENCE5,
                     ],
                 ),
                 to: Target::Body {
@@ -6000,48 +6564,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/FileName",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "BinaryAttachmentV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "FileName",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        ATTACHMENTS2,
+                        BINARY_ATTACHMENTS2,
+                        BINARY_ATTACHMENT_V2_EACH,
+                        FILE_NAME2,
                     ],
                 ),
                 to: Target::Body {
@@ -6060,48 +6589,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/Name",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "BinaryAttachmentV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "Name",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        ATTACHMENTS2,
+                        BINARY_ATTACHMENTS2,
+                        BINARY_ATTACHMENT_V2_EACH,
+                        NAME2,
                     ],
                 ),
                 to: Target::Body {
@@ -6120,48 +6614,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/Encrypted",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "BinaryAttachmentV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "Encrypted",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        ATTACHMENTS2,
+                        BINARY_ATTACHMENTS2,
+                        BINARY_ATTACHMENT_V2_EACH,
+                        ENCRYPTED2,
                     ],
                 ),
                 to: Target::Body {
@@ -6193,48 +6652,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachmentV2/Data",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "BinaryAttachmentV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "Data",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        ATTACHMENTS2,
+                        BINARY_ATTACHMENTS2,
+                        BINARY_ATTACHMENT_V2_EACH,
+                        DATA2,
                     ],
                 ),
                 to: Target::Body {
@@ -6247,26 +6671,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicV2/Correspondence/ServiceCode",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, SERVICE_CODE2],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6287,26 +6692,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Reportee",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, REPORTEE2],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6323,20 +6709,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicV2/ExternalShipmentReference",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ExternalShipmentReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC_V2_2, EXTERNAL_SHIPMENT_REFERENCE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6357,20 +6730,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicV2/ExternalShipmentReference",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ExternalShipmentReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC_V2_2, EXTERNAL_SHIPMENT_REFERENCE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6406,30 +6766,10 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Content/LanguageCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "LanguageCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        LANGUAGE_CODE2,
                     ],
                 ),
                 to: Target::Body {
@@ -6458,30 +6798,10 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Content/MessageTitle",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "MessageTitle",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        MESSAGE_TITLE2,
                     ],
                 ),
                 to: Target::Body {
@@ -6508,30 +6828,10 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Content/MessageSummary",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "MessageSummary",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        MESSAGE_SUMMARY2,
                     ],
                 ),
                 to: Target::Body {
@@ -6558,30 +6858,10 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Content/MessageBody",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "MessageBody",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        CONTENT2,
+                        MESSAGE_BODY2,
                     ],
                 ),
                 to: Target::Body {
@@ -6608,24 +6888,9 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/VisibleDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "VisibleDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        VISIBLE_DATE_TIME2,
                     ],
                 ),
                 to: Target::Body {
@@ -6648,24 +6913,9 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/AllowSystemDeleteDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "AllowSystemDeleteDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        ALLOW_SYSTEM_DELETE_DATE_TIME2,
                     ],
                 ),
                 to: Target::Body {
@@ -6687,26 +6937,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicV2/Correspondence/DueDateTime",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "DueDateTime",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, DUE_DATE_TIME2],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -6728,42 +6959,12 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/ReplyOptions/ReplyOption/URL/LinkURL",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "ReplyOptions",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOption",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "URL",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkURL",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        REPLY_OPTIONS2,
+                        REPLY_OPTION_EACH,
+                        URL,
+                        LINK_URL,
                     ],
                 ),
                 to: Target::Body {
@@ -6790,42 +6991,12 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/ReplyOptions/ReplyOption/URL/LinkText",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "ReplyOptions",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOption",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "URL",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkText",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        REPLY_OPTIONS2,
+                        REPLY_OPTION_EACH,
+                        URL,
+                        LINK_TEXT,
                     ],
                 ),
                 to: Target::Body {
@@ -6875,36 +7046,11 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Notifications/Notification/ShipmentDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Notifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "Notification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ShipmentDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        NOTIFICATIONS2,
+                        NOTIFICATION_EACH,
+                        SHIPMENT_DATE_TIME,
                     ],
                 ),
                 to: Target::Body {
@@ -6931,48 +7077,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasicV2/Correspondence/Notifications/Notification/ReceiverEndPoints/ReceiverEndPoint/TransportType",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Notifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "Notification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoints",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoint",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TransportType",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_2,
+                        CORRESPONDENCE,
+                        NOTIFICATIONS2,
+                        NOTIFICATION_EACH,
+                        RECEIVER_END_POINTS,
+                        RECEIVER_END_POINT_EACH,
+                        TRANSPORT_TYPE,
                     ],
                 ),
                 to: Target::Body {
@@ -7008,26 +7119,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicV2/Correspondence/MessageSender",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "MessageSender",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, MESSAGE_SENDER],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -7048,26 +7140,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicV2/Correspondence/IsReservable",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "IsReservable",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, IS_RESERVABLE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -7111,24 +7184,9 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptStatusCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_RESPONSE,
+                        INSERT_CORRESPONDENCE_BASIC_V2_RESULT,
+                        RECEIPT_STATUS_CODE,
                     ],
                 ),
                 transforms: &[],
@@ -7138,24 +7196,9 @@ pub mod plan {
                 from: Source::Const("Correspondence"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptTypeName",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_RESPONSE,
+                        INSERT_CORRESPONDENCE_BASIC_V2_RESULT,
+                        RECEIPT_TYPE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -7177,24 +7220,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_V2_RESPONSE,
+                        INSERT_CORRESPONDENCE_BASIC_V2_RESULT,
+                        RECEIPT_TEXT,
                     ],
                 ),
                 transforms: &[Transform::Format(Format::String)],
@@ -7283,24 +7311,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasicV3/filterCriteria/ServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_2,
+                        FILTER_CRITERIA,
+                        SERVICE_CODE5,
                     ],
                 ),
                 to: Target::Param {
@@ -7314,24 +7327,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasicV3/filterCriteria/CreatedAfterDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CreatedAfterDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_2,
+                        FILTER_CRITERIA,
+                        CREATED_AFTER_DATE3,
                     ],
                 ),
                 to: Target::Param {
@@ -7345,24 +7343,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasicV3/filterCriteria/CreatedBeforeDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CreatedBeforeDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_2,
+                        FILTER_CRITERIA,
+                        CREATED_BEFORE_DATE3,
                     ],
                 ),
                 to: Target::Param {
@@ -7376,24 +7359,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasicV3/filterCriteria/CurrentStatus",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CurrentStatus",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_2,
+                        FILTER_CRITERIA,
+                        CURRENT_STATUS3,
                     ],
                 ),
                 to: Target::Param {
@@ -7417,24 +7385,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasicV3/filterCriteria/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_2,
+                        FILTER_CRITERIA,
+                        SENDERS_REFERENCE3,
                     ],
                 ),
                 to: Target::Param {
@@ -7487,42 +7440,12 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        SENDERS_REFERENCE2,
                     ],
                 ),
                 transforms: &[],
@@ -7540,42 +7463,12 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        REPORTEE4,
                     ],
                 ),
                 transforms: &[],
@@ -7593,42 +7486,12 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "CreatedDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        CREATED_DATE2,
                     ],
                 ),
                 transforms: &[],
@@ -7650,54 +7513,14 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChangeV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        STATUS_CHANGES2,
+                        STATUS_CHANGE_V2_EACH,
+                        STATUS_DATE2,
                     ],
                 ),
                 transforms: &[],
@@ -7719,54 +7542,14 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChangeV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusType",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        STATUS_CHANGES2,
+                        STATUS_CHANGE_V2_EACH,
+                        STATUS_TYPE2,
                     ],
                 ),
                 transforms: &[
@@ -7794,30 +7577,10 @@ pub mod plan {
                 from: Source::Const("false"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "LimitReached",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION,
+                        LIMIT_REACHED3,
                     ],
                 ),
                 transforms: &[],
@@ -7870,18 +7633,8 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "CorrespondenceStatusHistoryRequest",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "CorrespondenceSendersReferences",
-                                attribute: false,
-                                many: false,
-                            },
+                            CORRESPONDENCE_STATUS_HISTORY_REQUEST,
+                            CORRESPONDENCE_SENDERS_REFERENCES,
                         ],
                     ),
                 ),
@@ -7923,18 +7676,8 @@ pub mod plan {
                 field: "CorrespondenceStatusHistoryRequest/CorrespondenceSendersReferences",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusHistoryRequest",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceSendersReferences",
-                            attribute: false,
-                            many: false,
-                        },
+                        CORRESPONDENCE_STATUS_HISTORY_REQUEST,
+                        CORRESPONDENCE_SENDERS_REFERENCES,
                     ],
                 ),
                 to: Target::Param {
@@ -7987,36 +7730,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusHistoryResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        CORRESPONDENCE_STATUS_HISTORY_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION2,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        SENDERS_REFERENCE2,
                     ],
                 ),
                 transforms: &[],
@@ -8034,36 +7752,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusHistoryResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        CORRESPONDENCE_STATUS_HISTORY_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION2,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        REPORTEE4,
                     ],
                 ),
                 transforms: &[],
@@ -8085,48 +7778,13 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusHistoryResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceStatusInformation",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2016/02",
-                            local: "CorrespondenceStatusDetailsList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChangeV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        CORRESPONDENCE_STATUS_HISTORY_RESULT,
+                        CORRESPONDENCE_STATUS_INFORMATION2,
+                        CORRESPONDENCE_STATUS_DETAILS_LIST,
+                        STATUS_V2_EACH,
+                        STATUS_CHANGES2,
+                        STATUS_CHANGE_V2_EACH,
+                        STATUS_DATE2,
                     ],
                 ),
                 transforms: &[],
@@ -8179,42 +7837,12 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "InsertCorrespondenceBasic",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Correspondence",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Content",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Attachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "BinaryAttachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                                local: "BinaryAttachment",
-                                attribute: false,
-                                many: true,
-                            },
+                            INSERT_CORRESPONDENCE_BASIC2,
+                            CORRESPONDENCE,
+                            CONTENT,
+                            ATTACHMENTS,
+                            BINARY_ATTACHMENTS,
+                            BINARY_ATTACHMENT_EACH,
                         ],
                     ),
                 ),
@@ -8235,42 +7863,12 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "InsertCorrespondenceBasic",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Correspondence",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Content",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "Attachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                                local: "BinaryAttachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                                local: "BinaryAttachment",
-                                attribute: false,
-                                many: true,
-                            },
+                            INSERT_CORRESPONDENCE_BASIC2,
+                            CORRESPONDENCE,
+                            CONTENT,
+                            ATTACHMENTS,
+                            BINARY_ATTACHMENTS,
+                            BINARY_ATTACHMENT_EACH,
                         ],
                     ),
                 ),
@@ -8307,26 +7905,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasic/Correspondence/ServiceCode",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC2, CORRESPONDENCE, SERVICE_CODE],
                 ),
                 to: Target::Body {
                     call: "attachment",
@@ -8359,48 +7938,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "BinaryAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        ATTACHMENTS,
+                        BINARY_ATTACHMENTS,
+                        BINARY_ATTACHMENT_EACH,
+                        SENDERS_REFERENCE4,
                     ],
                 ),
                 to: Target::Body {
@@ -8419,48 +7963,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/FileName",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "BinaryAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "FileName",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        ATTACHMENTS,
+                        BINARY_ATTACHMENTS,
+                        BINARY_ATTACHMENT_EACH,
+                        FILE_NAME,
                     ],
                 ),
                 to: Target::Body {
@@ -8479,48 +7988,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/Name",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "BinaryAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "Name",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        ATTACHMENTS,
+                        BINARY_ATTACHMENTS,
+                        BINARY_ATTACHMENT_EACH,
+                        NAME,
                     ],
                 ),
                 to: Target::Body {
@@ -8539,48 +8013,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/Encrypted",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "BinaryAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "Encrypted",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        ATTACHMENTS,
+                        BINARY_ATTACHMENTS,
+                        BINARY_ATTACHMENT_EACH,
+                        ENCRYPTED,
                     ],
                 ),
                 to: Target::Body {
@@ -8612,48 +8051,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Content/Attachments/BinaryAttachments/BinaryAttachment/Data",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "BinaryAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "BinaryAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2009/10",
-                            local: "Data",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        ATTACHMENTS,
+                        BINARY_ATTACHMENTS,
+                        BINARY_ATTACHMENT_EACH,
+                        DATA,
                     ],
                 ),
                 to: Target::Body {
@@ -8666,26 +8070,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasic/Correspondence/ServiceCode",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC2, CORRESPONDENCE, SERVICE_CODE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -8706,26 +8091,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasic/Correspondence/Reportee",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC2, CORRESPONDENCE, REPORTEE],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -8741,22 +8107,7 @@ pub mod plan {
             },
             Link {
                 field: "InsertCorrespondenceBasic/ExternalReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ExternalReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[INSERT_CORRESPONDENCE_BASIC2, EXTERNAL_REFERENCE]),
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8775,22 +8126,7 @@ pub mod plan {
             },
             Link {
                 field: "InsertCorrespondenceBasic/ExternalReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ExternalReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[INSERT_CORRESPONDENCE_BASIC2, EXTERNAL_REFERENCE]),
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8825,30 +8161,10 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Content/LanguageCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LanguageCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        LANGUAGE_CODE,
                     ],
                 ),
                 to: Target::Body {
@@ -8877,30 +8193,10 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Content/MessageTitle",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "MessageTitle",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        MESSAGE_TITLE,
                     ],
                 ),
                 to: Target::Body {
@@ -8927,30 +8223,10 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Content/MessageSummary",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "MessageSummary",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        MESSAGE_SUMMARY,
                     ],
                 ),
                 to: Target::Body {
@@ -8977,30 +8253,10 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Content/MessageBody",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Content",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "MessageBody",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        CONTENT,
+                        MESSAGE_BODY,
                     ],
                 ),
                 to: Target::Body {
@@ -9026,26 +8282,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasic/Correspondence/VisibleDateTime",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "VisibleDateTime",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC2, CORRESPONDENCE, VISIBLE_DATE_TIME],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -9067,24 +8304,9 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/AllowSystemDeleteDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "AllowSystemDeleteDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        ALLOW_SYSTEM_DELETE_DATE_TIME,
                     ],
                 ),
                 to: Target::Body {
@@ -9106,26 +8328,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasic/Correspondence/DueDateTime",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "DueDateTime",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[INSERT_CORRESPONDENCE_BASIC2, CORRESPONDENCE, DUE_DATE_TIME],
                 ),
                 to: Target::Body {
                     call: "send",
@@ -9147,42 +8350,12 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/ReplyOptions/ReplyOption/URL/LinkURL",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOptions",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOption",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "URL",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkURL",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        REPLY_OPTIONS,
+                        REPLY_OPTION_EACH,
+                        URL,
+                        LINK_URL,
                     ],
                 ),
                 to: Target::Body {
@@ -9209,42 +8382,12 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/ReplyOptions/ReplyOption/URL/LinkText",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOptions",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "ReplyOption",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "URL",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkText",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        REPLY_OPTIONS,
+                        REPLY_OPTION_EACH,
+                        URL,
+                        LINK_TEXT,
                     ],
                 ),
                 to: Target::Body {
@@ -9294,36 +8437,11 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Notifications/Notification/ShipmentDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Notifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "Notification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ShipmentDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        NOTIFICATIONS,
+                        NOTIFICATION_EACH,
+                        SHIPMENT_DATE_TIME,
                     ],
                 ),
                 to: Target::Body {
@@ -9350,48 +8468,13 @@ pub mod plan {
                 field: "InsertCorrespondenceBasic/Correspondence/Notifications/Notification/ReceiverEndPoints/ReceiverEndPoint/TransportType",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "Notifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "Notification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoints",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoint",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TransportType",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC2,
+                        CORRESPONDENCE,
+                        NOTIFICATIONS,
+                        NOTIFICATION_EACH,
+                        RECEIVER_END_POINTS,
+                        RECEIVER_END_POINT_EACH,
+                        TRANSPORT_TYPE,
                     ],
                 ),
                 to: Target::Body {
@@ -9450,24 +8533,9 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptStatusCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_RESPONSE,
+                        INSERT_CORRESPONDENCE_BASIC_RESULT,
+                        RECEIPT_STATUS_CODE,
                     ],
                 ),
                 transforms: &[],
@@ -9477,24 +8545,9 @@ pub mod plan {
                 from: Source::Const("Correspondence"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptTypeName",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_RESPONSE,
+                        INSERT_CORRESPONDENCE_BASIC_RESULT,
+                        RECEIPT_TYPE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -9516,24 +8569,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "InsertCorrespondenceBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
+                        INSERT_CORRESPONDENCE_BASIC_RESPONSE,
+                        INSERT_CORRESPONDENCE_BASIC_RESULT,
+                        RECEIPT_TEXT,
                     ],
                 ),
                 transforms: &[Transform::Format(Format::String)],
@@ -9622,24 +8660,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasic/filterCriteria/ServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC2,
+                        FILTER_CRITERIA,
+                        SERVICE_CODE3,
                     ],
                 ),
                 to: Target::Param {
@@ -9653,24 +8676,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasic/filterCriteria/CreatedAfterDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "CreatedAfterDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC2,
+                        FILTER_CRITERIA,
+                        CREATED_AFTER_DATE,
                     ],
                 ),
                 to: Target::Param {
@@ -9684,24 +8692,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasic/filterCriteria/CreatedBeforeDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "CreatedBeforeDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC2,
+                        FILTER_CRITERIA,
+                        CREATED_BEFORE_DATE,
                     ],
                 ),
                 to: Target::Param {
@@ -9715,24 +8708,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasic/filterCriteria/CurrentStatus",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "CurrentStatus",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC2,
+                        FILTER_CRITERIA,
+                        CURRENT_STATUS,
                     ],
                 ),
                 to: Target::Param {
@@ -9754,24 +8732,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasic/filterCriteria/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC2,
+                        FILTER_CRITERIA,
+                        SENDERS_REFERENCE,
                     ],
                 ),
                 to: Target::Param {
@@ -9824,36 +8787,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Status",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESULT,
+                        STATUS_LIST,
+                        STATUS_EACH,
+                        SENDERS_REFERENCE,
                     ],
                 ),
                 transforms: &[],
@@ -9871,36 +8809,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Status",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESULT,
+                        STATUS_LIST,
+                        STATUS_EACH,
+                        REPORTEE3,
                     ],
                 ),
                 transforms: &[],
@@ -9918,36 +8831,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Status",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "CreatedDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESULT,
+                        STATUS_LIST,
+                        STATUS_EACH,
+                        CREATED_DATE,
                     ],
                 ),
                 transforms: &[],
@@ -9969,48 +8857,13 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Status",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusChange",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESULT,
+                        STATUS_LIST,
+                        STATUS_EACH,
+                        STATUS_CHANGES,
+                        STATUS_CHANGE_EACH,
+                        STATUS_DATE,
                     ],
                 ),
                 transforms: &[],
@@ -10032,48 +8885,13 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "Status",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusChange",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "StatusType",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESULT,
+                        STATUS_LIST,
+                        STATUS_EACH,
+                        STATUS_CHANGES,
+                        STATUS_CHANGE_EACH,
+                        STATUS_TYPE,
                     ],
                 ),
                 transforms: &[
@@ -10099,24 +8917,9 @@ pub mod plan {
                 from: Source::Const("false"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2013/11",
-                            local: "LimitReached",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESULT,
+                        LIMIT_REACHED,
                     ],
                 ),
                 transforms: &[],
@@ -10205,24 +9008,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasicV2/filterCriteria/ServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_2,
+                        FILTER_CRITERIA,
+                        SERVICE_CODE4,
                     ],
                 ),
                 to: Target::Param {
@@ -10236,24 +9024,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasicV2/filterCriteria/CreatedAfterDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "CreatedAfterDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_2,
+                        FILTER_CRITERIA,
+                        CREATED_AFTER_DATE2,
                     ],
                 ),
                 to: Target::Param {
@@ -10267,24 +9040,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasicV2/filterCriteria/CreatedBeforeDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "CreatedBeforeDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_2,
+                        FILTER_CRITERIA,
+                        CREATED_BEFORE_DATE2,
                     ],
                 ),
                 to: Target::Param {
@@ -10298,24 +9056,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasicV2/filterCriteria/CurrentStatus",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "CurrentStatus",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_2,
+                        FILTER_CRITERIA,
+                        CURRENT_STATUS2,
                     ],
                 ),
                 to: Target::Param {
@@ -10339,24 +9082,9 @@ pub mod plan {
                 field: "GetCorrespondenceStatusDetailsBasicV2/filterCriteria/SendersReference",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "filterCriteria",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_2,
+                        FILTER_CRITERIA,
+                        SENDERS_REFERENCE2,
                     ],
                 ),
                 to: Target::Param {
@@ -10409,36 +9137,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESULT,
+                        STATUS_LIST2,
+                        STATUS_V2_EACH,
+                        SENDERS_REFERENCE2,
                     ],
                 ),
                 transforms: &[],
@@ -10456,36 +9159,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESULT,
+                        STATUS_LIST2,
+                        STATUS_V2_EACH,
+                        REPORTEE4,
                     ],
                 ),
                 transforms: &[],
@@ -10503,36 +9181,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "CreatedDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESULT,
+                        STATUS_LIST2,
+                        STATUS_V2_EACH,
+                        CREATED_DATE2,
                     ],
                 ),
                 transforms: &[],
@@ -10554,48 +9207,13 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChangeV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESULT,
+                        STATUS_LIST2,
+                        STATUS_V2_EACH,
+                        STATUS_CHANGES2,
+                        STATUS_CHANGE_V2_EACH,
+                        STATUS_DATE2,
                     ],
                 ),
                 transforms: &[],
@@ -10617,48 +9235,13 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusList",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChanges",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusChangeV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "StatusType",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESULT,
+                        STATUS_LIST2,
+                        STATUS_V2_EACH,
+                        STATUS_CHANGES2,
+                        STATUS_CHANGE_V2_EACH,
+                        STATUS_TYPE2,
                     ],
                 ),
                 transforms: &[
@@ -10686,24 +9269,9 @@ pub mod plan {
                 from: Source::Const("false"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "GetCorrespondenceStatusDetailsBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2014/10",
-                            local: "LimitReached",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
+                        GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESULT,
+                        LIMIT_REACHED2,
                     ],
                 ),
                 transforms: &[],

@@ -1675,6 +1675,180 @@ pub const APIS: &[&str] = &["altinn-correspondence-v1"];
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
     use ::altinn_bridge_runtime::adapter::plan::*;
+    const CORRESPONDENCE_LINK_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "CorrespondenceLink",
+        attribute: false,
+        many: true,
+    };
+    const LINK_TEXT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "LinkText",
+        attribute: false,
+        many: false,
+    };
+    const LINK_TYPE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "LinkType",
+        attribute: false,
+        many: false,
+    };
+    const LINK_URL: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
+        local: "LinkURL",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "Correspondence",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_ATTACHMENTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "CorrespondenceAttachments",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_ID: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "CorrespondenceID",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_LINKS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "CorrespondenceLinks",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_STATUS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "CorrespondenceStatus",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_SUMMARY: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "CorrespondenceSummary",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_TITLE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "CorrespondenceTitle",
+        attribute: false,
+        many: false,
+    };
+    const CORRESPONDENCE_TXT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "CorrespondenceTxt",
+        attribute: false,
+        many: false,
+    };
+    const DATE_SENT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "DateSent",
+        attribute: false,
+        many: false,
+    };
+    const DUE_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "DueDate",
+        attribute: false,
+        many: false,
+    };
+    const IS_CONFIRMATION_NEEDED: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "IsConfirmationNeeded",
+        attribute: false,
+        many: false,
+    };
+    const LANGUAGE_ID: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "LanguageID",
+        attribute: false,
+        many: false,
+    };
+    const SENT_BY: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "SentBy",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "GetCorrespondenceForEndUserSystemsEC",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "GetCorrespondenceForEndUserSystemsECResponse",
+        attribute: false,
+        many: false,
+    };
+    const GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "GetCorrespondenceForEndUserSystemsECResult",
+        attribute: false,
+        many: false,
+    };
+    const SAVE_CORRESPONDENCE_CONFIRMATION_EC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "SaveCorrespondenceConfirmationEC",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE_ELEMENT_ID: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
+        local: "reporteeElementID",
+        attribute: false,
+        many: false,
+    };
+    const ATTACHMENT_BEV2_EACH: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "AttachmentBEV2",
+        attribute: false,
+        many: true,
+    };
+    const ATTACHMENT_DATA: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "AttachmentData",
+        attribute: false,
+        many: false,
+    };
+    const ATTACHMENT_NAME: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "AttachmentName",
+        attribute: false,
+        many: false,
+    };
+    const CREATED_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "CreatedDateTime",
+        attribute: false,
+        many: false,
+    };
+    const FILE_NAME: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "FileName",
+        attribute: false,
+        many: false,
+    };
+    const IS_ENCRYPTED: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "IsEncrypted",
+        attribute: false,
+        many: false,
+    };
+    const SENDERS_REFERENCE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
+        local: "SendersReference",
+        attribute: false,
+        many: false,
+    };
     /// `Test`.
     pub static TEST: Operation = Operation {
         name: "Test",
@@ -1833,20 +2007,7 @@ pub mod plan {
             Link {
                 field: "GetCorrespondenceForEndUserSystemsEC/reporteeElementID",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsEC",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "reporteeElementID",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC2, REPORTEE_ELEMENT_ID],
                 ),
                 to: Target::Param {
                     call: "overview",
@@ -1932,30 +2093,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceID",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE,
+                        CORRESPONDENCE_ID,
                     ],
                 ),
                 transforms: &[],
@@ -1973,30 +2114,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceStatus",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE,
+                        CORRESPONDENCE_STATUS,
                     ],
                 ),
                 transforms: &[
@@ -2036,30 +2157,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceTitle",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE,
+                        CORRESPONDENCE_TITLE,
                     ],
                 ),
                 transforms: &[],
@@ -2081,30 +2182,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceSummary",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE,
+                        CORRESPONDENCE_SUMMARY,
                     ],
                 ),
                 transforms: &[],
@@ -2126,30 +2207,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceTxt",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE,
+                        CORRESPONDENCE_TXT,
                     ],
                 ),
                 transforms: &[],
@@ -2171,30 +2232,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "LanguageID",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE,
+                        LANGUAGE_ID,
                     ],
                 ),
                 transforms: &[
@@ -2220,30 +2261,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "DateSent",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE,
+                        DATE_SENT,
                     ],
                 ),
                 transforms: &[],
@@ -2261,30 +2282,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "DueDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE,
+                        DUE_DATE,
                     ],
                 ),
                 transforms: &[],
@@ -2302,30 +2303,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "IsConfirmationNeeded",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE,
+                        IS_CONFIRMATION_NEEDED,
                     ],
                 ),
                 transforms: &[],
@@ -2343,30 +2324,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "Correspondence",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "SentBy",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE,
+                        SENT_BY,
                     ],
                 ),
                 transforms: &[],
@@ -2392,36 +2353,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "AttachmentBEV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "AttachmentName",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE_ATTACHMENTS,
+                        ATTACHMENT_BEV2_EACH,
+                        ATTACHMENT_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -2447,36 +2383,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "AttachmentBEV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "FileName",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE_ATTACHMENTS,
+                        ATTACHMENT_BEV2_EACH,
+                        FILE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -2502,36 +2413,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "AttachmentBEV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "IsEncrypted",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE_ATTACHMENTS,
+                        ATTACHMENT_BEV2_EACH,
+                        IS_ENCRYPTED,
                     ],
                 ),
                 transforms: &[],
@@ -2557,36 +2443,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "AttachmentBEV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "SendersReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE_ATTACHMENTS,
+                        ATTACHMENT_BEV2_EACH,
+                        SENDERS_REFERENCE,
                     ],
                 ),
                 transforms: &[],
@@ -2612,36 +2473,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "AttachmentBEV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "CreatedDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE_ATTACHMENTS,
+                        ATTACHMENT_BEV2_EACH,
+                        CREATED_DATE_TIME,
                     ],
                 ),
                 transforms: &[],
@@ -2654,36 +2490,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "AttachmentBEV2",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/ReporteeElementList/2010/10",
-                            local: "AttachmentData",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE_ATTACHMENTS,
+                        ATTACHMENT_BEV2_EACH,
+                        ATTACHMENT_DATA,
                     ],
                 ),
                 transforms: &[],
@@ -2705,36 +2516,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceLinks",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceLink",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkURL",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE_LINKS,
+                        CORRESPONDENCE_LINK_EACH,
+                        LINK_URL,
                     ],
                 ),
                 transforms: &[],
@@ -2756,36 +2542,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceLinks",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceLink",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkText",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE_LINKS,
+                        CORRESPONDENCE_LINK_EACH,
+                        LINK_TEXT,
                     ],
                 ),
                 transforms: &[],
@@ -2795,36 +2556,11 @@ pub mod plan {
                 from: Source::Const("ServiceURL"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "GetCorrespondenceForEndUserSystemsECResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "CorrespondenceLinks",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "CorrespondenceLink",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Correspondence/2009/10",
-                            local: "LinkType",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
+                        GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
+                        CORRESPONDENCE_LINKS,
+                        CORRESPONDENCE_LINK_EACH,
+                        LINK_TYPE,
                     ],
                 ),
                 transforms: &[],
@@ -2909,20 +2645,7 @@ pub mod plan {
             Link {
                 field: "SaveCorrespondenceConfirmationEC/reporteeElementID",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "SaveCorrespondenceConfirmationEC",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
-                            local: "reporteeElementID",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[SAVE_CORRESPONDENCE_CONFIRMATION_EC2, REPORTEE_ELEMENT_ID],
                 ),
                 to: Target::Param {
                     call: "overview",

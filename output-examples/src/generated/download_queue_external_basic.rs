@@ -1535,6 +1535,210 @@ pub const APIS: &[&str] = &["altinn-storage-v1"];
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
     use ::altinn_bridge_runtime::adapter::plan::*;
+    const ARCHIVE_REFERENCE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "ArchiveReference",
+        attribute: false,
+        many: false,
+    };
+    const ARCHIVED_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "ArchivedDate",
+        attribute: false,
+        many: false,
+    };
+    const DOWNLOAD_QUEUE_ITEM_BE_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "DownloadQueueItemBE",
+        attribute: false,
+        many: true,
+    };
+    const REPORTEE_ID: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "ReporteeID",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const ARCHIVE_REFERENCE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "ArchiveReference",
+        attribute: false,
+        many: false,
+    };
+    const ARCHIVE_TIME_STAMP: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "ArchiveTimeStamp",
+        attribute: false,
+        many: false,
+    };
+    const ARCHIVED_ATTACHMENT_DQBE_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "ArchivedAttachmentDQBE",
+        attribute: false,
+        many: true,
+    };
+    const ARCHIVED_FORM_DQBE_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "ArchivedFormDQBE",
+        attribute: false,
+        many: true,
+    };
+    const ATTACHMENT_DATA: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "AttachmentData",
+        attribute: false,
+        many: false,
+    };
+    const ATTACHMENT_TYPE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "AttachmentType",
+        attribute: false,
+        many: false,
+    };
+    const ATTACHMENT_TYPE_NAME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "AttachmentTypeName",
+        attribute: false,
+        many: false,
+    };
+    const ATTACHMENTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "Attachments",
+        attribute: false,
+        many: false,
+    };
+    const DATA_FORMAT_ID: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "DataFormatID",
+        attribute: false,
+        many: false,
+    };
+    const FILE_NAME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "FileName",
+        attribute: false,
+        many: false,
+    };
+    const FORM_DATA: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "FormData",
+        attribute: false,
+        many: false,
+    };
+    const FORMS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "Forms",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "Reference",
+        attribute: false,
+        many: false,
+    };
+    const REPORTEE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
+        local: "ServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const GET_ARCHIVED_FORM_TASK_BASIC_DQ2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "GetArchivedFormTaskBasicDQ",
+        attribute: false,
+        many: false,
+    };
+    const GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "GetArchivedFormTaskBasicDQResponse",
+        attribute: false,
+        many: false,
+    };
+    const GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "GetArchivedFormTaskBasicDQResult",
+        attribute: false,
+        many: false,
+    };
+    const GET_DOWNLOAD_QUEUE_ITEMS2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "GetDownloadQueueItems",
+        attribute: false,
+        many: false,
+    };
+    const GET_DOWNLOAD_QUEUE_ITEMS_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "GetDownloadQueueItemsResponse",
+        attribute: false,
+        many: false,
+    };
+    const GET_DOWNLOAD_QUEUE_ITEMS_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "GetDownloadQueueItemsResult",
+        attribute: false,
+        many: false,
+    };
+    const GET_FORM_SET_PDF_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "GetFormSetPdfBasic",
+        attribute: false,
+        many: false,
+    };
+    const GET_FORM_SET_PDF_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "GetFormSetPdfBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const GET_FORM_SET_PDF_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "GetFormSetPdfBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const PURGE_ITEM2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "PurgeItem",
+        attribute: false,
+        many: false,
+    };
+    const PURGE_ITEM_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "PurgeItemResponse",
+        attribute: false,
+        many: false,
+    };
+    const PURGE_ITEM_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "PurgeItemResult",
+        attribute: false,
+        many: false,
+    };
+    const ARCHIVE_REFERENCE3: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "archiveReference",
+        attribute: false,
+        many: false,
+    };
+    const SERVICE_CODE3: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
+        local: "serviceCode",
+        attribute: false,
+        many: false,
+    };
     /// `Test`.
     pub static TEST: Operation = Operation {
         name: "Test",
@@ -1599,22 +1803,7 @@ pub mod plan {
         inputs: &[
             Link {
                 field: "GetDownloadQueueItems/serviceCode",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetDownloadQueueItems",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "serviceCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[GET_DOWNLOAD_QUEUE_ITEMS2, SERVICE_CODE3]),
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -1671,30 +1860,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetDownloadQueueItemsResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetDownloadQueueItemsResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "DownloadQueueItemBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "ArchiveReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_DOWNLOAD_QUEUE_ITEMS_RESPONSE,
+                        GET_DOWNLOAD_QUEUE_ITEMS_RESULT,
+                        DOWNLOAD_QUEUE_ITEM_BE_EACH,
+                        ARCHIVE_REFERENCE,
                     ],
                 ),
                 transforms: &[],
@@ -1720,30 +1889,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetDownloadQueueItemsResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetDownloadQueueItemsResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "DownloadQueueItemBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "ArchivedDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_DOWNLOAD_QUEUE_ITEMS_RESPONSE,
+                        GET_DOWNLOAD_QUEUE_ITEMS_RESULT,
+                        DOWNLOAD_QUEUE_ITEM_BE_EACH,
+                        ARCHIVED_DATE,
                     ],
                 ),
                 transforms: &[],
@@ -1769,30 +1918,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetDownloadQueueItemsResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetDownloadQueueItemsResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "DownloadQueueItemBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "ReporteeID",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_DOWNLOAD_QUEUE_ITEMS_RESPONSE,
+                        GET_DOWNLOAD_QUEUE_ITEMS_RESULT,
+                        DOWNLOAD_QUEUE_ITEM_BE_EACH,
+                        REPORTEE_ID,
                     ],
                 ),
                 transforms: &[],
@@ -1814,30 +1943,10 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetDownloadQueueItemsResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetDownloadQueueItemsResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "DownloadQueueItemBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_DOWNLOAD_QUEUE_ITEMS_RESPONSE,
+                        GET_DOWNLOAD_QUEUE_ITEMS_RESULT,
+                        DOWNLOAD_QUEUE_ITEM_BE_EACH,
+                        SERVICE_CODE,
                     ],
                 ),
                 transforms: &[Transform::Lookup("service_codes")],
@@ -1921,20 +2030,7 @@ pub mod plan {
             Link {
                 field: "GetArchivedFormTaskBasicDQ/archiveReference",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQ",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "archiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_ARCHIVED_FORM_TASK_BASIC_DQ2, ARCHIVE_REFERENCE3],
                 ),
                 to: Target::Param {
                     call: "instance",
@@ -1946,20 +2042,7 @@ pub mod plan {
             Link {
                 field: "GetArchivedFormTaskBasicDQ/archiveReference",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQ",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "archiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_ARCHIVED_FORM_TASK_BASIC_DQ2, ARCHIVE_REFERENCE3],
                 ),
                 to: Target::Param {
                     call: "instance",
@@ -1971,20 +2054,7 @@ pub mod plan {
             Link {
                 field: "GetArchivedFormTaskBasicDQ/archiveReference",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQ",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "archiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_ARCHIVED_FORM_TASK_BASIC_DQ2, ARCHIVE_REFERENCE3],
                 ),
                 to: Target::Param {
                     call: "data",
@@ -1996,20 +2066,7 @@ pub mod plan {
             Link {
                 field: "GetArchivedFormTaskBasicDQ/archiveReference",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQ",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "archiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_ARCHIVED_FORM_TASK_BASIC_DQ2, ARCHIVE_REFERENCE3],
                 ),
                 to: Target::Param {
                     call: "data",
@@ -2055,24 +2112,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "ArchiveReference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        ARCHIVE_REFERENCE2,
                     ],
                 ),
                 transforms: &[],
@@ -2094,24 +2136,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "ArchiveTimeStamp",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        ARCHIVE_TIME_STAMP,
                     ],
                 ),
                 transforms: &[],
@@ -2133,24 +2160,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        REPORTEE,
                     ],
                 ),
                 transforms: &[],
@@ -2168,24 +2180,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "ServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        SERVICE_CODE2,
                     ],
                 ),
                 transforms: &[Transform::Lookup("service_codes")],
@@ -2207,36 +2204,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "Forms",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "ArchivedFormDQBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "DataFormatID",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        FORMS,
+                        ARCHIVED_FORM_DQBE_EACH,
+                        DATA_FORMAT_ID,
                     ],
                 ),
                 transforms: &[],
@@ -2258,36 +2230,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "Forms",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "ArchivedFormDQBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "Reference",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        FORMS,
+                        ARCHIVED_FORM_DQBE_EACH,
+                        REFERENCE,
                     ],
                 ),
                 transforms: &[],
@@ -2300,36 +2247,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "Forms",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "ArchivedFormDQBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "FormData",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        FORMS,
+                        ARCHIVED_FORM_DQBE_EACH,
+                        FORM_DATA,
                     ],
                 ),
                 transforms: &[Transform::Format(Format::String)],
@@ -2342,36 +2264,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "ArchivedAttachmentDQBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "AttachmentData",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        ATTACHMENTS,
+                        ARCHIVED_ATTACHMENT_DQBE_EACH,
+                        ATTACHMENT_DATA,
                     ],
                 ),
                 transforms: &[],
@@ -2393,36 +2290,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "ArchivedAttachmentDQBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "FileName",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        ATTACHMENTS,
+                        ARCHIVED_ATTACHMENT_DQBE_EACH,
+                        FILE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -2444,36 +2316,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "ArchivedAttachmentDQBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "AttachmentType",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        ATTACHMENTS,
+                        ARCHIVED_ATTACHMENT_DQBE_EACH,
+                        ATTACHMENT_TYPE,
                     ],
                 ),
                 transforms: &[],
@@ -2495,36 +2342,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetArchivedFormTaskBasicDQResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "Attachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "ArchivedAttachmentDQBE",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Archive/ReporteeArchive/2012/08",
-                            local: "AttachmentTypeName",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
+                        GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESULT,
+                        ATTACHMENTS,
+                        ARCHIVED_ATTACHMENT_DQBE_EACH,
+                        ATTACHMENT_TYPE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -2599,22 +2421,7 @@ pub mod plan {
         inputs: &[
             Link {
                 field: "GetFormSetPdfBasic/archiveReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetFormSetPdfBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "archiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[GET_FORM_SET_PDF_BASIC2, ARCHIVE_REFERENCE3]),
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -2624,22 +2431,7 @@ pub mod plan {
             },
             Link {
                 field: "GetFormSetPdfBasic/archiveReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetFormSetPdfBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "archiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[GET_FORM_SET_PDF_BASIC2, ARCHIVE_REFERENCE3]),
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -2649,22 +2441,7 @@ pub mod plan {
             },
             Link {
                 field: "GetFormSetPdfBasic/archiveReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetFormSetPdfBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "archiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[GET_FORM_SET_PDF_BASIC2, ARCHIVE_REFERENCE3]),
                 to: Target::Param {
                     call: "pdf",
                     location: ParamIn::Path,
@@ -2674,22 +2451,7 @@ pub mod plan {
             },
             Link {
                 field: "GetFormSetPdfBasic/archiveReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetFormSetPdfBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "archiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[GET_FORM_SET_PDF_BASIC2, ARCHIVE_REFERENCE3]),
                 to: Target::Param {
                     call: "pdf",
                     location: ParamIn::Path,
@@ -2728,20 +2490,7 @@ pub mod plan {
                     path: &[],
                 },
                 to: Target::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetFormSetPdfBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "GetFormSetPdfBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_FORM_SET_PDF_BASIC_RESPONSE, GET_FORM_SET_PDF_BASIC_RESULT],
                 ),
                 transforms: &[],
             },
@@ -2804,22 +2553,7 @@ pub mod plan {
         inputs: &[
             Link {
                 field: "PurgeItem/archiveReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "PurgeItem",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "archiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[PURGE_ITEM2, ARCHIVE_REFERENCE3]),
                 to: Target::Param {
                     call: "confirm",
                     location: ParamIn::Path,
@@ -2829,22 +2563,7 @@ pub mod plan {
             },
             Link {
                 field: "PurgeItem/archiveReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "PurgeItem",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "archiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[PURGE_ITEM2, ARCHIVE_REFERENCE3]),
                 to: Target::Param {
                     call: "confirm",
                     location: ParamIn::Path,
@@ -2857,22 +2576,7 @@ pub mod plan {
             Link {
                 field: "PurgeItemResponse/PurgeItemResult",
                 from: Source::Const("OK"),
-                to: Target::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "PurgeItemResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
-                            local: "PurgeItemResult",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                to: Target::Soap(&[PURGE_ITEM_RESPONSE, PURGE_ITEM_RESULT]),
                 transforms: &[],
             },
         ],

@@ -1303,6 +1303,144 @@ pub const APIS: &[&str] = &["altinn-notifications-v1"];
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
     use ::altinn_bridge_runtime::adapter::plan::*;
+    const NOTIFICATION_TYPE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "NotificationType",
+        attribute: false,
+        many: false,
+    };
+    const RECEIVER_ADDRESS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "ReceiverAddress",
+        attribute: false,
+        many: false,
+    };
+    const RECEIVER_END_POINT_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "ReceiverEndPoint",
+        attribute: false,
+        many: true,
+    };
+    const RECEIVER_END_POINTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "ReceiverEndPoints",
+        attribute: false,
+        many: false,
+    };
+    const SHIPMENT_DATE_TIME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "ShipmentDateTime",
+        attribute: false,
+        many: false,
+    };
+    const TEXT_TOKEN_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "TextToken",
+        attribute: false,
+        many: true,
+    };
+    const TEXT_TOKENS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "TextTokens",
+        attribute: false,
+        many: false,
+    };
+    const TOKEN_VALUE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
+        local: "TokenValue",
+        attribute: false,
+        many: false,
+    };
+    const END_POINT_RESULT_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+        local: "EndPointResult",
+        attribute: false,
+        many: true,
+    };
+    const END_POINTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+        local: "EndPoints",
+        attribute: false,
+        many: false,
+    };
+    const NOTIFICATION_RESULT_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+        local: "NotificationResult",
+        attribute: false,
+        many: true,
+    };
+    const RECEIVER_ADDRESS2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+        local: "ReceiverAddress",
+        attribute: false,
+        many: false,
+    };
+    const RETRIEVE_FROM_PROFILE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+        local: "RetrieveFromProfile",
+        attribute: false,
+        many: false,
+    };
+    const TRANSPORT_TYPE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
+        local: "TransportType",
+        attribute: false,
+        many: false,
+    };
+    const STANDALONE_NOTIFICATION_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
+        local: "StandaloneNotification",
+        attribute: false,
+        many: true,
+    };
+    const SEND_STANDALONE_NOTIFICATION_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+        local: "SendStandaloneNotificationBasic",
+        attribute: false,
+        many: false,
+    };
+    const SEND_STANDALONE_NOTIFICATION_BASIC_V2_2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+        local: "SendStandaloneNotificationBasicV2",
+        attribute: false,
+        many: false,
+    };
+    const SEND_STANDALONE_NOTIFICATION_BASIC_V2_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+        local: "SendStandaloneNotificationBasicV2Response",
+        attribute: false,
+        many: false,
+    };
+    const SEND_STANDALONE_NOTIFICATION_BASIC_V2_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+        local: "SendStandaloneNotificationBasicV2Result",
+        attribute: false,
+        many: false,
+    };
+    const SEND_STANDALONE_NOTIFICATION_BASIC_V3_2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+        local: "SendStandaloneNotificationBasicV3",
+        attribute: false,
+        many: false,
+    };
+    const SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+        local: "SendStandaloneNotificationBasicV3Response",
+        attribute: false,
+        many: false,
+    };
+    const SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+        local: "SendStandaloneNotificationBasicV3Result",
+        attribute: false,
+        many: false,
+    };
+    const STANDALONE_NOTIFICATIONS: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
+        local: "standaloneNotifications",
+        attribute: false,
+        many: false,
+    };
     /// `Test`.
     pub static TEST: Operation = Operation {
         name: "Test",
@@ -1367,24 +1505,9 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                                local: "SendStandaloneNotificationBasic",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                                local: "standaloneNotifications",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                                local: "StandaloneNotification",
-                                attribute: false,
-                                many: true,
-                            },
+                            SEND_STANDALONE_NOTIFICATION_BASIC2,
+                            STANDALONE_NOTIFICATIONS,
+                            STANDALONE_NOTIFICATION_EACH,
                         ],
                     ),
                 ),
@@ -1407,42 +1530,12 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasic/standaloneNotifications/StandaloneNotification/ReceiverEndPoints/ReceiverEndPoint/ReceiverAddress",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoints",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoint",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverAddress",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        RECEIVER_END_POINTS,
+                        RECEIVER_END_POINT_EACH,
+                        RECEIVER_ADDRESS,
                     ],
                 ),
                 to: Target::Body {
@@ -1465,30 +1558,10 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasic/standaloneNotifications/StandaloneNotification/NotificationType",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "NotificationType",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        NOTIFICATION_TYPE,
                     ],
                 ),
                 to: Target::Body {
@@ -1507,42 +1580,12 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasic/standaloneNotifications/StandaloneNotification/TextTokens/TextToken/TokenValue",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TextTokens",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TextToken",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TokenValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        TEXT_TOKENS,
+                        TEXT_TOKEN_EACH,
+                        TOKEN_VALUE,
                     ],
                 ),
                 to: Target::Body {
@@ -1576,30 +1619,10 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasic/standaloneNotifications/StandaloneNotification/ShipmentDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ShipmentDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        SHIPMENT_DATE_TIME,
                     ],
                 ),
                 to: Target::Body {
@@ -1674,24 +1697,9 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                                local: "SendStandaloneNotificationBasicV2",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                                local: "standaloneNotifications",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                                local: "StandaloneNotification",
-                                attribute: false,
-                                many: true,
-                            },
+                            SEND_STANDALONE_NOTIFICATION_BASIC_V2_2,
+                            STANDALONE_NOTIFICATIONS,
+                            STANDALONE_NOTIFICATION_EACH,
                         ],
                     ),
                 ),
@@ -1714,42 +1722,12 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasicV2/standaloneNotifications/StandaloneNotification/ReceiverEndPoints/ReceiverEndPoint/ReceiverAddress",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoints",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoint",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverAddress",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V2_2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        RECEIVER_END_POINTS,
+                        RECEIVER_END_POINT_EACH,
+                        RECEIVER_ADDRESS,
                     ],
                 ),
                 to: Target::Body {
@@ -1772,30 +1750,10 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasicV2/standaloneNotifications/StandaloneNotification/NotificationType",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "NotificationType",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V2_2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        NOTIFICATION_TYPE,
                     ],
                 ),
                 to: Target::Body {
@@ -1814,42 +1772,12 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasicV2/standaloneNotifications/StandaloneNotification/TextTokens/TextToken/TokenValue",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TextTokens",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TextToken",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TokenValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V2_2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        TEXT_TOKENS,
+                        TEXT_TOKEN_EACH,
+                        TOKEN_VALUE,
                     ],
                 ),
                 to: Target::Body {
@@ -1883,30 +1811,10 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasicV2/standaloneNotifications/StandaloneNotification/ShipmentDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ShipmentDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V2_2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        SHIPMENT_DATE_TIME,
                     ],
                 ),
                 to: Target::Body {
@@ -1936,18 +1844,8 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V2_RESPONSE,
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V2_RESULT,
                     ],
                 ),
                 transforms: &[Transform::Format(Format::String)],
@@ -2011,24 +1909,9 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                                local: "SendStandaloneNotificationBasicV3",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                                local: "standaloneNotifications",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                                local: "StandaloneNotification",
-                                attribute: false,
-                                many: true,
-                            },
+                            SEND_STANDALONE_NOTIFICATION_BASIC_V3_2,
+                            STANDALONE_NOTIFICATIONS,
+                            STANDALONE_NOTIFICATION_EACH,
                         ],
                     ),
                 ),
@@ -2053,24 +1936,9 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                                local: "SendStandaloneNotificationBasicV3",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                                local: "standaloneNotifications",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                                local: "StandaloneNotification",
-                                attribute: false,
-                                many: true,
-                            },
+                            SEND_STANDALONE_NOTIFICATION_BASIC_V3_2,
+                            STANDALONE_NOTIFICATIONS,
+                            STANDALONE_NOTIFICATION_EACH,
                         ],
                     ),
                 ),
@@ -2089,42 +1957,12 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasicV3/standaloneNotifications/StandaloneNotification/ReceiverEndPoints/ReceiverEndPoint/ReceiverAddress",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoints",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverEndPoint",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ReceiverAddress",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V3_2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        RECEIVER_END_POINTS,
+                        RECEIVER_END_POINT_EACH,
+                        RECEIVER_ADDRESS,
                     ],
                 ),
                 to: Target::Body {
@@ -2147,30 +1985,10 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasicV3/standaloneNotifications/StandaloneNotification/NotificationType",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "NotificationType",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V3_2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        NOTIFICATION_TYPE,
                     ],
                 ),
                 to: Target::Body {
@@ -2189,42 +2007,12 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasicV3/standaloneNotifications/StandaloneNotification/TextTokens/TextToken/TokenValue",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TextTokens",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TextToken",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "TokenValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V3_2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        TEXT_TOKENS,
+                        TEXT_TOKEN_EACH,
+                        TOKEN_VALUE,
                     ],
                 ),
                 to: Target::Body {
@@ -2258,30 +2046,10 @@ pub mod plan {
                 field: "SendStandaloneNotificationBasicV3/standaloneNotifications/StandaloneNotification/ShipmentDateTime",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV3",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "standaloneNotifications",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/StandaloneNotificationBE/2009/10",
-                            local: "StandaloneNotification",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10",
-                            local: "ShipmentDateTime",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V3_2,
+                        STANDALONE_NOTIFICATIONS,
+                        STANDALONE_NOTIFICATION_EACH,
+                        SHIPMENT_DATE_TIME,
                     ],
                 ),
                 to: Target::Body {
@@ -2333,42 +2101,12 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "NotificationResult",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "EndPoints",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "EndPointResult",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "ReceiverAddress",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESPONSE,
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESULT,
+                        NOTIFICATION_RESULT_EACH,
+                        END_POINTS,
+                        END_POINT_RESULT_EACH,
+                        RECEIVER_ADDRESS2,
                     ],
                 ),
                 transforms: &[],
@@ -2386,42 +2124,12 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "NotificationResult",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "EndPoints",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "EndPointResult",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "TransportType",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESPONSE,
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESULT,
+                        NOTIFICATION_RESULT_EACH,
+                        END_POINTS,
+                        END_POINT_RESULT_EACH,
+                        TRANSPORT_TYPE,
                     ],
                 ),
                 transforms: &[Transform::Map(&[("Email", "Email")])],
@@ -2431,42 +2139,12 @@ pub mod plan {
                 from: Source::Const("false"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV3Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
-                            local: "SendStandaloneNotificationBasicV3Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "NotificationResult",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "EndPoints",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "EndPointResult",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/Notification/2015/06",
-                            local: "RetrieveFromProfile",
-                            attribute: false,
-                            many: false,
-                        },
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESPONSE,
+                        SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESULT,
+                        NOTIFICATION_RESULT_EACH,
+                        END_POINTS,
+                        END_POINT_RESULT_EACH,
+                        RETRIEVE_FROM_PROFILE,
                     ],
                 ),
                 transforms: &[],

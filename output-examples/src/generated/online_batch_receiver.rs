@@ -2817,6 +2817,18 @@ pub const APIS: &[&str] = &["altinn-events-v1", "altinn-storage-v1"];
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
     use ::altinn_bridge_runtime::adapter::plan::*;
+    const RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT_RESPONSE: XmlStep = XmlStep {
+        ns: "http://AltInn.no/webservices/",
+        local: "ReceiveOnlineBatchExternalAttachmentResponse",
+        attribute: false,
+        many: false,
+    };
+    const RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT_RESULT: XmlStep = XmlStep {
+        ns: "http://AltInn.no/webservices/",
+        local: "ReceiveOnlineBatchExternalAttachmentResult",
+        attribute: false,
+        many: false,
+    };
     /// `ReceiveOnlineBatchExternalAttachment`.
     pub static RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT: Operation = Operation {
         name: "ReceiveOnlineBatchExternalAttachment",
@@ -3124,18 +3136,8 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://AltInn.no/webservices/",
-                            local: "ReceiveOnlineBatchExternalAttachmentResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://AltInn.no/webservices/",
-                            local: "ReceiveOnlineBatchExternalAttachmentResult",
-                            attribute: false,
-                            many: false,
-                        },
+                        RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT_RESPONSE,
+                        RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT_RESULT,
                     ],
                 ),
                 transforms: &[],

@@ -2256,6 +2256,174 @@ pub const APIS: &[&str] = &["altinn-storage-v1"];
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
     use ::altinn_bridge_runtime::adapter::plan::*;
+    const LAST_CHANGED: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "LastChanged",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_STATUS_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptStatusCode",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_TEXT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptText",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCE_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "Reference",
+        attribute: false,
+        many: true,
+    };
+    const REFERENCE_TYPE_NAME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReferenceTypeName",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCE_VALUE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReferenceValue",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCES: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "References",
+        attribute: false,
+        many: false,
+    };
+    const ATTACHMENT_DATA: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "AttachmentData",
+        attribute: false,
+        many: false,
+    };
+    const DATA_FORMAT_ID: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "DataFormatID",
+        attribute: false,
+        many: false,
+    };
+    const EXTERNAL_SERVICE_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "ExternalServiceCode",
+        attribute: false,
+        many: false,
+    };
+    const FORM_DATA_XML: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "FormDataXML",
+        attribute: false,
+        many: false,
+    };
+    const PRE_FILL_ATTACHMENTS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "PreFillAttachments",
+        attribute: false,
+        many: false,
+    };
+    const PRE_FILL_FORM_TASKLIST: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "PreFillFormTasklist",
+        attribute: false,
+        many: false,
+    };
+    const PRE_FILL_FORMS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "PreFillForms",
+        attribute: false,
+        many: false,
+    };
+    const PREFILL_FORM_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "PrefillForm",
+        attribute: false,
+        many: true,
+    };
+    const PREFILL_FORM_TASK_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "PrefillFormTask",
+        attribute: false,
+        many: true,
+    };
+    const PREFILL_FORM_TASK_ATTACHMENT_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "PrefillFormTaskAttachment",
+        attribute: false,
+        many: true,
+    };
+    const REPORTEE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "Reportee",
+        attribute: false,
+        many: false,
+    };
+    const VALID_FROM_DATE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "ValidFromDate",
+        attribute: false,
+        many: false,
+    };
+    const SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "SubmitAndInstantiatePrefilledFormTaskBasic",
+        attribute: false,
+        many: false,
+    };
+    const SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const SUBMIT_PREFILLED_FORM_TASKS_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "SubmitPrefilledFormTasksBasic",
+        attribute: false,
+        many: false,
+    };
+    const SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "SubmitPrefilledFormTasksBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "SubmitPrefilledFormTasksBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const DUE_DATE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "dueDate",
+        attribute: false,
+        many: false,
+    };
+    const PRE_FILL_FORM_TASK: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "preFillFormTask",
+        attribute: false,
+        many: false,
+    };
+    const PRE_FILL_FORM_TASKS_DETAILS: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
+        local: "preFillFormTasksDetails",
+        attribute: false,
+        many: false,
+    };
     /// `Test`.
     pub static TEST: Operation = Operation {
         name: "Test",
@@ -2328,30 +2496,10 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "SubmitAndInstantiatePrefilledFormTaskBasic",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "preFillFormTask",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PreFillForms",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PrefillForm",
-                                attribute: false,
-                                many: true,
-                            },
+                            SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2,
+                            PRE_FILL_FORM_TASK,
+                            PRE_FILL_FORMS,
+                            PREFILL_FORM_EACH,
                         ],
                     ),
                 ),
@@ -2372,30 +2520,10 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "SubmitAndInstantiatePrefilledFormTaskBasic",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "preFillFormTask",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PreFillAttachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PrefillFormTaskAttachment",
-                                attribute: false,
-                                many: true,
-                            },
+                            SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2,
+                            PRE_FILL_FORM_TASK,
+                            PRE_FILL_ATTACHMENTS,
+                            PREFILL_FORM_TASK_ATTACHMENT_EACH,
                         ],
                     ),
                 ),
@@ -2414,24 +2542,9 @@ pub mod plan {
                 field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/ExternalServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTask",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "ExternalServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2,
+                        PRE_FILL_FORM_TASK,
+                        EXTERNAL_SERVICE_CODE,
                     ],
                 ),
                 to: Target::Param {
@@ -2445,24 +2558,9 @@ pub mod plan {
                 field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/ExternalServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTask",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "ExternalServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2,
+                        PRE_FILL_FORM_TASK,
+                        EXTERNAL_SERVICE_CODE,
                     ],
                 ),
                 to: Target::Body {
@@ -2481,24 +2579,9 @@ pub mod plan {
                 field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/Reportee",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTask",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2,
+                        PRE_FILL_FORM_TASK,
+                        REPORTEE,
                     ],
                 ),
                 to: Target::Body {
@@ -2521,24 +2604,9 @@ pub mod plan {
                 field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/ValidFromDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTask",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "ValidFromDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2,
+                        PRE_FILL_FORM_TASK,
+                        VALID_FROM_DATE,
                     ],
                 ),
                 to: Target::Body {
@@ -2556,20 +2624,7 @@ pub mod plan {
             Link {
                 field: "SubmitAndInstantiatePrefilledFormTaskBasic/dueDate",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "dueDate",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2, DUE_DATE],
                 ),
                 to: Target::Body {
                     call: "instance",
@@ -2623,36 +2678,11 @@ pub mod plan {
                 field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/PreFillForms/PrefillForm/DataFormatID",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTask",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillForms",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillForm",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "DataFormatID",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2,
+                        PRE_FILL_FORM_TASK,
+                        PRE_FILL_FORMS,
+                        PREFILL_FORM_EACH,
+                        DATA_FORMAT_ID,
                     ],
                 ),
                 to: Target::Param {
@@ -2666,36 +2696,11 @@ pub mod plan {
                 field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/PreFillForms/PrefillForm/FormDataXML",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTask",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillForms",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillForm",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "FormDataXML",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2,
+                        PRE_FILL_FORM_TASK,
+                        PRE_FILL_FORMS,
+                        PREFILL_FORM_EACH,
+                        FORM_DATA_XML,
                     ],
                 ),
                 to: Target::Body {
@@ -2755,36 +2760,11 @@ pub mod plan {
                 field: "SubmitAndInstantiatePrefilledFormTaskBasic/preFillFormTask/PreFillAttachments/PrefillFormTaskAttachment/AttachmentData",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTask",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillFormTaskAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "AttachmentData",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2,
+                        PRE_FILL_FORM_TASK,
+                        PRE_FILL_ATTACHMENTS,
+                        PREFILL_FORM_TASK_ATTACHMENT_EACH,
+                        ATTACHMENT_DATA,
                     ],
                 ),
                 to: Target::Body {
@@ -2801,24 +2781,9 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptStatusCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE,
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESULT,
+                        RECEIPT_STATUS_CODE,
                     ],
                 ),
                 transforms: &[],
@@ -2836,24 +2801,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "LastChanged",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE,
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESULT,
+                        LAST_CHANGED,
                     ],
                 ),
                 transforms: &[],
@@ -2871,24 +2821,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE,
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESULT,
+                        RECEIPT_TEXT,
                     ],
                 ),
                 transforms: &[],
@@ -2906,36 +2841,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReferenceValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE,
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESULT,
+                        REFERENCES,
+                        REFERENCE_EACH,
+                        REFERENCE_VALUE,
                     ],
                 ),
                 transforms: &[],
@@ -2945,36 +2855,11 @@ pub mod plan {
                 from: Source::Const("ArchiveReference"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitAndInstantiatePrefilledFormTaskBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReferenceTypeName",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE,
+                        SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESULT,
+                        REFERENCES,
+                        REFERENCE_EACH,
+                        REFERENCE_TYPE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -3027,30 +2912,10 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "SubmitPrefilledFormTasksBasic",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "preFillFormTasksDetails",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PreFillFormTasklist",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PrefillFormTask",
-                                attribute: false,
-                                many: true,
-                            },
+                            SUBMIT_PREFILLED_FORM_TASKS_BASIC2,
+                            PRE_FILL_FORM_TASKS_DETAILS,
+                            PRE_FILL_FORM_TASKLIST,
+                            PREFILL_FORM_TASK_EACH,
                         ],
                     ),
                 ),
@@ -3075,42 +2940,12 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "SubmitPrefilledFormTasksBasic",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "preFillFormTasksDetails",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PreFillFormTasklist",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PrefillFormTask",
-                                attribute: false,
-                                many: true,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PreFillForms",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PrefillForm",
-                                attribute: false,
-                                many: true,
-                            },
+                            SUBMIT_PREFILLED_FORM_TASKS_BASIC2,
+                            PRE_FILL_FORM_TASKS_DETAILS,
+                            PRE_FILL_FORM_TASKLIST,
+                            PREFILL_FORM_TASK_EACH,
+                            PRE_FILL_FORMS,
+                            PREFILL_FORM_EACH,
                         ],
                     ),
                 ),
@@ -3131,42 +2966,12 @@ pub mod plan {
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
                         &[
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "SubmitPrefilledFormTasksBasic",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "preFillFormTasksDetails",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PreFillFormTasklist",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PrefillFormTask",
-                                attribute: false,
-                                many: true,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PreFillAttachments",
-                                attribute: false,
-                                many: false,
-                            },
-                            XmlStep {
-                                ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                                local: "PrefillFormTaskAttachment",
-                                attribute: false,
-                                many: true,
-                            },
+                            SUBMIT_PREFILLED_FORM_TASKS_BASIC2,
+                            PRE_FILL_FORM_TASKS_DETAILS,
+                            PRE_FILL_FORM_TASKLIST,
+                            PREFILL_FORM_TASK_EACH,
+                            PRE_FILL_ATTACHMENTS,
+                            PREFILL_FORM_TASK_ATTACHMENT_EACH,
                         ],
                     ),
                 ),
@@ -3185,36 +2990,11 @@ pub mod plan {
                 field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/ExternalServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTasksDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillFormTasklist",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillFormTask",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "ExternalServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC2,
+                        PRE_FILL_FORM_TASKS_DETAILS,
+                        PRE_FILL_FORM_TASKLIST,
+                        PREFILL_FORM_TASK_EACH,
+                        EXTERNAL_SERVICE_CODE,
                     ],
                 ),
                 to: Target::Param {
@@ -3228,36 +3008,11 @@ pub mod plan {
                 field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/ExternalServiceCode",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTasksDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillFormTasklist",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillFormTask",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "ExternalServiceCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC2,
+                        PRE_FILL_FORM_TASKS_DETAILS,
+                        PRE_FILL_FORM_TASKLIST,
+                        PREFILL_FORM_TASK_EACH,
+                        EXTERNAL_SERVICE_CODE,
                     ],
                 ),
                 to: Target::Body {
@@ -3276,36 +3031,11 @@ pub mod plan {
                 field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/Reportee",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTasksDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillFormTasklist",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillFormTask",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "Reportee",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC2,
+                        PRE_FILL_FORM_TASKS_DETAILS,
+                        PRE_FILL_FORM_TASKLIST,
+                        PREFILL_FORM_TASK_EACH,
+                        REPORTEE,
                     ],
                 ),
                 to: Target::Body {
@@ -3328,36 +3058,11 @@ pub mod plan {
                 field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/ValidFromDate",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTasksDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillFormTasklist",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillFormTask",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "ValidFromDate",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC2,
+                        PRE_FILL_FORM_TASKS_DETAILS,
+                        PRE_FILL_FORM_TASKLIST,
+                        PREFILL_FORM_TASK_EACH,
+                        VALID_FROM_DATE,
                     ],
                 ),
                 to: Target::Body {
@@ -3412,48 +3117,13 @@ pub mod plan {
                 field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/PreFillForms/PrefillForm/DataFormatID",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTasksDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillFormTasklist",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillFormTask",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillForms",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillForm",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "DataFormatID",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC2,
+                        PRE_FILL_FORM_TASKS_DETAILS,
+                        PRE_FILL_FORM_TASKLIST,
+                        PREFILL_FORM_TASK_EACH,
+                        PRE_FILL_FORMS,
+                        PREFILL_FORM_EACH,
+                        DATA_FORMAT_ID,
                     ],
                 ),
                 to: Target::Param {
@@ -3467,48 +3137,13 @@ pub mod plan {
                 field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/PreFillForms/PrefillForm/FormDataXML",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTasksDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillFormTasklist",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillFormTask",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillForms",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillForm",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "FormDataXML",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC2,
+                        PRE_FILL_FORM_TASKS_DETAILS,
+                        PRE_FILL_FORM_TASKLIST,
+                        PREFILL_FORM_TASK_EACH,
+                        PRE_FILL_FORMS,
+                        PREFILL_FORM_EACH,
+                        FORM_DATA_XML,
                     ],
                 ),
                 to: Target::Body {
@@ -3568,48 +3203,13 @@ pub mod plan {
                 field: "SubmitPrefilledFormTasksBasic/preFillFormTasksDetails/PreFillFormTasklist/PrefillFormTask/PreFillAttachments/PrefillFormTaskAttachment/AttachmentData",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "preFillFormTasksDetails",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillFormTasklist",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillFormTask",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PreFillAttachments",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "PrefillFormTaskAttachment",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "AttachmentData",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC2,
+                        PRE_FILL_FORM_TASKS_DETAILS,
+                        PRE_FILL_FORM_TASKLIST,
+                        PREFILL_FORM_TASK_EACH,
+                        PRE_FILL_ATTACHMENTS,
+                        PREFILL_FORM_TASK_ATTACHMENT_EACH,
+                        ATTACHMENT_DATA,
                     ],
                 ),
                 to: Target::Body {
@@ -3626,24 +3226,9 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptStatusCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE,
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESULT,
+                        RECEIPT_STATUS_CODE,
                     ],
                 ),
                 transforms: &[],
@@ -3661,24 +3246,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "LastChanged",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE,
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESULT,
+                        LAST_CHANGED,
                     ],
                 ),
                 transforms: &[],
@@ -3696,24 +3266,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE,
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESULT,
+                        RECEIPT_TEXT,
                     ],
                 ),
                 transforms: &[],
@@ -3731,36 +3286,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReferenceValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE,
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESULT,
+                        REFERENCES,
+                        REFERENCE_EACH,
+                        REFERENCE_VALUE,
                     ],
                 ),
                 transforms: &[],
@@ -3770,36 +3300,11 @@ pub mod plan {
                 from: Source::Const("ArchiveReference"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
-                            local: "SubmitPrefilledFormTasksBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReferenceTypeName",
-                            attribute: false,
-                            many: false,
-                        },
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE,
+                        SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESULT,
+                        REFERENCES,
+                        REFERENCE_EACH,
+                        REFERENCE_TYPE_NAME,
                     ],
                 ),
                 transforms: &[],

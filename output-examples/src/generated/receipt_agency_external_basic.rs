@@ -2227,6 +2227,192 @@ pub const APIS: &[&str] = &["altinn-storage-v1"];
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
     use ::altinn_bridge_runtime::adapter::plan::*;
+    const ARCHIVE_REFERENCE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ArchiveReference",
+        attribute: false,
+        many: false,
+    };
+    const LAST_CHANGED: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "LastChanged",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_STATUS_CODE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptStatusCode",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_TEXT: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptText",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_TYPE_NAME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReceiptTypeName",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCE_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "Reference",
+        attribute: false,
+        many: true,
+    };
+    const REFERENCE_TYPE_NAME: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReferenceTypeName",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCE_VALUE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "ReferenceValue",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCES: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "References",
+        attribute: false,
+        many: false,
+    };
+    const ARCHIVE_REFERENCE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+        local: "ArchiveReference",
+        attribute: false,
+        many: false,
+    };
+    const LAST_CHANGED2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+        local: "LastChanged",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_STATUS: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+        local: "ReceiptStatus",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_TEXT2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+        local: "ReceiptText",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT_TYPE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+        local: "ReceiptType",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCE_EACH2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+        local: "Reference",
+        attribute: false,
+        many: true,
+    };
+    const REFERENCE_TYPE: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+        local: "ReferenceType",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCE_VALUE2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+        local: "ReferenceValue",
+        attribute: false,
+        many: false,
+    };
+    const REFERENCES2: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
+        local: "References",
+        attribute: false,
+        many: false,
+    };
+    const GET_RECEIPT_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "GetReceiptBasic",
+        attribute: false,
+        many: false,
+    };
+    const GET_RECEIPT_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "GetReceiptBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const GET_RECEIPT_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "GetReceiptBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const GET_RECEIPT_BASIC_V2_2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "GetReceiptBasicV2",
+        attribute: false,
+        many: false,
+    };
+    const GET_RECEIPT_BASIC_V2_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "GetReceiptBasicV2Response",
+        attribute: false,
+        many: false,
+    };
+    const GET_RECEIPT_BASIC_V2_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "GetReceiptBasicV2Result",
+        attribute: false,
+        many: false,
+    };
+    const SAVE_RECEIPT_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "SaveReceiptBasic",
+        attribute: false,
+        many: false,
+    };
+    const SAVE_RECEIPT_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "SaveReceiptBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const SAVE_RECEIPT_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "SaveReceiptBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const UPDATE_RECEIPT_BASIC2: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "UpdateReceiptBasic",
+        attribute: false,
+        many: false,
+    };
+    const UPDATE_RECEIPT_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "UpdateReceiptBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const UPDATE_RECEIPT_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "UpdateReceiptBasicResult",
+        attribute: false,
+        many: false,
+    };
+    const RECEIPT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
+        local: "receipt",
+        attribute: false,
+        many: false,
+    };
     /// `Test`.
     pub static TEST: Operation = Operation {
         name: "Test",
@@ -2293,36 +2479,11 @@ pub mod plan {
                 field: "GetReceiptBasic/receipt/References/Reference/ReferenceValue",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReferenceValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC2,
+                        RECEIPT,
+                        REFERENCES,
+                        REFERENCE_EACH,
+                        REFERENCE_VALUE,
                     ],
                 ),
                 to: Target::Param {
@@ -2336,36 +2497,11 @@ pub mod plan {
                 field: "GetReceiptBasic/receipt/References/Reference/ReferenceValue",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReferenceValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC2,
+                        RECEIPT,
+                        REFERENCES,
+                        REFERENCE_EACH,
+                        REFERENCE_VALUE,
                     ],
                 ),
                 to: Target::Param {
@@ -2389,26 +2525,7 @@ pub mod plan {
                     ],
                 },
                 to: Target::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "LastChanged",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_RECEIPT_BASIC_RESPONSE, GET_RECEIPT_BASIC_RESULT, LAST_CHANGED],
                 ),
                 transforms: &[],
             },
@@ -2417,24 +2534,9 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptStatusCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_RESPONSE,
+                        GET_RECEIPT_BASIC_RESULT,
+                        RECEIPT_STATUS_CODE,
                     ],
                 ),
                 transforms: &[],
@@ -2459,26 +2561,7 @@ pub mod plan {
                     ],
                 },
                 to: Target::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[GET_RECEIPT_BASIC_RESPONSE, GET_RECEIPT_BASIC_RESULT, RECEIPT_TEXT],
                 ),
                 transforms: &[],
             },
@@ -2487,24 +2570,9 @@ pub mod plan {
                 from: Source::Const("FormTask"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptTypeName",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_RESPONSE,
+                        GET_RECEIPT_BASIC_RESULT,
+                        RECEIPT_TYPE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -2522,36 +2590,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReferenceValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_RESPONSE,
+                        GET_RECEIPT_BASIC_RESULT,
+                        REFERENCES,
+                        REFERENCE_EACH,
+                        REFERENCE_VALUE,
                     ],
                 ),
                 transforms: &[],
@@ -2561,36 +2604,11 @@ pub mod plan {
                 from: Source::Const("ArchiveReference"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReferenceTypeName",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_RESPONSE,
+                        GET_RECEIPT_BASIC_RESULT,
+                        REFERENCES,
+                        REFERENCE_EACH,
+                        REFERENCE_TYPE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -2656,36 +2674,11 @@ pub mod plan {
                 field: "GetReceiptBasicV2/receipt/References/Reference/ReferenceValue",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReferenceValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_V2_2,
+                        RECEIPT,
+                        REFERENCES2,
+                        REFERENCE_EACH2,
+                        REFERENCE_VALUE2,
                     ],
                 ),
                 to: Target::Param {
@@ -2699,36 +2692,11 @@ pub mod plan {
                 field: "GetReceiptBasicV2/receipt/References/Reference/ReferenceValue",
                 from: Source::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReferenceValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_V2_2,
+                        RECEIPT,
+                        REFERENCES2,
+                        REFERENCE_EACH2,
+                        REFERENCE_VALUE2,
                     ],
                 ),
                 to: Target::Param {
@@ -2753,24 +2721,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "LastChanged",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_V2_RESPONSE,
+                        GET_RECEIPT_BASIC_V2_RESULT,
+                        LAST_CHANGED2,
                     ],
                 ),
                 transforms: &[],
@@ -2780,24 +2733,9 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReceiptStatus",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_V2_RESPONSE,
+                        GET_RECEIPT_BASIC_V2_RESULT,
+                        RECEIPT_STATUS,
                     ],
                 ),
                 transforms: &[],
@@ -2823,24 +2761,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_V2_RESPONSE,
+                        GET_RECEIPT_BASIC_V2_RESULT,
+                        RECEIPT_TEXT2,
                     ],
                 ),
                 transforms: &[],
@@ -2850,24 +2773,9 @@ pub mod plan {
                 from: Source::Const("FormTask"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReceiptType",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_V2_RESPONSE,
+                        GET_RECEIPT_BASIC_V2_RESULT,
+                        RECEIPT_TYPE,
                     ],
                 ),
                 transforms: &[],
@@ -2885,36 +2793,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReferenceValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_V2_RESPONSE,
+                        GET_RECEIPT_BASIC_V2_RESULT,
+                        REFERENCES2,
+                        REFERENCE_EACH2,
+                        REFERENCE_VALUE2,
                     ],
                 ),
                 transforms: &[],
@@ -2924,36 +2807,11 @@ pub mod plan {
                 from: Source::Const("ArchiveReference"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Response",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "GetReceiptBasicV2Result",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReferenceType",
-                            attribute: false,
-                            many: false,
-                        },
+                        GET_RECEIPT_BASIC_V2_RESPONSE,
+                        GET_RECEIPT_BASIC_V2_RESULT,
+                        REFERENCES2,
+                        REFERENCE_EACH2,
+                        REFERENCE_TYPE,
                     ],
                 ),
                 transforms: &[],
@@ -3103,28 +2961,7 @@ pub mod plan {
         inputs: &[
             Link {
                 field: "SaveReceiptBasic/receipt/ArchiveReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ArchiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[SAVE_RECEIPT_BASIC2, RECEIPT, ARCHIVE_REFERENCE]),
                 to: Target::Param {
                     call: "substatus",
                     location: ParamIn::Path,
@@ -3134,28 +2971,7 @@ pub mod plan {
             },
             Link {
                 field: "SaveReceiptBasic/receipt/ArchiveReference",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ArchiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[SAVE_RECEIPT_BASIC2, RECEIPT, ARCHIVE_REFERENCE]),
                 to: Target::Param {
                     call: "substatus",
                     location: ParamIn::Path,
@@ -3165,28 +2981,7 @@ pub mod plan {
             },
             Link {
                 field: "SaveReceiptBasic/receipt/ReceiptStatusCode",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptStatusCode",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[SAVE_RECEIPT_BASIC2, RECEIPT, RECEIPT_STATUS_CODE]),
                 to: Target::Body {
                     call: "substatus",
                     path: &[
@@ -3201,28 +2996,7 @@ pub mod plan {
             },
             Link {
                 field: "SaveReceiptBasic/receipt/ReceiptText",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[SAVE_RECEIPT_BASIC2, RECEIPT, RECEIPT_TEXT]),
                 to: Target::Body {
                     call: "substatus",
                     path: &[
@@ -3250,24 +3024,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "LastChanged",
-                            attribute: false,
-                            many: false,
-                        },
+                        SAVE_RECEIPT_BASIC_RESPONSE,
+                        SAVE_RECEIPT_BASIC_RESULT,
+                        LAST_CHANGED,
                     ],
                 ),
                 transforms: &[],
@@ -3277,24 +3036,9 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptStatusCode",
-                            attribute: false,
-                            many: false,
-                        },
+                        SAVE_RECEIPT_BASIC_RESPONSE,
+                        SAVE_RECEIPT_BASIC_RESULT,
+                        RECEIPT_STATUS_CODE,
                     ],
                 ),
                 transforms: &[],
@@ -3320,24 +3064,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
+                        SAVE_RECEIPT_BASIC_RESPONSE,
+                        SAVE_RECEIPT_BASIC_RESULT,
+                        RECEIPT_TEXT,
                     ],
                 ),
                 transforms: &[],
@@ -3347,24 +3076,9 @@ pub mod plan {
                 from: Source::Const("FormTask"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReceiptTypeName",
-                            attribute: false,
-                            many: false,
-                        },
+                        SAVE_RECEIPT_BASIC_RESPONSE,
+                        SAVE_RECEIPT_BASIC_RESULT,
+                        RECEIPT_TYPE_NAME,
                     ],
                 ),
                 transforms: &[],
@@ -3382,36 +3096,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "SaveReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "ReferenceValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        SAVE_RECEIPT_BASIC_RESPONSE,
+                        SAVE_RECEIPT_BASIC_RESULT,
+                        REFERENCES,
+                        REFERENCE_EACH,
+                        REFERENCE_VALUE,
                     ],
                 ),
                 transforms: &[],
@@ -3480,26 +3169,7 @@ pub mod plan {
             Link {
                 field: "UpdateReceiptBasic/receipt/ArchiveReference",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ArchiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[UPDATE_RECEIPT_BASIC2, RECEIPT, ARCHIVE_REFERENCE2],
                 ),
                 to: Target::Param {
                     call: "substatus",
@@ -3511,26 +3181,7 @@ pub mod plan {
             Link {
                 field: "UpdateReceiptBasic/receipt/ArchiveReference",
                 from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ArchiveReference",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
+                    &[UPDATE_RECEIPT_BASIC2, RECEIPT, ARCHIVE_REFERENCE2],
                 ),
                 to: Target::Param {
                     call: "substatus",
@@ -3541,28 +3192,7 @@ pub mod plan {
             },
             Link {
                 field: "UpdateReceiptBasic/receipt/ReceiptStatus",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReceiptStatus",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[UPDATE_RECEIPT_BASIC2, RECEIPT, RECEIPT_STATUS]),
                 to: Target::Body {
                     call: "substatus",
                     path: &[
@@ -3577,28 +3207,7 @@ pub mod plan {
             },
             Link {
                 field: "UpdateReceiptBasic/receipt/ReceiptText",
-                from: Source::Soap(
-                    &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasic",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "receipt",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
-                    ],
-                ),
+                from: Source::Soap(&[UPDATE_RECEIPT_BASIC2, RECEIPT, RECEIPT_TEXT2]),
                 to: Target::Body {
                     call: "substatus",
                     path: &[
@@ -3626,24 +3235,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "LastChanged",
-                            attribute: false,
-                            many: false,
-                        },
+                        UPDATE_RECEIPT_BASIC_RESPONSE,
+                        UPDATE_RECEIPT_BASIC_RESULT,
+                        LAST_CHANGED2,
                     ],
                 ),
                 transforms: &[],
@@ -3653,24 +3247,9 @@ pub mod plan {
                 from: Source::Const("OK"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReceiptStatus",
-                            attribute: false,
-                            many: false,
-                        },
+                        UPDATE_RECEIPT_BASIC_RESPONSE,
+                        UPDATE_RECEIPT_BASIC_RESULT,
+                        RECEIPT_STATUS,
                     ],
                 ),
                 transforms: &[],
@@ -3696,24 +3275,9 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReceiptText",
-                            attribute: false,
-                            many: false,
-                        },
+                        UPDATE_RECEIPT_BASIC_RESPONSE,
+                        UPDATE_RECEIPT_BASIC_RESULT,
+                        RECEIPT_TEXT2,
                     ],
                 ),
                 transforms: &[],
@@ -3723,24 +3287,9 @@ pub mod plan {
                 from: Source::Const("FormTask"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReceiptType",
-                            attribute: false,
-                            many: false,
-                        },
+                        UPDATE_RECEIPT_BASIC_RESPONSE,
+                        UPDATE_RECEIPT_BASIC_RESULT,
+                        RECEIPT_TYPE,
                     ],
                 ),
                 transforms: &[],
@@ -3758,36 +3307,11 @@ pub mod plan {
                 },
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReferenceValue",
-                            attribute: false,
-                            many: false,
-                        },
+                        UPDATE_RECEIPT_BASIC_RESPONSE,
+                        UPDATE_RECEIPT_BASIC_RESULT,
+                        REFERENCES2,
+                        REFERENCE_EACH2,
+                        REFERENCE_VALUE2,
                     ],
                 ),
                 transforms: &[],
@@ -3797,36 +3321,11 @@ pub mod plan {
                 from: Source::Const("ArchiveReference"),
                 to: Target::Soap(
                     &[
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResponse",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
-                            local: "UpdateReceiptBasicResult",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "References",
-                            attribute: false,
-                            many: false,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "Reference",
-                            attribute: false,
-                            many: true,
-                        },
-                        XmlStep {
-                            ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2015/06",
-                            local: "ReferenceType",
-                            attribute: false,
-                            many: false,
-                        },
+                        UPDATE_RECEIPT_BASIC_RESPONSE,
+                        UPDATE_RECEIPT_BASIC_RESULT,
+                        REFERENCES2,
+                        REFERENCE_EACH2,
+                        REFERENCE_TYPE,
                     ],
                 ),
                 transforms: &[],

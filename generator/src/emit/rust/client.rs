@@ -28,24 +28,34 @@ use super::soap::ElementTypes;
 
 /// `pub mod plan` and `pub struct Client` for one manifest.
 pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> TokenStream {
+    // The plan module's names: one static per operation, then the path step constants.
+    let mut statics = Unique::default();
+    let stat_names: Vec<String> = m
+        .resolved
+        .operations
+        .iter()
+        .map(|l| statics.claim(l.name.to_shouty_snake_case()))
+        .collect();
+    let steps = StepNames::of(m, &mut statics);
     let cx = Cx {
         m,
         elements,
         rest_names,
+        steps: &steps,
     };
-    let mut statics = Unique::default();
     let mut methods = Unique::default();
     let ops: Vec<OpCode> = m
         .resolved
         .operations
         .iter()
-        .filter_map(|link| {
+        .zip(&stat_names)
+        .filter_map(|(link, stat)| {
             let op = m.soap.operations.iter().find(|o| o.id == link.soap_op)?;
-            let stat = ident(&statics.claim(link.name.to_shouty_snake_case()));
             let method = ident(&methods.claim(snake(&link.name)));
-            Some(cx.operation(link, op, stat, method))
+            Some(cx.operation(link, op, ident(stat), method))
         })
         .collect();
+    let step_consts = steps.consts();
     let plans = ops.iter().map(|o| &o.plan);
     let methods = ops.iter().map(|o| &o.method);
     let arms = ops.iter().map(|o| &o.dispatch);
@@ -65,6 +75,7 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
         /// manifest resolved them. [`Client`] hands these to the runtime's executor.
         pub mod plan {
             use ::altinn_bridge_runtime::adapter::plan::*;
+            #step_consts
             #(#plans)*
         }
 
@@ -155,6 +166,91 @@ struct Cx<'a> {
     m: &'a Mapping,
     elements: &'a ElementTypes,
     rest_names: &'a RestNames,
+    steps: &'a StepNames,
+}
+
+/// One step of a SOAP path as the plan writes it: namespace, local name, attribute, repeats.
+type StepKey = (String, String, bool, bool);
+
+/// Every SOAP path step the plans use, each written once as a `const` (paths share most of
+/// their steps) and named after its element, in sorted order so names never depend on the
+/// order operations are listed in.
+struct StepNames {
+    names: BTreeMap<StepKey, String>,
+}
+
+impl StepNames {
+    fn of(m: &Mapping, scope: &mut Unique) -> Self {
+        let mut keys = std::collections::BTreeSet::new();
+        for op in &m.resolved.operations {
+            let loops = op.calls.iter().filter_map(|c| match &c.for_each {
+                Some(Loop::Soap { path }) => Some(path),
+                _ => None,
+            });
+            let links = op
+                .inputs
+                .iter()
+                .filter(|l| !matches!(l.to, Target::Dropped))
+                .chain(&op.outputs);
+            let ends = links.flat_map(|l| {
+                let from = match &l.from {
+                    Source::Soap { path } => Some(path),
+                    _ => None,
+                };
+                let to = match &l.to {
+                    Target::Soap { path } => Some(path),
+                    _ => None,
+                };
+                from.into_iter().chain(to)
+            });
+            keys.extend(loops.chain(ends).flat_map(step_keys));
+        }
+        let names = keys
+            .into_iter()
+            .map(|k| {
+                let mut base = k.1.to_shouty_snake_case();
+                base.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+                if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
+                    base.insert_str(0, "E_");
+                }
+                let suffix = match (k.2, k.3) {
+                    (true, _) => "_ATTR",
+                    (false, true) => "_EACH",
+                    (false, false) => "",
+                };
+                let name = scope.claim(format!("{base}{suffix}"));
+                (k, name)
+            })
+            .collect();
+        StepNames { names }
+    }
+
+    /// The steps of `path`, by their constants.
+    fn path(&self, path: &ResolvedPath) -> Vec<TokenStream> {
+        step_keys(path)
+            .into_iter()
+            .map(|k| match self.names.get(&k) {
+                Some(name) => {
+                    let id = ident(name);
+                    quote!(#id)
+                }
+                None => step_literal(&k),
+            })
+            .collect()
+    }
+
+    fn consts(&self) -> TokenStream {
+        let items = self.names.iter().map(|(k, name)| {
+            let id = ident(name);
+            let value = step_literal(k);
+            quote!(const #id: XmlStep = #value;)
+        });
+        quote!(#(#items)*)
+    }
+}
+
+fn step_literal((ns, local, attribute, many): &StepKey) -> TokenStream {
+    quote!(XmlStep { ns: #ns, local: #local, attribute: #attribute, many: #many })
 }
 
 struct OpCode {
@@ -335,7 +431,7 @@ impl Cx<'_> {
         let for_each = match &c.for_each {
             None => quote!(::std::option::Option::None),
             Some(Loop::Soap { path }) => {
-                let steps = xml_steps(path);
+                let steps = self.steps.path(path);
                 quote!(::std::option::Option::Some(Loop::Soap(&[#(#steps),*])))
             }
             Some(Loop::Response { call, path }) => {
@@ -422,7 +518,7 @@ impl Cx<'_> {
         let field = field_name(l);
         let from = match &l.from {
             Source::Soap { path } => {
-                let steps = xml_steps(path);
+                let steps = self.steps.path(path);
                 quote!(Source::Soap(&[#(#steps),*]))
             }
             Source::Response { call, path } => {
@@ -464,7 +560,7 @@ impl Cx<'_> {
                 )
             }
             Target::Soap { path } => {
-                let steps = xml_steps(path);
+                let steps = self.steps.path(path);
                 (quote!(Target::Soap(&[#(#steps),*])), None)
             }
             Target::Dropped => return None,
@@ -568,7 +664,7 @@ fn field_name(l: &FieldLink) -> String {
 }
 
 /// SOAP path steps, root element first; attributes are the segments written `@name`.
-fn xml_steps(path: &ResolvedPath) -> Vec<TokenStream> {
+fn step_keys(path: &ResolvedPath) -> Vec<StepKey> {
     let segs: Vec<&str> = path.text.split('/').filter(|s| !s.is_empty()).collect();
     path.steps
         .iter()
@@ -579,8 +675,7 @@ fn xml_steps(path: &ResolvedPath) -> Vec<TokenStream> {
                 None => (String::new(), s.name.clone()),
             };
             let attribute = segs.get(i).is_some_and(|g| g.starts_with('@'));
-            let many = s.many;
-            quote!(XmlStep { ns: #ns, local: #local, attribute: #attribute, many: #many })
+            (ns, local, attribute, s.many)
         })
         .collect()
 }
