@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use altinn_bridge::link::Mapping;
+use std::collections::BTreeMap;
+
+use altinn_bridge::link::{Mapping, OpLink};
 use altinn_bridge::model::QName;
 use serde_json::Value;
 
@@ -25,6 +27,31 @@ pub fn manifests() -> Vec<PathBuf> {
 /// `{ns}local`, as zeep names things.
 pub fn clark(q: &QName) -> String {
     format!("{{{}}}{}", q.ns, q.local)
+}
+
+/// The operations of `mapping` that `keep` selects, grouped by binding (`{ns}local`: zeep runs
+/// once per binding), and the names of those the WSDL does not have.
+pub fn ops_by_binding(
+    mapping: &Mapping,
+    keep: impl Fn(&OpLink) -> bool,
+) -> (BTreeMap<String, Vec<String>>, Vec<String>) {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut missing = Vec::new();
+    for link in mapping.resolved.operations.iter().filter(|l| keep(l)) {
+        match mapping
+            .soap
+            .operations
+            .iter()
+            .find(|o| o.id == link.soap_op)
+        {
+            Some(op) => groups
+                .entry(clark(&op.binding))
+                .or_default()
+                .push(op.name.clone()),
+            None => missing.push(link.name.clone()),
+        }
+    }
+    (groups, missing)
 }
 
 /// The corpus file with the manifest's WSDL's name (as `check --contracts` picks it).

@@ -21,7 +21,7 @@ use altinn_bridge_runtime::adapter::{Settings, Upstream};
 use altinn_bridge_runtime::http::{Client, RetryPolicy};
 use altinn_bridge_runtime::soap::{Envelope, Fault};
 use altinn_bridge_runtime::xml::{self, Element};
-use altinn_bridge_tests::zeep::{clark, corpus_wsdl, manifests};
+use altinn_bridge_tests::zeep::{corpus_wsdl, manifests};
 use altinn_bridge_tests::{altinn3, corpus_or_skip, files_with_ext, prism, python, zeep};
 
 type Answer<'a> = Pin<Box<dyn Future<Output = Result<Option<String>, Fault>> + 'a>>;
@@ -188,25 +188,12 @@ fn requests(
     failures: &mut Vec<String>,
 ) -> Vec<(String, Vec<u8>)> {
     let wsdl = corpus_wsdl(mapping, wsdls);
-    let mut by_binding: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for link in mapping
-        .resolved
-        .operations
-        .iter()
-        .filter(|l| l.no_successor.is_none())
-    {
-        if let Some(op) = mapping
-            .soap
-            .operations
+    let (by_binding, missing) = zeep::ops_by_binding(mapping, |l| l.no_successor.is_none());
+    failures.extend(
+        missing
             .iter()
-            .find(|o| o.id == link.soap_op)
-        {
-            by_binding
-                .entry(clark(&op.binding))
-                .or_default()
-                .push(op.name.clone());
-        }
-    }
+            .map(|op| format!("{op}: not in the corpus WSDL")),
+    );
     let mut out = Vec::new();
     for (i, (binding, ops)) in by_binding.iter().enumerate() {
         let index = match zeep::envelopes(py, &wsdl, binding, ops, &dir.join(i.to_string())) {

@@ -22,7 +22,7 @@ use altinn_bridge::diag::SourceMap;
 use altinn_bridge::link::{Mapping, Overrides};
 use altinn_bridge_examples::generated;
 use altinn_bridge_runtime::facade::{Credentials, Facade, FacadeConfig, Operation, hash_password};
-use altinn_bridge_tests::zeep::{clark, corpus_wsdl, manifests};
+use altinn_bridge_tests::zeep::{self, corpus_wsdl, manifests};
 use altinn_bridge_tests::{altinn3, corpus_or_skip, files_with_ext, prism, python};
 use serde_json::{Value, json};
 
@@ -314,20 +314,8 @@ fn batches(env: &Env) -> Vec<Batch<'_>> {
             .iter()
             .find(|a| a.module == module)
             .unwrap_or_else(|| panic!("add `{module}` to the apis! list"));
-        let mut by_binding: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for link in &mapping.resolved.operations {
-            if let Some(op) = mapping
-                .soap
-                .operations
-                .iter()
-                .find(|o| o.id == link.soap_op)
-            {
-                by_binding
-                    .entry(clark(&op.binding))
-                    .or_default()
-                    .push(op.name.clone());
-            }
-        }
+        let (by_binding, missing) = zeep::ops_by_binding(mapping, |_| true);
+        assert!(missing.is_empty(), "not in the corpus WSDL: {missing:?}");
         for (binding, ops) in by_binding {
             out.push(Batch {
                 mapping,

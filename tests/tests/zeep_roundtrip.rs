@@ -209,23 +209,12 @@ fn run_api(
 ) -> Outcome {
     let mut out = Outcome::default();
     let wsdl = corpus_wsdl(mapping, wsdls);
-    let mut by_binding: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for link in &mapping.resolved.operations {
-        match mapping
-            .soap
-            .operations
+    let (by_binding, missing) = zeep::ops_by_binding(mapping, |_| true);
+    out.failures.extend(
+        missing
             .iter()
-            .find(|o| o.id == link.soap_op)
-        {
-            Some(op) => by_binding
-                .entry(clark(&op.binding))
-                .or_default()
-                .push(op.name.clone()),
-            None => out
-                .failures
-                .push(format!("{}: not in the corpus WSDL", link.name)),
-        }
-    }
+            .map(|op| format!("{op}: not in the corpus WSDL")),
+    );
     let mut parts = Vec::new();
     for (i, (binding, ops)) in by_binding.iter().enumerate() {
         let dir = dir.join(i.to_string());
