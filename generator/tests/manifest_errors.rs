@@ -265,3 +265,27 @@ fn the_correct_pin_is_accepted() {
     let (mapping, _warnings) = r.unwrap_or_else(|d| panic!("{}", sources.render_all(&d)));
     assert_eq!(mapping.resolved.operations.len(), 1);
 }
+
+#[test]
+fn a_party_field_that_is_no_input_is_an_error() {
+    let body = r#"[auth]
+old = "system-user-password"
+party_fields = ["InsertCorrespondenceBasicV2/Correspondence/Reportee", "InsertCorrespondenceBasicV2/Reportees"]
+[[operations]]
+soap = "Test"
+no_successor = "x"
+"#;
+    let (sm, ds) = errors(body);
+    let (msg, at) = find(&sm, &ds, "party field");
+    assert_eq!(
+        msg,
+        "party field `InsertCorrespondenceBasicV2/Reportees` is not an input field of any operation"
+    );
+    assert_eq!(at, "mappings/bad.toml:8:72");
+    assert_eq!(
+        ds.0.iter()
+            .filter(|d| d.message.starts_with("party field"))
+            .count(),
+        1
+    );
+}

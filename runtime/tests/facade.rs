@@ -759,3 +759,66 @@ async fn an_mtom_attachment_over_the_body_limit_is_streamed_to_the_operation() {
     );
     assert_eq!(s.echo.calls.load(Ordering::SeqCst), 1);
 }
+
+/// An Echo request naming `parties` in its body and `header` as a `Party` header block.
+fn echo_for(parties: &[&str], header: Option<&str>) -> String {
+    let named: String = parties
+        .iter()
+        .map(|p| format!("<ns0:party>{p}</ns0:party>"))
+        .collect();
+    let body = body("Echo", USER, PASSWORD, "hello")
+        .replace("</ns0:Echo>", &format!("{named}</ns0:Echo>"));
+    let header = header
+        .map(|p| format!(r#"<p:Party xmlns:p="{NS}">{p}</p:Party>"#))
+        .unwrap_or_default();
+    envelope(S11, &header, &body)
+}
+
+#[tokio::test]
+async fn a_caller_acts_only_for_its_parties() {
+    let s = start().await;
+    let echo = Some("urn:echo/IEcho/Echo");
+    // The configured party, in the body or a header block, and a request naming none pass.
+    for xml in [
+        echo_for(&["991825827"], None),
+        echo_for(&[], Some(" 991825827 ")),
+        echo_for(&[], None),
+    ] {
+        let a = post11(&s, echo, xml).await;
+        assert_eq!(a.status, 200, "{}", a.text);
+    }
+    assert_eq!(s.calls(), 3);
+    // Any other party, wherever it is and however many are allowed beside it, is refused
+    // before the service is reached.
+    for (xml, party) in [
+        (echo_for(&["910075918"], None), "910075918"),
+        (echo_for(&["991825827", "910075918"], None), "910075918"),
+        (echo_for(&["991825827"], Some("12345678901")), "12345678901"),
+    ] {
+        let a = post11(&s, echo, xml).await;
+        assert_client_fault(&a, &format!("may not act for the party {party}"));
+    }
+    assert_eq!(s.calls(), 3, "a refused party reached the service");
+}
+
+#[tokio::test]
+async fn a_star_lets_a_caller_act_for_any_party() {
+    let s = start_with_parties(&["*"]).await;
+    let a = post11(
+        &s,
+        Some("urn:echo/IEcho/Echo"),
+        echo_for(&["910075918"], None),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    // With no parties at all, a caller may act for none.
+    let s = start_with_parties(&[]).await;
+    let a = post11(
+        &s,
+        Some("urn:echo/IEcho/Echo"),
+        echo_for(&["991825827"], None),
+    )
+    .await;
+    assert_client_fault(&a, "may not act for the party 991825827");
+    assert_eq!(s.calls(), 0);
+}

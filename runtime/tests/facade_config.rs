@@ -214,3 +214,36 @@ fn hash_password_makes_argon2id_phc_strings() {
         println!("HASH {a}");
     }
 }
+
+#[test]
+fn upstream_timeout_and_retries_are_read_and_checked() {
+    let dir = scratch("upstream");
+    let c = FacadeConfig::parse(&good(), "f.toml", &dir).expect("parses");
+    assert_eq!(c.upstream.timeout.as_secs(), 30);
+    assert_eq!(c.upstream.retry.max_attempts, 3);
+    let text = format!(
+        "{}[upstream]\ntimeout_seconds = 5\nmax_attempts = 1\nmax_retry_after_seconds = 2\n",
+        good()
+    );
+    let c = FacadeConfig::parse(&text, "f.toml", &dir).expect("parses");
+    assert_eq!(c.upstream.timeout.as_secs(), 5);
+    assert_eq!(c.upstream.retry.max_attempts, 1);
+    assert_eq!(c.upstream.retry.max_retry_after.as_secs(), 2);
+
+    let (line, column, message) = error(&format!("{}[upstream]\nmax_attempts = 0\n", good()));
+    assert_eq!((line, column), (14, 16), "{message}");
+    assert!(message.contains("expected at least 1"), "{message}");
+    // An upstream timeout the request's own would always cut short is a mistake.
+    let (line, column, message) = error(&format!(
+        "{}[limits]\nrequest_timeout_seconds = 10\n[upstream]\ntimeout_seconds = 10\n",
+        good()
+    ));
+    assert_eq!((line, column), (16, 19), "{message}");
+    assert!(message.contains("below the request's"), "{message}");
+    // Left out, it stays below a short request timeout.
+    let text = format!("{}[limits]\nrequest_timeout_seconds = 10\n", good());
+    let c = FacadeConfig::parse(&text, "f.toml", &dir).expect("parses");
+    assert_eq!(c.upstream.timeout.as_secs(), 5);
+    let (_, _, message) = error(&format!("{}[upstream]\nretries = 2\n", good()));
+    assert!(message.contains("unknown field `retries`"), "{message}");
+}

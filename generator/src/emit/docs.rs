@@ -164,7 +164,7 @@ fn api_context(r: &Resolved, weight: usize) -> ApiCtx {
     let (auth_old, auth_new, auth_note) = match &r.auth {
         Some(a) => (
             old_auth_text(a.old, &a.old_fields),
-            new_auth_text(&a.scopes, a.system_user),
+            new_auth_text(&a.scopes, a.system_user, &a.party_fields),
             cell(a.note.as_deref().unwrap_or("")),
         ),
         None => ("not stated".into(), "not stated".into(), String::new()),
@@ -411,15 +411,26 @@ fn old_auth_text(old: OldAuth, fields: &[String]) -> String {
     }
 }
 
-fn new_auth_text(scopes: &[String], system_user: bool) -> String {
+fn new_auth_text(scopes: &[String], system_user: bool, party_fields: &[String]) -> String {
     let s: Vec<String> = scopes.iter().map(|s| format!("`{s}`")).collect();
     let via = if system_user {
         " through an Altinn system user"
     } else {
         ""
     };
+    // The party check is the facade's; the docs say where it looks so a caller knows why a
+    // request naming another reportee is refused.
+    let parties = if party_fields.is_empty() {
+        String::new()
+    } else {
+        let f: Vec<String> = party_fields.iter().map(|f| format!("`{f}`")).collect();
+        format!(
+            "; the facade lets each legacy caller act only for its configured parties, named in {}",
+            f.join(", ")
+        )
+    };
     cell(&format!(
-        "Maskinporten token with scopes {}{via}",
+        "Maskinporten token with scopes {}{via}{parties}",
         s.join(", ")
     ))
 }

@@ -136,6 +136,10 @@ pub struct Auth {
     /// SOAP paths (body or header) that carry old credentials; they count as consumed.
     #[serde(default)]
     pub old_fields: Vec<Spanned<String>>,
+    /// SOAP input paths (body or header) naming the party the caller acts for; the facade lets
+    /// a legacy caller act only for its configured parties. They still need a link or a drop.
+    #[serde(default)]
+    pub party_fields: Vec<Spanned<String>>,
     /// Maskinporten scopes the new API needs.
     #[serde(default)]
     pub scopes: Vec<Spanned<String>>,

@@ -41,6 +41,9 @@ pub struct AuthChange {
     pub old: OldAuth,
     /// SOAP paths that carried credentials.
     pub old_fields: Vec<String>,
+    /// SOAP input paths naming the party the caller acts for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub party_fields: Vec<String>,
     /// Maskinporten scopes now needed (sorted).
     pub scopes: Vec<String>,
     /// Acting through an Altinn system user.
@@ -379,6 +382,10 @@ pub struct OpLink {
     pub coverage: Coverage,
     /// Input leaf paths neither linked nor dropped.
     pub unresolved: Vec<String>,
+    /// The manifest's `auth.party_fields` that are this operation's inputs, resolved: where a
+    /// request names the party the caller acts for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<ResolvedPath>,
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -2805,6 +2805,7 @@ pub mod facade {
             input: ("http://www.altinn.no/services/2009/10", "Test"),
             header_parts: &[],
             credentials: Credentials::None,
+            parties: &[],
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 Broker has no ping operation; monitor the API's availability instead.",
             ),
@@ -2833,6 +2834,26 @@ pub mod facade {
                     ),
                 ],
             },
+            parties: &[
+                &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "InitiateBrokerServiceBasic",
+                    ),
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "brokerServiceInitiation",
+                    ),
+                    (
+                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "Manifest",
+                    ),
+                    (
+                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "Reportee",
+                    ),
+                ],
+            ],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::None,
         },
@@ -2859,6 +2880,22 @@ pub mod facade {
                     ),
                 ],
             },
+            parties: &[
+                &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "GetAvailableFilesBasic",
+                    ),
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "searchParameters",
+                    ),
+                    (
+                        "http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "Reportee",
+                    ),
+                ],
+            ],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::None,
         },
@@ -2885,6 +2922,7 @@ pub mod facade {
                     ),
                 ],
             },
+            parties: &[],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::None,
         },
@@ -2911,6 +2949,18 @@ pub mod facade {
                     ),
                 ],
             },
+            parties: &[
+                &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "ConfirmDownloadedBasic",
+                    ),
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "reportee",
+                    ),
+                ],
+            ],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::None,
         },

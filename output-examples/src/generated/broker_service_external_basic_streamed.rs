@@ -1065,6 +1065,7 @@ pub mod facade {
             input: ("http://www.altinn.no/services/2009/10", "Test"),
             header_parts: &[],
             credentials: Credentials::None,
+            parties: &[],
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 Broker has no ping operation; monitor the API's availability instead.",
             ),
@@ -1110,6 +1111,14 @@ pub mod facade {
                     "SystemPassword",
                 ),
             },
+            parties: &[
+                &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "Reportee",
+                    ),
+                ],
+            ],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::Some("DataStream"),
         },
@@ -1136,6 +1145,18 @@ pub mod facade {
                     ),
                 ],
             },
+            parties: &[
+                &[
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "DownloadFileStreamedBasic",
+                    ),
+                    (
+                        "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+                        "reportee",
+                    ),
+                ],
+            ],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::None,
         },

@@ -2948,6 +2948,7 @@ pub mod facade {
             input: ("http://www.altinn.no/services/2009/10", "Test"),
             header_parts: &[],
             credentials: Credentials::None,
+            parties: &[],
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no ping operation; monitor the API's availability instead.",
             ),
@@ -2976,6 +2977,7 @@ pub mod facade {
                     ),
                 ],
             },
+            parties: &[],
             no_successor: ::std::option::Option::Some(
                 "The Altinn 3 Correspondence API has no archive action for recipients: archiving is a view in the\nAltinn inbox (Dialogporten/Arbeidsflate). The API's purge (`DELETE …/purge`) deletes the\ncorrespondence for the recipient and is not a substitute; keep the archive in the end-user system.",
             ),
@@ -3004,6 +3006,7 @@ pub mod facade {
                     ),
                 ],
             },
+            parties: &[],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::None,
         },
@@ -3030,6 +3033,7 @@ pub mod facade {
                     ),
                 ],
             },
+            parties: &[],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::None,
         },

@@ -3298,6 +3298,7 @@ pub mod facade {
             ),
             header_parts: &[],
             credentials: Credentials::None,
+            parties: &[],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::None,
         },

@@ -3548,6 +3548,7 @@ pub mod facade {
             input: ("http://www.altinn.no/services/2009/10", "Test"),
             header_parts: &[],
             credentials: Credentials::None,
+            parties: &[],
             no_successor: ::std::option::Option::Some(
                 "Altinn 3 has no ping operation; monitor the API's availability instead.",
             ),
@@ -3576,6 +3577,7 @@ pub mod facade {
                     ),
                 ],
             },
+            parties: &[],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::None,
         },
@@ -3602,6 +3604,7 @@ pub mod facade {
                     ),
                 ],
             },
+            parties: &[],
             no_successor: ::std::option::Option::None,
             streamed: ::std::option::Option::None,
         },

@@ -31,8 +31,30 @@ pub struct FacadeConfig {
     pub callers: Vec<CallerConfig>,
     /// Bounds on requests.
     pub limits: FacadeLimits,
+    /// How Altinn 3 is called: per-request timeout and retries.
+    pub upstream: UpstreamConfig,
     /// Values and lookup tables for the adapters.
     pub settings: Settings,
+}
+
+/// `[upstream]`: how each call to Altinn 3 is timed out and retried. Retries only ever repeat
+/// requests that are safe to repeat (reads, and writes carrying an idempotency key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpstreamConfig {
+    /// Longest one upstream request may take.
+    pub timeout: Duration,
+    /// The retry policy (attempts, backoff, longest `Retry-After` honoured).
+    pub retry: crate::http::RetryPolicy,
+}
+
+impl Default for UpstreamConfig {
+    /// 30 s per request; the runtime's default retries (3 attempts, `Retry-After` up to 60 s).
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            retry: crate::http::RetryPolicy::default(),
+        }
+    }
 }
 
 /// The Altinn 3 environment: Maskinporten's endpoint and one base URL per API.
@@ -166,7 +188,17 @@ struct RawConfig {
     #[serde(default)]
     limits: RawLimits,
     #[serde(default)]
+    upstream: RawUpstream,
+    #[serde(default)]
     settings: Settings,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawUpstream {
+    timeout_seconds: Option<Spanned<u64>>,
+    max_attempts: Option<Spanned<u64>>,
+    max_retry_after_seconds: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize)]
@@ -296,13 +328,15 @@ impl FacadeConfig {
             .iter()
             .map(|c| caller(&src, c, &maskinporten))
             .collect::<Result<Vec<_>>>()?;
+        let limits = limits(&src, &raw.limits)?;
         Ok(Self {
             listen,
             behind_proxy: raw.behind_proxy,
             environment,
             maskinporten,
             callers,
-            limits: limits(&src, &raw.limits)?,
+            limits,
+            upstream: upstream(&src, &raw.upstream, &limits)?,
             settings: raw.settings,
         })
     }
@@ -443,17 +477,19 @@ fn unique<'a>(
     Ok(())
 }
 
+/// `Some(value)` of a key that must be at least 1; the error points at a 0.
+fn positive(src: &Source<'_>, v: &Option<Spanned<u64>>, name: &str) -> Result<Option<u64>> {
+    match v {
+        Some(s) if *s.get_ref() == 0 => {
+            Err(src.error(s.span(), format!("`{name}` is 0; expected at least 1")))
+        }
+        Some(s) => Ok(Some(*s.get_ref())),
+        None => Ok(None),
+    }
+}
+
 fn limits(src: &Source<'_>, raw: &RawLimits) -> Result<FacadeLimits> {
     let d = FacadeLimits::default();
-    let positive = |v: &Option<Spanned<u64>>, name: &str| -> Result<Option<u64>> {
-        match v {
-            Some(s) if *s.get_ref() == 0 => {
-                Err(src.error(s.span(), format!("`{name}` is 0; expected at least 1")))
-            }
-            Some(s) => Ok(Some(*s.get_ref())),
-            None => Ok(None),
-        }
-    };
     let concurrent = raw
         .max_concurrent
         .as_ref()
@@ -462,9 +498,44 @@ fn limits(src: &Source<'_>, raw: &RawLimits) -> Result<FacadeLimits> {
         max_body_bytes: raw.max_body_bytes.unwrap_or(d.max_body_bytes),
         max_depth: raw.max_depth.unwrap_or(d.max_depth),
         max_nodes: raw.max_nodes.unwrap_or(d.max_nodes),
-        max_concurrent: positive(&concurrent, "max_concurrent")?
+        max_concurrent: positive(src, &concurrent, "max_concurrent")?
             .map_or(d.max_concurrent, |v| v as usize),
-        request_timeout: positive(&raw.request_timeout_seconds, "request_timeout_seconds")?
+        request_timeout: positive(src, &raw.request_timeout_seconds, "request_timeout_seconds")?
             .map_or(d.request_timeout, Duration::from_secs),
     })
+}
+
+/// `[upstream]`. An upstream timeout as long as the whole request's would end every slow call
+/// with the facade's own timeout instead of the manifest's `timeout` fault, so it must be
+/// shorter; left out, it is 30 s or half the request's, whichever is less.
+fn upstream(src: &Source<'_>, raw: &RawUpstream, limits: &FacadeLimits) -> Result<UpstreamConfig> {
+    let d = UpstreamConfig::default();
+    let timeout = positive(src, &raw.timeout_seconds, "timeout_seconds")?.map_or(
+        d.timeout.min(limits.request_timeout / 2),
+        Duration::from_secs,
+    );
+    if timeout >= limits.request_timeout {
+        let at = raw.timeout_seconds.as_ref().map_or(0..0, Spanned::span);
+        return Err(src.error(
+            at,
+            format!(
+                "`timeout_seconds` ({}) is not shorter than `limits.request_timeout_seconds` ({}); \
+                 expected an upstream timeout below the request's",
+                timeout.as_secs(),
+                limits.request_timeout.as_secs()
+            ),
+        ));
+    }
+    let attempts = positive(src, &raw.max_attempts, "max_attempts")?;
+    let retry = crate::http::RetryPolicy {
+        max_attempts: attempts.map_or(d.retry.max_attempts, |n| n.min(u64::from(u32::MAX)) as u32),
+        max_retry_after: raw
+            .max_retry_after_seconds
+            .as_ref()
+            .map_or(d.retry.max_retry_after, |s| {
+                Duration::from_secs(*s.get_ref())
+            }),
+        ..d.retry
+    };
+    Ok(UpstreamConfig { timeout, retry })
 }

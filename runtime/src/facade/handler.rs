@@ -11,7 +11,7 @@ use axum::response::Response;
 
 use super::layers::RequestId;
 use super::service::{Operation, Request, SoapService};
-use super::{App, credentials, dispatch, respond};
+use super::{App, credentials, dispatch, parties, respond};
 use crate::error::Error;
 use crate::mtom;
 use crate::soap::{Envelope, Fault, FaultCode, Limits, SoapVersion};
@@ -127,6 +127,14 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
             return Err(fail(auth_failed(id)));
         }
     };
+    if let Some(party) = parties::refused(op, &caller, &headers, &body) {
+        tracing::info!(op = op.name, caller = %caller.name, %party, "party refused");
+        let why = format!(
+            "the caller {} may not act for the party {party}",
+            caller.name
+        );
+        return Err(fail(respond::client(why, id)));
+    }
     if let Some(reason) = op.no_successor {
         let why = format!("{} has no Altinn 3 successor: {reason}", op.name);
         return Err(fail(respond::server(why, id)));

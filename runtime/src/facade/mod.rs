@@ -12,6 +12,7 @@ mod credentials;
 mod dispatch;
 mod handler;
 mod layers;
+mod parties;
 mod respond;
 mod service;
 mod upstream;
@@ -29,6 +30,7 @@ use axum::routing::get;
 pub use callers::hash_password;
 pub use config::{
     CallerConfig, ClientKey, EnvironmentConfig, FacadeConfig, FacadeLimits, MaskinportenClient,
+    UpstreamConfig,
 };
 pub use service::{CallFuture, Caller, Credentials, Operation, Request, SoapService};
 

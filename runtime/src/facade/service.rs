@@ -24,6 +24,10 @@ pub struct Operation {
     pub header_parts: &'static [(&'static str, &'static str)],
     /// Where the legacy caller's credentials are.
     pub credentials: Credentials,
+    /// Where a request names the party the caller acts for: paths of (namespace, local) steps,
+    /// the first being the body element or a header block. Every value found must be one of
+    /// the caller's [`Caller::parties`].
+    pub parties: &'static [&'static [(&'static str, &'static str)]],
     /// Why the operation has no Altinn 3 successor; the facade answers a fault, never success.
     pub no_successor: Option<&'static str>,
     /// The body's binary element (`DataStream`) when the operation is streamed: its content
@@ -77,7 +81,7 @@ pub struct Caller {
     pub upstream: Upstream,
     /// The deployment's settings (values and lookup tables).
     pub settings: Arc<Settings>,
-    /// Organisation numbers or ids the caller may act for.
+    /// Organisation numbers or ids the caller may act for; `*` stands for any party.
     pub parties: Vec<String>,
 }
 

@@ -28,7 +28,11 @@ pub(crate) fn callers(config: &FacadeConfig) -> Result<Vec<(String, Arc<Caller>)
         };
         let mut upstream = Upstream::new();
         for (api, base) in &config.environment.apis {
-            upstream = upstream.with_api(api, Client::new(base)?.with_tokens(tokens.clone()));
+            let client = Client::new(base)?
+                .with_tokens(tokens.clone())
+                .with_timeout(config.upstream.timeout)
+                .with_retry(config.upstream.retry);
+            upstream = upstream.with_api(api, client);
         }
         let mut settings = config.settings.clone();
         if let Some(org) = &client.system_user_org {

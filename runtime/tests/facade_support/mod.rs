@@ -32,6 +32,7 @@ pub static OPS: [Operation; 7] = [
             user: USER_PATH,
             password: PASSWORD_PATH,
         },
+        parties: &[],
         no_successor: None,
         streamed: Some("Data"),
     },
@@ -40,11 +41,12 @@ pub static OPS: [Operation; 7] = [
         soap_action: "urn:echo/IEcho/Echo",
         wsa_action: "urn:echo/IEcho/EchoWsa",
         input: (NS, "Echo"),
-        header_parts: &[(NS, "Trace")],
+        header_parts: &[(NS, "Trace"), (NS, "Party")],
         credentials: Credentials::Body {
             user: USER_PATH,
             password: PASSWORD_PATH,
         },
+        parties: &[&[(NS, "Echo"), (NS, "party")], &[(NS, "Party")]],
         no_successor: None,
         streamed: None,
     },
@@ -55,6 +57,7 @@ pub static OPS: [Operation; 7] = [
         input: (NS, "Plain"),
         header_parts: &[],
         credentials: Credentials::None,
+        parties: &[],
         no_successor: None,
         streamed: None,
     },
@@ -68,6 +71,7 @@ pub static OPS: [Operation; 7] = [
             user: (NS, "User"),
             password: (NS, "Password"),
         },
+        parties: &[],
         no_successor: None,
         streamed: None,
     },
@@ -81,6 +85,7 @@ pub static OPS: [Operation; 7] = [
             user: USER_PATH,
             password: PASSWORD_PATH,
         },
+        parties: &[],
         no_successor: Some("Altinn 3 keeps no archive of these"),
         streamed: None,
     },
@@ -94,6 +99,7 @@ pub static OPS: [Operation; 7] = [
             user: USER_PATH,
             password: PASSWORD_PATH,
         },
+        parties: &[],
         no_successor: None,
         streamed: None,
     },
@@ -107,6 +113,7 @@ pub static OPS: [Operation; 7] = [
             user: USER_PATH,
             password: PASSWORD_PATH,
         },
+        parties: &[],
         no_successor: None,
         streamed: None,
     },
@@ -251,6 +258,10 @@ fn password_hash() -> &'static str {
 
 /// The configuration text with `extra` appended (a `[limits]` table, `behind_proxy`).
 pub fn config_text(top: &str, extra: &str) -> String {
+    config_text_with(top, extra, &["991825827"])
+}
+
+fn config_text_with(top: &str, extra: &str, parties: &[&str]) -> String {
     format!(
         r#"listen = "127.0.0.1:0"
 {top}
@@ -272,7 +283,7 @@ scopes = ["altinn:correspondence.write"]
 user = "{USER}"
 password_hash = "{}"
 maskinporten = "main"
-parties = ["991825827"]
+parties = {parties:?}
 {extra}
 "#,
         password_hash()
@@ -297,9 +308,17 @@ pub fn scratch() -> std::path::PathBuf {
 }
 
 pub async fn start_with(top: &str, extra: &str) -> Server {
+    serve(&config_text(top, extra)).await
+}
+
+/// A facade whose caller may act for `parties`.
+pub async fn start_with_parties(parties: &[&str]) -> Server {
+    serve(&config_text_with("", "", parties)).await
+}
+
+async fn serve(text: &str) -> Server {
     let dir = scratch();
-    let config =
-        FacadeConfig::parse(&config_text(top, extra), "facade.toml", &dir).expect("config");
+    let config = FacadeConfig::parse(text, "facade.toml", &dir).expect("config");
     let echo = Arc::new(Echo::default());
     let facade = Facade::bind(&config, vec![echo.clone() as Arc<dyn SoapService>])
         .await

@@ -150,6 +150,17 @@ fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation) -> TokenStream {
         quote!((#ns, #local))
     });
     let credentials = credentials(m, input.as_ref(), &headers);
+    let parties = link.parties.iter().map(|path| {
+        let steps = path
+            .steps
+            .iter()
+            .filter_map(|s| s.xml_name.as_ref())
+            .map(|q| {
+                let (ns, local) = (&q.ns, &q.local);
+                quote!((#ns, #local))
+            });
+        quote!(&[#(#steps),*])
+    });
     let streamed = match streamed_element(m, op) {
         Some(local) => quote!(::std::option::Option::Some(#local)),
         None => quote!(::std::option::Option::None),
@@ -169,6 +180,7 @@ fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation) -> TokenStream {
             input: (#ns, #local),
             header_parts: &[#(#header_parts),*],
             credentials: #credentials,
+            parties: &[#(#parties),*],
             no_successor: #no_successor,
             streamed: #streamed,
         }

@@ -47,6 +47,7 @@ pub fn resolve(
     };
     let strategy = cx.strategy(&m.strategy).unwrap_or(Strategy::AdoptRest);
     let auth = m.auth.as_ref().and_then(|a| cx.auth(a));
+    cx.check_party_fields(m);
     let api_faults: Vec<FaultMap> = m.faults.iter().filter_map(|f| cx.fault(f)).collect();
     let mut operations = Vec::new();
     let mut seen = BTreeSet::new();
@@ -183,6 +184,7 @@ impl<'a> Cx<'a> {
         Some(AuthChange {
             old,
             old_fields: a.old_fields.iter().map(|f| f.get_ref().clone()).collect(),
+            party_fields: a.party_fields.iter().map(|f| f.get_ref().clone()).collect(),
             scopes,
             system_user: a.system_user,
             note: a.note.clone(),
@@ -328,6 +330,7 @@ impl<'a> Cx<'a> {
                     ..Coverage::default()
                 },
                 unresolved: Vec::new(),
+                parties: self.parties(op, auth),
                 note: spec.note.clone(),
             });
         }
@@ -379,8 +382,47 @@ impl<'a> Cx<'a> {
             faults,
             coverage,
             unresolved,
+            parties: self.parties(op, auth),
             note: spec.note.clone(),
         })
+    }
+
+    /// The party fields that are inputs of `op`, resolved to qualified steps.
+    fn parties(&self, op: &SoapOperation, auth: Option<&AuthChange>) -> Vec<ResolvedPath> {
+        let Some(auth) = auth else {
+            return Vec::new();
+        };
+        let leaves = input_leaves(&self.c.soap.types, op);
+        let parts = op.input_parts();
+        auth.party_fields
+            .iter()
+            .filter(|f| leaves.contains(f))
+            .filter_map(|f| walk_soap(&self.c.soap.types, &parts, f).ok())
+            .collect()
+    }
+
+    /// Every `auth.party_fields` entry must be an input of some operation: a typo would
+    /// otherwise switch the facade's party check off without a word.
+    fn check_party_fields(&mut self, m: &Manifest) {
+        let Some(auth) = &m.auth else { return };
+        let leaves: BTreeSet<String> = self
+            .c
+            .soap
+            .operations
+            .iter()
+            .flat_map(|op| input_leaves(&self.c.soap.types, op))
+            .collect();
+        for f in &auth.party_fields {
+            if !leaves.contains(f.get_ref()) {
+                let d = Diagnostic::error(format!(
+                    "party field `{}` is not an input field of any operation",
+                    f.get_ref()
+                ))
+                .at(self.span(f), "not in the WSDL")
+                .note("expected a SOAP input path such as `Operation/element/Reportee`, or a header part's name");
+                self.diags.push(d);
+            }
+        }
     }
 
     fn call(
