@@ -33,8 +33,21 @@ pub struct FacadeConfig {
     pub limits: FacadeLimits,
     /// How Altinn 3 is called: per-request timeout and retries.
     pub upstream: UpstreamConfig,
+    /// TLS served by the facade itself; `None` serves plain HTTP (TLS terminated in front).
+    pub tls: Option<TlsConfig>,
     /// Values and lookup tables for the adapters.
     pub settings: Settings,
+}
+
+/// `[tls]`: the certificate chain and private key the facade serves HTTPS with.
+#[derive(Debug, Clone)]
+pub struct TlsConfig {
+    /// The certificate file as written in the configuration, for messages.
+    pub certificate_file: String,
+    /// The certificate chain, PEM, the server's own certificate first.
+    pub certificate_pem: String,
+    /// The private key, PEM (PKCS#8, PKCS#1 or SEC1).
+    pub key_pem: Secret,
 }
 
 /// `[upstream]`: how each call to Altinn 3 is timed out and retried. Retries only ever repeat
@@ -189,8 +202,16 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default)]
     upstream: RawUpstream,
+    tls: Option<RawTls>,
     #[serde(default)]
     settings: Settings,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTls {
+    certificate_file: Spanned<String>,
+    key_file: Spanned<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -337,6 +358,7 @@ impl FacadeConfig {
             callers,
             limits,
             upstream: upstream(&src, &raw.upstream, &limits)?,
+            tls: raw.tls.as_ref().map(|t| tls(&src, t)).transpose()?,
             settings: raw.settings,
         })
     }
@@ -475,6 +497,39 @@ fn unique<'a>(
         }
     }
     Ok(())
+}
+
+/// `[tls]`, with both files read and checked here so that a wrong file is reported at its key.
+fn tls(src: &Source<'_>, raw: &RawTls) -> Result<TlsConfig> {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certificate_pem = src.read(&raw.certificate_file)?;
+    let certs = CertificateDer::pem_slice_iter(certificate_pem.as_bytes())
+        .collect::<std::result::Result<Vec<_>, _>>();
+    if !certs.is_ok_and(|c| !c.is_empty()) {
+        return Err(src.error(
+            raw.certificate_file.span(),
+            format!(
+                "`{}` holds no readable certificate; expected PEM `CERTIFICATE` blocks, the server's own first",
+                raw.certificate_file.get_ref()
+            ),
+        ));
+    }
+    let key_pem = Secret::new(src.read(&raw.key_file)?);
+    if PrivateKeyDer::from_pem_slice(key_pem.expose().as_bytes()).is_err() {
+        return Err(src.error(
+            raw.key_file.span(),
+            format!(
+                "`{}` holds no readable private key; expected a PEM `PRIVATE KEY` (PKCS#8, PKCS#1 or SEC1)",
+                raw.key_file.get_ref()
+            ),
+        ));
+    }
+    Ok(TlsConfig {
+        certificate_file: raw.certificate_file.get_ref().clone(),
+        certificate_pem,
+        key_pem,
+    })
 }
 
 /// `Some(value)` of a key that must be at least 1; the error points at a 0.

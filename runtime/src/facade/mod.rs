@@ -15,6 +15,7 @@ mod layers;
 mod parties;
 mod respond;
 mod service;
+mod tls;
 mod upstream;
 
 pub use upstream::SYSTEM_USER_ORG;
@@ -30,7 +31,7 @@ use axum::routing::get;
 pub use callers::hash_password;
 pub use config::{
     CallerConfig, ClientKey, EnvironmentConfig, FacadeConfig, FacadeLimits, MaskinportenClient,
-    UpstreamConfig,
+    TlsConfig, UpstreamConfig,
 };
 pub use service::{CallFuture, Caller, Credentials, Operation, Request, SoapService};
 
@@ -42,6 +43,8 @@ pub(crate) struct App {
     pub(crate) callers: Arc<CallerStore>,
     pub(crate) limits: FacadeLimits,
     pub(crate) behind_proxy: bool,
+    /// Whether the facade serves TLS itself: its WSDL addresses are then `https`.
+    pub(crate) tls: bool,
     pub(crate) listen: SocketAddr,
     pub(crate) gate: Arc<tokio::sync::Semaphore>,
     pub(crate) services: Vec<Arc<dyn SoapService>>,
@@ -64,6 +67,7 @@ fn router_with(
         callers: Arc::new(callers),
         limits: config.limits,
         behind_proxy: config.behind_proxy,
+        tls: config.tls.is_some(),
         listen: config.listen,
         gate: Arc::new(tokio::sync::Semaphore::new(config.limits.max_concurrent)),
         services: services.clone(),
@@ -94,23 +98,40 @@ fn router_with(
 
 /// A bound facade, ready to run; binding first lets a caller learn the port (`listen = ":0"`).
 pub struct Facade {
-    listener: tokio::net::TcpListener,
+    listener: Listening,
     router: Router,
 }
 
+/// Plain HTTP, or TLS with the handshakes already running.
+enum Listening {
+    Plain(tokio::net::TcpListener),
+    Tls(tls::TlsListener),
+}
+
 impl Facade {
-    /// Builds the callers' upstreams and binds `config.listen`.
+    /// Builds the callers' upstreams and binds `config.listen`; with `[tls]`, it serves HTTPS.
     pub async fn bind(config: &FacadeConfig, services: Vec<Arc<dyn SoapService>>) -> Result<Self> {
         let router = router(services, config)?;
-        let listener = tokio::net::TcpListener::bind(config.listen)
+        let acceptor = config.tls.as_ref().map(tls::acceptor).transpose()?;
+        let tcp = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| serve_error(config.listen, &e))?;
+        let listener = match acceptor {
+            Some(a) => Listening::Tls(
+                tls::TlsListener::new(tcp, a).map_err(|e| serve_error(config.listen, &e))?,
+            ),
+            None => Listening::Plain(tcp),
+        };
         Ok(Self { listener, router })
     }
 
     /// The address it listens on.
     pub fn local_addr(&self) -> Result<SocketAddr> {
-        self.listener.local_addr().map_err(|e| Error::Serve {
+        let addr = match &self.listener {
+            Listening::Plain(l) => l.local_addr(),
+            Listening::Tls(l) => axum::serve::Listener::local_addr(l),
+        };
+        addr.map_err(|e| Error::Serve {
             addr: "the listener".into(),
             message: e.to_string(),
         })
@@ -119,11 +140,25 @@ impl Facade {
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let addr = self.local_addr()?;
-        tracing::info!(%addr, "the SOAP facade is listening");
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| serve_error(addr, &e))?;
+        let served = match self.listener {
+            Listening::Plain(l) => {
+                tracing::info!(%addr, "the SOAP facade is listening (HTTP)");
+                // Small SOAP answers go out at once instead of waiting for Nagle's timer.
+                let l = axum::serve::ListenerExt::tap_io(l, |s| {
+                    let _ = s.set_nodelay(true);
+                });
+                axum::serve(l, self.router)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }
+            Listening::Tls(l) => {
+                tracing::info!(%addr, "the SOAP facade is listening (HTTPS)");
+                axum::serve(l, self.router)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }
+        };
+        served.map_err(|e| serve_error(addr, &e))?;
         tracing::info!("the SOAP facade has stopped");
         Ok(())
     }

@@ -62,6 +62,8 @@ fn address(app: &App, headers: &HeaderMap, path: &str) -> String {
             get("x-forwarded-proto").unwrap_or("http"),
             get("x-forwarded-host").or_else(|| get(header::HOST.as_str())),
         )
+    } else if app.tls {
+        ("https", get(header::HOST.as_str()))
     } else {
         ("http", get(header::HOST.as_str()))
     };
