@@ -30,7 +30,7 @@ pub use callers::hash_password;
 pub use config::{
     CallerConfig, ClientKey, EnvironmentConfig, FacadeConfig, FacadeLimits, MaskinportenClient,
 };
-pub use service::{CallFuture, Caller, Credentials, Operation, Request, SoapService};
+pub use service::{AnswerFuture, CallFuture, Caller, Credentials, Operation, Request, SoapService};
 
 use crate::error::{Error, Result};
 use callers::CallerStore;
