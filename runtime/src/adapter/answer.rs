@@ -98,6 +98,6 @@ pub async fn call_xml_answer<O: XmlContent>(
     let Some(el) = out else {
         return Ok(XmlAnswer::default());
     };
-    let xml = typed::retyped::<O>(op, &el)?;
+    let xml = typed::retyped::<O>(&el).map_err(|e| super::fault(op, &e))?;
     Ok(XmlAnswer { xml, parts })
 }

@@ -64,21 +64,17 @@ pub async fn call_xml<O: XmlContent>(
         .await
         .map_err(|e| super::fault(op, &e))?;
     let Some(el) = out else { return Ok(None) };
-    retyped::<O>(op, &el).map(Some)
+    retyped::<O>(&el)
+        .map(Some)
+        .map_err(|e| super::fault(op, &e))
 }
 
 /// The executor's output read through the generated output type `O` and written back as XML.
-pub(crate) fn retyped<O: XmlContent>(
-    op: &'static Operation,
-    el: &Element,
-) -> std::result::Result<String, Fault> {
-    let fault = |e: Error| super::fault(op, &e);
-    let typed: O = read_output(el).map_err(fault)?;
-    xml::to_string(&typed, &el.ns, &el.local).map_err(|e| {
-        fault(Error::Convert {
-            field: el.local.clone(),
-            message: e.to_string(),
-        })
+pub(crate) fn retyped<O: XmlContent>(el: &Element) -> Result<String> {
+    let typed: O = read_output(el)?;
+    xml::to_string(&typed, &el.ns, &el.local).map_err(|e| Error::Convert {
+        field: el.local.clone(),
+        message: e.to_string(),
     })
 }
 
