@@ -2488,7 +2488,7 @@ pub mod plan {
                     call: "download",
                     path: &[],
                 },
-                to: Target::Soap(
+                to: Target::SoapBinary(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESULT,
@@ -2846,6 +2846,57 @@ impl Client {
         self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
             .await
     }
+    /// [`Client::call_element`] as the facade answers: a file an operation downloads into
+    /// a binary field is not read here but left streaming, its status already checked, to
+    /// be written into the answer as the client reads it.
+    pub async fn call_element_answer(
+        &self,
+        name: &str,
+        body: ::altinn_bridge_runtime::xml::Element,
+        headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
+    ) -> ::std::result::Result<
+        ::altinn_bridge_runtime::adapter::XmlAnswer,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        if !::std::matches!(name, "GetCorrespondenceForEndUserSystemsEC") {
+            let out = self.call_element(name, body, headers).await?;
+            return ::std::result::Result::Ok(
+                ::altinn_bridge_runtime::adapter::XmlAnswer::xml(out.unwrap_or_default()),
+            );
+        }
+        soap::Message::read(&body)
+            .map_err(|e| {
+                ::altinn_bridge_runtime::soap::Fault::from(
+                    &::altinn_bridge_runtime::Error::Convert {
+                        field: body.local.clone(),
+                        message: e.to_string(),
+                    },
+                )
+            })?;
+        let mut input = headers;
+        input.insert(0, body);
+        match name {
+            "GetCorrespondenceForEndUserSystemsEC" => {
+                ::altinn_bridge_runtime::adapter::call_xml_answer::<
+                    soap::GetCorrespondenceForEndUserSystemsEcResponse,
+                >(
+                        &plan::GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC,
+                        input,
+                        &self.upstream,
+                        &self.settings,
+                    )
+                    .await
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
+    }
     async fn dispatch(
         &self,
         name: &str,
@@ -3069,6 +3120,19 @@ pub mod facade {
                 );
                 let out = client.call_element(op.name, req.body, req.headers).await?;
                 ::std::result::Result::Ok(out.unwrap_or_default())
+            })
+        }
+        fn answer<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+        ) -> ::altinn_bridge_runtime::facade::AnswerFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(
+                    req.caller.upstream.clone(),
+                    req.caller.settings.clone(),
+                );
+                client.call_element_answer(op.name, req.body, req.headers).await
             })
         }
         fn call_streamed<'a>(

@@ -10,9 +10,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::answer::Pending;
 use super::convert::{self, Val};
 use super::plan::{
-    BodyKind, Call, JsonStep, Kind, Link, Loop, Operation, ParamIn, Source, Target, XmlStep,
+    BodyKind, Call, Format, JsonStep, Kind, Link, Loop, Operation, ParamIn, Source, Target,
+    Transform, XmlStep,
 };
 use super::{Settings, Upstream};
 use crate::error::{Error, Result};
@@ -25,6 +27,9 @@ enum Answer {
     Json(Value),
     Bytes(Vec<u8>),
     Empty,
+    /// Opened, not read: one held response per output link that reads the body, by its index
+    /// in [`Run::pending`].
+    Streamed(Vec<usize>),
 }
 
 /// Where in the input a repetition of a call is.
@@ -51,6 +56,13 @@ struct Run<'a, 'x> {
     /// A binary that arrived as a stream (an MTOM attachment) and its size if known: sent as
     /// the body of the first raw-bytes call fed from the SOAP input, never held in memory.
     stream: std::sync::Mutex<Option<(ByteStream, Option<u64>)>>,
+    /// Whether whole-body downloads into binary outputs are streamed (the facade's path) rather
+    /// than read into the output tree.
+    streams_out: bool,
+    /// The downloads opened for the answer; the output holds a placeholder for each.
+    pending: std::sync::Mutex<Vec<Pending>>,
+    /// Makes the placeholders of this run unguessable, so no real value can pass for one.
+    nonce: [u8; 16],
 }
 
 /// Makes the operation's calls for its SOAP input (the body element and any header blocks; SOAP
@@ -62,7 +74,22 @@ pub async fn run(
     upstream: &Upstream,
     settings: &Settings,
 ) -> Result<Option<Element>> {
-    execute(op, input, upstream, settings, None).await
+    execute(op, input, upstream, settings, None, false)
+        .await
+        .map(|(out, _)| out)
+}
+
+/// [`run`] for the facade: a call whose whole body only fills binary output fields (a file
+/// download) is opened, its status checked, and left unread; the output holds a placeholder
+/// for each such field and the opened bodies come back with it, in the order they were opened.
+pub(crate) async fn run_answer(
+    op: &'static Operation,
+    input: Vec<Element>,
+    stream: Option<(ByteStream, Option<u64>)>,
+    upstream: &Upstream,
+    settings: &Settings,
+) -> Result<(Option<Element>, Vec<Pending>)> {
+    execute(op, input, upstream, settings, stream, true).await
 }
 
 /// [`run`] for an operation whose binary arrived as a stream (`len` bytes, when known): the
@@ -76,7 +103,9 @@ pub async fn run_streamed(
     upstream: &Upstream,
     settings: &Settings,
 ) -> Result<Option<Element>> {
-    execute(op, input, upstream, settings, Some((stream, len))).await
+    execute(op, input, upstream, settings, Some((stream, len)), false)
+        .await
+        .map(|(out, _)| out)
 }
 
 /// [`run`] or [`run_streamed`], as `stream` says.
@@ -87,7 +116,9 @@ pub(crate) async fn run_with(
     upstream: &Upstream,
     settings: &Settings,
 ) -> Result<Option<Element>> {
-    execute(op, input, upstream, settings, stream).await
+    execute(op, input, upstream, settings, stream, false)
+        .await
+        .map(|(out, _)| out)
 }
 
 async fn execute(
@@ -96,7 +127,8 @@ async fn execute(
     upstream: &Upstream,
     settings: &Settings,
     stream: Option<(ByteStream, Option<u64>)>,
-) -> Result<Option<Element>> {
+    streams_out: bool,
+) -> Result<(Option<Element>, Vec<Pending>)> {
     // Paths name their root element first, so the roots hang under one nameless element.
     let roots = Element {
         children: input.into_iter().map(Node::Element).collect(),
@@ -109,6 +141,9 @@ async fn execute(
         settings,
         done: BTreeMap::new(),
         stream: std::sync::Mutex::new(stream),
+        streams_out,
+        pending: std::sync::Mutex::new(Vec::new()),
+        nonce: *uuid::Uuid::new_v4().as_bytes(),
     };
     for call in op.calls {
         for place in run.places(call)? {
@@ -119,7 +154,12 @@ async fn execute(
                 .push(Done { place, answer });
         }
     }
-    run.output()
+    let out = run.output()?;
+    let pending = run
+        .pending
+        .into_inner()
+        .map_err(|_| Error::Request("the download list was poisoned".into()))?;
+    Ok((out, pending))
 }
 
 impl<'x> Run<'_, 'x> {
@@ -236,6 +276,9 @@ impl<'x> Run<'_, 'x> {
             req.set(call, link, values)?;
         }
         let client = self.upstream.api(call.api)?;
+        if self.streams_out && stream.is_none() && streams_out(self.op, call) {
+            return self.open(client, req.build(call)?, call).await;
+        }
         let response = match (stream, call.body) {
             (Some((body, len)), BodyKind::Bytes(ct)) => {
                 let request = req.build_without_body(call)?;
@@ -262,16 +305,89 @@ impl<'x> Run<'_, 'x> {
         Ok(answer)
     }
 
+    /// Opens `request` once per output link that reads `call`'s body (each link consumes its
+    /// own copy; nothing is read yet): a refused download fails the operation here, before
+    /// any answer is written.
+    async fn open(
+        &self,
+        client: &crate::http::Client,
+        request: crate::http::Request,
+        call: &Call,
+    ) -> Result<Answer> {
+        let mut ids = Vec::new();
+        for link in self.op.outputs.iter().filter(|l| reads(l, call.name)) {
+            let response = client.get_stream(request.clone()).await?;
+            let content_type = response
+                .headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("application/octet-stream")
+                .to_owned();
+            let mut pending = self
+                .pending
+                .lock()
+                .map_err(|_| Error::Request("the download list was poisoned".into()))?;
+            let id = pending.len();
+            pending.push(Pending {
+                placeholder: Val::Bytes(self.marker(id)).to_text(),
+                binary: matches!(link.to, Target::SoapBinary(_)),
+                content_type,
+                len: response.content_length(),
+                body: response.body,
+            });
+            ids.push(id);
+        }
+        Ok(Answer::Streamed(ids))
+    }
+
+    /// The bytes whose base64 stands in the output for opened download `id`: 21 bytes, so
+    /// the text has no padding and survives a typed base64Binary read and write unchanged.
+    fn marker(&self, id: usize) -> Vec<u8> {
+        let mut m = self.nonce.to_vec();
+        m.extend_from_slice(&u32::try_from(id).unwrap_or(u32::MAX).to_be_bytes());
+        m.push(0);
+        m
+    }
+
+    /// For a link that reads a streamed call's body: its placeholder per repetition.
+    fn pending_values(&self, link: &Link) -> Option<Vec<Vec<Val>>> {
+        let Source::Response { call, .. } = link.from else {
+            return None;
+        };
+        let j = self
+            .op
+            .outputs
+            .iter()
+            .filter(|l| reads(l, call))
+            .position(|l| std::ptr::eq(l, link))?;
+        let mut groups = Vec::new();
+        for d in self.done.get(call)? {
+            let Answer::Streamed(ids) = &d.answer else {
+                return None;
+            };
+            groups.push(ids.get(j).map(|id| Val::Bytes(self.marker(*id))));
+        }
+        Some(
+            groups
+                .into_iter()
+                .map(|v| v.into_iter().collect())
+                .collect(),
+        )
+    }
+
     fn output(&self) -> Result<Option<Element>> {
         let Some((ns, local)) = self.op.output else {
             return Ok(None);
         };
         let mut root = Element::default();
         for link in self.op.outputs {
-            let Target::Soap(path) = link.to else {
+            let (Target::Soap(path) | Target::SoapBinary(path)) = link.to else {
                 continue;
             };
-            let groups = self.values(&link.from, None)?;
+            let groups = match self.pending_values(link) {
+                Some(groups) => groups,
+                None => self.values(&link.from, None)?,
+            };
             let groups = groups
                 .into_iter()
                 .map(|g| convert::apply(g, link.transforms, self.settings, link.field))
@@ -294,6 +410,40 @@ impl<'x> Run<'_, 'x> {
     }
 }
 
+/// Whether `link` reads `call`'s whole response body.
+fn reads(link: &Link, call: &str) -> bool {
+    matches!(link.from, Source::Response { call: c, path: [] } if c == call)
+}
+
+/// Whether `call`'s body can go to the answer unread: it fills at least one binary output
+/// field, and everything that reads it takes the whole body as it is (binary fields, or text
+/// fields that get its base64), so no value has to be computed from its content.
+fn streams_out(op: &Operation, call: &Call) -> bool {
+    let looped = op.calls.iter().any(
+        |c| matches!(c.for_each, Some(Loop::Response { call: from, .. }) if from == call.name),
+    );
+    let readers = op
+        .inputs
+        .iter()
+        .chain(op.outputs)
+        .filter(|l| matches!(l.from, Source::Response { call: c, .. } if c == call.name));
+    let mut binary = false;
+    for link in readers {
+        let as_text = link
+            .transforms
+            .iter()
+            .all(|t| matches!(t, Transform::Format(Format::String)));
+        match link.to {
+            Target::SoapBinary(_) if reads(link, call.name) && link.transforms.is_empty() => {
+                binary = true;
+            }
+            Target::Soap(_) if reads(link, call.name) && as_text => {}
+            _ => return false,
+        }
+    }
+    binary && !looped
+}
+
 /// The link sends a SOAP input value as the whole raw body of `call` (an attachment upload).
 fn streams_into(link: &Link, call: &Call) -> bool {
     matches!((link.from, link.to), (Source::Soap(_), Target::Body { call: c, path, .. }) if c == call.name && path.is_empty())
@@ -302,7 +452,7 @@ fn streams_into(link: &Link, call: &Call) -> bool {
 fn target_call(link: &Link) -> Option<&'static str> {
     match link.to {
         Target::Body { call, .. } | Target::Param { call, .. } => Some(call),
-        Target::Soap(_) => None,
+        Target::Soap(_) | Target::SoapBinary(_) => None,
     }
 }
 
@@ -408,7 +558,7 @@ fn answer_values(answer: &Answer, path: &[JsonStep]) -> Vec<Val> {
             .filter_map(Val::from_json)
             .collect(),
         Answer::Bytes(b) if path.iter().all(|s| s.name.is_empty()) => vec![Val::Bytes(b.clone())],
-        Answer::Bytes(_) | Answer::Empty => Vec::new(),
+        Answer::Bytes(_) | Answer::Empty | Answer::Streamed(_) => Vec::new(),
     }
 }
 
@@ -469,7 +619,7 @@ impl Parts {
                     set_json(json, path, i, value);
                 }
             }
-            Target::Soap(_) => {}
+            Target::Soap(_) | Target::SoapBinary(_) => {}
         }
         Ok(())
     }

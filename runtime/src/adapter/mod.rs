@@ -3,6 +3,7 @@
 //! operation ([`plan`]) and the executor that walks it ([`run`]), with the conversions its field
 //! links name ([`convert`]) and the fault rules that turn REST errors into SOAP faults ([`fault`]).
 
+mod answer;
 pub mod convert;
 mod exec;
 mod faults;
@@ -12,6 +13,7 @@ mod settings;
 mod typed;
 mod upstream;
 
+pub use answer::{Pending, Segment, XmlAnswer, call_xml_answer};
 pub use exec::{run, run_streamed};
 pub use faults::{fault, no_successor};
 pub use settings::Settings;

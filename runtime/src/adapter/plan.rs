@@ -159,6 +159,10 @@ pub enum Target {
     },
     /// A SOAP output field (steps below the output element).
     Soap(&'static [XmlStep]),
+    /// A base64Binary SOAP output field filled with a call's whole body (a file download). The
+    /// typed path buffers it like [`Target::Soap`]; the facade's path streams the body into the
+    /// answer instead (an MTOM part or inline base64), never holding it whole.
+    SoapBinary(&'static [XmlStep]),
 }
 
 /// The JSON kind a value becomes.

@@ -60,20 +60,22 @@ pub async fn call_xml<O: XmlContent>(
     upstream: &Upstream,
     settings: &Settings,
 ) -> std::result::Result<Option<String>, Fault> {
-    let fault = |e: Error| super::fault(op, &e);
     let out = exec::run_with(op, input, stream, upstream, settings)
         .await
-        .map_err(fault)?;
+        .map_err(|e| super::fault(op, &e))?;
     let Some(el) = out else { return Ok(None) };
-    let typed: O = read_output(&el).map_err(fault)?;
-    xml::to_string(&typed, &el.ns, &el.local)
+    retyped::<O>(&el)
         .map(Some)
-        .map_err(|e| {
-            fault(Error::Convert {
-                field: el.local.clone(),
-                message: e.to_string(),
-            })
-        })
+        .map_err(|e| super::fault(op, &e))
+}
+
+/// The executor's output read through the generated output type `O` and written back as XML.
+pub(crate) fn retyped<O: XmlContent>(el: &Element) -> Result<String> {
+    let typed: O = read_output(el)?;
+    xml::to_string(&typed, &el.ns, &el.local).map_err(|e| Error::Convert {
+        field: el.local.clone(),
+        message: e.to_string(),
+    })
 }
 
 /// A generated SOAP struct as the element `{ns}local`, the tree the executor reads.

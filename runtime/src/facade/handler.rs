@@ -12,6 +12,7 @@ use axum::response::Response;
 use super::layers::RequestId;
 use super::service::{Operation, Request, SoapService};
 use super::{App, credentials, dispatch, parties, respond};
+use crate::adapter::XmlAnswer;
 use crate::error::Error;
 use crate::mtom;
 use crate::soap::{Envelope, Fault, FaultCode, Limits, SoapVersion};
@@ -31,7 +32,7 @@ pub(crate) async fn soap(
     let guess = respond::version_of(req.headers());
     let timeout = app.limits.request_timeout;
     match tokio::time::timeout(timeout, handle(&app, service.as_ref(), req, &id)).await {
-        Ok(Ok((version, body))) => respond::success(version, &body),
+        Ok(Ok((version, as_mtom, answer))) => respond::answer(version, as_mtom, answer),
         Ok(Err((version, fault))) => respond::fault(version, &fault),
         Err(_) => {
             tracing::warn!(?timeout, "the request timed out");
@@ -42,7 +43,8 @@ pub(crate) async fn soap(
     }
 }
 
-type Answer = Result<(SoapVersion, String), (SoapVersion, Fault)>;
+/// The version, whether to answer as MTOM (the request came so), and the answer.
+type Answer = Result<(SoapVersion, bool, XmlAnswer), (SoapVersion, Fault)>;
 
 async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str) -> Answer {
     let guess = respond::version_of(req.headers());
@@ -147,6 +149,7 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
         request_id: id.to_owned(),
     };
     tracing::debug!(op = op.name, caller = %caller.name, "calling the service");
+    let as_mtom = incoming.is_some();
     let answer = match (op.streamed, incoming) {
         (Some(local), Some(incoming)) => {
             let (_, binary) = incoming
@@ -157,19 +160,20 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
             service
                 .call_streamed(op, request, Box::pin(binary), len)
                 .await
+                .map(XmlAnswer::xml)
         }
-        (None, Some(_)) => Err(respond::client(
-            format!("{} takes no MTOM attachments", op.name),
-            id,
-        )),
-        (_, None) => service.call(op, request).await,
+        (None, Some(mtom::Incoming::Mtom(reader))) if !reader.includes().is_empty() => Err(
+            respond::client(format!("{} takes no MTOM attachments", op.name), id),
+        ),
+        // An MTOM request without attachments (a download asked for as MTOM) is answered so.
+        (_, _) => service.answer(op, request).await,
     };
     let out = answer.map_err(|f| {
         tracing::info!(op = op.name, caller = %caller.name, code = ?f.code, reason = %f.reason, "the service answered a fault");
         fail(f)
     })?;
     tracing::info!(op = op.name, caller = %caller.name, "answered");
-    Ok((version, out))
+    Ok((version, as_mtom, out))
 }
 
 /// The body, refused as soon as it is known to be over the limit: from `Content-Length` before

@@ -33,7 +33,7 @@ pub use config::{
     CallerConfig, ClientKey, EnvironmentConfig, FacadeConfig, FacadeLimits, MaskinportenClient,
     TlsConfig, UpstreamConfig,
 };
-pub use service::{CallFuture, Caller, Credentials, Operation, Request, SoapService};
+pub use service::{AnswerFuture, CallFuture, Caller, Credentials, Operation, Request, SoapService};
 
 use crate::error::{Error, Result};
 use callers::CallerStore;

@@ -1,8 +1,13 @@
 //! SOAP answers: success envelopes and faults, in the request's SOAP version.
 
+use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::{StreamExt, stream};
 
+use crate::adapter::{Segment, XmlAnswer};
+use crate::mtom::{self, BodyStream, Writer};
 use crate::soap::{AltinnFault, Fault, FaultCode, SoapVersion};
 
 /// The version a request's `Content-Type` announces, for answering before (or without) an
@@ -23,16 +28,64 @@ pub(crate) fn version_of(headers: &HeaderMap) -> SoapVersion {
     }
 }
 
+/// The envelope of `version` up to where the body element goes.
+fn envelope_head(version: SoapVersion) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"{}\"><s:Body>",
+        version.namespace()
+    )
+}
+
+const ENVELOPE_TAIL: &str = "</s:Body></s:Envelope>";
+
 /// 200 with `body` (one element, no declaration) in an envelope of `version`.
 pub(crate) fn success(version: SoapVersion, body: &str) -> Response {
-    let ns = version.namespace();
-    let mut out = String::with_capacity(body.len() + 160);
-    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"");
-    out.push_str(ns);
-    out.push_str("\"><s:Body>");
+    let mut out = envelope_head(version);
+    out.reserve(body.len() + ENVELOPE_TAIL.len());
     out.push_str(body);
-    out.push_str("</s:Body></s:Envelope>");
+    out.push_str(ENVELOPE_TAIL);
     xml(StatusCode::OK, version, out)
+}
+
+/// 200 with `answer`, its downloads streamed in as the client reads: to a request that came as
+/// MTOM, an MTOM answer whose binary fields are `xop:Include`d parts; to any other, the
+/// envelope with the binaries as base64 text inline. A download failing mid-way aborts the
+/// answer (the client sees a broken message, never a complete one).
+pub(crate) fn answer(version: SoapVersion, as_mtom: bool, answer: XmlAnswer) -> Response {
+    if answer.parts.is_empty() {
+        return success(version, &answer.xml);
+    }
+    let mut root: Vec<BodyStream> = vec![text(envelope_head(version))];
+    let mut attachments = Vec::new();
+    for segment in answer.segments() {
+        match segment {
+            Segment::Text(t) => root.push(text(t)),
+            Segment::Body(part) if as_mtom && part.binary => {
+                let cid = Writer::new_cid();
+                root.push(text(Writer::include(&cid)));
+                attachments.push((cid, part));
+            }
+            Segment::Body(part) => root.push(mtom::base64_stream(part.body)),
+        }
+    }
+    root.push(text(ENVELOPE_TAIL.to_owned()));
+    let root = stream::iter(root).flatten().boxed();
+    if !as_mtom {
+        return xml(StatusCode::OK, version, Body::from_stream(root));
+    }
+    let mut writer = Writer::streamed(version, root);
+    for (cid, part) in attachments {
+        writer = writer.attach(&cid, &part.content_type, part.body);
+    }
+    let ct = HeaderValue::from_str(&writer.content_type())
+        .unwrap_or(HeaderValue::from_static("multipart/related"));
+    let body = Body::from_stream(writer.into_stream());
+    (StatusCode::OK, [(header::CONTENT_TYPE, ct)], body).into_response()
+}
+
+fn text(t: String) -> BodyStream {
+    let chunk = Ok(Bytes::from(t));
+    stream::once(async move { chunk }).boxed()
 }
 
 /// The fault with HTTP 500, as SOAP over HTTP requires.
@@ -45,10 +98,10 @@ pub(crate) fn fault_with(status: StatusCode, version: SoapVersion, fault: &Fault
     xml(status, version, fault.to_envelope(version).to_xml())
 }
 
-fn xml(status: StatusCode, version: SoapVersion, body: String) -> Response {
+fn xml(status: StatusCode, version: SoapVersion, body: impl Into<Body>) -> Response {
     let ct = HeaderValue::from_str(&version.content_type(""))
         .unwrap_or(HeaderValue::from_static("text/xml; charset=utf-8"));
-    (status, [(header::CONTENT_TYPE, ct)], body).into_response()
+    (status, [(header::CONTENT_TYPE, ct)], body.into()).into_response()
 }
 
 /// A fault with an `AltinnFault` detail, as Altinn 2 answered: the reason is repeated as the

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::adapter::{Settings, Upstream};
+use crate::adapter::{Settings, Upstream, XmlAnswer};
 use crate::soap::{Fault, SoapVersion};
 use crate::xml::Element;
 
@@ -89,6 +89,10 @@ pub struct Caller {
 /// declaration), or the fault to answer.
 pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<String, Fault>> + Send + 'a>>;
 
+/// The future a [`SoapService::answer`] returns: the response body element and the downloads
+/// still to stream into it, or the fault to answer.
+pub type AnswerFuture<'a> = Pin<Box<dyn Future<Output = Result<XmlAnswer, Fault>> + Send + 'a>>;
+
 /// A SOAP service the facade serves at [`SoapService::path`]; implemented by generated code.
 pub trait SoapService: Send + Sync + 'static {
     /// The WSDL service's name (`CorrespondenceAgencyExternalBasic`).
@@ -104,6 +108,13 @@ pub trait SoapService: Send + Sync + 'static {
     /// Runs `op` for `req`: `Ok` is the response body element as XML (no declaration), which
     /// the facade wraps in an envelope of the request's version.
     fn call<'a>(&'a self, op: &'static Operation, req: Request) -> CallFuture<'a>;
+    /// Runs `op` for `req` as the facade answers it: like [`SoapService::call`], but files the
+    /// operation downloads may stay streaming ([`XmlAnswer::parts`]), to be written into the
+    /// answer as the client reads it. Generated services whose operations download files
+    /// override it; by default it is `call`'s XML.
+    fn answer<'a>(&'a self, op: &'static Operation, req: Request) -> AnswerFuture<'a> {
+        Box::pin(async move { self.call(op, req).await.map(XmlAnswer::xml) })
+    }
     /// Runs a streamed `op` (one with [`Operation::streamed`]): `binary` is its binary element's
     /// content, `len` its size when known up front. Never held whole by the facade.
     fn call_streamed<'a>(

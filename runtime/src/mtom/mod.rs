@@ -8,6 +8,7 @@
 //! byte stream (an Altinn 3 download). Clients that do not send MTOM (zeep puts the file base64
 //! inline) are read by [`read`] too, within the normal body limit, so one code path serves both.
 
+mod base64;
 mod content_type;
 mod reader;
 mod scanner;
@@ -21,6 +22,7 @@ use std::task::{Context, Poll};
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 
+pub use base64::base64_stream;
 pub use content_type::{MediaType, Related};
 pub use reader::{Part, Reader};
 pub use scanner::Headers;

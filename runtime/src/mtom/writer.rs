@@ -29,7 +29,7 @@ pub struct Writer {
     version: SoapVersion,
     boundary: String,
     start: String,
-    root: Bytes,
+    root: BodyStream,
     parts: Vec<(String, String, BodyStream)>,
 }
 
@@ -46,12 +46,19 @@ impl std::fmt::Debug for Writer {
 impl Writer {
     /// A message whose root part is `envelope` (a whole SOAP envelope of `version`).
     pub fn new(version: SoapVersion, envelope: impl Into<Bytes>) -> Self {
+        let root = Ok(envelope.into());
+        Self::streamed(version, stream::once(async move { root }).boxed())
+    }
+
+    /// A message whose root part is streamed from `envelope` (an answer with a binary put
+    /// inline as base64 text, as for a `xs:string` field, still streaming).
+    pub fn streamed(version: SoapVersion, envelope: BodyStream) -> Self {
         Self {
             version,
             // WCF's shape; a UUID cannot occur in the envelope or by chance in a binary.
             boundary: format!("uuid:{}", uuid::Uuid::new_v4()),
             start: Self::new_cid(),
-            root: envelope.into(),
+            root: envelope,
             parts: Vec::new(),
         }
     }
@@ -105,7 +112,8 @@ impl Writer {
             self.start,
             self.start_info()
         );
-        let mut out: BodyStream = stream::iter([Ok(Bytes::from(root_head)), Ok(self.root)]).boxed();
+        let head = Ok(Bytes::from(root_head));
+        let mut out: BodyStream = stream::once(async move { head }).chain(self.root).boxed();
         for (cid, content_type, body) in self.parts {
             let head = format!(
                 "\r\n--{}\r\nContent-ID: <{cid}>\r\nContent-Transfer-Encoding: binary\r\nContent-Type: {content_type}\r\n\r\n",

@@ -59,6 +59,7 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
     let plans = ops.iter().map(|o| &o.plan);
     let methods = ops.iter().map(|o| &o.method);
     let arms = ops.iter().map(|o| &o.dispatch);
+    let answer = answer_method(&ops);
     let api = &m.resolved.api;
     let apis: Vec<String> = m.resolved.openapi.iter().map(|o| api_name(o)).collect();
     let client_doc = format!(
@@ -123,6 +124,8 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
             ) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::altinn_bridge_runtime::soap::Fault> {
                 self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len))).await
             }
+
+            #answer
 
             async fn dispatch(
                 &self,
@@ -257,6 +260,72 @@ struct OpCode {
     plan: TokenStream,
     method: TokenStream,
     dispatch: TokenStream,
+    /// The operation's name and its arm in `call_element_answer`, when it downloads a file
+    /// into a binary field.
+    answer: Option<(String, TokenStream)>,
+}
+
+/// Whether `l` fills a base64Binary SOAP field with a call's whole body (a file download),
+/// which the facade streams into its answer.
+fn whole_body_to_binary(m: &Mapping, l: &FieldLink) -> bool {
+    let whole_body = matches!(&l.from, Source::Response { path, .. } if path.text.is_empty());
+    let binary = matches!(&l.to, Target::Soap { path }
+        if path.leaf_type().and_then(|t| m.soap.types.builtin_of(t)) == Some(Builtin::Base64Binary));
+    whole_body && binary
+}
+
+/// Whether any operation of `m` downloads a file into a binary field: its facade then answers
+/// through `Client::call_element_answer`.
+pub(super) fn answers_streamed(m: &Mapping) -> bool {
+    m.resolved
+        .operations
+        .iter()
+        .filter(|o| o.no_successor.is_none())
+        .flat_map(|o| &o.outputs)
+        .any(|l| whole_body_to_binary(m, l))
+}
+
+/// `Client::call_element_answer`, for a module with operations that download files.
+fn answer_method(ops: &[OpCode]) -> TokenStream {
+    let (names, arms): (Vec<&String>, Vec<&TokenStream>) = ops
+        .iter()
+        .filter_map(|o| o.answer.as_ref())
+        .map(|(n, a)| (n, a))
+        .unzip();
+    if names.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        /// [`Client::call_element`] as the facade answers: a file an operation downloads into
+        /// a binary field is not read here but left streaming, its status already checked, to
+        /// be written into the answer as the client reads it.
+        pub async fn call_element_answer(
+            &self,
+            name: &str,
+            body: ::altinn_bridge_runtime::xml::Element,
+            headers: ::std::vec::Vec<::altinn_bridge_runtime::xml::Element>,
+        ) -> ::std::result::Result<::altinn_bridge_runtime::adapter::XmlAnswer, ::altinn_bridge_runtime::soap::Fault> {
+            if !::std::matches!(name, #(#names)|*) {
+                let out = self.call_element(name, body, headers).await?;
+                return ::std::result::Result::Ok(::altinn_bridge_runtime::adapter::XmlAnswer::xml(out.unwrap_or_default()));
+            }
+            soap::Message::read(&body).map_err(|e| {
+                ::altinn_bridge_runtime::soap::Fault::from(&::altinn_bridge_runtime::Error::Convert {
+                    field: body.local.clone(),
+                    message: e.to_string(),
+                })
+            })?;
+            let mut input = headers;
+            input.insert(0, body);
+            match name {
+                #(#arms)*
+                other => ::std::result::Result::Err(::altinn_bridge_runtime::soap::Fault::new(
+                    ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                    ::std::format!("unknown operation `{other}`"),
+                )),
+            }
+        }
+    }
 }
 
 impl Cx<'_> {
@@ -291,10 +360,20 @@ impl Cx<'_> {
                 ).await,
             },
         };
+        let downloads = link.outputs.iter().any(|l| whole_body_to_binary(self.m, l));
+        let answer = (downloads && link.no_successor.is_none()).then(|| {
+            let arm = quote! {
+                #name => ::altinn_bridge_runtime::adapter::call_xml_answer::<#out_ty>(
+                    &plan::#stat, input, &self.upstream, &self.settings,
+                ).await,
+            };
+            (name.clone(), arm)
+        });
         OpCode {
             plan,
             method: method_code,
             dispatch,
+            answer,
         }
     }
 
@@ -558,6 +637,10 @@ impl Cx<'_> {
                     quote!(Target::Param { call: #call, location: #loc, name: #name }),
                     None,
                 )
+            }
+            Target::Soap { path } if whole_body_to_binary(self.m, l) => {
+                let steps = self.steps.path(path);
+                (quote!(Target::SoapBinary(&[#(#steps),*])), None)
             }
             Target::Soap { path } => {
                 let steps = self.steps.path(path);

@@ -25,6 +25,7 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
         })
         .collect();
     let path = endpoint_path(m);
+    let answer = super::client::answers_streamed(m).then(answer_method);
     let docs = documents
         .iter()
         .map(|(name, rel)| quote!((#name, ::std::include_str!(#rel))));
@@ -80,6 +81,8 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
                     })
                 }
 
+                #answer
+
                 fn call_streamed<'a>(
                     &'a self,
                     op: &'static Operation,
@@ -96,6 +99,23 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
                     })
                 }
             }
+        }
+    }
+}
+
+/// `SoapService::answer` for a service whose operations download files: through
+/// `Client::call_element_answer`, so the files stream into the answer.
+fn answer_method() -> TokenStream {
+    quote! {
+        fn answer<'a>(
+            &'a self,
+            op: &'static Operation,
+            req: ::altinn_bridge_runtime::facade::Request,
+        ) -> ::altinn_bridge_runtime::facade::AnswerFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let client = super::Client::new(req.caller.upstream.clone(), req.caller.settings.clone());
+                client.call_element_answer(op.name, req.body, req.headers).await
+            })
         }
     }
 }
