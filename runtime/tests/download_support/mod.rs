@@ -115,6 +115,7 @@ pub static OPS: [Operation; 1] = [Operation {
         user: &[(BROKER_NS, "systemUserName")],
         password: &[(BROKER_NS, "systemPassword")],
     },
+    parties: &[],
     no_successor: None,
     streamed: None,
 }];
