@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 #[cfg(not(test))]
 pub mod altinn3;
 #[cfg(not(test))]
+pub mod broker;
+#[cfg(not(test))]
 pub mod failing;
 #[cfg(not(test))]
 pub mod legacy;
