@@ -289,7 +289,6 @@ async fn download_answers_the_file_intact() {
 /// WCF's MTOM encoder sends every message of an MTOM binding as `multipart/related`, a
 /// DownloadFileStreamedBasic request too (one root part, no attachment).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the facade refuses MTOM for an operation without a streamed input: runtime/src/facade/handler.rs `handle` answers `DownloadFileStreamedBasic takes no MTOM attachments`"]
 async fn download_requested_with_mtom_as_wcf_sends_it() {
     let env = Env::start().await;
     let id = broker::transfer_id(40);
