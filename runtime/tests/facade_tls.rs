@@ -16,7 +16,9 @@ fn certificate() -> (PathBuf, PathBuf, Vec<u8>) {
     let dir = scratch();
     let (cert, key) = (dir.join("cert.pem"), dir.join("key-tls.pem"));
     let out = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"])
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
         .args(["-subj", "/CN=localhost"])
         .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
         // A server certificate, not a CA: rustls refuses a CA certificate as a server's.
@@ -96,7 +98,10 @@ async fn the_facade_serves_https_with_its_configured_certificate() {
         .body(envelope(S11, "", &body("Echo", USER, PASSWORD, "x")))
         .send()
         .await;
-    assert!(plain.is_err_and(|e| !e.is_status()), "plain HTTP was answered");
+    assert!(
+        plain.is_err_and(|e| !e.is_status()),
+        "plain HTTP was answered"
+    );
     assert_eq!(s.calls(), 1);
 }
 

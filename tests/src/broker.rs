@@ -431,6 +431,25 @@ pub fn download_request(reference: &str) -> (Vec<(&'static str, String)>, String
     (headers, body)
 }
 
+/// [`download_request`] as WCF's MTOM encoder sends it: every message of an MTOM binding is
+/// `multipart/related`, one without attachments too (a root part only).
+pub fn download_request_mtom(reference: &str) -> (Vec<(&'static str, String)>, String) {
+    let (_, envelope) = download_request(reference);
+    let envelope = envelope.trim_start_matches(r#"<?xml version="1.0" encoding="utf-8"?>"#);
+    let boundary = "uuid:0198c0c2-6c1b-7f43-9d6d-00005c0e51ab+id=1";
+    let body = format!(
+        "--{boundary}\r\nContent-ID: <http://tempuri.org/0>\r\nContent-Transfer-Encoding: 8bit\r\nContent-Type: application/xop+xml;charset=utf-8;type=\"text/xml\"\r\n\r\n{envelope}\r\n--{boundary}--\r\n"
+    );
+    let content_type = format!(
+        "multipart/related; type=\"application/xop+xml\"; start=\"<http://tempuri.org/0>\"; boundary=\"{boundary}\"; start-info=\"text/xml\""
+    );
+    let headers = vec![
+        ("content-type", content_type),
+        ("soapaction", format!("\"{DOWNLOAD_ACTION}\"")),
+    ];
+    (headers, body)
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

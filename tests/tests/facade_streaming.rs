@@ -293,24 +293,13 @@ async fn download_requested_with_mtom_as_wcf_sends_it() {
     let env = Env::start().await;
     let id = broker::transfer_id(40);
     env.broker.offer(&id, MIB, 41);
-    let (_, envelope) = broker::download_request(&id);
-    let envelope = envelope.trim_start_matches(r#"<?xml version="1.0" encoding="utf-8"?>"#);
-    let boundary = "uuid:0198c0c2-6c1b-7f43-9d6d-00005c0e51ab+id=1";
-    let body = format!(
-        "--{boundary}\r\nContent-ID: <http://tempuri.org/0>\r\nContent-Transfer-Encoding: 8bit\r\nContent-Type: application/xop+xml;charset=utf-8;type=\"text/xml\"\r\n\r\n{envelope}\r\n--{boundary}--\r\n"
-    );
-    let content_type = format!(
-        "multipart/related; type=\"application/xop+xml\"; start=\"<http://tempuri.org/0>\"; boundary=\"{boundary}\"; start-info=\"text/xml\""
-    );
-    let answer = env
-        .http
-        .post(env.url())
-        .header("content-type", content_type)
-        .header("soapaction", format!("\"{}\"", broker::DOWNLOAD_ACTION))
-        .body(body)
-        .send()
-        .await
-        .expect("the facade answers");
+    let (headers, body) = broker::download_request_mtom(&id);
+    let mut request = env.http.post(env.url()).body(body);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let answer = request.send().await.expect("the facade answers");
     let file = broker::read_download(answer).await.expect("a file");
     assert_eq!(file.len, MIB);
+    assert!(file.mtom, "an MTOM request is answered with MTOM");
 }
