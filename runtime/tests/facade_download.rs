@@ -6,7 +6,7 @@
 mod download_support;
 mod mtom_support;
 
-use download_support::{ask, facade, read_inline, read_mtom, upstream};
+use download_support::{ask, facade, facade_with, read_inline, read_mtom, upstream};
 use mtom_support::generated_sha256;
 
 const SIZE: u64 = 64 << 20;
@@ -85,4 +85,30 @@ async fn an_upstream_dying_mid_body_breaks_the_answer() {
         matches!(&inline, Err(e) if e.contains("body")),
         "inline read: {inline:?}"
     );
+}
+
+/// A download being streamed still counts against `max_concurrent` until its last byte: with a
+/// limit of one, a second request meanwhile is turned away (503), and once the file has been
+/// read the next one is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streaming_download_holds_its_concurrency_permit_until_the_end() {
+    let facade = facade_with(upstream().await, "[limits]\nmax_concurrent = 1\n").await;
+    let reference = format!("{SIZE}-7");
+    // The head is in; 64 MiB cannot all sit in socket buffers, so the body is still streaming.
+    let first = ask(facade, &reference, true).await;
+    assert_eq!(first.status(), 200);
+    let busy = ask(facade, "0-1", false).await;
+    assert_eq!(busy.status(), 503, "a second request got in during the stream");
+    let expected = generated_sha256(SIZE, 7).await;
+    assert_eq!(read_mtom(first).await, Ok((SIZE, expected)));
+    // The permit is released once the body is done; the connection's end may lag a moment.
+    let mut status = 0;
+    for _ in 0..50 {
+        status = ask(facade, "0-1", false).await.status().as_u16();
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, 200);
 }

@@ -78,9 +78,14 @@ pub(crate) async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) 
             .insert("retry-after", HeaderValue::from_static("1"));
         return res;
     };
-    let res = next.run(req).await;
-    drop(permit);
-    res
+    // The permit goes with the answer's body: a streamed download counts against the limit
+    // until its last byte is sent (or the client goes away), not only until its head is ready.
+    next.run(req).await.map(|body| {
+        axum::body::Body::new(http_body_util::BodyExt::map_frame(body, move |frame| {
+            let _held = &permit;
+            frame
+        }))
+    })
 }
 
 /// `GET /health`: 200 and the services served.

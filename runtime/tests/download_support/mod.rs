@@ -218,7 +218,7 @@ pub async fn upstream() -> SocketAddr {
     serve(router).await
 }
 
-fn config(dir: &std::path::Path) -> FacadeConfig {
+fn config(dir: &std::path::Path, extra: &str) -> FacadeConfig {
     // The key is never used: the service calls its upstream without tokens.
     std::fs::write(
         dir.join("key.pem"),
@@ -246,6 +246,7 @@ user = "{USER}"
 password_hash = "{}"
 maskinporten = "main"
 parties = ["910000001"]
+{extra}
 "#,
         hash_password(PASSWORD)
     );
@@ -254,6 +255,11 @@ parties = ["910000001"]
 
 /// The facade on an ephemeral port, its service calling the Broker stand-in at `upstream`.
 pub async fn facade(upstream: SocketAddr) -> SocketAddr {
+    facade_with(upstream, "").await
+}
+
+/// [`facade`] with `extra` appended to its configuration (a `[limits]` table).
+pub async fn facade_with(upstream: SocketAddr, extra: &str) -> SocketAddr {
     let dir = std::env::temp_dir().join(format!("altinn-bridge-download-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("scratch dir");
     let client = Client::new(format!("http://{upstream}")).expect("client");
@@ -262,7 +268,7 @@ pub async fn facade(upstream: SocketAddr) -> SocketAddr {
         settings: Settings::default(),
     };
     let facade = Facade::bind(
-        &config(&dir),
+        &config(&dir, extra),
         vec![Arc::new(service) as Arc<dyn SoapService>],
     )
     .await
