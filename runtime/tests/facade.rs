@@ -822,3 +822,77 @@ async fn a_star_lets_a_caller_act_for_any_party() {
     assert_client_fault(&a, "may not act for the party 991825827");
     assert_eq!(s.calls(), 0);
 }
+
+/// An MTOM upload refused before its attachment is read (here: a wrong password) still gets its
+/// fault: the facade reads past the rest of a refused message (within bounds) instead of closing
+/// a connection the client is still writing to, which would lose the answer in a reset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_mtom_upload_gets_its_fault_not_a_reset() {
+    use altinn_bridge_runtime::mtom::Writer;
+    let s = start().await;
+    for round in 0..5 {
+        let cid = Writer::new_cid();
+        let envelope = format!(
+            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><Upload xmlns=\"{NS}\"><user>{USER}</user><password>wrong</password><Data>{}</Data></Upload></s:Body></s:Envelope>",
+            Writer::include(&cid)
+        );
+        // 4 MiB, more than loopback's socket buffers hold, in 64 KiB chunks.
+        let chunks = (0..64).map(|i| {
+            Ok::<_, std::io::Error>(altinn_bridge_runtime::bytes::Bytes::from(vec![
+                i as u8;
+                64 << 10
+            ]))
+        });
+        let writer = Writer::new(SoapVersion::V11, envelope).attach(
+            &cid,
+            "application/octet-stream",
+            futures_util::stream::iter(chunks),
+        );
+        let answer = http()
+            .post(s.url(PATH))
+            .header("Content-Type", writer.content_type())
+            .header("SOAPAction", "\"urn:echo/IEcho/Upload\"")
+            .body(reqwest::Body::wrap_stream(writer.into_stream()))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("round {round}: no answer: {e:?}"));
+        assert_eq!(answer.status(), 500, "round {round}");
+        let text = answer.text().await.expect("the whole fault");
+        assert!(text.contains("Fault"), "round {round}: {text}");
+    }
+    assert_eq!(s.calls(), 0);
+}
+
+/// An ordinary HTTP client writes its whole body before it reads: a 10 MB body refused at the
+/// limit still reaches it as the fault, declared (`Content-Length`) or chunked, because the
+/// facade reads past the refused rest instead of resetting the connection under the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_writing_a_10_mb_body_whole_reads_the_limit_fault() {
+    let s = start().await;
+    let big = envelope(
+        S11,
+        "",
+        &body("Echo", USER, PASSWORD, &"x".repeat(10 << 20)),
+    );
+    for chunked in [false, true] {
+        let req = http()
+            .post(s.url(PATH))
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header("SOAPAction", "\"urn:echo/IEcho/Echo\"");
+        let req = if chunked {
+            let chunks: Vec<Result<Vec<u8>, std::io::Error>> = big
+                .as_bytes()
+                .chunks(64 << 10)
+                .map(|c| Ok(c.to_vec()))
+                .collect();
+            req.body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+                chunks,
+            )))
+        } else {
+            req.body(big.clone())
+        };
+        let a = send(req).await;
+        assert_client_fault(&a, "over the limit of 5242880");
+    }
+    assert_eq!(s.calls(), 0);
+}

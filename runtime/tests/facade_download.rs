@@ -98,7 +98,11 @@ async fn a_streaming_download_holds_its_concurrency_permit_until_the_end() {
     let first = ask(facade, &reference, true).await;
     assert_eq!(first.status(), 200);
     let busy = ask(facade, "0-1", false).await;
-    assert_eq!(busy.status(), 503, "a second request got in during the stream");
+    assert_eq!(
+        busy.status(),
+        503,
+        "a second request got in during the stream"
+    );
     let expected = generated_sha256(SIZE, 7).await;
     assert_eq!(read_mtom(first).await, Ok((SIZE, expected)));
     // The permit is released once the body is done; the connection's end may lag a moment.

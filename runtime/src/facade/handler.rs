@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::body::{Body, BodyDataStream};
 use axum::extract::Request as HttpRequest;
 use axum::http::header;
 use axum::response::Response;
@@ -31,9 +31,16 @@ pub(crate) async fn soap(
         .unwrap_or_default();
     let guess = respond::version_of(req.headers());
     let timeout = app.limits.request_timeout;
-    match tokio::time::timeout(timeout, handle(&app, service.as_ref(), req, &id)).await {
+    let mut unread = None;
+    let handled = handle(&app, service.as_ref(), req, &id, &mut unread);
+    match tokio::time::timeout(timeout, handled).await {
         Ok(Ok((version, as_mtom, answer))) => respond::answer(version, as_mtom, answer),
-        Ok(Err((version, fault))) => respond::fault(version, &fault),
+        Ok(Err((version, fault))) => {
+            if let Some(rest) = unread {
+                tokio::spawn(drain(rest));
+            }
+            respond::fault(version, &fault)
+        }
         Err(_) => {
             tracing::warn!(?timeout, "the request timed out");
             let reason =
@@ -46,7 +53,67 @@ pub(crate) async fn soap(
 /// The version, whether to answer as MTOM (the request came so), and the answer.
 type Answer = Result<(SoapVersion, bool, XmlAnswer), (SoapVersion, Fault)>;
 
-async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str) -> Answer {
+/// What is left of a request's body when it is refused: an MTOM message's attachments, or the
+/// rest of a plain body over the limit.
+enum Unread {
+    Mtom(mtom::Incoming<BodyDataStream>),
+    Raw(BodyDataStream),
+}
+
+/// Reads past the rest of a refused MTOM message, at most [`DRAIN_BYTES`] for at most
+/// [`DRAIN_TIME`]. A connection closed while the client is still sending is reset, and the reset
+/// can discard the fault before the client reads it; past the bounds that risk is taken rather
+/// than reading a refused gigabyte.
+async fn drain(rest: Unread) {
+    use futures_util::StreamExt;
+    let reader = match rest {
+        Unread::Mtom(mtom::Incoming::Mtom(reader)) => reader,
+        Unread::Mtom(mtom::Incoming::Plain(_)) => return,
+        Unread::Raw(mut body) => {
+            let read_past = async move {
+                let mut total = 0usize;
+                while let Some(Ok(c)) = body.next().await {
+                    total += c.len();
+                    if total > DRAIN_BYTES {
+                        return;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(DRAIN_TIME, read_past).await;
+            return;
+        }
+    };
+    let read_past = async move {
+        let mut total = 0usize;
+        let mut part = reader.next_part().await.ok().flatten();
+        while let Some(mut p) = part {
+            while let Some(chunk) = p.next().await {
+                match chunk {
+                    Ok(c) => total += c.len(),
+                    Err(_) => return,
+                }
+                if total > DRAIN_BYTES {
+                    return;
+                }
+            }
+            part = p.next_part().await.ok().flatten();
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, read_past).await;
+}
+
+/// The most of a refused message read past so its fault is not lost.
+const DRAIN_BYTES: usize = 64 << 20;
+/// The longest spent reading past it.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn handle(
+    app: &App,
+    service: &dyn SoapService,
+    req: HttpRequest,
+    id: &str,
+    unread: &mut Option<Unread>,
+) -> Answer {
     let guess = respond::version_of(req.headers());
     let (parts, body) = req.into_parts();
     let limits = Limits {
@@ -62,7 +129,6 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
         .to_owned();
     // MTOM: only the root part is read here; the attachment stays in the connection until the
     // operation streams it upstream, so its size is not bounded by the body limit.
-    let mut incoming = None;
     let envelope = if content_type
         .to_ascii_lowercase()
         .starts_with("multipart/related")
@@ -71,10 +137,10 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
             .await
             .map_err(|e| (guess, Fault::from(&e)))?;
         let envelope = reader.envelope().clone();
-        incoming = Some(reader);
+        *unread = Some(Unread::Mtom(reader));
         envelope
     } else {
-        let bytes = read_body(app, &parts.headers, body)
+        let bytes = read_body(app, &parts.headers, body, unread)
             .await
             .map_err(|e| (guess, Fault::from(&e)))?;
         Envelope::parse_with(&bytes, &limits).map_err(|e| (guess, Fault::from(&e)))?
@@ -149,6 +215,16 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
         request_id: id.to_owned(),
     };
     tracing::debug!(op = op.name, caller = %caller.name, "calling the service");
+    if op.streamed.is_none()
+        && matches!(unread, Some(Unread::Mtom(mtom::Incoming::Mtom(r))) if !r.includes().is_empty())
+    {
+        let why = format!("{} takes no MTOM attachments", op.name);
+        return Err(fail(respond::client(why, id)));
+    }
+    let incoming = match unread.take() {
+        Some(Unread::Mtom(m)) => Some(m),
+        _ => None,
+    };
     let as_mtom = incoming.is_some();
     let answer = match (op.streamed, incoming) {
         (Some(local), Some(incoming)) => {
@@ -162,9 +238,6 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
                 .await
                 .map(XmlAnswer::xml)
         }
-        (None, Some(mtom::Incoming::Mtom(reader))) if !reader.includes().is_empty() => Err(
-            respond::client(format!("{} takes no MTOM attachments", op.name), id),
-        ),
         // An MTOM request without attachments (a download asked for as MTOM) is answered so.
         (_, _) => service.answer(op, request).await,
     };
@@ -177,34 +250,41 @@ async fn handle(app: &App, service: &dyn SoapService, req: HttpRequest, id: &str
 }
 
 /// The body, refused as soon as it is known to be over the limit: from `Content-Length` before
-/// reading anything, else while streaming, so a huge body is never read whole.
+/// reading anything, else while streaming, so a huge body is never read whole. A refused body's
+/// rest is left in `unread` for [`drain`].
 async fn read_body(
     app: &App,
     headers: &axum::http::HeaderMap,
     body: Body,
+    unread: &mut Option<Unread>,
 ) -> Result<bytes::Bytes, Error> {
+    use futures_util::StreamExt;
     let limit = app.limits.max_body_bytes;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<usize>().ok());
+    let mut stream = body.into_data_stream();
     if let Some(size) = declared.filter(|s| *s > limit) {
+        *unread = Some(Unread::Raw(stream));
         return Err(Error::TooLarge { size, limit });
     }
-    axum::body::to_bytes(body, limit).await.map_err(|e| {
-        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-        {
-            Error::TooLarge {
+    let mut buf = bytes::BytesMut::with_capacity(declared.unwrap_or(8 << 10));
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| Error::Transport {
+            url: "the request body".into(),
+            message: e.to_string(),
+        })?;
+        if buf.len() + chunk.len() > limit {
+            *unread = Some(Unread::Raw(stream));
+            return Err(Error::TooLarge {
                 size: limit + 1,
                 limit,
-            }
-        } else {
-            Error::Transport {
-                url: "the request body".into(),
-                message: e.to_string(),
-            }
+            });
         }
-    })
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
 }
 
 /// An action can name an operation whose input is another element; say which.
