@@ -3,48 +3,23 @@
 //! client gets no SOAP answer from the TLS port.
 
 mod facade_support;
+mod tls_support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use altinn_bridge_runtime::Error;
 use altinn_bridge_runtime::facade::FacadeConfig;
 use facade_support::*;
 
-/// A self-signed certificate for `localhost` and 127.0.0.1, with its key, in a fresh directory.
+/// A self-signed certificate in a fresh directory: (certificate, key, certificate PEM).
 fn certificate() -> (PathBuf, PathBuf, Vec<u8>) {
-    let dir = scratch();
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key-tls.pem"));
-    let out = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        ])
-        .args(["-subj", "/CN=localhost"])
-        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
-        // A server certificate, not a CA: rustls refuses a CA certificate as a server's.
-        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
-        .args(["-addext", "extendedKeyUsage=serverAuth"])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("openssl is installed");
-    assert!(
-        out.status.success(),
-        "openssl: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (cert, key) = tls_support::self_signed(&scratch());
     let pem = std::fs::read(&cert).expect("the certificate");
     (cert, key, pem)
 }
 
 fn tls_table(cert: &Path, key: &Path) -> String {
-    format!(
-        "[tls]\ncertificate_file = \"{}\"\nkey_file = \"{}\"\n",
-        cert.display(),
-        key.display()
-    )
+    tls_support::table(cert, key)
 }
 
 fn trusting(pem: &[u8]) -> reqwest::Client {

@@ -23,6 +23,9 @@ use altinn_bridge::link::{Mapping, Overrides};
 use altinn_bridge_examples::generated;
 use altinn_bridge_runtime::facade::{Credentials, Facade, FacadeConfig, Operation, hash_password};
 use altinn_bridge_tests::zeep::{self, corpus_wsdl, manifests};
+
+#[path = "../../runtime/tests/tls_support/mod.rs"]
+mod tls_support;
 use altinn_bridge_tests::{altinn3, corpus_or_skip, files_with_ext, prism, python};
 use serde_json::{Value, json};
 
@@ -63,6 +66,9 @@ apis!(
 struct Env {
     python: PathBuf,
     url: String,
+    /// The same facade served over HTTPS (`[tls]`), and the certificate clients trust for it.
+    https_url: String,
+    cafile: PathBuf,
     mappings: Vec<Mapping>,
     wsdls: Vec<PathBuf>,
     mocks: BTreeMap<String, altinn3::Api>,
@@ -118,11 +124,15 @@ impl Env {
         });
         let work = std::env::temp_dir().join(format!("altinn-bridge-e2e-{}", std::process::id()));
         std::fs::create_dir_all(&work).expect("scratch dir");
-        let addr = serve(&work, &mocks, &missing);
+        let addr = serve(&work, &mocks, &missing, "");
+        let (cafile, key) = tls_support::self_signed(&work);
+        let tls = serve(&work, &mocks, &missing, &tls_support::table(&cafile, &key));
         Env {
             missing,
             python,
             url: format!("http://{addr}"),
+            https_url: format!("https://localhost:{}", tls.port()),
+            cafile,
             mappings,
             wsdls: files_with_ext(&corpus, &["wsdl"]),
             mocks,
@@ -143,7 +153,13 @@ impl Env {
 
 /// Starts the token endpoint and the facade on a thread of their own (the tests block on
 /// client processes); returns the facade's address.
-fn serve(work: &Path, mocks: &BTreeMap<String, altinn3::Api>, missing: &[String]) -> SocketAddr {
+/// The facade for every generated service, its configuration ending with `extra` (a `[tls]` table).
+fn serve(
+    work: &Path,
+    mocks: &BTreeMap<String, altinn3::Api>,
+    missing: &[String],
+    extra: &str,
+) -> SocketAddr {
     let key = work.join("key.pem");
     let out = Command::new("openssl")
         .args(["genrsa", "-out"])
@@ -161,6 +177,7 @@ fn serve(work: &Path, mocks: &BTreeMap<String, altinn3::Api>, missing: &[String]
     }
     let (tx, rx) = std::sync::mpsc::channel();
     let work = work.to_path_buf();
+    let extra = extra.to_owned();
     let apis: BTreeMap<String, String> = apis
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -173,7 +190,7 @@ fn serve(work: &Path, mocks: &BTreeMap<String, altinn3::Api>, missing: &[String]
             .expect("runtime");
         rt.block_on(async move {
             let token_url = token_endpoint().await;
-            let text = config_text(&token_url, &apis);
+            let text = config_text(&token_url, &apis) + &extra;
             let config = FacadeConfig::parse(&text, "facade.toml", &work).expect("config");
             let facade = Facade::bind(&config, generated::services())
                 .await
@@ -269,7 +286,12 @@ struct Batch<'a> {
 
 impl Batch<'_> {
     fn url(&self, env: &Env) -> String {
-        format!("{}{}", env.url, self.api.path)
+        self.url_at(&env.url)
+    }
+
+    /// The service's URL on the facade at `base` (`http://host:port`).
+    fn url_at(&self, base: &str) -> String {
+        format!("{base}{}", self.api.path)
     }
 
     /// Operations whose contract carries no credentials: the clients send a UsernameToken.
@@ -330,31 +352,39 @@ fn batches(env: &Env) -> Vec<Batch<'_>> {
 
 /// Runs zeep for `batch`. `wsdl` is the corpus file unless given (the served `?wsdl`).
 fn zeep(env: &Env, batch: &Batch<'_>, wsdl: Option<&str>, password: &str) -> Result<Value, String> {
-    zeep_run(env, batch, wsdl, password, &[])
+    zeep_run(env, batch, (wsdl, &batch.url(env)), password, &[])
 }
 
 /// zeep's sample requests for node-soap, written to `<work>/node-soap/...` without calling.
 fn node_requests(env: &Env, batch: &Batch<'_>) -> Result<PathBuf, String> {
-    zeep_run(env, batch, None, PASSWORD, &["--no-call"])?;
+    zeep_run(
+        env,
+        batch,
+        (None, &batch.url(env)),
+        PASSWORD,
+        &["--no-call"],
+    )?;
     Ok(batch.dir(env, "node-soap").join("requests.json"))
 }
 
+/// zeep for `batch`: `(wsdl, url)` are the WSDL (the corpus file unless given) and the
+/// service's address.
 fn zeep_run(
     env: &Env,
     batch: &Batch<'_>,
-    wsdl: Option<&str>,
+    (wsdl, url): (Option<&str>, &str),
     password: &str,
     extra: &[&str],
 ) -> Result<Value, String> {
     let corpus = corpus_wsdl(batch.mapping, &env.wsdls);
     let corpus = corpus.to_string_lossy();
-    let client = if extra.is_empty() {
-        "zeep"
-    } else {
+    let client = if extra.contains(&"--no-call") {
         "node-soap"
+    } else {
+        "zeep"
     };
     let node_args = batch.dir(env, client).join("requests.json");
-    let (url, wsse, node_args) = (batch.url(env), batch.wsse(), node_args.to_string_lossy());
+    let (wsse, node_args) = (batch.wsse(), node_args.to_string_lossy());
     let mut args = vec![
         "--wsdl",
         wsdl.unwrap_or(&corpus),
@@ -363,7 +393,7 @@ fn zeep_run(
         "--binding",
         &batch.binding,
         "--url",
-        &url,
+        url,
         "--user",
         USER,
         "--password",
@@ -593,10 +623,6 @@ fn zeep_loads_the_served_wsdl_and_calls_through_it() {
     // The served contract (the embedded, curated WSDL: smaller than the corpus one, so zeep's
     // parsed answers can lack a few optional members) must give the same outcome as the
     // corpus WSDL: a success where it succeeds, the same fault where it faults.
-    let outcome = |r: &Value| match r.get("ok") {
-        Some(_) => "ok".to_owned(),
-        None => format!("fault {} error {}", r["fault"]["message"], r["error"]),
-    };
     for op in &batch.ops {
         let (served, corpus) = (
             &through_served["operations"][op],
@@ -608,6 +634,49 @@ fn zeep_loads_the_served_wsdl_and_calls_through_it() {
             check(&batch, op, served).unwrap_or_else(|e| panic!("{op}: {e}"));
         }
     }
+}
+
+/// What a client run gave for one operation: a success, or which fault or error.
+fn outcome(r: &Value) -> String {
+    match r.get("ok") {
+        Some(_) => "ok".to_owned(),
+        None => format!("fault {} error {}", r["fault"]["message"], r["error"]),
+    }
+}
+
+/// A client whose binding insists on https changes only the host: zeep loads the WSDL the
+/// HTTPS facade serves, trusts its certificate, and gets the same outcomes as over HTTP.
+#[test]
+fn zeep_calls_the_https_facade_with_only_the_address_changed() {
+    let test = "zeep_calls_the_https_facade_with_only_the_address_changed";
+    let Some(env) = Env::get(test) else {
+        return;
+    };
+    let batch = batches(env)
+        .into_iter()
+        .find(|b| b.api.module == "correspondence_agency_external_basic")
+        .expect("the basic correspondence manifest");
+    let url = batch.url_at(&env.https_url);
+    let served = format!("{url}?wsdl");
+    let cafile = env.cafile.to_string_lossy();
+    let _sessions = env.sessions(&apis_of(batch.api));
+    let over_https = zeep_run(
+        env,
+        &batch,
+        (Some(&served), &url),
+        PASSWORD,
+        &["--cafile", &cafile],
+    )
+    .expect("zeep over https");
+    let over_http = zeep(env, &batch, None, PASSWORD).expect("zeep over http");
+    let mut ok = 0;
+    for op in &batch.ops {
+        let (tls, plain) = (&over_https["operations"][op], &over_http["operations"][op]);
+        assert!(tls.get("error").is_none(), "{op}: {tls}");
+        assert_eq!(outcome(tls), outcome(plain), "{op}");
+        ok += usize::from(tls.get("ok").is_some());
+    }
+    assert!(ok > 0, "no operation succeeded over https: {over_https}");
 }
 
 #[test]
