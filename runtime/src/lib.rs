@@ -12,6 +12,7 @@ pub mod error;
 #[cfg(feature = "facade")]
 pub mod facade;
 pub mod http;
+mod ids;
 pub mod mtom;
 pub mod secret;
 pub mod soap;

@@ -11,6 +11,7 @@
 //! apt-get install -y --no-install-recommends wrk
 //! cargo bench -p altinn-bridge-tests --bench facade_load            # 5 s per wrk run
 //! WRK_SECONDS=10 WRK_CONNECTIONS=64 cargo bench -p altinn-bridge-tests --bench facade_load
+//! FACADE_LOAD_ONLY=no-op perf record -g target/release/deps/facade_load-*   # one target alone
 //! ```
 
 use std::process::Command;
@@ -27,6 +28,10 @@ use altinn_bridge_runtime::soap::Envelope;
 use altinn_bridge_runtime::xml;
 use altinn_bridge_tests::failing::{Altinn3, FaultMix, TOKEN};
 use altinn_bridge_tests::legacy;
+
+// The allocator `altinn-bridge serve` uses, so the figures stand for it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const REFERENCE: &str = "no-such-shipment";
 
@@ -119,9 +124,19 @@ fn main() {
         connections,
         threads,
     };
-    let direct = wrk(&args, &search, &direct_script, &dir);
-    let facade = wrk(&args, &facade_url, &facade_script, &dir);
-    let no_op = wrk(&args, &no_op_url, &facade_script, &dir);
+    // FACADE_LOAD_ONLY=direct|facade|no-op runs one target alone (for a profiler); the others
+    // then report zeros.
+    let only = std::env::var("FACADE_LOAD_ONLY").unwrap_or_default();
+    let run = |name: &str, url: &str, script: &str| {
+        if only.is_empty() || only == name {
+            wrk(&args, url, script, &dir)
+        } else {
+            Figures::default()
+        }
+    };
+    let direct = run("direct", &search, &direct_script);
+    let facade = run("facade", &facade_url, &facade_script);
+    let no_op = run("no-op", &no_op_url, &facade_script);
 
     println!();
     println!(
@@ -163,7 +178,9 @@ fn main() {
         if aim { "met" } else { "NOT met" }
     );
 
-    facade_rt.block_on(stages(&up, &facade_url, &no_op_url, &body));
+    if only.is_empty() {
+        facade_rt.block_on(stages(&up, &facade_url, &no_op_url, &body));
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

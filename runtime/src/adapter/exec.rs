@@ -143,7 +143,7 @@ async fn execute(
         stream: std::sync::Mutex::new(stream),
         streams_out,
         pending: std::sync::Mutex::new(Vec::new()),
-        nonce: *uuid::Uuid::new_v4().as_bytes(),
+        nonce: *crate::ids::uuid_v4().as_bytes(),
     };
     for call in op.calls {
         for place in run.places(call)? {

@@ -49,6 +49,9 @@ impl Response {
 pub struct Client {
     http: reqwest::Client,
     base_url: String,
+    /// `base_url` parsed once: each request sets only its path on a copy, instead of parsing
+    /// scheme, host and port again.
+    base: Option<reqwest::Url>,
     tokens: Option<TokenProvider>,
     bearer: Option<Secret>,
     subscription_key: Option<Secret>,
@@ -67,12 +70,19 @@ impl Client {
     /// A client for `base_url` with no authentication, default retries and a 30 s timeout.
     pub fn new(base_url: impl Into<String>) -> Result<Self> {
         let http = reqwest::Client::builder()
+            // `send` retries what is safe to repeat itself; reqwest's own layer would only
+            // hold a copy of every request.
+            .retry(reqwest::retry::never())
             .build()
             .map_err(|e| Error::Request(e.to_string()))?;
         let base_url = base_url.into().trim_end_matches('/').to_owned();
+        let base = reqwest::Url::parse(&base_url)
+            .ok()
+            .filter(|u| u.query().is_none() && u.fragment().is_none());
         Ok(Self {
             http,
             base_url,
+            base,
             tokens: None,
             bearer: None,
             subscription_key: None,
@@ -215,13 +225,28 @@ impl Client {
         Ok(Attempt::Failed(Box::new(error), token))
     }
 
+    /// The URL of `path` on the parsed base, or `None` where the string must be parsed whole (a
+    /// base that did not parse, a path carrying its own query or fragment).
+    fn url(&self, path: &str) -> Option<reqwest::Url> {
+        if path.contains(['?', '#']) {
+            return None;
+        }
+        let mut url = self.base.clone()?;
+        let joined = format!("{}{path}", url.path().trim_end_matches('/'));
+        url.set_path(&joined);
+        Some(url)
+    }
+
     async fn build(
         &self,
         request: &Request,
         url: &str,
         timeout: Option<Duration>,
     ) -> Result<(reqwest::RequestBuilder, Option<Secret>)> {
-        let mut builder = self.http.request(request.method.clone(), url);
+        let mut builder = match self.url(&request.path) {
+            Some(parsed) => self.http.request(request.method.clone(), parsed),
+            None => self.http.request(request.method.clone(), url),
+        };
         // Streamed transfers pass `None`: a deadline on the whole exchange would cut off a
         // large file, so they bound each wait instead (see `stream`).
         if let Some(timeout) = timeout {
@@ -298,5 +323,43 @@ pub(crate) fn transport_error(url: &str, timeout: Duration, e: &reqwest::Error) 
             url,
             message: e.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Client;
+
+    /// Setting the path on the parsed base gives the URL that parsing the joined string gives.
+    #[test]
+    fn a_path_on_the_parsed_base_is_the_url_the_joined_string_parses_to() {
+        let bases = [
+            "http://127.0.0.1:8080",
+            "https://platform.tt02.altinn.no/",
+            "https://example.invalid/prefix/",
+            "http://[::1]:9/a%20b",
+        ];
+        let paths = [
+            "/correspondence/api/v1/correspondence",
+            "/storage/api/v1/instances/512345/0b6e4c3a-6f0e-4b5b-9d2a-2f8e1c3d4e5f/data",
+            "/a b/ø/%2F/x",
+            "/",
+            "",
+        ];
+        for base in bases {
+            let client = Client::new(base).expect("a client");
+            for path in paths {
+                let joined = format!("{}{path}", client.base_url);
+                let expected = reqwest::Url::parse(&joined).expect("a URL");
+                assert_eq!(client.url(path), Some(expected), "{base} + {path}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_path_with_its_own_query_is_parsed_whole() {
+        let client = Client::new("http://127.0.0.1:8080").expect("a client");
+        assert_eq!(client.url("/x?y=1"), None);
+        assert_eq!(client.url("/x#y"), None);
     }
 }

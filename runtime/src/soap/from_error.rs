@@ -9,7 +9,7 @@ impl From<&Error> for Fault {
         let code = code(error);
         let reason = reason(error);
         // Every Altinn 2 fault carried an ErrorGuid; ours is logged so operators can find the cause.
-        let guid = uuid::Uuid::new_v4().to_string();
+        let guid = crate::ids::uuid_v4().to_string();
         tracing::warn!(error_guid = %guid, "answering with a SOAP fault: {error}");
         let detail = AltinnFault {
             altinn_error_message: Some(reason.clone()),
