@@ -10,7 +10,9 @@ use altinn_bridge_runtime::facade::{self, FacadeConfig};
 
 /// Loads the configuration, then serves until Ctrl-C or SIGTERM; in-flight requests finish.
 pub fn run(config: &Path) -> ExitCode {
-    init_logs();
+    // JSON lines on standard error, filtered by `RUST_LOG` (default `info`): one line per
+    // request with its id, operation, caller, status and time, never a credential.
+    let _logs = facade::init_logs(std::io::stderr());
     let config = match FacadeConfig::load(config) {
         Ok(c) => c,
         Err(e) => {
@@ -36,18 +38,6 @@ pub fn run(config: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// JSON lines on standard error, filtered by `RUST_LOG` (default `info`): one line per request
-/// with its id, status and time, never a credential.
-fn init_logs() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }
 
 async fn shutdown() {

@@ -22,7 +22,7 @@ use altinn_bridge_examples::generated::correspondence_agency_external_basic as b
 use altinn_bridge_runtime::Secret;
 use altinn_bridge_runtime::adapter::{Settings, Upstream};
 use altinn_bridge_runtime::facade::{
-    CallFuture, Facade, FacadeConfig, Operation, Request, SoapService,
+    self, CallFuture, Facade, FacadeConfig, Operation, Request, SoapService,
 };
 use altinn_bridge_runtime::soap::Envelope;
 use altinn_bridge_runtime::xml;
@@ -96,6 +96,7 @@ fn main() {
         .expect("the upstream starts");
     let facade_rt = runtime(env_or("FACADE_THREADS", 2));
     let dir = legacy::scratch_with_key();
+    let (_log_guard, logs) = log_like_serve(&dir);
     let config = legacy::config(
         &up.base_url(),
         "127.0.0.1:0".parse().expect("addr"),
@@ -173,6 +174,7 @@ fn main() {
         direct.cpu_us
     );
     let aim = facade.rps >= 10_000.0 && facade.p99_ms < 5.0;
+    println!("logs: {logs}");
     println!(
         "aim (≥ 10,000 req/s, p99 < 5 ms): {}",
         if aim { "met" } else { "NOT met" }
@@ -182,6 +184,21 @@ fn main() {
         facade_rt.block_on(stages(&up, &facade_url, &no_op_url, &body));
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Logs as `altinn-bridge serve` does ([`facade::init_logs`]: JSON lines at `info`, one per
+/// request, buffered), into a file in `dir`; `FACADE_LOAD_LOGS=0` leaves
+/// logging off. The guard flushes the lines at the end.
+fn log_like_serve(dir: &std::path::Path) -> (Option<facade::LogGuard>, &'static str) {
+    if std::env::var("FACADE_LOAD_LOGS").is_ok_and(|v| v == "0") {
+        return (None, "off (FACADE_LOAD_LOGS=0)");
+    }
+    let file = std::fs::File::create(dir.join("facade.log")).expect("the log file");
+    let guard = facade::init_logs(file);
+    (
+        guard,
+        "JSON lines at info, as `serve` writes them (FACADE_LOAD_LOGS=0: off)",
+    )
 }
 
 async fn serve(config: &FacadeConfig, service: Arc<dyn SoapService>) -> String {

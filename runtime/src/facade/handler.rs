@@ -179,6 +179,7 @@ async fn handle(
             id,
         ))
     })?;
+    tracing::Span::current().record("op", op.name);
     check_body(op, &body).map_err(|why| fail(respond::client(why, id)))?;
     if let Some(why) = must_understand(op, &envelope, &headers) {
         return Err(fail(Fault::new(FaultCode::MustUnderstand, why)));
@@ -195,6 +196,7 @@ async fn handle(
             return Err(fail(auth_failed(id)));
         }
     };
+    tracing::Span::current().record("caller", caller.name.as_str());
     if let Some(party) = parties::refused(op, &caller, &headers, &body) {
         tracing::info!(op = op.name, caller = %caller.name, %party, "party refused");
         let why = format!(
@@ -245,7 +247,7 @@ async fn handle(
         tracing::info!(op = op.name, caller = %caller.name, code = ?f.code, reason = %f.reason, "the service answered a fault");
         fail(f)
     })?;
-    tracing::info!(op = op.name, caller = %caller.name, "answered");
+    tracing::debug!(op = op.name, caller = %caller.name, "answered");
     Ok((version, as_mtom, out))
 }
 

@@ -28,11 +28,15 @@ pub(crate) async fn request_id(mut req: Request, next: Next) -> Response {
         .filter(|v| is_token(v))
         .map_or_else(|| crate::ids::uuid_v4().to_string(), str::to_owned);
     req.extensions_mut().insert(RequestId(id.clone()));
+    // `op` and `caller` are filled in by the handler once known, so the one line logged per
+    // request says who called what (a line per step would cost a write each under load).
     let span = tracing::info_span!(
         "request",
         request_id = %id,
         method = %req.method(),
-        path = %req.uri().path()
+        path = %req.uri().path(),
+        op = tracing::field::Empty,
+        caller = tracing::field::Empty,
     );
     let started = Instant::now();
     let mut res = next.run(req).instrument(span.clone()).await;

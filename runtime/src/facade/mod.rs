@@ -12,6 +12,7 @@ mod credentials;
 mod dispatch;
 mod handler;
 mod layers;
+mod logs;
 mod parties;
 mod respond;
 mod service;
@@ -33,6 +34,7 @@ pub use config::{
     CallerConfig, ClientKey, EnvironmentConfig, FacadeConfig, FacadeLimits, MaskinportenClient,
     TlsConfig, UpstreamConfig,
 };
+pub use logs::{LogGuard, init_logs};
 pub use service::{AnswerFuture, CallFuture, Caller, Credentials, Operation, Request, SoapService};
 
 use crate::error::{Error, Result};
