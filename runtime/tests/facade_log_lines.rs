@@ -74,16 +74,16 @@ async fn one_json_line_per_request_names_the_operation_and_the_caller() {
     let lines = out.lines();
     let done: Vec<_> = lines
         .iter()
-        .filter(|l| l["fields"]["message"] == "done" && l["span"]["request_id"] == "log-line-1")
+        .filter(|l| l["fields"]["message"] == "done" && l["fields"]["request_id"] == "log-line-1")
         .collect();
     assert_eq!(done.len(), 1, "one line for the request: {lines:#?}");
     let line = done[0];
     assert_eq!(line["level"], "INFO");
     assert_eq!(line["fields"]["status"], 200);
-    assert_eq!(line["span"]["op"], "Echo");
-    assert_eq!(line["span"]["method"], "POST");
-    assert_eq!(line["span"]["path"], PATH);
-    assert!(line["span"]["caller"].is_string(), "{line}");
+    assert_eq!(line["fields"]["op"], "Echo");
+    assert_eq!(line["fields"]["method"], "POST");
+    assert_eq!(line["fields"]["path"], PATH);
+    assert!(line["fields"]["caller"].is_string(), "{line}");
     let text = String::from_utf8(out.0.lock().expect("lock").clone()).expect("UTF-8");
     assert!(!text.contains(PASSWORD), "no password in the logs");
 }

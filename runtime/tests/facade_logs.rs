@@ -78,7 +78,7 @@ async fn passwords_and_authorization_never_reach_the_logs() {
     );
     assert!(logs.contains("authentication failed"), "{logs}");
     assert!(logs.contains("answered"), "{logs}");
-    // The request's span (and so its one `done` line) names the operation and the caller.
+    // The request's one `done` line names the operation and the caller.
     assert!(logs.contains("op=\"Echo\""), "{logs}");
     assert!(logs.contains("caller="), "{logs}");
     for secret in [

@@ -1,6 +1,7 @@
 //! The Altinn 3 APIs an adapter calls, one HTTP client each.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::http::Client;
@@ -10,9 +11,11 @@ use crate::http::Client;
 ///
 /// Each client carries its own base URL and token provider, so one upstream acts as one
 /// Maskinporten client (or one system user); the facade builds one per legacy caller.
+///
+/// Cloning is cheap (the clients are shared): the facade hands a clone to every request.
 #[derive(Debug, Clone, Default)]
 pub struct Upstream {
-    apis: BTreeMap<String, Client>,
+    apis: Arc<BTreeMap<String, Client>>,
 }
 
 impl Upstream {
@@ -23,7 +26,7 @@ impl Upstream {
 
     /// Adds (or replaces) the client for the API `name`.
     pub fn with_api(mut self, name: impl Into<String>, client: Client) -> Self {
-        self.apis.insert(name.into(), client);
+        Arc::make_mut(&mut self.apis).insert(name.into(), client);
         self
     }
 

@@ -32,8 +32,9 @@ pub(crate) async fn soap(
     let guess = respond::version_of(req.headers());
     let timeout = app.limits.request_timeout;
     let mut unread = None;
-    let handled = handle(&app, service.as_ref(), req, &id, &mut unread);
-    match tokio::time::timeout(timeout, handled).await {
+    let mut who = Who::default();
+    let handled = handle(&app, service.as_ref(), req, &id, &mut unread, &mut who);
+    let mut res = match tokio::time::timeout(timeout, handled).await {
         Ok(Ok((version, as_mtom, answer))) => respond::answer(version, as_mtom, answer),
         Ok(Err((version, fault))) => {
             if let Some(rest) = unread {
@@ -47,7 +48,17 @@ pub(crate) async fn soap(
                 format!("the request took longer than {timeout:?}; its outcome is unknown");
             respond::fault(guess, &respond::server(reason, &id))
         }
-    }
+    };
+    res.extensions_mut().insert(who);
+    res
+}
+
+/// Which operation a request turned out to be and who called it, as far as it got: the
+/// request's log line names them ([`super::layers::request_id`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Who {
+    pub(crate) op: Option<&'static str>,
+    pub(crate) caller: Option<Arc<str>>,
 }
 
 /// The version, whether to answer as MTOM (the request came so), and the answer.
@@ -113,6 +124,7 @@ async fn handle(
     req: HttpRequest,
     id: &str,
     unread: &mut Option<Unread>,
+    who: &mut Who,
 ) -> Answer {
     let guess = respond::version_of(req.headers());
     let (parts, body) = req.into_parts();
@@ -179,7 +191,7 @@ async fn handle(
             id,
         ))
     })?;
-    tracing::Span::current().record("op", op.name);
+    who.op = Some(op.name);
     check_body(op, &body).map_err(|why| fail(respond::client(why, id)))?;
     if let Some(why) = must_understand(op, &envelope, &headers) {
         return Err(fail(Fault::new(FaultCode::MustUnderstand, why)));
@@ -196,7 +208,7 @@ async fn handle(
             return Err(fail(auth_failed(id)));
         }
     };
-    tracing::Span::current().record("caller", caller.name.as_str());
+    who.caller = Some(Arc::from(caller.name.as_str()));
     if let Some(party) = parties::refused(op, &caller, &headers, &body) {
         tracing::info!(op = op.name, caller = %caller.name, %party, "party refused");
         let why = format!(

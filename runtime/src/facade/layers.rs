@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
+use super::handler::Who;
 use super::{App, respond};
 
 /// The request's id, taken from `X-Request-Id` or generated.
@@ -28,22 +29,29 @@ pub(crate) async fn request_id(mut req: Request, next: Next) -> Response {
         .filter(|v| is_token(v))
         .map_or_else(|| crate::ids::uuid_v4().to_string(), str::to_owned);
     req.extensions_mut().insert(RequestId(id.clone()));
-    // `op` and `caller` are filled in by the handler once known, so the one line logged per
-    // request says who called what (a line per step would cost a write each under load).
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
     let span = tracing::info_span!(
         "request",
         request_id = %id,
-        method = %req.method(),
-        path = %req.uri().path(),
-        op = tracing::field::Empty,
-        caller = tracing::field::Empty,
+        method = %method,
+        path = %path
     );
     let started = Instant::now();
     let mut res = next.run(req).instrument(span.clone()).await;
+    // The one line per request says who called what: the handler leaves the operation and
+    // the caller on the answer once it knows them. The line carries every field itself, not
+    // through the span: the JSON logger re-parses a span's stored fields for each event that
+    // shows them (events inside the request still carry the span).
+    let who = res.extensions_mut().remove::<Who>().unwrap_or_default();
     tracing::info!(
-        parent: &span,
+        parent: None,
+        request_id = %id,
+        method = %method,
+        path = %path,
         status = res.status().as_u16(),
         elapsed_us = started.elapsed().as_micros() as u64,
+        op = who.op,
+        caller = who.caller.as_deref(),
         "done"
     );
     if let Ok(v) = HeaderValue::from_str(&id) {
