@@ -12,12 +12,6 @@ use clap::{Parser, Subcommand};
 #[cfg(feature = "serve")]
 mod serve;
 
-// The facade allocates many small trees and strings per request on every worker thread;
-// mimalloc measured faster than the system allocator there (tests/benches/facade_load.rs).
-#[cfg(feature = "serve")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Moves Altinn 2 SOAP integrations onto Altinn 3 REST APIs.
 #[derive(Parser)]
 #[command(name = "altinn-bridge", version, about)]

@@ -29,10 +29,6 @@ use altinn_bridge_runtime::xml;
 use altinn_bridge_tests::failing::{Altinn3, FaultMix, TOKEN};
 use altinn_bridge_tests::legacy;
 
-// The allocator `altinn-bridge serve` uses, so the figures stand for it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const REFERENCE: &str = "no-such-shipment";
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
