@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::Response;
 
 use super::layers::RequestId;
-use super::service::{Operation, Request, SoapService};
+use super::service::{Caller, Operation, Request, SoapService};
 use super::{App, credentials, dispatch, parties, respond};
 use crate::adapter::XmlAnswer;
 use crate::error::Error;
@@ -58,7 +58,7 @@ pub(crate) async fn soap(
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Who {
     pub(crate) op: Option<&'static str>,
-    pub(crate) caller: Option<Arc<str>>,
+    pub(crate) caller: Option<Arc<Caller>>,
 }
 
 /// The version, whether to answer as MTOM (the request came so), and the answer.
@@ -208,7 +208,7 @@ async fn handle(
             return Err(fail(auth_failed(id)));
         }
     };
-    who.caller = Some(Arc::from(caller.name.as_str()));
+    who.caller = Some(Arc::clone(&caller));
     if let Some(party) = parties::refused(op, &caller, &headers, &body) {
         tracing::info!(op = op.name, caller = %caller.name, %party, "party refused");
         let why = format!(

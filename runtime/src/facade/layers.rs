@@ -29,12 +29,13 @@ pub(crate) async fn request_id(mut req: Request, next: Next) -> Response {
         .filter(|v| is_token(v))
         .map_or_else(|| crate::ids::uuid_v4().to_string(), str::to_owned);
     req.extensions_mut().insert(RequestId(id.clone()));
-    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    // Both are cheap to clone (the URI shares its bytes); the request itself moves on.
+    let (method, uri) = (req.method().clone(), req.uri().clone());
     let span = tracing::info_span!(
         "request",
         request_id = %id,
         method = %method,
-        path = %path
+        path = uri.path()
     );
     let started = Instant::now();
     let mut res = next.run(req).instrument(span.clone()).await;
@@ -47,11 +48,11 @@ pub(crate) async fn request_id(mut req: Request, next: Next) -> Response {
         parent: None,
         request_id = %id,
         method = %method,
-        path = %path,
+        path = uri.path(),
         status = res.status().as_u16(),
         elapsed_us = started.elapsed().as_micros() as u64,
         op = who.op,
-        caller = who.caller.as_deref(),
+        caller = who.caller.as_ref().map(|c| c.name.as_str()),
         "done"
     );
     if let Ok(v) = HeaderValue::from_str(&id) {

@@ -51,7 +51,7 @@ pub struct Client {
     base_url: String,
     /// `base_url` parsed once: each request sets only its path on a copy, instead of parsing
     /// scheme, host and port again.
-    base: Option<reqwest::Url>,
+    base: reqwest::Url,
     tokens: Option<TokenProvider>,
     bearer: Option<Secret>,
     subscription_key: Option<Secret>,
@@ -67,7 +67,8 @@ enum Attempt<T = Response> {
 }
 
 impl Client {
-    /// A client for `base_url` with no authentication, default retries and a 30 s timeout.
+    /// A client for `base_url` with no authentication, default retries and a 30 s timeout; a
+    /// base that is not an absolute URL without query or fragment is [`Error::Config`].
     pub fn new(base_url: impl Into<String>) -> Result<Self> {
         let http = reqwest::Client::builder()
             // `send` retries what is safe to repeat itself; reqwest's own layer would only
@@ -78,7 +79,12 @@ impl Client {
         let base_url = base_url.into().trim_end_matches('/').to_owned();
         let base = reqwest::Url::parse(&base_url)
             .ok()
-            .filter(|u| u.query().is_none() && u.fragment().is_none());
+            .filter(|u| u.query().is_none() && u.fragment().is_none())
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "`{base_url}` is not a base URL (absolute, no query or fragment)"
+                ))
+            })?;
         Ok(Self {
             http,
             base_url,
@@ -225,13 +231,13 @@ impl Client {
         Ok(Attempt::Failed(Box::new(error), token))
     }
 
-    /// The URL of `path` on the parsed base, or `None` where the string must be parsed whole (a
-    /// base that did not parse, a path carrying its own query or fragment).
+    /// The URL of `path` on the parsed base, or `None` for a path carrying its own query or
+    /// fragment, which the string `base_url + path` says as it is.
     fn url(&self, path: &str) -> Option<reqwest::Url> {
         if path.contains(['?', '#']) {
             return None;
         }
-        let mut url = self.base.clone()?;
+        let mut url = self.base.clone();
         let joined = format!("{}{path}", url.path().trim_end_matches('/'));
         url.set_path(&joined);
         Some(url)
@@ -353,6 +359,18 @@ mod tests {
                 let expected = reqwest::Url::parse(&joined).expect("a URL");
                 assert_eq!(client.url(path), Some(expected), "{base} + {path}");
             }
+        }
+    }
+
+    #[test]
+    fn a_base_that_is_not_a_url_is_refused_when_the_client_is_made() {
+        for base in [
+            "platform.tt02.altinn.no",
+            "https://x.invalid/?code=1",
+            "http://x/#f",
+        ] {
+            let err = Client::new(base).expect_err(base).to_string();
+            assert!(err.contains("is not a base URL"), "{base}: {err}");
         }
     }
 
