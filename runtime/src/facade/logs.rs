@@ -7,7 +7,7 @@
 //! once), an unbuffered `write` per line cost about 20 µs of CPU per request (112.8 µs against
 //! 92.0 µs with the lines formatted but thrown away). tracing-appender's non-blocking writer,
 //! tried first, wakes its thread for every line; with it the facade ran 5,071 req/s against
-//! 7,181 without logs in the same run, and with this buffer about 10% under the unlogged rate.
+//! 7,181 without logs in back-to-back runs, and with this buffer about 10% under the unlogged rate.
 
 use std::io::{BufWriter, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
