@@ -65,6 +65,7 @@ static OP: Operation = Operation {
     ],
     inputs: &[
         Link {
+            filter: &[],
             field: "Order/Item/Name",
             from: Source::Soap(&[ORDER, ITEM, NAME]),
             to: Target::Body {
@@ -78,6 +79,7 @@ static OP: Operation = Operation {
             transforms: &[Transform::Format(Format::TextToMarkdown)],
         },
         Link {
+            filter: &[],
             field: "item: body.id",
             from: Source::Response {
                 call: "item",
@@ -97,6 +99,7 @@ static OP: Operation = Operation {
             transforms: &[],
         },
         Link {
+            filter: &[],
             field: "Order/Lang",
             from: Source::Soap(&[ORDER, LANG]),
             to: Target::Param {
@@ -107,6 +110,7 @@ static OP: Operation = Operation {
             transforms: &[Transform::Map(&[("1044", "nb"), ("1033", "en")])],
         },
         Link {
+            filter: &[],
             field: "Order/Ref",
             from: Source::Soap(&[ORDER, REF]),
             to: Target::Body {
@@ -120,6 +124,7 @@ static OP: Operation = Operation {
             transforms: &[Transform::Format(Format::UuidV5)],
         },
         Link {
+            filter: &[],
             field: "order: sender",
             from: Source::Config("sender"),
             to: Target::Body {
@@ -135,6 +140,7 @@ static OP: Operation = Operation {
     ],
     outputs: &[
         Link {
+            filter: &[],
             field: "Receipt/Id",
             from: Source::Response {
                 call: "order",
@@ -147,6 +153,7 @@ static OP: Operation = Operation {
             transforms: &[],
         },
         Link {
+            filter: &[],
             field: "Receipt/ItemId",
             from: Source::Response {
                 call: "item",
@@ -181,6 +188,7 @@ static OP: Operation = Operation {
         },
     ],
     output: Some((NS, "Receipt")),
+    system_user: false,
 };
 
 /// What the shop was sent, and how it should answer `POST /orders`.

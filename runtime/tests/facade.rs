@@ -304,10 +304,27 @@ async fn no_successor_operations_answer_a_documented_server_fault() {
     assert_eq!(f.code, FaultCode::Receiver);
     assert!(
         f.reason
-            .contains("Gone has no Altinn 3 successor: Altinn 3 keeps no archive of these"),
+            .contains("Gone has no successor in Altinn 3: Altinn 3 keeps no archive of these"),
         "{}",
         f.reason
     );
+    assert_eq!(s.calls(), 0);
+}
+
+#[tokio::test]
+async fn no_successor_operations_answer_their_reason_before_credentials_are_checked() {
+    let s = start().await;
+    // No credentials at all, then wrong ones: a monitoring ping must learn "not available",
+    // never "authentication failed".
+    for (user, password) in [("", ""), (USER, "wrong password")] {
+        let xml = envelope(S11, "", &body("Gone", user, password, ""));
+        let a = post11(&s, Some("urn:echo/IEcho/Gone"), xml).await;
+        assert_eq!(a.status, 500);
+        let f = a.fault();
+        assert_eq!(f.code, FaultCode::Receiver, "{}", a.text);
+        assert!(f.reason.contains("has no successor in Altinn 3"), "{}", a.text);
+        assert!(!a.text.to_lowercase().contains("authentic"), "{}", a.text);
+    }
     assert_eq!(s.calls(), 0);
 }
 

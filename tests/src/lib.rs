@@ -14,6 +14,8 @@ pub mod altinn3;
 #[cfg(not(test))]
 pub mod broker;
 #[cfg(not(test))]
+pub mod conformance;
+#[cfg(not(test))]
 pub mod failing;
 #[cfg(not(test))]
 pub mod legacy;

@@ -299,6 +299,19 @@ fn target_text(t: &Target) -> String {
 }
 
 fn transform_text(l: &FieldLink) -> String {
+    let text = transforms_only(l);
+    if l.filter.is_empty() {
+        return text;
+    }
+    let only: Vec<String> = l
+        .filter
+        .iter()
+        .map(|f| format!("`{}` = `{}`", f.path.text, f.equals))
+        .collect();
+    format!("only items where {}; {text}", only.join(" and "))
+}
+
+fn transforms_only(l: &FieldLink) -> String {
     if l.transforms.is_empty() {
         return if matches!(l.to, Target::Dropped) {
             "dropped".into()
@@ -311,6 +324,7 @@ fn transform_text(l: &FieldLink) -> String {
         .map(|t| match t {
             Transform::Split { separator } => format!("split on `{separator}`"),
             Transform::Join { separator } => format!("join with `{separator}`"),
+            Transform::First => "the first value only (the others are dropped)".to_owned(),
             Transform::Default { value } => format!("default `{value}`"),
             Transform::Format { format } => format!("format {}", format_name(*format)),
             Transform::Lookup { table } => format!("look up in `{table}`"),
@@ -337,6 +351,7 @@ fn format_name(f: Format) -> &'static str {
         Format::Utf8 => "text to UTF-8 bytes",
         Format::InstancePartyId => "party id of the instance id",
         Format::InstanceGuid => "GUID of the instance id",
+        Format::NonEmpty => "true if there is any value",
     }
 }
 

@@ -211,6 +211,10 @@ pub struct CallSpec {
     /// in an earlier call's response.
     #[serde(default)]
     pub for_each: Option<Spanned<String>>,
+    /// The media type of the request body (`application/octet-stream` for a file upload), when
+    /// the OpenAPI document declares none or several.
+    #[serde(default)]
+    pub body: Option<Spanned<String>>,
     /// Free text for the docs.
     #[serde(default)]
     pub note: Option<String>,
@@ -261,6 +265,13 @@ pub struct LinkSpec {
     /// Join a source list into text with this separator.
     #[serde(default)]
     pub join: Option<Spanned<String>>,
+    /// Keep only the first value of a repeated source; the others are dropped, as the docs say.
+    #[serde(default)]
+    pub first: Option<Spanned<bool>>,
+    /// Only the items of a repeated source whose fields hold these values: field path (below
+    /// the item) → value (`where = { dataType = "ref-data-as-pdf" }`).
+    #[serde(default, rename = "where")]
+    pub filter: Option<Spanned<std::collections::BTreeMap<String, String>>>,
     /// Not carried over, and why.
     #[serde(default)]
     pub drop: Option<Spanned<String>>,

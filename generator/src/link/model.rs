@@ -185,6 +185,9 @@ pub enum Format {
     InstancePartyId,
     /// The instance GUID of an Altinn 3 instance id or instance URL (as above).
     InstanceGuid,
+    /// Whether the source holds any value at all: `true` or `false`, once for all of them
+    /// (an old "are there any?" answer computed from a search's ids).
+    NonEmpty,
 }
 
 impl Format {
@@ -203,15 +206,17 @@ impl Format {
             "utf-8" => Format::Utf8,
             "instance-party-id" => Format::InstancePartyId,
             "instance-guid" => Format::InstanceGuid,
+            "non-empty" => Format::NonEmpty,
             _ => return None,
         })
     }
 
     /// Every manifest spelling, for error messages.
-    pub const ALL: &'static str = "date-time-utc, date, html-to-markdown, text-to-markdown, base64-to-binary, string, integer, uuid-v5, uuid, utf-8, instance-party-id, instance-guid";
+    pub const ALL: &'static str = "date-time-utc, date, html-to-markdown, text-to-markdown, base64-to-binary, string, integer, uuid-v5, uuid, utf-8, instance-party-id, instance-guid, non-empty";
 }
 
-/// A step applied to a value on its way, in this order: split, map, lookup, format, join, default.
+/// A step applied to a value on its way, in this order: split, first, map, lookup, format, join,
+/// default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Transform {
@@ -220,6 +225,8 @@ pub enum Transform {
         /// Separator.
         separator: String,
     },
+    /// Only the first of several values (the rest are dropped, and the docs say so).
+    First,
     /// Enumeration (or boolean) values, old → new.
     EnumMap {
         /// The table.
@@ -247,12 +254,27 @@ pub enum Transform {
     },
 }
 
+/// A condition on the items of a repeated source: only items whose field holds the value count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Filter {
+    /// Which step of the source path is the item (its last repeated step).
+    pub item: usize,
+    /// The field, below the item.
+    pub path: ResolvedPath,
+    /// The value it must hold.
+    pub equals: String,
+}
+
 /// One resolved field link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldLink {
     /// From.
     pub from: Source,
+    /// Only the source's items that pass these (`where`); empty: all of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filter: Vec<Filter>,
     /// To.
     pub to: Target,
     /// Applied in order; empty means the value is carried as is (a rename at most).
@@ -282,6 +304,10 @@ pub struct Call {
     /// Repeated per item of a list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub for_each: Option<Loop>,
+    /// The media type of the request body it sends (`None`: no body): the manifest's `body`,
+    /// else the JSON one the OpenAPI document declares, else its first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

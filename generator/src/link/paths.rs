@@ -46,6 +46,49 @@ pub fn walk_soap(
             .unwrap_or(TypeRef::Builtin(crate::model::Builtin::AnyType));
         steps.push(soap_step(types, &here, seg)?);
     }
+    // A path that names a list element (`…/CorrespondenceSendersReferences`, an ArrayOfstring)
+    // means its items: a loop repeats per item and a link reads or writes each item, never the
+    // list element's own (empty) text.
+    if let Some(last) = steps.last()
+        && let Some(item) = list_item_step(types, &last.ty)
+    {
+        steps.push(item);
+    }
+    Ok(ResolvedPath {
+        text: text.to_owned(),
+        steps,
+    })
+}
+
+/// The step into the items of a list type that has item elements.
+fn list_item_step(types: &TypeGraph, ty: &TypeRef) -> Option<PathStep> {
+    let def = types.resolve(types.unalias(ty))?;
+    let TypeKind::List(l) = &def.kind else {
+        return None;
+    };
+    let item = l.item_element.as_ref()?;
+    Some(PathStep {
+        name: item.xml_name.local.clone(),
+        xml_name: Some(item.xml_name.clone()),
+        ty: l.item.clone(),
+        optional: true,
+        nullable: item.nullable,
+        many: true,
+    })
+}
+
+/// Walks a SOAP path (element names separated by `/`) below a value of type `ty`.
+pub fn walk_soap_below(types: &TypeGraph, ty: &TypeRef, text: &str) -> Result<ResolvedPath, String> {
+    let mut steps: Vec<PathStep> = Vec::new();
+    let mut here = ty.clone();
+    for seg in text.split('/').filter(|s| !s.is_empty()) {
+        let step = soap_step(types, &here, seg)?;
+        here = step.ty.clone();
+        steps.push(step);
+    }
+    if steps.is_empty() {
+        return Err("empty path".to_owned());
+    }
     Ok(ResolvedPath {
         text: text.to_owned(),
         steps,

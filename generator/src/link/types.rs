@@ -171,6 +171,7 @@ pub fn format_accepts(f: Format, src: &Cat) -> bool {
         Format::Uuid | Format::Utf8 | Format::InstancePartyId | Format::InstanceGuid => {
             matches!(src, Text)
         }
+        Format::NonEmpty => true,
     }
 }
 
@@ -185,6 +186,7 @@ pub fn format_output(f: Format) -> Cat {
         Format::UuidV5 | Format::Uuid | Format::InstanceGuid => Cat::Guid,
         // Storage keeps party ids as 32-bit integers (`instanceOwnerPartyId`).
         Format::InstancePartyId => Cat::Integer(32),
+        Format::NonEmpty => Cat::Boolean,
     }
 }
 

@@ -1263,9 +1263,10 @@ pub mod rest {
         pub disable_virus_scan: ::std::option::Option<bool>,
     }
     /// Free key/value metadata: at most 10 entries, keys up to 50 and values up to 300 characters.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    #[serde(crate = "::altinn_bridge_runtime::serde")]
-    pub struct FileTransferInitalizeExtPropertyList {}
+    pub type FileTransferInitalizeExtPropertyList = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
     /// Answer to a started file transfer.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -1370,9 +1371,10 @@ pub mod rest {
         pub published: ::std::option::Option<::std::string::String>,
     }
     /// The key/value metadata given at the start (at most 10 entries).
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    #[serde(crate = "::altinn_bridge_runtime::serde")]
-    pub struct FileTransferOverviewExtPropertyList {}
+    pub type FileTransferOverviewExtPropertyList = ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >;
     #[derive(
         Debug,
         Clone,
@@ -1556,6 +1558,11 @@ pub mod rest {
 pub const API: &str = "BrokerServiceExternalBasic";
 /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
 pub const APIS: &[&str] = &["altinn-broker-v1"];
+/// The Maskinporten scopes the manifest says these calls need.
+pub const SCOPES: &[&str] = &["altinn:broker.read", "altinn:broker.write"];
+/// Whether the calls act through an Altinn system user: the upstream's token provider
+/// then asks for a system-user token for the setting `system_user_org`.
+pub const SYSTEM_USER: bool = true;
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -1710,6 +1717,18 @@ pub mod plan {
         attribute: false,
         many: false,
     };
+    const CHECK_IF_AVAILABLE_FILES_BASIC_RESPONSE: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "CheckIfAvailableFilesBasicResponse",
+        attribute: false,
+        many: false,
+    };
+    const CHECK_IF_AVAILABLE_FILES_BASIC_RESULT: XmlStep = XmlStep {
+        ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
+        local: "CheckIfAvailableFilesBasicResult",
+        attribute: false,
+        many: false,
+    };
     const CONFIRM_DOWNLOADED_BASIC2: XmlStep = XmlStep {
         ns: "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
         local: "ConfirmDownloadedBasic",
@@ -1816,6 +1835,7 @@ pub mod plan {
             "http://www.altinn.no/services/2009/10",
             "TestResponse",
         )),
+        system_user: true,
     };
     /// `InitiateBrokerServiceBasic`.
     pub static INITIATE_BROKER_SERVICE_BASIC: Operation = Operation {
@@ -1852,6 +1872,7 @@ pub mod plan {
                         EXTERNAL_SERVICE_CODE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "initialize",
                     path: &[
@@ -1867,6 +1888,7 @@ pub mod plan {
             Link {
                 field: "initialize: body.sender",
                 from: Source::Config("sender"),
+                filter: &[],
                 to: Target::Body {
                     call: "initialize",
                     path: &[
@@ -1889,6 +1911,7 @@ pub mod plan {
                         SENDERS_REFERENCE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "initialize",
                     path: &[
@@ -1913,6 +1936,7 @@ pub mod plan {
                         FILE_NAME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "initialize",
                     path: &[
@@ -1923,7 +1947,10 @@ pub mod plan {
                     ],
                     kind: Kind::String,
                 },
-                transforms: &[Transform::Default("broker-shipment.zip")],
+                transforms: &[
+                    Transform::First,
+                    Transform::Default("broker-shipment.zip"),
+                ],
             },
             Link {
                 field: "InitiateBrokerServiceBasic/brokerServiceInitiation/Manifest/PropertyList/Property/PropertyKey",
@@ -1937,6 +1964,7 @@ pub mod plan {
                         PROPERTY_KEY,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "initialize",
                     path: &[
@@ -1965,6 +1993,7 @@ pub mod plan {
                         PROPERTY_VALUE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "initialize",
                     path: &[
@@ -1992,6 +2021,7 @@ pub mod plan {
                         PARTY_NUMBER,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "initialize",
                     path: &[
@@ -2017,6 +2047,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INITIATE_BROKER_SERVICE_BASIC_RESPONSE,
@@ -2060,6 +2091,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
             "InitiateBrokerServiceBasicResponse",
         )),
+        system_user: true,
     };
     /// `GetAvailableFilesBasic`.
     pub static GET_AVAILABLE_FILES_BASIC: Operation = Operation {
@@ -2105,6 +2137,7 @@ pub mod plan {
                         EXTERNAL_SERVICE_CODE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -2117,6 +2150,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[GET_AVAILABLE_FILES_BASIC2, SEARCH_PARAMETERS, FILE_STATUS],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -2136,6 +2170,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[GET_AVAILABLE_FILES_BASIC2, SEARCH_PARAMETERS, MIN_SENT_DATE_TIME],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -2148,6 +2183,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[GET_AVAILABLE_FILES_BASIC2, SEARCH_PARAMETERS, MAX_SENT_DATE_TIME],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -2158,6 +2194,7 @@ pub mod plan {
             Link {
                 field: "search: role",
                 from: Source::Const("Recipient"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -2171,6 +2208,7 @@ pub mod plan {
                     call: "search",
                     path: &[JsonStep { name: "", many: true }],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "overview",
                     location: ParamIn::Path,
@@ -2191,6 +2229,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_AVAILABLE_FILES_BASIC_RESPONSE,
@@ -2212,6 +2251,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_AVAILABLE_FILES_BASIC_RESPONSE,
@@ -2233,6 +2273,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_AVAILABLE_FILES_BASIC_RESPONSE,
@@ -2254,6 +2295,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_AVAILABLE_FILES_BASIC_RESPONSE,
@@ -2275,6 +2317,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_AVAILABLE_FILES_BASIC_RESPONSE,
@@ -2296,6 +2339,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_AVAILABLE_FILES_BASIC_RESPONSE,
@@ -2309,6 +2353,7 @@ pub mod plan {
             Link {
                 field: "GetAvailableFilesBasicResponse/GetAvailableFilesBasicResult/BrokerServiceAvailableFile/ReceiptID",
                 from: Source::Const("0"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_AVAILABLE_FILES_BASIC_RESPONSE,
@@ -2322,6 +2367,7 @@ pub mod plan {
             Link {
                 field: "GetAvailableFilesBasicResponse/GetAvailableFilesBasicResult/BrokerServiceAvailableFile/IsSftpDownloadOnly",
                 from: Source::Const("false"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_AVAILABLE_FILES_BASIC_RESPONSE,
@@ -2367,6 +2413,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
             "GetAvailableFilesBasicResponse",
         )),
+        system_user: true,
     };
     /// `CheckIfAvailableFilesBasic`.
     pub static CHECK_IF_AVAILABLE_FILES_BASIC: Operation = Operation {
@@ -2394,6 +2441,7 @@ pub mod plan {
                         EXTERNAL_SERVICE_CODE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -2404,6 +2452,7 @@ pub mod plan {
             Link {
                 field: "search: role",
                 from: Source::Const("Recipient"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -2414,6 +2463,7 @@ pub mod plan {
             Link {
                 field: "search: status",
                 from: Source::Const("Published"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -2424,6 +2474,7 @@ pub mod plan {
             Link {
                 field: "search: recipientStatus",
                 from: Source::Const("Initialized"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -2432,7 +2483,23 @@ pub mod plan {
                 transforms: &[],
             },
         ],
-        outputs: &[],
+        outputs: &[
+            Link {
+                field: "CheckIfAvailableFilesBasicResponse/CheckIfAvailableFilesBasicResult",
+                from: Source::Response {
+                    call: "search",
+                    path: &[JsonStep { name: "", many: true }],
+                },
+                filter: &[],
+                to: Target::Soap(
+                    &[
+                        CHECK_IF_AVAILABLE_FILES_BASIC_RESPONSE,
+                        CHECK_IF_AVAILABLE_FILES_BASIC_RESULT,
+                    ],
+                ),
+                transforms: &[Transform::Format(Format::NonEmpty)],
+            },
+        ],
         faults: &[
             FaultRule {
                 status: "4XX",
@@ -2467,6 +2534,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
             "CheckIfAvailableFilesBasicResponse",
         )),
+        system_user: true,
     };
     /// `ConfirmDownloadedBasic`.
     pub static CONFIRM_DOWNLOADED_BASIC: Operation = Operation {
@@ -2488,6 +2556,7 @@ pub mod plan {
             Link {
                 field: "ConfirmDownloadedBasic/fileReference",
                 from: Source::Soap(&[CONFIRM_DOWNLOADED_BASIC2, FILE_REFERENCE2]),
+                filter: &[],
                 to: Target::Param {
                     call: "confirm",
                     location: ParamIn::Path,
@@ -2531,6 +2600,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
             "ConfirmDownloadedBasicResponse",
         )),
+        system_user: true,
     };
 }
 /// `BrokerServiceExternalBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
@@ -2687,6 +2757,65 @@ impl Client {
     > {
         self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
             .await
+    }
+    /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+    /// through the typed method for it: the typed values go to the executor as they are.
+    /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+    pub async fn call_message(
+        &self,
+        body: soap::Message,
+        headers: ::std::vec::Vec<soap::Message>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<soap::Message>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = &headers;
+        #[allow(unreachable_patterns)]
+        match body {
+            soap::Message::Test(input) => {
+                self.test(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(soap::Message::TestResponse(o)))
+            }
+            soap::Message::InitiateBrokerServiceBasic(input) => {
+                self.initiate_broker_service_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::InitiateBrokerServiceBasicResponse(o),
+                    ))
+            }
+            soap::Message::GetAvailableFilesBasic(input) => {
+                self.get_available_files_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetAvailableFilesBasicResponse(o),
+                    ))
+            }
+            soap::Message::CheckIfAvailableFilesBasic(input) => {
+                self.check_if_available_files_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::CheckIfAvailableFilesBasicResponse(o),
+                    ))
+            }
+            soap::Message::ConfirmDownloadedBasic(input) => {
+                self.confirm_downloaded_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::ConfirmDownloadedBasicResponse(o),
+                    ))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "`{}` is no mapped operation's input", other.qname().1
+                        ),
+                    ),
+                )
+            }
+        }
     }
     async fn dispatch(
         &self,

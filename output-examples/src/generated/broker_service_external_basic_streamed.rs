@@ -535,6 +535,11 @@ pub mod rest {
 pub const API: &str = "BrokerServiceExternalBasicStreamed";
 /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
 pub const APIS: &[&str] = &["altinn-broker-v1"];
+/// The Maskinporten scopes the manifest says these calls need.
+pub const SCOPES: &[&str] = &["altinn:broker.read", "altinn:broker.write"];
+/// Whether the calls act through an Altinn system user: the upstream's token provider
+/// then asks for a system-user token for the setting `system_user_org`.
+pub const SYSTEM_USER: bool = true;
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -645,6 +650,7 @@ pub mod plan {
             "http://www.altinn.no/services/2009/10",
             "TestResponse",
         )),
+        system_user: true,
     };
     /// `UploadFileStreamedBasic`.
     pub static UPLOAD_FILE_STREAMED_BASIC: Operation = Operation {
@@ -670,6 +676,7 @@ pub mod plan {
             Link {
                 field: "Reference",
                 from: Source::Soap(&[REFERENCE]),
+                filter: &[],
                 to: Target::Param {
                     call: "upload",
                     location: ParamIn::Path,
@@ -680,6 +687,7 @@ pub mod plan {
             Link {
                 field: "StreamedPayloadBasicBE/DataStream",
                 from: Source::Soap(&[STREAMED_PAYLOAD_BASIC_BE, DATA_STREAM]),
+                filter: &[],
                 to: Target::Body {
                     call: "upload",
                     path: &[],
@@ -692,12 +700,14 @@ pub mod plan {
             Link {
                 field: "ReceiptExternalStreamedBE/ReceiptId",
                 from: Source::Const("0"),
+                filter: &[],
                 to: Target::Soap(&[RECEIPT_EXTERNAL_STREAMED_BE, RECEIPT_ID]),
                 transforms: &[],
             },
             Link {
                 field: "ReceiptExternalStreamedBE/ReceiptStatusCode",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(&[RECEIPT_EXTERNAL_STREAMED_BE, RECEIPT_STATUS_CODE]),
                 transforms: &[],
             },
@@ -712,6 +722,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(&[RECEIPT_EXTERNAL_STREAMED_BE, RECEIPT_TEXT]),
                 transforms: &[Transform::Format(Format::String)],
             },
@@ -750,6 +761,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
             "ReceiptExternalStreamedBE",
         )),
+        system_user: true,
     };
     /// `DownloadFileStreamedBasic`.
     pub static DOWNLOAD_FILE_STREAMED_BASIC: Operation = Operation {
@@ -771,6 +783,7 @@ pub mod plan {
             Link {
                 field: "DownloadFileStreamedBasic/fileReference",
                 from: Source::Soap(&[DOWNLOAD_FILE_STREAMED_BASIC2, FILE_REFERENCE]),
+                filter: &[],
                 to: Target::Param {
                     call: "download",
                     location: ParamIn::Path,
@@ -786,6 +799,7 @@ pub mod plan {
                     call: "download",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::SoapBinary(
                     &[
                         DOWNLOAD_FILE_STREAMED_BASIC_RESPONSE,
@@ -829,6 +843,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Broker/2015/06",
             "DownloadFileStreamedBasicResponse",
         )),
+        system_user: true,
     };
 }
 /// `BrokerServiceExternalBasicStreamed`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
@@ -1018,6 +1033,116 @@ impl Client {
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
+    }
+    /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+    /// through the typed method for it: the typed values go to the executor as they are.
+    /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+    pub async fn call_message(
+        &self,
+        body: soap::Message,
+        headers: ::std::vec::Vec<soap::Message>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<soap::Message>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = &headers;
+        #[allow(unreachable_patterns)]
+        match body {
+            soap::Message::Test(input) => {
+                self.test(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(soap::Message::TestResponse(o)))
+            }
+            soap::Message::StreamedPayloadBasicBe(input) => {
+                let header_0 = headers
+                    .iter()
+                    .find_map(|h| match h {
+                        soap::Message::FileName(v) => ::std::option::Option::Some(v),
+                        _ => ::std::option::Option::None,
+                    })
+                    .ok_or_else(|| ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("the header block `{}` is missing", "FileName"),
+                    ))?;
+                let header_1 = headers
+                    .iter()
+                    .find_map(|h| match h {
+                        soap::Message::Reference(v) => ::std::option::Option::Some(v),
+                        _ => ::std::option::Option::None,
+                    })
+                    .ok_or_else(|| ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("the header block `{}` is missing", "Reference"),
+                    ))?;
+                let header_2 = headers
+                    .iter()
+                    .find_map(|h| match h {
+                        soap::Message::Reportee(v) => ::std::option::Option::Some(v),
+                        _ => ::std::option::Option::None,
+                    })
+                    .ok_or_else(|| ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("the header block `{}` is missing", "Reportee"),
+                    ))?;
+                let header_3 = headers
+                    .iter()
+                    .find_map(|h| match h {
+                        soap::Message::SystemPassword(v) => {
+                            ::std::option::Option::Some(v)
+                        }
+                        _ => ::std::option::Option::None,
+                    })
+                    .ok_or_else(|| ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "the header block `{}` is missing", "SystemPassword"
+                        ),
+                    ))?;
+                let header_4 = headers
+                    .iter()
+                    .find_map(|h| match h {
+                        soap::Message::SystemUserName(v) => {
+                            ::std::option::Option::Some(v)
+                        }
+                        _ => ::std::option::Option::None,
+                    })
+                    .ok_or_else(|| ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "the header block `{}` is missing", "SystemUserName"
+                        ),
+                    ))?;
+                self.upload_file_streamed_basic(
+                        &input,
+                        header_0,
+                        header_1,
+                        header_2,
+                        header_3,
+                        header_4,
+                    )
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::ReceiptExternalStreamedBe(o),
+                    ))
+            }
+            soap::Message::DownloadFileStreamedBasic(input) => {
+                self.download_file_streamed_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::DownloadFileStreamedBasicResponse(o),
+                    ))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "`{}` is no mapped operation's input", other.qname().1
+                        ),
                     ),
                 )
             }

@@ -5459,6 +5459,11 @@ pub mod rest {
 pub const API: &str = "CorrespondenceAgencyExternal";
 /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
 pub const APIS: &[&str] = &["altinn-correspondence-v1"];
+/// The Maskinporten scopes the manifest says these calls need.
+pub const SCOPES: &[&str] = &["altinn:correspondence.write", "altinn:serviceowner"];
+/// Whether the calls act through an Altinn system user: the upstream's token provider
+/// then asks for a system-user token for the setting `system_user_org`.
+pub const SYSTEM_USER: bool = false;
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -5931,6 +5936,12 @@ pub mod plan {
         attribute: false,
         many: false,
     };
+    const STRING_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
+        local: "string",
+        attribute: false,
+        many: true,
+    };
     const CORRESPONDENCE: XmlStep = XmlStep {
         ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
         local: "Correspondence",
@@ -6181,6 +6192,7 @@ pub mod plan {
             "http://www.altinn.no/services/2009/10",
             "TestResponse",
         )),
+        system_user: false,
     };
     /// `CreateSimpleCorrespondenceService`.
     pub static CREATE_SIMPLE_CORRESPONDENCE_SERVICE: Operation = Operation {
@@ -6222,6 +6234,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "CreateSimpleCorrespondenceServiceResponse",
         )),
+        system_user: false,
     };
     /// `InsertCorrespondenceV2`.
     pub static INSERT_CORRESPONDENCE_V2: Operation = Operation {
@@ -6305,6 +6318,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, SERVICE_CODE2],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6320,6 +6334,7 @@ pub mod plan {
             Link {
                 field: "attachment: body.sender",
                 from: Source::Config("sender"),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6345,6 +6360,7 @@ pub mod plan {
                         SENDERS_REFERENCE5,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6370,6 +6386,7 @@ pub mod plan {
                         FILE_NAME2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6395,6 +6412,7 @@ pub mod plan {
                         NAME2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6420,6 +6438,7 @@ pub mod plan {
                         ENCRYPTED2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6438,6 +6457,7 @@ pub mod plan {
                     call: "attachment",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "upload",
                     location: ParamIn::Path,
@@ -6458,6 +6478,7 @@ pub mod plan {
                         DATA2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "upload",
                     path: &[],
@@ -6470,6 +6491,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, SERVICE_CODE2],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6491,6 +6513,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, REPORTEE2],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6508,6 +6531,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_V2_2, EXTERNAL_SHIPMENT_REFERENCE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6529,6 +6553,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_V2_2, EXTERNAL_SHIPMENT_REFERENCE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6547,6 +6572,7 @@ pub mod plan {
                     call: "attachment",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6569,6 +6595,7 @@ pub mod plan {
                         LANGUAGE_CODE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6601,6 +6628,7 @@ pub mod plan {
                         MESSAGE_TITLE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6631,6 +6659,7 @@ pub mod plan {
                         MESSAGE_SUMMARY2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6661,6 +6690,7 @@ pub mod plan {
                         MESSAGE_BODY2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6686,6 +6716,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, VISIBLE_DATE_TIME2],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6711,6 +6742,7 @@ pub mod plan {
                         ALLOW_SYSTEM_DELETE_DATE_TIME2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6732,6 +6764,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, DUE_DATE_TIME2],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6760,6 +6793,7 @@ pub mod plan {
                         LINK_URL,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6792,6 +6826,7 @@ pub mod plan {
                         LINK_TEXT,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6815,6 +6850,7 @@ pub mod plan {
             Link {
                 field: "send: body.correspondence.notification.notificationTemplate",
                 from: Source::Const("GenericAltinnMessage"),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6846,6 +6882,7 @@ pub mod plan {
                         SHIPMENT_DATE_TIME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6879,6 +6916,7 @@ pub mod plan {
                         TRANSPORT_TYPE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6914,6 +6952,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, MESSAGE_SENDER],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6935,6 +6974,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_V2_2, CORRESPONDENCE, IS_RESERVABLE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6954,6 +6994,7 @@ pub mod plan {
             Link {
                 field: "send: body.correspondence.sender",
                 from: Source::Config("sender"),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6975,6 +7016,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2Response/InsertCorrespondenceV2Result/ReceiptStatusCode",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_V2_RESPONSE,
@@ -6987,6 +7029,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceV2Response/InsertCorrespondenceV2Result/ReceiptTypeName",
                 from: Source::Const("Correspondence"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_V2_RESPONSE,
@@ -7011,6 +7054,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_V2_RESPONSE,
@@ -7018,7 +7062,7 @@ pub mod plan {
                         RECEIPT_TEXT,
                     ],
                 ),
-                transforms: &[Transform::Format(Format::String)],
+                transforms: &[Transform::Format(Format::String), Transform::Join(", ")],
             },
         ],
         faults: &[
@@ -7055,6 +7099,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "InsertCorrespondenceV2Response",
         )),
+        system_user: false,
     };
     /// `GetCorrespondenceStatusDetailsV3`.
     pub static GET_CORRESPONDENCE_STATUS_DETAILS_V3: Operation = Operation {
@@ -7109,6 +7154,7 @@ pub mod plan {
                         SERVICE_CODE5,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7125,6 +7171,7 @@ pub mod plan {
                         CREATED_AFTER_DATE3,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7141,6 +7188,7 @@ pub mod plan {
                         CREATED_BEFORE_DATE3,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7157,6 +7205,7 @@ pub mod plan {
                         CURRENT_STATUS3,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7183,6 +7232,7 @@ pub mod plan {
                         SENDERS_REFERENCE3,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7193,6 +7243,7 @@ pub mod plan {
             Link {
                 field: "search: role",
                 from: Source::Const("Sender"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7211,6 +7262,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "details",
                     location: ParamIn::Path,
@@ -7231,6 +7283,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
@@ -7254,6 +7307,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
@@ -7277,6 +7331,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
@@ -7304,6 +7359,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
@@ -7333,6 +7389,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
@@ -7368,6 +7425,7 @@ pub mod plan {
             Link {
                 field: "GetCorrespondenceStatusDetailsV3Response/GetCorrespondenceStatusDetailsV3Result/CorrespondenceStatusInformation/LimitReached",
                 from: Source::Const("false"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V3_RESPONSE,
@@ -7413,6 +7471,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "GetCorrespondenceStatusDetailsV3Response",
         )),
+        system_user: false,
     };
     /// `GetCorrespondenceStatusHistory`.
     pub static GET_CORRESPONDENCE_STATUS_HISTORY: Operation = Operation {
@@ -7428,6 +7487,7 @@ pub mod plan {
                         &[
                             CORRESPONDENCE_STATUS_HISTORY_REQUEST,
                             CORRESPONDENCE_SENDERS_REFERENCES,
+                            STRING_EACH,
                         ],
                     ),
                 ),
@@ -7471,18 +7531,21 @@ pub mod plan {
                     &[
                         CORRESPONDENCE_STATUS_HISTORY_REQUEST,
                         CORRESPONDENCE_SENDERS_REFERENCES,
+                        STRING_EACH,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
                     name: "sendersReference",
                 },
-                transforms: &[Transform::Join(",")],
+                transforms: &[],
             },
             Link {
                 field: "search: role",
                 from: Source::Const("Sender"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7501,6 +7564,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "details",
                     location: ParamIn::Path,
@@ -7521,6 +7585,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         CORRESPONDENCE_STATUS_HISTORY_RESULT,
@@ -7543,6 +7608,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         CORRESPONDENCE_STATUS_HISTORY_RESULT,
@@ -7569,6 +7635,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         CORRESPONDENCE_STATUS_HISTORY_RESULT,
@@ -7617,6 +7684,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "CorrespondenceStatusHistoryResult",
         )),
+        system_user: false,
     };
     /// `InsertCorrespondence`.
     pub static INSERT_CORRESPONDENCE: Operation = Operation {
@@ -7700,6 +7768,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, SERVICE_CODE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -7715,6 +7784,7 @@ pub mod plan {
             Link {
                 field: "attachment: body.sender",
                 from: Source::Config("sender"),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -7740,6 +7810,7 @@ pub mod plan {
                         SENDERS_REFERENCE4,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -7765,6 +7836,7 @@ pub mod plan {
                         FILE_NAME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -7790,6 +7862,7 @@ pub mod plan {
                         NAME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -7815,6 +7888,7 @@ pub mod plan {
                         ENCRYPTED,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -7833,6 +7907,7 @@ pub mod plan {
                     call: "attachment",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "upload",
                     location: ParamIn::Path,
@@ -7853,6 +7928,7 @@ pub mod plan {
                         DATA,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "upload",
                     path: &[],
@@ -7865,6 +7941,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, SERVICE_CODE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7884,6 +7961,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/Correspondence/Reportee",
                 from: Source::Soap(&[INSERT_CORRESPONDENCE2, CORRESPONDENCE, REPORTEE]),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7899,6 +7977,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/ExternalReference",
                 from: Source::Soap(&[INSERT_CORRESPONDENCE2, EXTERNAL_REFERENCE]),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7918,6 +7997,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondence/ExternalReference",
                 from: Source::Soap(&[INSERT_CORRESPONDENCE2, EXTERNAL_REFERENCE]),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7936,6 +8016,7 @@ pub mod plan {
                     call: "attachment",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7953,6 +8034,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, CONTENT, LANGUAGE_CODE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7980,6 +8062,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, CONTENT, MESSAGE_TITLE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8005,6 +8088,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, CONTENT, MESSAGE_SUMMARY],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8030,6 +8114,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, CONTENT, MESSAGE_BODY],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8055,6 +8140,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, VISIBLE_DATE_TIME],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8080,6 +8166,7 @@ pub mod plan {
                         ALLOW_SYSTEM_DELETE_DATE_TIME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8101,6 +8188,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE2, CORRESPONDENCE, DUE_DATE_TIME],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8129,6 +8217,7 @@ pub mod plan {
                         LINK_URL,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8161,6 +8250,7 @@ pub mod plan {
                         LINK_TEXT,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8184,6 +8274,7 @@ pub mod plan {
             Link {
                 field: "send: body.correspondence.notification.notificationTemplate",
                 from: Source::Const("GenericAltinnMessage"),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8215,6 +8306,7 @@ pub mod plan {
                         SHIPMENT_DATE_TIME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8248,6 +8340,7 @@ pub mod plan {
                         TRANSPORT_TYPE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8281,6 +8374,7 @@ pub mod plan {
             Link {
                 field: "send: body.correspondence.sender",
                 from: Source::Config("sender"),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8302,6 +8396,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceResponse/InsertCorrespondenceResult/ReceiptStatusCode",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_RESPONSE,
@@ -8314,6 +8409,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceResponse/InsertCorrespondenceResult/ReceiptTypeName",
                 from: Source::Const("Correspondence"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_RESPONSE,
@@ -8338,6 +8434,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_RESPONSE,
@@ -8345,7 +8442,7 @@ pub mod plan {
                         RECEIPT_TEXT,
                     ],
                 ),
-                transforms: &[Transform::Format(Format::String)],
+                transforms: &[Transform::Format(Format::String), Transform::Join(", ")],
             },
         ],
         faults: &[
@@ -8382,6 +8479,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "InsertCorrespondenceResponse",
         )),
+        system_user: false,
     };
     /// `GetCorrespondenceStatusDetails`.
     pub static GET_CORRESPONDENCE_STATUS_DETAILS: Operation = Operation {
@@ -8432,6 +8530,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[GET_CORRESPONDENCE_STATUS_DETAILS2, FILTER_CRITERIA, SERVICE_CODE3],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8448,6 +8547,7 @@ pub mod plan {
                         CREATED_AFTER_DATE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8464,6 +8564,7 @@ pub mod plan {
                         CREATED_BEFORE_DATE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8480,6 +8581,7 @@ pub mod plan {
                         CURRENT_STATUS,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8504,6 +8606,7 @@ pub mod plan {
                         SENDERS_REFERENCE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8514,6 +8617,7 @@ pub mod plan {
             Link {
                 field: "search: role",
                 from: Source::Const("Sender"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8532,6 +8636,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "details",
                     location: ParamIn::Path,
@@ -8552,6 +8657,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
@@ -8574,6 +8680,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
@@ -8596,6 +8703,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
@@ -8622,6 +8730,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
@@ -8650,6 +8759,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
@@ -8682,6 +8792,7 @@ pub mod plan {
             Link {
                 field: "GetCorrespondenceStatusDetailsResponse/GetCorrespondenceStatusDetailsResult/LimitReached",
                 from: Source::Const("false"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_RESPONSE,
@@ -8726,6 +8837,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "GetCorrespondenceStatusDetailsResponse",
         )),
+        system_user: false,
     };
     /// `GetCorrespondenceStatusDetailsV2`.
     pub static GET_CORRESPONDENCE_STATUS_DETAILS_V2: Operation = Operation {
@@ -8780,6 +8892,7 @@ pub mod plan {
                         SERVICE_CODE4,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8796,6 +8909,7 @@ pub mod plan {
                         CREATED_AFTER_DATE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8812,6 +8926,7 @@ pub mod plan {
                         CREATED_BEFORE_DATE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8828,6 +8943,7 @@ pub mod plan {
                         CURRENT_STATUS2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8854,6 +8970,7 @@ pub mod plan {
                         SENDERS_REFERENCE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8864,6 +8981,7 @@ pub mod plan {
             Link {
                 field: "search: role",
                 from: Source::Const("Sender"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8882,6 +9000,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "details",
                     location: ParamIn::Path,
@@ -8902,6 +9021,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
@@ -8924,6 +9044,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
@@ -8946,6 +9067,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
@@ -8972,6 +9094,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
@@ -9000,6 +9123,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
@@ -9034,6 +9158,7 @@ pub mod plan {
             Link {
                 field: "GetCorrespondenceStatusDetailsV2Response/GetCorrespondenceStatusDetailsV2Result/LimitReached",
                 from: Source::Const("false"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_V2_RESPONSE,
@@ -9078,6 +9203,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "GetCorrespondenceStatusDetailsV2Response",
         )),
+        system_user: false,
     };
 }
 /// `CorrespondenceAgencyExternal`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
@@ -9294,6 +9420,86 @@ impl Client {
     > {
         self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
             .await
+    }
+    /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+    /// through the typed method for it: the typed values go to the executor as they are.
+    /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+    pub async fn call_message(
+        &self,
+        body: soap::Message,
+        headers: ::std::vec::Vec<soap::Message>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<soap::Message>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = &headers;
+        #[allow(unreachable_patterns)]
+        match body {
+            soap::Message::Test(input) => {
+                self.test(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(soap::Message::TestResponse(o)))
+            }
+            soap::Message::CreateSimpleCorrespondenceService(input) => {
+                self.create_simple_correspondence_service(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::CreateSimpleCorrespondenceServiceResponse(o),
+                    ))
+            }
+            soap::Message::InsertCorrespondenceV2(input) => {
+                self.insert_correspondence_v2(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::InsertCorrespondenceV2Response(o),
+                    ))
+            }
+            soap::Message::GetCorrespondenceStatusDetailsV3(input) => {
+                self.get_correspondence_status_details_v3(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetCorrespondenceStatusDetailsV3Response(o),
+                    ))
+            }
+            soap::Message::CorrespondenceStatusHistoryRequest(input) => {
+                self.get_correspondence_status_history(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::CorrespondenceStatusHistoryResult(o),
+                    ))
+            }
+            soap::Message::InsertCorrespondence(input) => {
+                self.insert_correspondence(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::InsertCorrespondenceResponse(o),
+                    ))
+            }
+            soap::Message::GetCorrespondenceStatusDetails(input) => {
+                self.get_correspondence_status_details(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetCorrespondenceStatusDetailsResponse(o),
+                    ))
+            }
+            soap::Message::GetCorrespondenceStatusDetailsV2(input) => {
+                self.get_correspondence_status_details_v2(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetCorrespondenceStatusDetailsV2Response(o),
+                    ))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "`{}` is no mapped operation's input", other.qname().1
+                        ),
+                    ),
+                )
+            }
+        }
     }
     async fn dispatch(
         &self,

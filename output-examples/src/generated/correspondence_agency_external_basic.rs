@@ -5662,6 +5662,11 @@ pub mod rest {
 pub const API: &str = "CorrespondenceAgencyExternalBasic";
 /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
 pub const APIS: &[&str] = &["altinn-correspondence-v1"];
+/// The Maskinporten scopes the manifest says these calls need.
+pub const SCOPES: &[&str] = &["altinn:correspondence.write", "altinn:serviceowner"];
+/// Whether the calls act through an Altinn system user: the upstream's token provider
+/// then asks for a system-user token for the setting `system_user_org`.
+pub const SYSTEM_USER: bool = false;
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -6134,6 +6139,12 @@ pub mod plan {
         attribute: false,
         many: false,
     };
+    const STRING_EACH: XmlStep = XmlStep {
+        ns: "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
+        local: "string",
+        attribute: false,
+        many: true,
+    };
     const CORRESPONDENCE: XmlStep = XmlStep {
         ns: "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
         local: "Correspondence",
@@ -6384,6 +6395,7 @@ pub mod plan {
             "http://www.altinn.no/services/2009/10",
             "TestResponse",
         )),
+        system_user: false,
     };
     /// `CreateSimpleCorrespondenceServiceBasic`.
     pub static CREATE_SIMPLE_CORRESPONDENCE_SERVICE_BASIC: Operation = Operation {
@@ -6425,6 +6437,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "CreateSimpleCorrespondenceServiceBasicResponse",
         )),
+        system_user: false,
     };
     /// `InsertCorrespondenceBasicV2`.
     pub static INSERT_CORRESPONDENCE_BASIC_V2: Operation = Operation {
@@ -6508,6 +6521,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, SERVICE_CODE2],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6523,6 +6537,7 @@ pub mod plan {
             Link {
                 field: "attachment: body.sender",
                 from: Source::Config("sender"),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6548,6 +6563,7 @@ pub mod plan {
                         SENDERS_REFERENCE5,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6573,6 +6589,7 @@ pub mod plan {
                         FILE_NAME2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6598,6 +6615,7 @@ pub mod plan {
                         NAME2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6623,6 +6641,7 @@ pub mod plan {
                         ENCRYPTED2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -6641,6 +6660,7 @@ pub mod plan {
                     call: "attachment",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "upload",
                     location: ParamIn::Path,
@@ -6661,6 +6681,7 @@ pub mod plan {
                         DATA2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "upload",
                     path: &[],
@@ -6673,6 +6694,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, SERVICE_CODE2],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6694,6 +6716,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, REPORTEE2],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6711,6 +6734,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC_V2_2, EXTERNAL_SHIPMENT_REFERENCE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6732,6 +6756,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC_V2_2, EXTERNAL_SHIPMENT_REFERENCE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6750,6 +6775,7 @@ pub mod plan {
                     call: "attachment",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6772,6 +6798,7 @@ pub mod plan {
                         LANGUAGE_CODE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6804,6 +6831,7 @@ pub mod plan {
                         MESSAGE_TITLE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6834,6 +6862,7 @@ pub mod plan {
                         MESSAGE_SUMMARY2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6864,6 +6893,7 @@ pub mod plan {
                         MESSAGE_BODY2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6893,6 +6923,7 @@ pub mod plan {
                         VISIBLE_DATE_TIME2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6918,6 +6949,7 @@ pub mod plan {
                         ALLOW_SYSTEM_DELETE_DATE_TIME2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6939,6 +6971,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, DUE_DATE_TIME2],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6967,6 +7000,7 @@ pub mod plan {
                         LINK_URL,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -6999,6 +7033,7 @@ pub mod plan {
                         LINK_TEXT,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7022,6 +7057,7 @@ pub mod plan {
             Link {
                 field: "send: body.correspondence.notification.notificationTemplate",
                 from: Source::Const("GenericAltinnMessage"),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7053,6 +7089,7 @@ pub mod plan {
                         SHIPMENT_DATE_TIME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7086,6 +7123,7 @@ pub mod plan {
                         TRANSPORT_TYPE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7121,6 +7159,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, MESSAGE_SENDER],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7142,6 +7181,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC_V2_2, CORRESPONDENCE, IS_RESERVABLE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7161,6 +7201,7 @@ pub mod plan {
             Link {
                 field: "send: body.correspondence.sender",
                 from: Source::Config("sender"),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -7182,6 +7223,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicV2Response/InsertCorrespondenceBasicV2Result/ReceiptStatusCode",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_BASIC_V2_RESPONSE,
@@ -7194,6 +7236,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicV2Response/InsertCorrespondenceBasicV2Result/ReceiptTypeName",
                 from: Source::Const("Correspondence"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_BASIC_V2_RESPONSE,
@@ -7218,6 +7261,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_BASIC_V2_RESPONSE,
@@ -7225,7 +7269,7 @@ pub mod plan {
                         RECEIPT_TEXT,
                     ],
                 ),
-                transforms: &[Transform::Format(Format::String)],
+                transforms: &[Transform::Format(Format::String), Transform::Join(", ")],
             },
         ],
         faults: &[
@@ -7262,6 +7306,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "InsertCorrespondenceBasicV2Response",
         )),
+        system_user: false,
     };
     /// `GetCorrespondenceStatusDetailsBasicV3`.
     pub static GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3: Operation = Operation {
@@ -7316,6 +7361,7 @@ pub mod plan {
                         SERVICE_CODE5,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7332,6 +7378,7 @@ pub mod plan {
                         CREATED_AFTER_DATE3,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7348,6 +7395,7 @@ pub mod plan {
                         CREATED_BEFORE_DATE3,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7364,6 +7412,7 @@ pub mod plan {
                         CURRENT_STATUS3,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7390,6 +7439,7 @@ pub mod plan {
                         SENDERS_REFERENCE3,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7400,6 +7450,7 @@ pub mod plan {
             Link {
                 field: "search: role",
                 from: Source::Const("Sender"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7418,6 +7469,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "details",
                     location: ParamIn::Path,
@@ -7438,6 +7490,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
@@ -7461,6 +7514,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
@@ -7484,6 +7538,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
@@ -7511,6 +7566,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
@@ -7540,6 +7596,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
@@ -7575,6 +7632,7 @@ pub mod plan {
             Link {
                 field: "GetCorrespondenceStatusDetailsBasicV3Response/GetCorrespondenceStatusDetailsBasicV3Result/CorrespondenceStatusInformation/LimitReached",
                 from: Source::Const("false"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V3_RESPONSE,
@@ -7620,6 +7678,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "GetCorrespondenceStatusDetailsBasicV3Response",
         )),
+        system_user: false,
     };
     /// `GetCorrespondenceStatusHistoryBasic`.
     pub static GET_CORRESPONDENCE_STATUS_HISTORY_BASIC: Operation = Operation {
@@ -7635,6 +7694,7 @@ pub mod plan {
                         &[
                             CORRESPONDENCE_STATUS_HISTORY_REQUEST,
                             CORRESPONDENCE_SENDERS_REFERENCES,
+                            STRING_EACH,
                         ],
                     ),
                 ),
@@ -7678,18 +7738,21 @@ pub mod plan {
                     &[
                         CORRESPONDENCE_STATUS_HISTORY_REQUEST,
                         CORRESPONDENCE_SENDERS_REFERENCES,
+                        STRING_EACH,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
                     name: "sendersReference",
                 },
-                transforms: &[Transform::Join(",")],
+                transforms: &[],
             },
             Link {
                 field: "search: role",
                 from: Source::Const("Sender"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -7708,6 +7771,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "details",
                     location: ParamIn::Path,
@@ -7728,6 +7792,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         CORRESPONDENCE_STATUS_HISTORY_RESULT,
@@ -7750,6 +7815,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         CORRESPONDENCE_STATUS_HISTORY_RESULT,
@@ -7776,6 +7842,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         CORRESPONDENCE_STATUS_HISTORY_RESULT,
@@ -7824,6 +7891,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "CorrespondenceStatusHistoryResult",
         )),
+        system_user: false,
     };
     /// `InsertCorrespondenceBasic`.
     pub static INSERT_CORRESPONDENCE_BASIC: Operation = Operation {
@@ -7907,6 +7975,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC2, CORRESPONDENCE, SERVICE_CODE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -7922,6 +7991,7 @@ pub mod plan {
             Link {
                 field: "attachment: body.sender",
                 from: Source::Config("sender"),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -7947,6 +8017,7 @@ pub mod plan {
                         SENDERS_REFERENCE4,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -7972,6 +8043,7 @@ pub mod plan {
                         FILE_NAME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -7997,6 +8069,7 @@ pub mod plan {
                         NAME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -8022,6 +8095,7 @@ pub mod plan {
                         ENCRYPTED,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[
@@ -8040,6 +8114,7 @@ pub mod plan {
                     call: "attachment",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "upload",
                     location: ParamIn::Path,
@@ -8060,6 +8135,7 @@ pub mod plan {
                         DATA,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "upload",
                     path: &[],
@@ -8072,6 +8148,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC2, CORRESPONDENCE, SERVICE_CODE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8093,6 +8170,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC2, CORRESPONDENCE, REPORTEE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8108,6 +8186,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasic/ExternalReference",
                 from: Source::Soap(&[INSERT_CORRESPONDENCE_BASIC2, EXTERNAL_REFERENCE]),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8127,6 +8206,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasic/ExternalReference",
                 from: Source::Soap(&[INSERT_CORRESPONDENCE_BASIC2, EXTERNAL_REFERENCE]),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8145,6 +8225,7 @@ pub mod plan {
                     call: "attachment",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8167,6 +8248,7 @@ pub mod plan {
                         LANGUAGE_CODE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8199,6 +8281,7 @@ pub mod plan {
                         MESSAGE_TITLE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8229,6 +8312,7 @@ pub mod plan {
                         MESSAGE_SUMMARY,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8259,6 +8343,7 @@ pub mod plan {
                         MESSAGE_BODY,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8284,6 +8369,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC2, CORRESPONDENCE, VISIBLE_DATE_TIME],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8309,6 +8395,7 @@ pub mod plan {
                         ALLOW_SYSTEM_DELETE_DATE_TIME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8330,6 +8417,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[INSERT_CORRESPONDENCE_BASIC2, CORRESPONDENCE, DUE_DATE_TIME],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8358,6 +8446,7 @@ pub mod plan {
                         LINK_URL,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8390,6 +8479,7 @@ pub mod plan {
                         LINK_TEXT,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8413,6 +8503,7 @@ pub mod plan {
             Link {
                 field: "send: body.correspondence.notification.notificationTemplate",
                 from: Source::Const("GenericAltinnMessage"),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8444,6 +8535,7 @@ pub mod plan {
                         SHIPMENT_DATE_TIME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8477,6 +8569,7 @@ pub mod plan {
                         TRANSPORT_TYPE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8510,6 +8603,7 @@ pub mod plan {
             Link {
                 field: "send: body.correspondence.sender",
                 from: Source::Config("sender"),
+                filter: &[],
                 to: Target::Body {
                     call: "send",
                     path: &[
@@ -8531,6 +8625,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicResponse/InsertCorrespondenceBasicResult/ReceiptStatusCode",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_BASIC_RESPONSE,
@@ -8543,6 +8638,7 @@ pub mod plan {
             Link {
                 field: "InsertCorrespondenceBasicResponse/InsertCorrespondenceBasicResult/ReceiptTypeName",
                 from: Source::Const("Correspondence"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_BASIC_RESPONSE,
@@ -8567,6 +8663,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         INSERT_CORRESPONDENCE_BASIC_RESPONSE,
@@ -8574,7 +8671,7 @@ pub mod plan {
                         RECEIPT_TEXT,
                     ],
                 ),
-                transforms: &[Transform::Format(Format::String)],
+                transforms: &[Transform::Format(Format::String), Transform::Join(", ")],
             },
         ],
         faults: &[
@@ -8611,6 +8708,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "InsertCorrespondenceBasicResponse",
         )),
+        system_user: false,
     };
     /// `GetCorrespondenceStatusDetailsBasic`.
     pub static GET_CORRESPONDENCE_STATUS_DETAILS_BASIC: Operation = Operation {
@@ -8665,6 +8763,7 @@ pub mod plan {
                         SERVICE_CODE3,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8681,6 +8780,7 @@ pub mod plan {
                         CREATED_AFTER_DATE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8697,6 +8797,7 @@ pub mod plan {
                         CREATED_BEFORE_DATE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8713,6 +8814,7 @@ pub mod plan {
                         CURRENT_STATUS,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8737,6 +8839,7 @@ pub mod plan {
                         SENDERS_REFERENCE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8747,6 +8850,7 @@ pub mod plan {
             Link {
                 field: "search: role",
                 from: Source::Const("Sender"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -8765,6 +8869,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "details",
                     location: ParamIn::Path,
@@ -8785,6 +8890,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
@@ -8807,6 +8913,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
@@ -8829,6 +8936,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
@@ -8855,6 +8963,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
@@ -8883,6 +8992,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
@@ -8915,6 +9025,7 @@ pub mod plan {
             Link {
                 field: "GetCorrespondenceStatusDetailsBasicResponse/GetCorrespondenceStatusDetailsBasicResult/LimitReached",
                 from: Source::Const("false"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_RESPONSE,
@@ -8959,6 +9070,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "GetCorrespondenceStatusDetailsBasicResponse",
         )),
+        system_user: false,
     };
     /// `GetCorrespondenceStatusDetailsBasicV2`.
     pub static GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2: Operation = Operation {
@@ -9013,6 +9125,7 @@ pub mod plan {
                         SERVICE_CODE4,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -9029,6 +9142,7 @@ pub mod plan {
                         CREATED_AFTER_DATE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -9045,6 +9159,7 @@ pub mod plan {
                         CREATED_BEFORE_DATE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -9061,6 +9176,7 @@ pub mod plan {
                         CURRENT_STATUS2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -9087,6 +9203,7 @@ pub mod plan {
                         SENDERS_REFERENCE2,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -9097,6 +9214,7 @@ pub mod plan {
             Link {
                 field: "search: role",
                 from: Source::Const("Sender"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -9115,6 +9233,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "details",
                     location: ParamIn::Path,
@@ -9135,6 +9254,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
@@ -9157,6 +9277,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
@@ -9179,6 +9300,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
@@ -9205,6 +9327,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
@@ -9233,6 +9356,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
@@ -9267,6 +9391,7 @@ pub mod plan {
             Link {
                 field: "GetCorrespondenceStatusDetailsBasicV2Response/GetCorrespondenceStatusDetailsBasicV2Result/LimitReached",
                 from: Source::Const("false"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_STATUS_DETAILS_BASIC_V2_RESPONSE,
@@ -9311,6 +9436,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10",
             "GetCorrespondenceStatusDetailsBasicV2Response",
         )),
+        system_user: false,
     };
 }
 /// `CorrespondenceAgencyExternalBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
@@ -9539,6 +9665,114 @@ impl Client {
     > {
         self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
             .await
+    }
+    /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+    /// through the typed method for it: the typed values go to the executor as they are.
+    /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+    pub async fn call_message(
+        &self,
+        body: soap::Message,
+        headers: ::std::vec::Vec<soap::Message>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<soap::Message>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = &headers;
+        #[allow(unreachable_patterns)]
+        match body {
+            soap::Message::Test(input) => {
+                self.test(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(soap::Message::TestResponse(o)))
+            }
+            soap::Message::CreateSimpleCorrespondenceServiceBasic(input) => {
+                self.create_simple_correspondence_service_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::CreateSimpleCorrespondenceServiceBasicResponse(o),
+                    ))
+            }
+            soap::Message::InsertCorrespondenceBasicV2(input) => {
+                self.insert_correspondence_basic_v2(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::InsertCorrespondenceBasicV2Response(o),
+                    ))
+            }
+            soap::Message::GetCorrespondenceStatusDetailsBasicV3(input) => {
+                self.get_correspondence_status_details_basic_v3(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetCorrespondenceStatusDetailsBasicV3Response(o),
+                    ))
+            }
+            soap::Message::CorrespondenceStatusHistoryRequest(input) => {
+                let header_0 = headers
+                    .iter()
+                    .find_map(|h| match h {
+                        soap::Message::SystemPassword(v) => {
+                            ::std::option::Option::Some(v)
+                        }
+                        _ => ::std::option::Option::None,
+                    })
+                    .ok_or_else(|| ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "the header block `{}` is missing", "SystemPassword"
+                        ),
+                    ))?;
+                let header_1 = headers
+                    .iter()
+                    .find_map(|h| match h {
+                        soap::Message::SystemUserName(v) => {
+                            ::std::option::Option::Some(v)
+                        }
+                        _ => ::std::option::Option::None,
+                    })
+                    .ok_or_else(|| ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "the header block `{}` is missing", "SystemUserName"
+                        ),
+                    ))?;
+                self.get_correspondence_status_history_basic(&input, header_0, header_1)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::CorrespondenceStatusHistoryResult(o),
+                    ))
+            }
+            soap::Message::InsertCorrespondenceBasic(input) => {
+                self.insert_correspondence_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::InsertCorrespondenceBasicResponse(o),
+                    ))
+            }
+            soap::Message::GetCorrespondenceStatusDetailsBasic(input) => {
+                self.get_correspondence_status_details_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetCorrespondenceStatusDetailsBasicResponse(o),
+                    ))
+            }
+            soap::Message::GetCorrespondenceStatusDetailsBasicV2(input) => {
+                self.get_correspondence_status_details_basic_v2(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetCorrespondenceStatusDetailsBasicV2Response(o),
+                    ))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "`{}` is no mapped operation's input", other.qname().1
+                        ),
+                    ),
+                )
+            }
+        }
     }
     async fn dispatch(
         &self,

@@ -1671,6 +1671,11 @@ pub mod rest {
 pub const API: &str = "CorrespondenceExternalEC2";
 /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
 pub const APIS: &[&str] = &["altinn-correspondence-v1"];
+/// The Maskinporten scopes the manifest says these calls need.
+pub const SCOPES: &[&str] = &["altinn:correspondence.read"];
+/// Whether the calls act through an Altinn system user: the upstream's token provider
+/// then asks for a system-user token for the setting `system_user_org`.
+pub const SYSTEM_USER: bool = true;
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -1898,6 +1903,7 @@ pub mod plan {
             "http://www.altinn.no/services/2009/10",
             "TestResponse",
         )),
+        system_user: true,
     };
     /// `ArchiveCorrespondenceForEndUserSystemEC`.
     pub static ARCHIVE_CORRESPONDENCE_FOR_END_USER_SYSTEM_EC: Operation = Operation {
@@ -1948,6 +1954,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
             "ArchiveCorrespondenceForEndUserSystemECResponse",
         )),
+        system_user: true,
     };
     /// `GetCorrespondenceForEndUserSystemsEC`.
     pub static GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC: Operation = Operation {
@@ -2009,6 +2016,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC2, REPORTEE_ELEMENT_ID],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "overview",
                     location: ParamIn::Path,
@@ -2027,6 +2035,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "read",
                     location: ParamIn::Path,
@@ -2045,6 +2054,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "download",
                     location: ParamIn::Path,
@@ -2071,6 +2081,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "download",
                     location: ParamIn::Path,
@@ -2091,6 +2102,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2112,6 +2124,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2155,6 +2168,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2180,6 +2194,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2205,6 +2220,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2230,6 +2246,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2259,6 +2276,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2280,6 +2298,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2301,6 +2320,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2322,6 +2342,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2351,6 +2372,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2381,6 +2403,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2411,6 +2434,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2441,6 +2465,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2471,6 +2496,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2488,6 +2514,7 @@ pub mod plan {
                     call: "download",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::SoapBinary(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2514,6 +2541,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2540,6 +2568,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2554,6 +2583,7 @@ pub mod plan {
             Link {
                 field: "GetCorrespondenceForEndUserSystemsECResponse/GetCorrespondenceForEndUserSystemsECResult/CorrespondenceLinks/CorrespondenceLink/LinkType",
                 from: Source::Const("ServiceURL"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_CORRESPONDENCE_FOR_END_USER_SYSTEMS_EC_RESPONSE,
@@ -2609,6 +2639,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
             "GetCorrespondenceForEndUserSystemsECResponse",
         )),
+        system_user: true,
     };
     /// `SaveCorrespondenceConfirmationEC`.
     pub static SAVE_CORRESPONDENCE_CONFIRMATION_EC: Operation = Operation {
@@ -2647,6 +2678,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[SAVE_CORRESPONDENCE_CONFIRMATION_EC2, REPORTEE_ELEMENT_ID],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "overview",
                     location: ParamIn::Path,
@@ -2665,6 +2697,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "confirm",
                     location: ParamIn::Path,
@@ -2717,6 +2750,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10",
             "SaveCorrespondenceConfirmationECResponse",
         )),
+        system_user: true,
     };
 }
 /// `CorrespondenceExternalEC2`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
@@ -2892,6 +2926,58 @@ impl Client {
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
+    }
+    /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+    /// through the typed method for it: the typed values go to the executor as they are.
+    /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+    pub async fn call_message(
+        &self,
+        body: soap::Message,
+        headers: ::std::vec::Vec<soap::Message>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<soap::Message>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = &headers;
+        #[allow(unreachable_patterns)]
+        match body {
+            soap::Message::Test(input) => {
+                self.test(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(soap::Message::TestResponse(o)))
+            }
+            soap::Message::ArchiveCorrespondenceForEndUserSystemEc(input) => {
+                self.archive_correspondence_for_end_user_system_ec(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::ArchiveCorrespondenceForEndUserSystemEcResponse(o),
+                    ))
+            }
+            soap::Message::GetCorrespondenceForEndUserSystemsEc(input) => {
+                self.get_correspondence_for_end_user_systems_ec(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetCorrespondenceForEndUserSystemsEcResponse(o),
+                    ))
+            }
+            soap::Message::SaveCorrespondenceConfirmationEc(input) => {
+                self.save_correspondence_confirmation_ec(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::SaveCorrespondenceConfirmationEcResponse(o),
+                    ))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "`{}` is no mapped operation's input", other.qname().1
+                        ),
                     ),
                 )
             }

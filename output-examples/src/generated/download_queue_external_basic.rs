@@ -1531,6 +1531,14 @@ pub mod rest {
 pub const API: &str = "DownloadQueueExternalBasic";
 /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
 pub const APIS: &[&str] = &["altinn-storage-v1"];
+/// The Maskinporten scopes the manifest says these calls need.
+pub const SCOPES: &[&str] = &[
+    "altinn:serviceowner/instances.read",
+    "altinn:serviceowner/instances.write",
+];
+/// Whether the calls act through an Altinn system user: the upstream's token provider
+/// then asks for a system-user token for the setting `system_user_org`.
+pub const SYSTEM_USER: bool = false;
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -1779,6 +1787,7 @@ pub mod plan {
             "http://www.altinn.no/services/2009/10",
             "TestResponse",
         )),
+        system_user: false,
     };
     /// `GetDownloadQueueItems`.
     pub static GET_DOWNLOAD_QUEUE_ITEMS: Operation = Operation {
@@ -1804,6 +1813,7 @@ pub mod plan {
             Link {
                 field: "GetDownloadQueueItems/serviceCode",
                 from: Source::Soap(&[GET_DOWNLOAD_QUEUE_ITEMS2, SERVICE_CODE3]),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -1814,6 +1824,7 @@ pub mod plan {
             Link {
                 field: "search: org",
                 from: Source::Config("org"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -1824,6 +1835,7 @@ pub mod plan {
             Link {
                 field: "search: process.isComplete",
                 from: Source::Const("true"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -1834,6 +1846,7 @@ pub mod plan {
             Link {
                 field: "search: confirmed",
                 from: Source::Const("false"),
+                filter: &[],
                 to: Target::Param {
                     call: "search",
                     location: ParamIn::Query,
@@ -1858,6 +1871,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_DOWNLOAD_QUEUE_ITEMS_RESPONSE,
@@ -1887,6 +1901,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_DOWNLOAD_QUEUE_ITEMS_RESPONSE,
@@ -1916,6 +1931,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_DOWNLOAD_QUEUE_ITEMS_RESPONSE,
@@ -1941,6 +1957,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_DOWNLOAD_QUEUE_ITEMS_RESPONSE,
@@ -1986,6 +2003,7 @@ pub mod plan {
             "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
             "GetDownloadQueueItemsResponse",
         )),
+        system_user: false,
     };
     /// `GetArchivedFormTaskBasicDQ`.
     pub static GET_ARCHIVED_FORM_TASK_BASIC_DQ: Operation = Operation {
@@ -2032,6 +2050,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[GET_ARCHIVED_FORM_TASK_BASIC_DQ2, ARCHIVE_REFERENCE3],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -2044,6 +2063,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[GET_ARCHIVED_FORM_TASK_BASIC_DQ2, ARCHIVE_REFERENCE3],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -2056,6 +2076,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[GET_ARCHIVED_FORM_TASK_BASIC_DQ2, ARCHIVE_REFERENCE3],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "data",
                     location: ParamIn::Path,
@@ -2068,6 +2089,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[GET_ARCHIVED_FORM_TASK_BASIC_DQ2, ARCHIVE_REFERENCE3],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "data",
                     location: ParamIn::Path,
@@ -2090,6 +2112,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "data",
                     location: ParamIn::Path,
@@ -2110,6 +2133,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2134,6 +2158,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2158,6 +2183,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2178,6 +2204,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2202,6 +2229,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2228,6 +2256,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2245,6 +2274,7 @@ pub mod plan {
                     call: "data",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2262,6 +2292,7 @@ pub mod plan {
                     call: "data",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::SoapBinary(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2288,6 +2319,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2314,6 +2346,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2340,6 +2373,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_ARCHIVED_FORM_TASK_BASIC_DQ_RESPONSE,
@@ -2386,6 +2420,7 @@ pub mod plan {
             "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
             "GetArchivedFormTaskBasicDQResponse",
         )),
+        system_user: false,
     };
     /// `GetFormSetPdfBasic`.
     pub static GET_FORM_SET_PDF_BASIC: Operation = Operation {
@@ -2422,6 +2457,7 @@ pub mod plan {
             Link {
                 field: "GetFormSetPdfBasic/archiveReference",
                 from: Source::Soap(&[GET_FORM_SET_PDF_BASIC2, ARCHIVE_REFERENCE3]),
+                filter: &[],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -2432,6 +2468,7 @@ pub mod plan {
             Link {
                 field: "GetFormSetPdfBasic/archiveReference",
                 from: Source::Soap(&[GET_FORM_SET_PDF_BASIC2, ARCHIVE_REFERENCE3]),
+                filter: &[],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -2442,6 +2479,7 @@ pub mod plan {
             Link {
                 field: "GetFormSetPdfBasic/archiveReference",
                 from: Source::Soap(&[GET_FORM_SET_PDF_BASIC2, ARCHIVE_REFERENCE3]),
+                filter: &[],
                 to: Target::Param {
                     call: "pdf",
                     location: ParamIn::Path,
@@ -2452,6 +2490,7 @@ pub mod plan {
             Link {
                 field: "GetFormSetPdfBasic/archiveReference",
                 from: Source::Soap(&[GET_FORM_SET_PDF_BASIC2, ARCHIVE_REFERENCE3]),
+                filter: &[],
                 to: Target::Param {
                     call: "pdf",
                     location: ParamIn::Path,
@@ -2474,6 +2513,20 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[
+                    Filter {
+                        item: 0usize,
+                        path: FilterPath::Json(
+                            &[
+                                JsonStep {
+                                    name: "dataType",
+                                    many: false,
+                                },
+                            ],
+                        ),
+                        equals: "ref-data-as-pdf",
+                    },
+                ],
                 to: Target::Param {
                     call: "pdf",
                     location: ParamIn::Path,
@@ -2489,6 +2542,7 @@ pub mod plan {
                     call: "pdf",
                     path: &[],
                 },
+                filter: &[],
                 to: Target::SoapBinary(
                     &[GET_FORM_SET_PDF_BASIC_RESPONSE, GET_FORM_SET_PDF_BASIC_RESULT],
                 ),
@@ -2529,6 +2583,7 @@ pub mod plan {
             "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
             "GetFormSetPdfBasicResponse",
         )),
+        system_user: false,
     };
     /// `PurgeItem`.
     pub static PURGE_ITEM: Operation = Operation {
@@ -2554,6 +2609,7 @@ pub mod plan {
             Link {
                 field: "PurgeItem/archiveReference",
                 from: Source::Soap(&[PURGE_ITEM2, ARCHIVE_REFERENCE3]),
+                filter: &[],
                 to: Target::Param {
                     call: "confirm",
                     location: ParamIn::Path,
@@ -2564,6 +2620,7 @@ pub mod plan {
             Link {
                 field: "PurgeItem/archiveReference",
                 from: Source::Soap(&[PURGE_ITEM2, ARCHIVE_REFERENCE3]),
+                filter: &[],
                 to: Target::Param {
                     call: "confirm",
                     location: ParamIn::Path,
@@ -2576,6 +2633,7 @@ pub mod plan {
             Link {
                 field: "PurgeItemResponse/PurgeItemResult",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(&[PURGE_ITEM_RESPONSE, PURGE_ITEM_RESULT]),
                 transforms: &[],
             },
@@ -2614,6 +2672,7 @@ pub mod plan {
             "http://www.altinn.no/services/Archive/DownloadQueue/2012/08",
             "PurgeItemResponse",
         )),
+        system_user: false,
     };
 }
 /// `DownloadQueueExternalBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
@@ -2823,6 +2882,65 @@ impl Client {
                     ::altinn_bridge_runtime::soap::Fault::new(
                         ::altinn_bridge_runtime::soap::FaultCode::Sender,
                         ::std::format!("unknown operation `{other}`"),
+                    ),
+                )
+            }
+        }
+    }
+    /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+    /// through the typed method for it: the typed values go to the executor as they are.
+    /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+    pub async fn call_message(
+        &self,
+        body: soap::Message,
+        headers: ::std::vec::Vec<soap::Message>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<soap::Message>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = &headers;
+        #[allow(unreachable_patterns)]
+        match body {
+            soap::Message::Test(input) => {
+                self.test(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(soap::Message::TestResponse(o)))
+            }
+            soap::Message::GetDownloadQueueItems(input) => {
+                self.get_download_queue_items(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetDownloadQueueItemsResponse(o),
+                    ))
+            }
+            soap::Message::GetArchivedFormTaskBasicDq(input) => {
+                self.get_archived_form_task_basic_dq(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetArchivedFormTaskBasicDqResponse(o),
+                    ))
+            }
+            soap::Message::GetFormSetPdfBasic(input) => {
+                self.get_form_set_pdf_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetFormSetPdfBasicResponse(o),
+                    ))
+            }
+            soap::Message::PurgeItem(input) => {
+                self.purge_item(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::PurgeItemResponse(o),
+                    ))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "`{}` is no mapped operation's input", other.qname().1
+                        ),
                     ),
                 )
             }

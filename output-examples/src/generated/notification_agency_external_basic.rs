@@ -1299,6 +1299,11 @@ pub mod rest {
 pub const API: &str = "NotificationAgencyExternalBasic";
 /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
 pub const APIS: &[&str] = &["altinn-notifications-v1"];
+/// The Maskinporten scopes the manifest says these calls need.
+pub const SCOPES: &[&str] = &["altinn:serviceowner/notifications.create"];
+/// Whether the calls act through an Altinn system user: the upstream's token provider
+/// then asks for a system-user token for the setting `system_user_org`.
+pub const SYSTEM_USER: bool = false;
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -1492,6 +1497,7 @@ pub mod plan {
             "http://www.altinn.no/services/2009/10",
             "TestResponse",
         )),
+        system_user: false,
     };
     /// `SendStandaloneNotificationBasic`.
     pub static SEND_STANDALONE_NOTIFICATION_BASIC: Operation = Operation {
@@ -1538,6 +1544,7 @@ pub mod plan {
                         RECEIVER_ADDRESS,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1564,6 +1571,7 @@ pub mod plan {
                         NOTIFICATION_TYPE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1588,6 +1596,7 @@ pub mod plan {
                         TOKEN_VALUE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1603,6 +1612,7 @@ pub mod plan {
             Link {
                 field: "order: body.contentType",
                 from: Source::Const("Html"),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1625,6 +1635,7 @@ pub mod plan {
                         SHIPMENT_DATE_TIME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1684,6 +1695,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
             "SendStandaloneNotificationBasicResponse",
         )),
+        system_user: false,
     };
     /// `SendStandaloneNotificationBasicV2`.
     pub static SEND_STANDALONE_NOTIFICATION_BASIC_V2: Operation = Operation {
@@ -1730,6 +1742,7 @@ pub mod plan {
                         RECEIVER_ADDRESS,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1756,6 +1769,7 @@ pub mod plan {
                         NOTIFICATION_TYPE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1780,6 +1794,7 @@ pub mod plan {
                         TOKEN_VALUE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1795,6 +1810,7 @@ pub mod plan {
             Link {
                 field: "order: body.contentType",
                 from: Source::Const("Html"),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1817,6 +1833,7 @@ pub mod plan {
                         SHIPMENT_DATE_TIME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1842,13 +1859,14 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SEND_STANDALONE_NOTIFICATION_BASIC_V2_RESPONSE,
                         SEND_STANDALONE_NOTIFICATION_BASIC_V2_RESULT,
                     ],
                 ),
-                transforms: &[Transform::Format(Format::String)],
+                transforms: &[Transform::Format(Format::String), Transform::Join(", ")],
             },
         ],
         faults: &[
@@ -1896,6 +1914,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
             "SendStandaloneNotificationBasicV2Response",
         )),
+        system_user: false,
     };
     /// `SendStandaloneNotificationBasicV3`.
     pub static SEND_STANDALONE_NOTIFICATION_BASIC_V3: Operation = Operation {
@@ -1965,6 +1984,7 @@ pub mod plan {
                         RECEIVER_ADDRESS,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -1991,6 +2011,7 @@ pub mod plan {
                         NOTIFICATION_TYPE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -2015,6 +2036,7 @@ pub mod plan {
                         TOKEN_VALUE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -2030,6 +2052,7 @@ pub mod plan {
             Link {
                 field: "order: body.contentType",
                 from: Source::Const("Html"),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -2052,6 +2075,7 @@ pub mod plan {
                         SHIPMENT_DATE_TIME,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "order",
                     path: &[
@@ -2075,6 +2099,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "readback",
                     location: ParamIn::Path,
@@ -2099,6 +2124,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESPONSE,
@@ -2122,6 +2148,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESPONSE,
@@ -2137,6 +2164,7 @@ pub mod plan {
             Link {
                 field: "SendStandaloneNotificationBasicV3Response/SendStandaloneNotificationBasicV3Result/NotificationResult/EndPoints/EndPointResult/RetrieveFromProfile",
                 from: Source::Const("false"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SEND_STANDALONE_NOTIFICATION_BASIC_V3_RESPONSE,
@@ -2195,6 +2223,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/Notification/2010/10",
             "SendStandaloneNotificationBasicV3Response",
         )),
+        system_user: false,
     };
 }
 /// `NotificationAgencyExternalBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
@@ -2329,6 +2358,58 @@ impl Client {
     > {
         self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
             .await
+    }
+    /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+    /// through the typed method for it: the typed values go to the executor as they are.
+    /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+    pub async fn call_message(
+        &self,
+        body: soap::Message,
+        headers: ::std::vec::Vec<soap::Message>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<soap::Message>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = &headers;
+        #[allow(unreachable_patterns)]
+        match body {
+            soap::Message::Test(input) => {
+                self.test(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(soap::Message::TestResponse(o)))
+            }
+            soap::Message::SendStandaloneNotificationBasic(input) => {
+                self.send_standalone_notification_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::SendStandaloneNotificationBasicResponse(o),
+                    ))
+            }
+            soap::Message::SendStandaloneNotificationBasicV2(input) => {
+                self.send_standalone_notification_basic_v2(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::SendStandaloneNotificationBasicV2Response(o),
+                    ))
+            }
+            soap::Message::SendStandaloneNotificationBasicV3(input) => {
+                self.send_standalone_notification_basic_v3(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::SendStandaloneNotificationBasicV3Response(o),
+                    ))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "`{}` is no mapped operation's input", other.qname().1
+                        ),
+                    ),
+                )
+            }
+        }
     }
     async fn dispatch(
         &self,

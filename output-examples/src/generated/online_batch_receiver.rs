@@ -2813,6 +2813,15 @@ pub mod rest {
 pub const API: &str = "OnlineBatchReceiver";
 /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
 pub const APIS: &[&str] = &["altinn-events-v1", "altinn-storage-v1"];
+/// The Maskinporten scopes the manifest says these calls need.
+pub const SCOPES: &[&str] = &[
+    "altinn:events.subscribe",
+    "altinn:serviceowner/instances.read",
+    "altinn:serviceowner/instances.write",
+];
+/// Whether the calls act through an Altinn system user: the upstream's token provider
+/// then asks for a system-user token for the setting `system_user_org`.
+pub const SYSTEM_USER: bool = false;
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -2923,6 +2932,7 @@ pub mod plan {
             Link {
                 field: "subscribe: body.endPoint",
                 from: Source::Config("webhook_url"),
+                filter: &[],
                 to: Target::Body {
                     call: "subscribe",
                     path: &[
@@ -2938,6 +2948,7 @@ pub mod plan {
             Link {
                 field: "subscribe: body.sourceFilter",
                 from: Source::Config("app_url"),
+                filter: &[],
                 to: Target::Body {
                     call: "subscribe",
                     path: &[
@@ -2953,6 +2964,7 @@ pub mod plan {
             Link {
                 field: "subscribe: body.typeFilter",
                 from: Source::Const("app.instance.process.completed"),
+                filter: &[],
                 to: Target::Body {
                     call: "subscribe",
                     path: &[
@@ -2968,6 +2980,7 @@ pub mod plan {
             Link {
                 field: "events: org",
                 from: Source::Config("org"),
+                filter: &[],
                 to: Target::Param {
                     call: "events",
                     location: ParamIn::Path,
@@ -2978,6 +2991,7 @@ pub mod plan {
             Link {
                 field: "events: app",
                 from: Source::Config("app"),
+                filter: &[],
                 to: Target::Param {
                     call: "events",
                     location: ParamIn::Path,
@@ -2988,6 +3002,7 @@ pub mod plan {
             Link {
                 field: "events: after",
                 from: Source::Config("last_event_id"),
+                filter: &[],
                 to: Target::Param {
                     call: "events",
                     location: ParamIn::Query,
@@ -3007,6 +3022,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -3026,6 +3042,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -3044,6 +3061,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "data",
                     location: ParamIn::Path,
@@ -3062,6 +3080,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "data",
                     location: ParamIn::Path,
@@ -3084,6 +3103,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "data",
                     location: ParamIn::Path,
@@ -3103,6 +3123,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "confirm",
                     location: ParamIn::Path,
@@ -3122,6 +3143,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "confirm",
                     location: ParamIn::Path,
@@ -3134,6 +3156,7 @@ pub mod plan {
             Link {
                 field: "ReceiveOnlineBatchExternalAttachmentResponse/ReceiveOnlineBatchExternalAttachmentResult",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         RECEIVE_ONLINE_BATCH_EXTERNAL_ATTACHMENT_RESPONSE,
@@ -3148,6 +3171,7 @@ pub mod plan {
             "http://AltInn.no/webservices/",
             "ReceiveOnlineBatchExternalAttachmentResponse",
         )),
+        system_user: false,
     };
 }
 /// `OnlineBatchReceiver`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
@@ -3222,6 +3246,39 @@ impl Client {
     > {
         self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
             .await
+    }
+    /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+    /// through the typed method for it: the typed values go to the executor as they are.
+    /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+    pub async fn call_message(
+        &self,
+        body: soap::Message,
+        headers: ::std::vec::Vec<soap::Message>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<soap::Message>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = &headers;
+        #[allow(unreachable_patterns)]
+        match body {
+            soap::Message::ReceiveOnlineBatchExternalAttachment(input) => {
+                self.receive_online_batch_external_attachment(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::ReceiveOnlineBatchExternalAttachmentResponse(o),
+                    ))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "`{}` is no mapped operation's input", other.qname().1
+                        ),
+                    ),
+                )
+            }
+        }
     }
     async fn dispatch(
         &self,

@@ -2252,6 +2252,14 @@ pub mod rest {
 pub const API: &str = "PreFillBasic";
 /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
 pub const APIS: &[&str] = &["altinn-storage-v1"];
+/// The Maskinporten scopes the manifest says these calls need.
+pub const SCOPES: &[&str] = &[
+    "altinn:serviceowner/instances.read",
+    "altinn:serviceowner/instances.write",
+];
+/// Whether the calls act through an Altinn system user: the upstream's token provider
+/// then asks for a system-user token for the setting `system_user_org`.
+pub const SYSTEM_USER: bool = false;
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -2464,6 +2472,7 @@ pub mod plan {
             "http://www.altinn.no/services/2009/10",
             "TestResponse",
         )),
+        system_user: false,
     };
     /// `SubmitAndInstantiatePrefilledFormTaskBasic`.
     pub static SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC: Operation = Operation {
@@ -2503,7 +2512,7 @@ pub mod plan {
                         ],
                     ),
                 ),
-                body: BodyKind::Bytes("application/octet-stream"),
+                body: BodyKind::Bytes("application/xml"),
                 idempotent_by_body: false,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -2547,6 +2556,7 @@ pub mod plan {
                         EXTERNAL_SERVICE_CODE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Query,
@@ -2563,6 +2573,7 @@ pub mod plan {
                         EXTERNAL_SERVICE_CODE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "instance",
                     path: &[
@@ -2584,6 +2595,7 @@ pub mod plan {
                         REPORTEE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "instance",
                     path: &[
@@ -2609,6 +2621,7 @@ pub mod plan {
                         VALID_FROM_DATE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "instance",
                     path: &[
@@ -2626,6 +2639,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC2, DUE_DATE],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "instance",
                     path: &[
@@ -2649,6 +2663,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "form",
                     location: ParamIn::Path,
@@ -2667,6 +2682,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "form",
                     location: ParamIn::Path,
@@ -2685,6 +2701,7 @@ pub mod plan {
                         DATA_FORMAT_ID,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "form",
                     location: ParamIn::Query,
@@ -2703,6 +2720,7 @@ pub mod plan {
                         FORM_DATA_XML,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "form",
                     path: &[],
@@ -2721,6 +2739,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "attachment",
                     location: ParamIn::Path,
@@ -2739,6 +2758,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "attachment",
                     location: ParamIn::Path,
@@ -2749,6 +2769,7 @@ pub mod plan {
             Link {
                 field: "attachment: dataType",
                 from: Source::Config("attachment_data_type"),
+                filter: &[],
                 to: Target::Param {
                     call: "attachment",
                     location: ParamIn::Query,
@@ -2767,6 +2788,7 @@ pub mod plan {
                         ATTACHMENT_DATA,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[],
@@ -2779,6 +2801,7 @@ pub mod plan {
             Link {
                 field: "SubmitAndInstantiatePrefilledFormTaskBasicResponse/SubmitAndInstantiatePrefilledFormTaskBasicResult/ReceiptStatusCode",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE,
@@ -2799,6 +2822,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE,
@@ -2819,6 +2843,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE,
@@ -2839,6 +2864,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE,
@@ -2853,6 +2879,7 @@ pub mod plan {
             Link {
                 field: "SubmitAndInstantiatePrefilledFormTaskBasicResponse/SubmitAndInstantiatePrefilledFormTaskBasicResult/References/Reference/ReferenceTypeName",
                 from: Source::Const("ArchiveReference"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SUBMIT_AND_INSTANTIATE_PREFILLED_FORM_TASK_BASIC_RESPONSE,
@@ -2899,6 +2926,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
             "SubmitAndInstantiatePrefilledFormTaskBasicResponse",
         )),
+        system_user: false,
     };
     /// `SubmitPrefilledFormTasksBasic`.
     pub static SUBMIT_PREFILLED_FORM_TASKS_BASIC: Operation = Operation {
@@ -2949,7 +2977,7 @@ pub mod plan {
                         ],
                     ),
                 ),
-                body: BodyKind::Bytes("application/octet-stream"),
+                body: BodyKind::Bytes("application/xml"),
                 idempotent_by_body: false,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -2997,6 +3025,7 @@ pub mod plan {
                         EXTERNAL_SERVICE_CODE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Query,
@@ -3015,6 +3044,7 @@ pub mod plan {
                         EXTERNAL_SERVICE_CODE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "instance",
                     path: &[
@@ -3038,6 +3068,7 @@ pub mod plan {
                         REPORTEE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "instance",
                     path: &[
@@ -3065,6 +3096,7 @@ pub mod plan {
                         VALID_FROM_DATE,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "instance",
                     path: &[
@@ -3088,6 +3120,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "form",
                     location: ParamIn::Path,
@@ -3106,6 +3139,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "form",
                     location: ParamIn::Path,
@@ -3126,6 +3160,7 @@ pub mod plan {
                         DATA_FORMAT_ID,
                     ],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "form",
                     location: ParamIn::Query,
@@ -3146,6 +3181,7 @@ pub mod plan {
                         FORM_DATA_XML,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "form",
                     path: &[],
@@ -3164,6 +3200,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "attachment",
                     location: ParamIn::Path,
@@ -3182,6 +3219,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Param {
                     call: "attachment",
                     location: ParamIn::Path,
@@ -3192,6 +3230,7 @@ pub mod plan {
             Link {
                 field: "attachment: dataType",
                 from: Source::Config("attachment_data_type"),
+                filter: &[],
                 to: Target::Param {
                     call: "attachment",
                     location: ParamIn::Query,
@@ -3212,6 +3251,7 @@ pub mod plan {
                         ATTACHMENT_DATA,
                     ],
                 ),
+                filter: &[],
                 to: Target::Body {
                     call: "attachment",
                     path: &[],
@@ -3224,6 +3264,7 @@ pub mod plan {
             Link {
                 field: "SubmitPrefilledFormTasksBasicResponse/SubmitPrefilledFormTasksBasicResult/ReceiptStatusCode",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE,
@@ -3244,6 +3285,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE,
@@ -3264,6 +3306,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE,
@@ -3284,6 +3327,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE,
@@ -3298,6 +3342,7 @@ pub mod plan {
             Link {
                 field: "SubmitPrefilledFormTasksBasicResponse/SubmitPrefilledFormTasksBasicResult/References/Reference/ReferenceTypeName",
                 from: Source::Const("ArchiveReference"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SUBMIT_PREFILLED_FORM_TASKS_BASIC_RESPONSE,
@@ -3344,6 +3389,7 @@ pub mod plan {
             "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10",
             "SubmitPrefilledFormTasksBasicResponse",
         )),
+        system_user: false,
     };
 }
 /// `PreFillBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
@@ -3456,6 +3502,53 @@ impl Client {
     > {
         self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
             .await
+    }
+    /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+    /// through the typed method for it: the typed values go to the executor as they are.
+    /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+    pub async fn call_message(
+        &self,
+        body: soap::Message,
+        headers: ::std::vec::Vec<soap::Message>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<soap::Message>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = &headers;
+        #[allow(unreachable_patterns)]
+        match body {
+            soap::Message::Test(input) => {
+                self.test(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(soap::Message::TestResponse(o)))
+            }
+            soap::Message::SubmitAndInstantiatePrefilledFormTaskBasic(input) => {
+                self.submit_and_instantiate_prefilled_form_task_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::SubmitAndInstantiatePrefilledFormTaskBasicResponse(
+                            o,
+                        ),
+                    ))
+            }
+            soap::Message::SubmitPrefilledFormTasksBasic(input) => {
+                self.submit_prefilled_form_tasks_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::SubmitPrefilledFormTasksBasicResponse(o),
+                    ))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "`{}` is no mapped operation's input", other.qname().1
+                        ),
+                    ),
+                )
+            }
+        }
     }
     async fn dispatch(
         &self,

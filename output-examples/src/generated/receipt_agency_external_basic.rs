@@ -2223,6 +2223,14 @@ pub mod rest {
 pub const API: &str = "ReceiptAgencyExternalBasic";
 /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
 pub const APIS: &[&str] = &["altinn-storage-v1"];
+/// The Maskinporten scopes the manifest says these calls need.
+pub const SCOPES: &[&str] = &[
+    "altinn:serviceowner/instances.read",
+    "altinn:serviceowner/instances.write",
+];
+/// Whether the calls act through an Altinn system user: the upstream's token provider
+/// then asks for a system-user token for the setting `system_user_org`.
+pub const SYSTEM_USER: bool = false;
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -2453,6 +2461,7 @@ pub mod plan {
             "http://www.altinn.no/services/2009/10",
             "TestResponse",
         )),
+        system_user: false,
     };
     /// `GetReceiptBasic`.
     pub static GET_RECEIPT_BASIC: Operation = Operation {
@@ -2486,6 +2495,13 @@ pub mod plan {
                         REFERENCE_VALUE,
                     ],
                 ),
+                filter: &[
+                    Filter {
+                        item: 3usize,
+                        path: FilterPath::Soap(&[REFERENCE_TYPE_NAME]),
+                        equals: "ArchiveReference",
+                    },
+                ],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -2504,6 +2520,13 @@ pub mod plan {
                         REFERENCE_VALUE,
                     ],
                 ),
+                filter: &[
+                    Filter {
+                        item: 3usize,
+                        path: FilterPath::Soap(&[REFERENCE_TYPE_NAME]),
+                        equals: "ArchiveReference",
+                    },
+                ],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -2524,6 +2547,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[GET_RECEIPT_BASIC_RESPONSE, GET_RECEIPT_BASIC_RESULT, LAST_CHANGED],
                 ),
@@ -2532,6 +2556,7 @@ pub mod plan {
             Link {
                 field: "GetReceiptBasicResponse/GetReceiptBasicResult/ReceiptStatusCode",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_RECEIPT_BASIC_RESPONSE,
@@ -2560,6 +2585,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[GET_RECEIPT_BASIC_RESPONSE, GET_RECEIPT_BASIC_RESULT, RECEIPT_TEXT],
                 ),
@@ -2568,6 +2594,7 @@ pub mod plan {
             Link {
                 field: "GetReceiptBasicResponse/GetReceiptBasicResult/ReceiptTypeName",
                 from: Source::Const("FormTask"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_RECEIPT_BASIC_RESPONSE,
@@ -2588,6 +2615,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_RECEIPT_BASIC_RESPONSE,
@@ -2602,6 +2630,7 @@ pub mod plan {
             Link {
                 field: "GetReceiptBasicResponse/GetReceiptBasicResult/References/Reference/ReferenceTypeName",
                 from: Source::Const("ArchiveReference"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_RECEIPT_BASIC_RESPONSE,
@@ -2648,6 +2677,7 @@ pub mod plan {
             "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
             "GetReceiptBasicResponse",
         )),
+        system_user: false,
     };
     /// `GetReceiptBasicV2`.
     pub static GET_RECEIPT_BASIC_V2: Operation = Operation {
@@ -2681,6 +2711,13 @@ pub mod plan {
                         REFERENCE_VALUE2,
                     ],
                 ),
+                filter: &[
+                    Filter {
+                        item: 3usize,
+                        path: FilterPath::Soap(&[REFERENCE_TYPE]),
+                        equals: "ArchiveReference",
+                    },
+                ],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -2699,6 +2736,13 @@ pub mod plan {
                         REFERENCE_VALUE2,
                     ],
                 ),
+                filter: &[
+                    Filter {
+                        item: 3usize,
+                        path: FilterPath::Soap(&[REFERENCE_TYPE]),
+                        equals: "ArchiveReference",
+                    },
+                ],
                 to: Target::Param {
                     call: "instance",
                     location: ParamIn::Path,
@@ -2719,6 +2763,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_RECEIPT_BASIC_V2_RESPONSE,
@@ -2731,6 +2776,7 @@ pub mod plan {
             Link {
                 field: "GetReceiptBasicV2Response/GetReceiptBasicV2Result/ReceiptStatus",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_RECEIPT_BASIC_V2_RESPONSE,
@@ -2759,6 +2805,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_RECEIPT_BASIC_V2_RESPONSE,
@@ -2771,6 +2818,7 @@ pub mod plan {
             Link {
                 field: "GetReceiptBasicV2Response/GetReceiptBasicV2Result/ReceiptType",
                 from: Source::Const("FormTask"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_RECEIPT_BASIC_V2_RESPONSE,
@@ -2791,6 +2839,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_RECEIPT_BASIC_V2_RESPONSE,
@@ -2805,6 +2854,7 @@ pub mod plan {
             Link {
                 field: "GetReceiptBasicV2Response/GetReceiptBasicV2Result/References/Reference/ReferenceType",
                 from: Source::Const("ArchiveReference"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         GET_RECEIPT_BASIC_V2_RESPONSE,
@@ -2851,6 +2901,7 @@ pub mod plan {
             "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
             "GetReceiptBasicV2Response",
         )),
+        system_user: false,
     };
     /// `GetReceiptListBasic`.
     pub static GET_RECEIPT_LIST_BASIC: Operation = Operation {
@@ -2892,6 +2943,7 @@ pub mod plan {
             "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
             "GetReceiptListBasicResponse",
         )),
+        system_user: false,
     };
     /// `GetReceiptListBasicV2`.
     pub static GET_RECEIPT_LIST_BASIC_V2: Operation = Operation {
@@ -2933,6 +2985,7 @@ pub mod plan {
             "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
             "GetReceiptListBasicV2Response",
         )),
+        system_user: false,
     };
     /// `SaveReceiptBasic`.
     pub static SAVE_RECEIPT_BASIC: Operation = Operation {
@@ -2962,6 +3015,7 @@ pub mod plan {
             Link {
                 field: "SaveReceiptBasic/receipt/ArchiveReference",
                 from: Source::Soap(&[SAVE_RECEIPT_BASIC2, RECEIPT, ARCHIVE_REFERENCE]),
+                filter: &[],
                 to: Target::Param {
                     call: "substatus",
                     location: ParamIn::Path,
@@ -2972,6 +3026,7 @@ pub mod plan {
             Link {
                 field: "SaveReceiptBasic/receipt/ArchiveReference",
                 from: Source::Soap(&[SAVE_RECEIPT_BASIC2, RECEIPT, ARCHIVE_REFERENCE]),
+                filter: &[],
                 to: Target::Param {
                     call: "substatus",
                     location: ParamIn::Path,
@@ -2982,6 +3037,7 @@ pub mod plan {
             Link {
                 field: "SaveReceiptBasic/receipt/ReceiptStatusCode",
                 from: Source::Soap(&[SAVE_RECEIPT_BASIC2, RECEIPT, RECEIPT_STATUS_CODE]),
+                filter: &[],
                 to: Target::Body {
                     call: "substatus",
                     path: &[
@@ -2997,6 +3053,7 @@ pub mod plan {
             Link {
                 field: "SaveReceiptBasic/receipt/ReceiptText",
                 from: Source::Soap(&[SAVE_RECEIPT_BASIC2, RECEIPT, RECEIPT_TEXT]),
+                filter: &[],
                 to: Target::Body {
                     call: "substatus",
                     path: &[
@@ -3022,6 +3079,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SAVE_RECEIPT_BASIC_RESPONSE,
@@ -3034,6 +3092,7 @@ pub mod plan {
             Link {
                 field: "SaveReceiptBasicResponse/SaveReceiptBasicResult/ReceiptStatusCode",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SAVE_RECEIPT_BASIC_RESPONSE,
@@ -3062,6 +3121,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SAVE_RECEIPT_BASIC_RESPONSE,
@@ -3074,6 +3134,7 @@ pub mod plan {
             Link {
                 field: "SaveReceiptBasicResponse/SaveReceiptBasicResult/ReceiptTypeName",
                 from: Source::Const("FormTask"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SAVE_RECEIPT_BASIC_RESPONSE,
@@ -3094,6 +3155,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         SAVE_RECEIPT_BASIC_RESPONSE,
@@ -3140,6 +3202,7 @@ pub mod plan {
             "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
             "SaveReceiptBasicResponse",
         )),
+        system_user: false,
     };
     /// `UpdateReceiptBasic`.
     pub static UPDATE_RECEIPT_BASIC: Operation = Operation {
@@ -3171,6 +3234,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[UPDATE_RECEIPT_BASIC2, RECEIPT, ARCHIVE_REFERENCE2],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "substatus",
                     location: ParamIn::Path,
@@ -3183,6 +3247,7 @@ pub mod plan {
                 from: Source::Soap(
                     &[UPDATE_RECEIPT_BASIC2, RECEIPT, ARCHIVE_REFERENCE2],
                 ),
+                filter: &[],
                 to: Target::Param {
                     call: "substatus",
                     location: ParamIn::Path,
@@ -3193,6 +3258,7 @@ pub mod plan {
             Link {
                 field: "UpdateReceiptBasic/receipt/ReceiptStatus",
                 from: Source::Soap(&[UPDATE_RECEIPT_BASIC2, RECEIPT, RECEIPT_STATUS]),
+                filter: &[],
                 to: Target::Body {
                     call: "substatus",
                     path: &[
@@ -3208,6 +3274,7 @@ pub mod plan {
             Link {
                 field: "UpdateReceiptBasic/receipt/ReceiptText",
                 from: Source::Soap(&[UPDATE_RECEIPT_BASIC2, RECEIPT, RECEIPT_TEXT2]),
+                filter: &[],
                 to: Target::Body {
                     call: "substatus",
                     path: &[
@@ -3233,6 +3300,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         UPDATE_RECEIPT_BASIC_RESPONSE,
@@ -3245,6 +3313,7 @@ pub mod plan {
             Link {
                 field: "UpdateReceiptBasicResponse/UpdateReceiptBasicResult/ReceiptStatus",
                 from: Source::Const("OK"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         UPDATE_RECEIPT_BASIC_RESPONSE,
@@ -3273,6 +3342,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         UPDATE_RECEIPT_BASIC_RESPONSE,
@@ -3285,6 +3355,7 @@ pub mod plan {
             Link {
                 field: "UpdateReceiptBasicResponse/UpdateReceiptBasicResult/ReceiptType",
                 from: Source::Const("FormTask"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         UPDATE_RECEIPT_BASIC_RESPONSE,
@@ -3305,6 +3376,7 @@ pub mod plan {
                         },
                     ],
                 },
+                filter: &[],
                 to: Target::Soap(
                     &[
                         UPDATE_RECEIPT_BASIC_RESPONSE,
@@ -3319,6 +3391,7 @@ pub mod plan {
             Link {
                 field: "UpdateReceiptBasicResponse/UpdateReceiptBasicResult/References/Reference/ReferenceType",
                 from: Source::Const("ArchiveReference"),
+                filter: &[],
                 to: Target::Soap(
                     &[
                         UPDATE_RECEIPT_BASIC_RESPONSE,
@@ -3365,6 +3438,7 @@ pub mod plan {
             "http://www.altinn.no/services/Intermediary/Receipt/2009/10",
             "UpdateReceiptBasicResponse",
         )),
+        system_user: false,
     };
 }
 /// `ReceiptAgencyExternalBasic`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault.
@@ -3553,6 +3627,79 @@ impl Client {
     > {
         self.dispatch(name, body, headers, ::std::option::Option::Some((binary, len)))
             .await
+    }
+    /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+    /// through the typed method for it: the typed values go to the executor as they are.
+    /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+    pub async fn call_message(
+        &self,
+        body: soap::Message,
+        headers: ::std::vec::Vec<soap::Message>,
+    ) -> ::std::result::Result<
+        ::std::option::Option<soap::Message>,
+        ::altinn_bridge_runtime::soap::Fault,
+    > {
+        let _ = &headers;
+        #[allow(unreachable_patterns)]
+        match body {
+            soap::Message::Test(input) => {
+                self.test(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(soap::Message::TestResponse(o)))
+            }
+            soap::Message::GetReceiptBasic(input) => {
+                self.get_receipt_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetReceiptBasicResponse(o),
+                    ))
+            }
+            soap::Message::GetReceiptBasicV2(input) => {
+                self.get_receipt_basic_v2(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetReceiptBasicV2Response(o),
+                    ))
+            }
+            soap::Message::GetReceiptListBasic(input) => {
+                self.get_receipt_list_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetReceiptListBasicResponse(o),
+                    ))
+            }
+            soap::Message::GetReceiptListBasicV2(input) => {
+                self.get_receipt_list_basic_v2(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::GetReceiptListBasicV2Response(o),
+                    ))
+            }
+            soap::Message::SaveReceiptBasic(input) => {
+                self.save_receipt_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::SaveReceiptBasicResponse(o),
+                    ))
+            }
+            soap::Message::UpdateReceiptBasic(input) => {
+                self.update_receipt_basic(&input)
+                    .await
+                    .map(|o| ::std::option::Option::Some(
+                        soap::Message::UpdateReceiptBasicResponse(o),
+                    ))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!(
+                            "`{}` is no mapped operation's input", other.qname().1
+                        ),
+                    ),
+                )
+            }
+        }
     }
     async fn dispatch(
         &self,

@@ -73,6 +73,7 @@ pub fn apply(
                         .collect::<Vec<_>>()
                 })
                 .collect(),
+            Transform::First => values.into_iter().take(1).collect(),
             // A value mapped to "" means "no value" (Altinn 2's `NotSet`, say): it is left out.
             Transform::Map(table) => values
                 .into_iter()
@@ -88,6 +89,9 @@ pub fn apply(
                         .map(|s| Val::Text(s.to_owned()))
                 })
                 .collect::<Result<_>>()?,
+            Transform::Format(Format::NonEmpty) => {
+                vec![Val::Json(Value::Bool(!values.is_empty()))]
+            }
             Transform::Format(f) => values
                 .into_iter()
                 .map(|v| format(v, f, field))
@@ -159,6 +163,8 @@ pub fn format(v: Val, f: Format, field: &str) -> Result<Val> {
         },
         Format::InstancePartyId => Val::Text(instance_part(&text(), 0, field)?),
         Format::InstanceGuid => Val::Text(instance_part(&text(), 1, field)?),
+        // Applied to all the values at once in `apply`; one value alone is "some".
+        Format::NonEmpty => Val::Json(Value::Bool(true)),
     })
 }
 

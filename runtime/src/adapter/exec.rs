@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::answer::Pending;
 use super::convert::{self, Val};
 use super::plan::{
-    BodyKind, Call, Format, JsonStep, Kind, Link, Loop, Operation, ParamIn, Source, Target,
-    Transform, XmlStep,
+    BodyKind, Call, Filter, FilterPath, Format, JsonStep, Kind, Link, Loop, Operation, ParamIn,
+    Source, Target, Transform, XmlStep,
 };
 use super::{Settings, Upstream};
 use crate::error::{Error, Result};
@@ -260,7 +260,10 @@ impl<'x> Run<'_, 'x> {
                 .take(),
             _ => None,
         };
-        let mut req = Parts::default();
+        let mut req = Parts {
+            system_user: self.system_user()?,
+            ..Parts::default()
+        };
         for link in self
             .op
             .inputs
@@ -271,7 +274,11 @@ impl<'x> Run<'_, 'x> {
             if stream.is_some() && streams_into(link, call) {
                 continue;
             }
-            let values: Vec<Val> = self.values(&link.from, Some(place))?.concat();
+            let values: Vec<Val> = if link.filter.is_empty() {
+                self.values(&link.from, Some(place))?.concat()
+            } else {
+                self.filtered(link, place)
+            };
             let values = convert::apply(values, link.transforms, self.settings, link.field)?;
             req.set(call, link, values)?;
         }
@@ -303,6 +310,54 @@ impl<'x> Run<'_, 'x> {
             }
         };
         Ok(answer)
+    }
+
+    /// The values of a link with a `where`: only from the items of its source's repeated step
+    /// whose fields hold the wanted values.
+    fn filtered(&self, link: &Link, place: &Place<'x>) -> Vec<Val> {
+        let Some(item) = link.filter.first().map(|f| f.item) else {
+            return Vec::new();
+        };
+        match link.from {
+            Source::Soap(path) if item < path.len() => chains(self.input, &path[..=item])
+                .into_iter()
+                .filter_map(|c| c.last().copied())
+                .filter(|el| link.filter.iter().all(|f| soap_passes(el, f)))
+                .flat_map(|el| xml_values(el, &path[item + 1..]))
+                .collect(),
+            Source::Response { call, path } if item < path.len() => {
+                let done = self.done.get(call).map(Vec::as_slice).unwrap_or_default();
+                done.iter()
+                    .enumerate()
+                    .filter(|(i, d)| same_place(place, &d.place, call, *i))
+                    .filter_map(|(_, d)| match &d.answer {
+                        Answer::Json(v) => Some(v),
+                        _ => None,
+                    })
+                    .flat_map(|v| json_values(v, &path[..=item]))
+                    .filter(|it| link.filter.iter().all(|f| json_passes(it, f)))
+                    .flat_map(|it| {
+                        let rest = &path[item + 1..];
+                        if rest.is_empty() {
+                            Val::from_json(it).into_iter().collect::<Vec<_>>()
+                        } else {
+                            json_values(it, rest).into_iter().filter_map(Val::from_json).collect()
+                        }
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The organisation whose system user the calls act as, when the operation says so; a
+    /// missing setting fails before anything is sent, never falls back to the client's token.
+    fn system_user(&self) -> Result<Option<String>> {
+        if !self.op.system_user {
+            return Ok(None);
+        }
+        let org = self.settings.value(super::plan::SYSTEM_USER_ORG)?;
+        Ok(Some(org.to_owned()))
     }
 
     /// Opens `request` once per output link that reads `call`'s body (each link consumes its
@@ -380,19 +435,41 @@ impl<'x> Run<'_, 'x> {
             return Ok(None);
         };
         let mut root = Element::default();
-        for link in self.op.outputs {
+        // Constants and settings go last: they fill every element the answers made.
+        let (fixed, read): (Vec<&Link>, Vec<&Link>) = self
+            .op
+            .outputs
+            .iter()
+            .partition(|l| matches!(l.from, Source::Const(_) | Source::Config(_)));
+        for link in read {
             let (Target::Soap(path) | Target::SoapBinary(path)) = link.to else {
                 continue;
             };
-            let groups = match self.pending_values(link) {
-                Some(groups) => groups,
-                None => self.values(&link.from, None)?,
+            let mut groups = self.indexed(link)?;
+            // A field that does not repeat takes every repetition's values at once, so a
+            // `join` joins them all (the ids of all orders sent).
+            if !path.iter().any(|s| s.many) {
+                groups = vec![groups.concat()];
+            }
+            let mut placed = Vec::new();
+            for group in groups {
+                placed.extend(self.transformed(link, group)?);
+            }
+            set_output(&mut root, path, link.field, placed)?;
+        }
+        for link in fixed {
+            let (Target::Soap(path) | Target::SoapBinary(path)) = link.to else {
+                continue;
             };
-            let groups = groups
-                .into_iter()
-                .map(|g| convert::apply(g, link.transforms, self.settings, link.field))
-                .collect::<Result<Vec<_>>>()?;
-            set_output(&mut root, path, link.field, groups)?;
+            let values = convert::apply(
+                self.values(&link.from, None)?.concat(),
+                link.transforms,
+                self.settings,
+                link.field,
+            )?;
+            if let Some(text) = single(values.iter().map(Val::to_text).collect(), link.field)? {
+                set_everywhere(&mut root, path, &text);
+            }
         }
         let out = root
             .children
@@ -407,6 +484,95 @@ impl<'x> Run<'_, 'x> {
                 ..Element::default()
             });
         Ok(Some(out))
+    }
+}
+
+/// A value of an output link and where it sits: its repetition of the call (when the call
+/// repeats) and its position in each array on the way, outermost first.
+type Placed = (Vec<usize>, Val);
+
+impl Run<'_, '_> {
+    /// An output link's values per repetition of its source call, each with where it sits.
+    fn indexed(&self, link: &Link) -> Result<Vec<Vec<Placed>>> {
+        if let (Source::Response { call, path }, None) = (link.from, self.pending_values(link)) {
+            let repeated = self
+                .op
+                .calls
+                .iter()
+                .any(|c| c.name == call && c.for_each.is_some());
+            let done = self.done.get(call).map(Vec::as_slice).unwrap_or_default();
+            return Ok(done
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let mut values = answer_values_placed(&d.answer, path);
+                    if repeated {
+                        for (at, _) in &mut values {
+                            at.insert(0, i);
+                        }
+                    }
+                    values
+                })
+                .collect());
+        }
+        let groups = match self.pending_values(link) {
+            Some(groups) => groups,
+            None => self.values(&link.from, None)?,
+        };
+        let several = groups.len() > 1;
+        Ok(groups
+            .into_iter()
+            .enumerate()
+            .map(|(i, g)| {
+                g.into_iter()
+                    .enumerate()
+                    .map(|(j, v)| (if several { vec![i, j] } else { vec![j] }, v))
+                    .collect()
+            })
+            .collect())
+    }
+
+    /// One repetition's values through the link's transforms. Values keep their places when
+    /// the transforms keep their number; otherwise (split, join, a default, `non-empty`) the
+    /// results take the repetition's place, one after the other.
+    fn transformed(&self, link: &Link, group: Vec<Placed>) -> Result<Vec<Placed>> {
+        let prefix: Vec<usize> = group
+            .first()
+            .map(|(at, _)| at[..at.len().saturating_sub(1)].to_vec())
+            .unwrap_or_default();
+        let (places, values): (Vec<Vec<usize>>, Vec<Val>) = group.into_iter().unzip();
+        let out = convert::apply(values, link.transforms, self.settings, link.field)?;
+        if out.len() == places.len() {
+            return Ok(places.into_iter().zip(out).collect());
+        }
+        Ok(out
+            .into_iter()
+            .enumerate()
+            .map(|(j, v)| {
+                let mut at = prefix.clone();
+                at.push(j);
+                (at, v)
+            })
+            .collect())
+    }
+}
+
+/// Whether a SOAP item passes a filter.
+fn soap_passes(el: &Element, f: &Filter) -> bool {
+    match f.path {
+        FilterPath::Soap(p) => xml_values(el, p).iter().any(|v| v.to_text().trim() == f.equals),
+        FilterPath::Json(_) => false,
+    }
+}
+
+/// Whether a JSON item passes a filter.
+fn json_passes(item: &Value, f: &Filter) -> bool {
+    match f.path {
+        FilterPath::Json(p) => json_values(item, p)
+            .into_iter()
+            .filter_map(Val::from_json)
+            .any(|v| v.to_text() == f.equals),
+        FilterPath::Soap(_) => false,
     }
 }
 
@@ -562,6 +728,44 @@ fn answer_values(answer: &Answer, path: &[JsonStep]) -> Vec<Val> {
     }
 }
 
+/// [`answer_values`] with each value's position in every array on its path.
+fn answer_values_placed(answer: &Answer, path: &[JsonStep]) -> Vec<Placed> {
+    match answer {
+        Answer::Json(v) => {
+            let mut here: Vec<(Vec<usize>, &Value)> = vec![(Vec::new(), v)];
+            for step in path {
+                let mut next = Vec::new();
+                for (at, v) in here {
+                    let v = if step.name.is_empty() {
+                        Some(v)
+                    } else {
+                        v.get(step.name)
+                    };
+                    match (v, step.many) {
+                        (Some(Value::Array(items)), true) => {
+                            for (i, item) in items.iter().enumerate() {
+                                let mut at = at.clone();
+                                at.push(i);
+                                next.push((at, item));
+                            }
+                        }
+                        (Some(Value::Null) | None, _) => {}
+                        (Some(v), _) => next.push((at, v)),
+                    }
+                }
+                here = next;
+            }
+            here.into_iter()
+                .filter_map(|(at, v)| Val::from_json(v).map(|v| (at, v)))
+                .collect()
+        }
+        other => answer_values(other, path)
+            .into_iter()
+            .map(|v| (Vec::new(), v))
+            .collect(),
+    }
+}
+
 /// A request being filled in by the links.
 #[derive(Default)]
 struct Parts {
@@ -571,7 +775,17 @@ struct Parts {
     json: Option<Value>,
     bytes: Option<Vec<u8>>,
     files: Vec<Part>,
+    /// Ask for a system-user token for this organisation.
+    system_user: Option<String>,
+    /// Map objects built from two links each: the keys from one (`{key}`), the values from the
+    /// other (`{value}`), paired in order; by the map's path.
+    maps: BTreeMap<Vec<JsonStep>, (Vec<String>, Vec<Value>)>,
 }
+
+/// The last step of a body path that takes a map entry's key from a link.
+const MAP_KEY: &str = "{key}";
+/// The last step of a body path that takes a map entry's value from a link.
+const MAP_VALUE: &str = "{value}";
 
 impl Parts {
     fn set(&mut self, call: &Call, link: &Link, values: Vec<Val>) -> Result<()> {
@@ -604,6 +818,19 @@ impl Parts {
                         (_, Val::Bytes(b)) => self.bytes = Some(b),
                         (Kind::Bytes, v) => self.bytes = Some(v.to_text().into_bytes()),
                         (kind, v) => self.json = Some(convert::to_json(v, kind, link.field)?),
+                    }
+                }
+            }
+            Target::Body { path, kind, .. }
+                if matches!(path.last(), Some(s) if s.name == MAP_KEY || s.name == MAP_VALUE) =>
+            {
+                let (prefix, last) = path.split_at(path.len() - 1);
+                let entry = self.maps.entry(prefix.to_vec()).or_default();
+                for v in values {
+                    if last[0].name == MAP_KEY {
+                        entry.0.push(v.to_text());
+                    } else {
+                        entry.1.push(convert::to_json(v, kind, link.field)?);
                     }
                 }
             }
@@ -643,6 +870,9 @@ impl Parts {
         if call.idempotent_by_body {
             req = req.idempotent_by_body();
         }
+        if let Some(org) = &self.system_user {
+            req = req.system_user(org.clone());
+        }
         Ok((req, self))
     }
 
@@ -653,9 +883,23 @@ impl Parts {
             BodyKind::Multipart => req.multipart(parts.files),
             BodyKind::Bytes(ct) => req.bytes(ct, parts.bytes.unwrap_or_default()),
             BodyKind::Json => {
-                let body = parts
+                let mut body = parts
                     .json
                     .unwrap_or_else(|| Value::Object(Default::default()));
+                for (path, (keys, values)) in parts.maps {
+                    if keys.len() != values.len() {
+                        return Err(Error::Convert {
+                            field: format!("the `{}` request body", call.name),
+                            message: format!(
+                                "a map got {} keys but {} values; each entry needs both",
+                                keys.len(),
+                                values.len()
+                            ),
+                        });
+                    }
+                    let map: serde_json::Map<String, Value> = keys.into_iter().zip(values).collect();
+                    set_json(&mut body, &path, 0, Value::Object(map));
+                }
                 let body = match call.check_request {
                     Some(check) => check(&body).map_err(|m| Error::Convert {
                         field: format!("the `{}` request body", call.name),
@@ -773,40 +1017,99 @@ fn encode_segment(s: &str) -> String {
     out
 }
 
-/// Writes an output link's values: entry `i` of a repeated element takes the `i`th value (or
-/// the `i`th repetition's value when the source call was repeated).
-fn set_output(
-    root: &mut Element,
-    path: &[XmlStep],
-    field: &str,
-    groups: Vec<Vec<Val>>,
-) -> Result<()> {
-    let repeated = path.iter().any(|s| s.many);
-    let indexed: Vec<(usize, Val)> = if groups.len() > 1 {
-        groups
-            .into_iter()
-            .enumerate()
-            .flat_map(|(i, g)| g.into_iter().map(move |v| (i, v)))
-            .collect()
-    } else {
-        groups.into_iter().flatten().enumerate().collect()
-    };
-    if !repeated {
-        let values: Vec<String> = indexed.iter().map(|(_, v)| v.to_text()).collect();
-        if let Some(text) = single(values, field)? {
-            set_xml(root, path, 0, text);
+/// Writes an output link's placed values. Each repeated step of `path` takes one position,
+/// outermost first: a status change `j` of correspondence `i` lands in the `j`th `StatusChange`
+/// of the `i`th `Status`. A value with more positions than the path repeats has its outer
+/// positions counted off into the first repeated step; one with fewer sits in the first item
+/// of the inner ones. Two different values for one place are an error, never an overwrite.
+fn set_output(root: &mut Element, path: &[XmlStep], field: &str, values: Vec<Placed>) -> Result<()> {
+    let k = path.iter().filter(|s| s.many).count();
+    let depth = values.iter().map(|(at, _)| at.len()).max().unwrap_or(0);
+    // The outer positions beyond what the path repeats, ranked in order.
+    let cut = (depth + 1).saturating_sub(k.max(1));
+    let outer: BTreeMap<Vec<usize>, usize> = values
+        .iter()
+        .map(|(at, _)| at[..cut.min(at.len())].to_vec())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .enumerate()
+        .map(|(rank, key)| (key, rank))
+        .collect();
+    let mut placed: BTreeMap<Vec<usize>, String> = BTreeMap::new();
+    for (at, v) in values {
+        let mut place = if k == 0 {
+            Vec::new()
+        } else {
+            let key = at[..cut.min(at.len())].to_vec();
+            let mut p = vec![outer.get(&key).copied().unwrap_or(0)];
+            p.extend_from_slice(&at[cut.min(at.len())..]);
+            p
+        };
+        place.resize(k, 0);
+        let text = v.to_text();
+        match placed.get(&place) {
+            Some(have) if *have != text => {
+                return Err(Error::Convert {
+                    field: field.to_owned(),
+                    message: "several different values for a field that holds one".to_owned(),
+                });
+            }
+            _ => {
+                placed.insert(place, text);
+            }
         }
-        return Ok(());
     }
-    for (i, v) in indexed {
-        set_xml(root, path, i, v.to_text());
+    for (place, text) in placed {
+        set_xml(root, path, &place, text);
     }
     Ok(())
 }
 
-fn set_xml(root: &mut Element, path: &[XmlStep], index: usize, text: String) {
+/// Writes `text` at `path` in every element its parent path reaches (a constant in each
+/// repeated item), or once, creating the path, when none exists yet.
+fn set_everywhere(root: &mut Element, path: &[XmlStep], text: &str) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut holders = Vec::new();
+    collect_paths(root, parents, &mut Vec::new(), &mut holders);
+    if holders.is_empty() {
+        set_xml(root, path, &vec![0; path.iter().filter(|s| s.many).count()], text.to_owned());
+        return;
+    }
+    let k_parent = parents.iter().filter(|s| s.many).count();
+    for place in holders {
+        let mut at = place;
+        at.truncate(k_parent);
+        if last.many {
+            at.push(0);
+        }
+        set_xml(root, path, &at, text.to_owned());
+    }
+}
+
+/// The positions (one per repeated step) of every element at `path` below `el`.
+fn collect_paths(el: &Element, path: &[XmlStep], at: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+    let Some((step, rest)) = path.split_first() else {
+        out.push(at.clone());
+        return;
+    };
+    for (i, child) in el.children_named(step.ns, step.local).enumerate() {
+        if step.many {
+            at.push(i);
+        } else if i > 0 {
+            break;
+        }
+        collect_paths(child, rest, at, out);
+        if step.many {
+            at.pop();
+        }
+    }
+}
+
+fn set_xml(root: &mut Element, path: &[XmlStep], place: &[usize], text: String) {
     let mut here = root;
-    let mut index = Some(index);
+    let mut place = place.iter().copied();
     for step in path {
         if step.attribute {
             here.attributes
@@ -816,7 +1119,7 @@ fn set_xml(root: &mut Element, path: &[XmlStep], index: usize, text: String) {
             return;
         }
         let want = if step.many {
-            index.take().unwrap_or(0)
+            place.next().unwrap_or(0)
         } else {
             0
         };

@@ -23,7 +23,15 @@ pub struct Operation {
     pub faults: &'static [FaultRule],
     /// The SOAP output element (namespace, local name), if the operation answers.
     pub output: Option<(&'static str, &'static str)>,
+    /// The calls act through an Altinn system user: each asks for a system-user token for the
+    /// organisation in the setting [`SYSTEM_USER_ORG`].
+    pub system_user: bool,
 }
+
+/// The setting naming the organisation (nine digits) whose system user an operation with
+/// [`Operation::system_user`] acts as; the facade sets it from its Maskinporten client's
+/// `system_user_org`.
+pub const SYSTEM_USER_ORG: &str = "system_user_org";
 
 /// Reads a JSON request body through a generated REST type and writes it back.
 pub type CheckRequest = fn(&Value) -> Result<Value, String>;
@@ -97,7 +105,7 @@ pub struct XmlStep {
 
 /// One step of a JSON path: a property (`name`) or, with an empty name, the value itself;
 /// `many` steps into the items of an array.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct JsonStep {
     /// The property, or "" for the value itself.
     pub name: &'static str,
@@ -112,10 +120,32 @@ pub struct Link {
     pub field: &'static str,
     /// Where the value comes from.
     pub from: Source,
+    /// Only the source's items that pass these (the manifest's `where`).
+    pub filter: &'static [Filter],
     /// Where it goes.
     pub to: Target,
     /// Applied in order.
     pub transforms: &'static [Transform],
+}
+
+/// Only the items of a repeated source whose field holds a value.
+#[derive(Debug, Clone, Copy)]
+pub struct Filter {
+    /// The index, in the source path, of its repeated step whose items are tested.
+    pub item: usize,
+    /// The field below the item.
+    pub path: FilterPath,
+    /// The text it must hold.
+    pub equals: &'static str,
+}
+
+/// The field a [`Filter`] tests, below the item.
+#[derive(Debug, Clone, Copy)]
+pub enum FilterPath {
+    /// Below a SOAP element.
+    Soap(&'static [XmlStep]),
+    /// Below a JSON value.
+    Json(&'static [JsonStep]),
 }
 
 /// Where a value comes from.
@@ -198,6 +228,8 @@ pub enum ParamIn {
 pub enum Transform {
     /// Text to several values at a separator.
     Split(&'static str),
+    /// Only the first value; the manifest documents why the others are dropped.
+    First,
     /// Old value → new value; a value not in the table is an error.
     Map(&'static [(&'static str, &'static str)]),
     /// Through a [`super::Settings`] table.
@@ -237,6 +269,8 @@ pub enum Format {
     InstancePartyId,
     /// The instance GUID of an instance id or URL.
     InstanceGuid,
+    /// `true` when there is any value, else `false`: one value for all of them.
+    NonEmpty,
 }
 
 /// A REST error → SOAP fault rule.

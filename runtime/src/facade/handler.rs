@@ -197,6 +197,11 @@ async fn handle(
         return Err(fail(Fault::new(FaultCode::MustUnderstand, why)));
     }
 
+    // An operation Altinn 3 dropped answers why, whoever asks: a monitoring ping without
+    // credentials must learn "not available", not "wrong password". Nothing goes upstream.
+    if let Some(reason) = op.no_successor {
+        return Err(fail(crate::adapter::no_successor(op.name, reason)));
+    }
     let Some((user, password)) = credentials::find(op, &headers, &body) else {
         tracing::info!(op = op.name, "no credentials");
         return Err(fail(auth_failed(id)));
@@ -216,10 +221,6 @@ async fn handle(
             caller.name
         );
         return Err(fail(respond::client(why, id)));
-    }
-    if let Some(reason) = op.no_successor {
-        let why = format!("{} has no Altinn 3 successor: {reason}", op.name);
-        return Err(fail(respond::server(why, id)));
     }
     let request = Request {
         version,

@@ -61,6 +61,7 @@ pub static PLAN: Plan = Plan {
         check_response: None,
     }],
     inputs: &[Link {
+        filter: &[],
         field: "DownloadFileStreamedBasic/fileReference",
         from: Source::Soap(&[step("DownloadFileStreamedBasic"), step("fileReference")]),
         to: Target::Param {
@@ -71,6 +72,7 @@ pub static PLAN: Plan = Plan {
         transforms: &[],
     }],
     outputs: &[Link {
+        filter: &[],
         field: "DownloadFileStreamedBasicResponse/DownloadFileStreamedBasicResult",
         from: Source::Response {
             call: "download",
@@ -103,6 +105,7 @@ pub static PLAN: Plan = Plan {
         },
     ],
     output: Some((BROKER_NS, "DownloadFileStreamedBasicResponse")),
+    system_user: false,
 };
 
 pub static OPS: [Operation; 1] = [Operation {

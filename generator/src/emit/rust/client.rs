@@ -60,8 +60,11 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
     let methods = ops.iter().map(|o| &o.method);
     let arms = ops.iter().map(|o| &o.dispatch);
     let answer = answer_method(&ops);
+    let call_message = call_message_method(&ops);
     let api = &m.resolved.api;
     let apis: Vec<String> = m.resolved.openapi.iter().map(|o| api_name(o)).collect();
+    let scopes: Vec<&String> = m.resolved.auth.iter().flat_map(|a| &a.scopes).collect();
+    let system_user = m.resolved.auth.as_ref().is_some_and(|a| a.system_user);
     let client_doc = format!(
         " `{api}`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault."
     );
@@ -71,6 +74,13 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
 
         /// The Altinn 3 APIs the calls go to; an [`Client`]'s upstream needs a client for each.
         pub const APIS: &[&str] = &[#(#apis),*];
+
+        /// The Maskinporten scopes the manifest says these calls need.
+        pub const SCOPES: &[&str] = &[#(#scopes),*];
+
+        /// Whether the calls act through an Altinn system user: the upstream's token provider
+        /// then asks for a system-user token for the setting `system_user_org`.
+        pub const SYSTEM_USER: bool = #system_user;
 
         /// One static description per mapped operation: its calls and field links, as the
         /// manifest resolved them. [`Client`] hands these to the runtime's executor.
@@ -126,6 +136,8 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
             }
 
             #answer
+
+            #call_message
 
             async fn dispatch(
                 &self,
@@ -263,6 +275,39 @@ struct OpCode {
     /// The operation's name and its arm in `call_element_answer`, when it downloads a file
     /// into a binary field.
     answer: Option<(String, TokenStream)>,
+    /// Its input element and its arm in `call_message`, when its elements have types.
+    message: Option<(QName, TokenStream)>,
+}
+
+/// `Client::call_message`: the typed methods behind one entry point, chosen by the body
+/// element's type. An input element two operations share goes to the first of them.
+fn call_message_method(ops: &[OpCode]) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let arms = ops
+        .iter()
+        .filter_map(|o| o.message.as_ref())
+        .filter(|(q, _)| seen.insert(q.clone()))
+        .map(|(_, arm)| arm);
+    quote! {
+        /// Runs the operation whose input `body` is, with its header blocks from `headers`,
+        /// through the typed method for it: the typed values go to the executor as they are.
+        /// Answers the output element (`None` for a one-way operation) or the SOAP fault.
+        pub async fn call_message(
+            &self,
+            body: soap::Message,
+            headers: ::std::vec::Vec<soap::Message>,
+        ) -> ::std::result::Result<::std::option::Option<soap::Message>, ::altinn_bridge_runtime::soap::Fault> {
+            let _ = &headers;
+            #[allow(unreachable_patterns)]
+            match body {
+                #(#arms)*
+                other => ::std::result::Result::Err(::altinn_bridge_runtime::soap::Fault::new(
+                    ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                    ::std::format!("`{}` is no mapped operation's input", other.qname().1),
+                )),
+            }
+        }
+    }
 }
 
 /// Whether `l` fills a base64Binary SOAP field with a call's whole body (a file download),
@@ -369,17 +414,63 @@ impl Cx<'_> {
             };
             (name.clone(), arm)
         });
+        let message = self.message_arm(&method, input, &headers, output);
         OpCode {
             plan,
             method: method_code,
             dispatch,
             answer,
+            message,
         }
+    }
+
+    /// The operation's arm in `call_message`: its body's variant, its header blocks found among
+    /// `headers`, its typed method called, its answer wrapped in its variant.
+    fn message_arm(
+        &self,
+        method: &proc_macro2::Ident,
+        input: Option<(&QName, &TypeRef)>,
+        headers: &[&MessagePart],
+        output: Option<(&QName, &TypeRef)>,
+    ) -> Option<(QName, TokenStream)> {
+        let (in_q, _) = input?;
+        let in_v = &self.elements.get(in_q)?.variant;
+        let mut lets = Vec::new();
+        let mut args = Vec::new();
+        for (i, (q, _)) in headers.iter().filter_map(|p| part_element(p)).enumerate() {
+            let v = &self.elements.get(q)?.variant;
+            let var = quote::format_ident!("header_{i}");
+            let local = &q.local;
+            lets.push(quote! {
+                let #var = headers
+                    .iter()
+                    .find_map(|h| match h { soap::Message::#v(v) => ::std::option::Option::Some(v), _ => ::std::option::Option::None })
+                    .ok_or_else(|| ::altinn_bridge_runtime::soap::Fault::new(
+                        ::altinn_bridge_runtime::soap::FaultCode::Sender,
+                        ::std::format!("the header block `{}` is missing", #local),
+                    ))?;
+            });
+            args.push(var);
+        }
+        let wrap = match output {
+            Some((q, _)) => {
+                let v = &self.elements.get(q)?.variant;
+                quote!(.map(|o| ::std::option::Option::Some(soap::Message::#v(o))))
+            }
+            None => quote!(.map(|()| ::std::option::Option::None)),
+        };
+        let arm = quote! {
+            soap::Message::#in_v(input) => {
+                #(#lets)*
+                self.#method(&input, #(#args),*).await #wrap
+            }
+        };
+        Some((in_q.clone(), arm))
     }
 
     fn element_type(&self, q: &QName) -> TokenStream {
         match self.elements.get(q) {
-            Some(ty) => ty.clone(),
+            Some(info) => info.ty.clone(),
             None => quote!(::altinn_bridge_runtime::xml::Element),
         }
     }
@@ -477,6 +568,7 @@ impl Cx<'_> {
             None => quote!(::std::option::Option::None),
         };
         let doc = format!(" `{name}`.");
+        let system_user = self.m.resolved.auth.as_ref().is_some_and(|a| a.system_user);
         quote! {
             #[doc = #doc]
             pub static #stat: Operation = Operation {
@@ -486,6 +578,7 @@ impl Cx<'_> {
                 outputs: &[#(#outputs),*],
                 faults: &[#(#faults),*],
                 output: #output,
+                system_user: #system_user,
             };
         }
     }
@@ -519,23 +612,16 @@ impl Cx<'_> {
             }
         };
         let ep = self.endpoint(c);
+        // The body's media type was decided when the manifest was resolved (`Call::body`).
         let media = ep.and_then(|(_, e)| e.body.as_ref()).and_then(|b| {
             b.content
                 .iter()
-                .find(|m| m.media_type.contains("json"))
-                .or_else(|| b.content.first())
+                .find(|m| Some(&m.media_type) == c.body.as_ref())
         });
-        let binary_target = op.inputs.iter().any(|l| {
-            matches!(&l.to, Target::Body { call, path } if call == &c.name && path.text.is_empty())
-        });
-        let body = match media {
-            Some(m) if m.media_type.contains("json") => quote!(BodyKind::Json),
-            Some(m) if m.media_type.starts_with("multipart/") => quote!(BodyKind::Multipart),
-            Some(m) => {
-                let mt = &m.media_type;
-                quote!(BodyKind::Bytes(#mt))
-            }
-            None if binary_target => quote!(BodyKind::Bytes("application/octet-stream")),
+        let body = match c.body.as_deref() {
+            Some(m) if m.contains("json") => quote!(BodyKind::Json),
+            Some(m) if m.starts_with("multipart/") => quote!(BodyKind::Multipart),
+            Some(m) => quote!(BodyKind::Bytes(#m)),
             None => quote!(BodyKind::None),
         };
         let idempotent = op.inputs.iter().any(|l| match &l.to {
@@ -663,10 +749,26 @@ impl Cx<'_> {
         if base64_source && kind == Some(Kind::Bytes) && !decodes {
             transforms.push(quote!(Transform::Format(Format::Base64ToBinary)));
         }
+        let filter = l.filter.iter().map(|f| {
+            let item = f.item;
+            let equals = &f.equals;
+            let path = match &l.from {
+                Source::Soap { .. } => {
+                    let steps = self.steps.path(&f.path);
+                    quote!(FilterPath::Soap(&[#(#steps),*]))
+                }
+                _ => {
+                    let steps = json_steps(&f.path);
+                    quote!(FilterPath::Json(&[#(#steps),*]))
+                }
+            };
+            quote!(Filter { item: #item, path: #path, equals: #equals })
+        });
         Some(quote! {
             Link {
                 field: #field,
                 from: #from,
+                filter: &[#(#filter),*],
                 to: #to,
                 transforms: &[#(#transforms),*],
             }
@@ -789,6 +891,7 @@ fn transform(t: &Transform) -> TokenStream {
             quote!(Transform::Format(#f))
         }
         Transform::Join { separator } => quote!(Transform::Join(#separator)),
+        Transform::First => quote!(Transform::First),
         Transform::Default { value } => quote!(Transform::Default(#value)),
     }
 }
@@ -807,6 +910,7 @@ fn format_tokens(f: Format) -> TokenStream {
         Format::Utf8 => quote!(Format::Utf8),
         Format::InstancePartyId => quote!(Format::InstancePartyId),
         Format::InstanceGuid => quote!(Format::InstanceGuid),
+        Format::NonEmpty => quote!(Format::NonEmpty),
     }
 }
 

@@ -67,10 +67,8 @@ fn item(plan: &Plan<'_>, def: &TypeDef, name: &str) -> TokenStream {
     let id = ident(name);
     let doc = doc_attr(def.doc.as_deref());
     match &def.kind {
-        TypeKind::Struct(s)
-            if s.fields.is_empty() && s.bases.is_empty() && s.additional_properties.is_some() =>
-        {
-            let value = s.additional_properties.as_ref().map(|v| rust_type(plan, v));
+        TypeKind::Struct(s) if s.fields.is_empty() && s.bases.is_empty() && is_map(s) => {
+            let value = map_value(plan, s);
             quote!(#doc pub type #id = ::std::collections::BTreeMap<::std::string::String, #value>;)
         }
         TypeKind::Struct(s) => structure(plan, def, name, s),
@@ -160,8 +158,8 @@ fn structure(plan: &Plan<'_>, def: &TypeDef, name: &str, s: &StructType) -> Toke
         .into_iter()
         .map(|f| field(plan, f, &mut scope))
         .collect();
-    if let Some(v) = &s.additional_properties {
-        let v = rust_type(plan, v);
+    if is_map(s) {
+        let v = map_value(plan, s);
         let n = ident(&scope.claim("additional_properties".into()));
         fields.push(quote! {
             /// Properties the schema does not name.
@@ -174,6 +172,22 @@ fn structure(plan: &Plan<'_>, def: &TypeDef, name: &str, s: &StructType) -> Toke
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = #SERDE_CRATE)]
         pub struct #id { #(#fields)* }
+    }
+}
+
+/// Whether the object takes properties its schema does not name (`additionalProperties`, or
+/// `patternProperties` such as Broker's `propertyList`): they are kept as a map, never dropped.
+fn is_map(s: &StructType) -> bool {
+    s.additional_properties.is_some() || !s.pattern_properties.is_empty()
+}
+
+/// The map's value type: `additionalProperties`' schema, else the one pattern's, else any JSON.
+fn map_value(plan: &Plan<'_>, s: &StructType) -> TokenStream {
+    let mut patterns = s.pattern_properties.values();
+    match (&s.additional_properties, patterns.next(), patterns.next()) {
+        (Some(v), None, _) => rust_type(plan, v),
+        (None, Some(v), None) => rust_type(plan, v),
+        _ => quote!(::altinn_bridge_runtime::serde_json::Value),
     }
 }
 

@@ -13,7 +13,16 @@ use crate::link::Resolved;
 
 /// The Rust type of each element the `soap` module reads and writes, by qualified name, as code
 /// beside the module writes it (`soap::InsertCorrespondenceBasicV2`, `i32`, runtime paths).
-pub type ElementTypes = std::collections::BTreeMap<crate::model::QName, TokenStream>;
+pub type ElementTypes = std::collections::BTreeMap<crate::model::QName, ElementInfo>;
+
+/// What generated code calls one element of the mapped operations.
+#[derive(Debug, Clone)]
+pub struct ElementInfo {
+    /// Its Rust type, as written outside `mod soap`.
+    pub ty: TokenStream,
+    /// Its variant of `soap::Message`.
+    pub variant: proc_macro2::Ident,
+}
 
 /// The `soap` module's items for one manifest, and the Rust type of each operation element.
 pub fn module(resolved: &Resolved, soap: &SoapContract) -> (TokenStream, ElementTypes) {
@@ -39,10 +48,18 @@ pub fn module(resolved: &Resolved, soap: &SoapContract) -> (TokenStream, Element
         quote!(#[doc = #doc] pub const #id: &str = #uri;)
     });
     let elements = element_consts(&parts);
-    let messages = messages(&plan, &parts);
+    let rows = message_rows(&plan, &parts);
+    let messages = messages(&rows);
     let types: ElementTypes = element_parts(&parts)
         .into_iter()
-        .map(|(q, ty)| (q.clone(), outside_type(&plan, ty)))
+        .zip(&rows)
+        .map(|((q, ty), row)| {
+            let info = ElementInfo {
+                ty: outside_type(&plan, ty),
+                variant: row.0.clone(),
+            };
+            (q.clone(), info)
+        })
         .collect();
     let items = plan.types().map(|(def, name)| item(&plan, def, name));
     let uses = (!plan.names.is_empty()).then(|| {
@@ -77,24 +94,28 @@ fn element_parts<'p>(
     out
 }
 
-/// `enum Message`: any body or header element of the mapped operations, read by its qualified
-/// name. The facade and the tests read whatever element arrives through it; an element that no
-/// mapped operation uses is an error, not a silent skip.
-fn messages(plan: &Plan<'_>, parts: &[&crate::model::MessagePart]) -> TokenStream {
-    let elements = element_parts(parts);
-    if elements.is_empty() {
-        return TokenStream::new();
-    }
+/// One variant of `enum Message`: its name, the type it holds, the element's namespace and name.
+type MessageRow<'p> = (proc_macro2::Ident, TokenStream, &'p str, &'p str);
+
+/// The variants of `enum Message`, in the order of [`element_parts`] (sorted by element name).
+fn message_rows<'p>(plan: &Plan<'_>, parts: &[&'p crate::model::MessagePart]) -> Vec<MessageRow<'p>> {
     let mut scope = Unique::default();
-    let rows: Vec<_> = elements
+    element_parts(parts)
         .iter()
         .map(|(q, ty)| {
             let variant = ident(&scope.claim(super::names::camel(&q.local, "E")));
-            let ty = rust_type(plan, ty);
-            let (ns, local) = (q.ns.as_str(), q.local.as_str());
-            (variant, ty, ns, local)
+            (variant, rust_type(plan, ty), q.ns.as_str(), q.local.as_str())
         })
-        .collect();
+        .collect()
+}
+
+/// `enum Message`: any body or header element of the mapped operations, read by its qualified
+/// name. The facade and the tests read whatever element arrives through it; an element that no
+/// mapped operation uses is an error, not a silent skip.
+fn messages(rows: &[MessageRow<'_>]) -> TokenStream {
+    if rows.is_empty() {
+        return TokenStream::new();
+    }
     let decls = rows.iter().map(|(v, ty, ns, local)| {
         let doc = format!(" `{{{ns}}}{local}`.");
         quote!(#[doc = #doc] #v(#ty),)

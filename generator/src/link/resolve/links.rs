@@ -32,6 +32,7 @@ impl<'a> Cx<'a> {
             let path = self.soap_path(&scope.op.input_parts(), from, "SOAP input")?;
             return Some(FieldLink {
                 from: Source::Soap { path },
+                filter: Vec::new(),
                 to: Target::Dropped,
                 transforms: Vec::new(),
                 note: Some(reason.get_ref().clone()),
@@ -59,13 +60,57 @@ impl<'a> Cx<'a> {
         };
         let to = self.request_target(call, ep, to_spec)?;
         let transforms = self.transforms(l, &from, &to, scope, call.for_each.as_ref())?;
+        let filter = self.filter(l, &from, scope)?;
         Some(FieldLink {
             from,
+            filter,
             to,
             transforms,
             note: l.note.clone(),
             span,
         })
+    }
+
+    /// `where`: each key a field below the source's last repeated step, each value text.
+    fn filter(&mut self, l: &LinkSpec, from: &Source, scope: &OpScope<'a>) -> Option<Vec<Filter>> {
+        let Some(spec) = &l.filter else {
+            return Some(Vec::new());
+        };
+        let (path, types) = match from {
+            Source::Soap { path } => (path, &self.c.soap.types),
+            Source::Response { call, path } => {
+                let api = scope.calls.iter().find(|(c, _)| &c.name == call)?.0.api;
+                (path, &self.c.rest.get(api)?.types)
+            }
+            _ => {
+                self.error(spec, "`where` needs a repeated SOAP or response source", "here");
+                return None;
+            }
+        };
+        let Some(item) = path.steps.iter().rposition(|s| s.many) else {
+            self.error(spec, format!("`where` needs a repeated source; `{}` has one value", path.text), "here");
+            return None;
+        };
+        let item_ty = path.steps[item].ty.clone();
+        let mut out = Vec::new();
+        for (field, equals) in spec.get_ref() {
+            let walked = match from {
+                Source::Soap { .. } => crate::link::paths::walk_soap_below(types, &item_ty, field),
+                _ => crate::link::paths::walk_json(types, &item_ty, field),
+            };
+            match walked {
+                Ok(p) => out.push(Filter {
+                    item,
+                    path: p,
+                    equals: equals.clone(),
+                }),
+                Err(e) => {
+                    self.error(spec, format!("`where` field `{field}`: {e}"), "below the repeated item");
+                    return None;
+                }
+            }
+        }
+        Some(out)
     }
 
     pub(super) fn input_source(&mut self, l: &LinkSpec, scope: &OpScope<'a>) -> Option<Source> {
@@ -346,8 +391,13 @@ impl<'a> Cx<'a> {
         };
         let to = Target::Soap { path: to_path };
         let transforms = self.transforms(l, &from, &to, scope, None)?;
+        if let Some(w) = &l.filter {
+            self.error(w, "`where` applies to request links only", "here");
+            return None;
+        }
         Some(FieldLink {
             from,
+            filter: Vec::new(),
             to,
             transforms,
             note: l.note.clone(),
@@ -406,6 +456,18 @@ impl<'a> Cx<'a> {
             });
             cat = Some(Cat::List);
         }
+        if let Some(first) = l.first.as_ref().filter(|f| *f.get_ref()) {
+            let repeated = matches!(cat, Some(Cat::List))
+                || matches!(from, Source::Soap { path } | Source::Response { path, .. } if path.steps.iter().any(|s| s.many));
+            if !repeated {
+                self.error(first, "`first` needs a repeated source", "this source has one value");
+                return None;
+            }
+            out.push(Transform::First);
+            if cat == Some(Cat::List) {
+                cat = Some(Cat::Text);
+            }
+        }
         if let Some(map) = &l.map {
             self.check_map(map, from, to, cat.as_ref(), scope)?;
             out.push(Transform::EnumMap {
@@ -456,7 +518,12 @@ impl<'a> Cx<'a> {
             cat = Some(crate::link::types::format_output(format));
         }
         if let Some(sep) = &l.join {
-            let ok = matches!(cat, Some(Cat::List) | None) || repeats_below_loop(from, each);
+            // Values from a call made once per item (an output of a repeated call) are a list too.
+            let from_repeated_call = matches!(from, Source::Response { call, .. }
+                if each.is_none() && scope.calls.iter().any(|(c, _)| &c.name == call && c.for_each.is_some()));
+            let ok = matches!(cat, Some(Cat::List) | None)
+                || repeats_below_loop(from, each)
+                || from_repeated_call;
             self.source_fits(ok, sep, "`join` needs a list source", at, &cat)?;
             out.push(Transform::Join {
                 separator: sep.get_ref().clone(),

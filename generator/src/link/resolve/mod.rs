@@ -364,6 +364,7 @@ impl<'a> Cx<'a> {
             .filter_map(|l| self.output(l, &scope))
             .collect();
         self.check_required_fed(spec, &scope, &inputs);
+        self.check_bodies(&scope, &inputs);
         let (coverage, unresolved) = input_coverage(&self.c.soap.types, op, &inputs, &scope, auth);
         for path in &unresolved {
             let d = Diagnostic::error(format!("SOAP input `{path}` of `{name}` is neither linked nor dropped"))
@@ -444,6 +445,7 @@ impl<'a> Cx<'a> {
             Some(fe) => Some(self.for_each(fe, op, earlier)?),
             None => None,
         };
+        let body = self.body_media(spec, ep);
         let call = Call {
             name: spec.name.get_ref().clone(),
             endpoint: ep.id.clone(),
@@ -451,9 +453,78 @@ impl<'a> Cx<'a> {
             method: ep.method,
             path: ep.path.clone(),
             for_each,
+            body,
             note: spec.note.clone(),
         };
         Some((call, ep))
+    }
+
+    /// What the call's body is sent as: the manifest's `body`, which must be one the endpoint
+    /// declares when it declares any (one it does not declare is a finding about the spec,
+    /// reported as a warning); else the declared JSON media type, else the first declared.
+    fn body_media(&mut self, spec: &CallSpec, ep: &Endpoint) -> Option<String> {
+        let declared: Vec<&str> = ep
+            .body
+            .iter()
+            .flat_map(|b| &b.content)
+            .map(|m| m.media_type.as_str())
+            .collect();
+        match &spec.body {
+            Some(b) if declared.is_empty() => {
+                self.warn(
+                    b,
+                    format!(
+                        "the OpenAPI document declares no request body for `{} {}`; the call sends `{}` as the manifest says",
+                        ep.method.as_str(),
+                        ep.path,
+                        b.get_ref()
+                    ),
+                );
+                Some(b.get_ref().clone())
+            }
+            Some(b) if !declared.contains(&b.get_ref().as_str()) => {
+                self.error(
+                    b,
+                    format!(
+                        "`{} {}` takes {}; expected one of them",
+                        ep.method.as_str(),
+                        ep.path,
+                        declared.join(", ")
+                    ),
+                    "not declared",
+                );
+                None
+            }
+            Some(b) => Some(b.get_ref().clone()),
+            None => declared
+                .iter()
+                .find(|m| m.contains("json"))
+                .or(declared.first())
+                .map(|m| (*m).to_owned()),
+        }
+    }
+
+    /// A link into the body of a call that sends none would be lost: say how to name one.
+    fn check_bodies(&mut self, scope: &OpScope<'_>, inputs: &[FieldLink]) {
+        for link in inputs {
+            let Target::Body { call, .. } = &link.to else { continue };
+            let Some((c, ep)) = scope.calls.iter().find(|(c, _)| &c.name == call) else { continue };
+            if c.body.is_none() {
+                let at = link.span;
+                let mut d = Diagnostic::error(format!(
+                    "`{} {}` declares no request body, so this value would be lost",
+                    ep.method.as_str(),
+                    ep.path
+                ))
+                .note(format!(
+                    "say what the call sends with `body = \"application/octet-stream\"` (or another media type) on the call `{call}`"
+                ));
+                if let Some(at) = at {
+                    d = d.at(at, "into the body");
+                }
+                self.diags.push(d);
+            }
+        }
     }
 
     /// A loop: `SOAP/path/Item` or `CALL: path[]` (an array in an earlier call's response).
