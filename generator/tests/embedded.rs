@@ -1070,7 +1070,8 @@ fn no_shipped_file_is_a_copy_of_a_corpus_file() {
         return;
     };
     let corpus_files = corpus::files_with_ext(&dir, &["wsdl", "xsd", "json", "yaml", "yml"]);
-    assert_eq!(corpus_files.len(), 37, "the corpus per MANIFEST.md");
+    // MANIFEST.md lists 52 files today; the corpus only grows, and fewer means it was not found whole.
+    assert!(corpus_files.len() >= 52, "the corpus per MANIFEST.md: {} files", corpus_files.len());
     for (name, ours) in shipped_files() {
         let ours_text = String::from_utf8_lossy(&ours);
         for path in &corpus_files {

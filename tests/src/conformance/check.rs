@@ -179,7 +179,7 @@ impl Cx<'_> {
                     call.name,
                     r + 1,
                     want.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
-                    found.iter().map(Val::text).collect::<Vec<_>>()
+                    found.iter().map(Val::to_text).collect::<Vec<_>>()
                 ));
             }
         }
@@ -283,7 +283,7 @@ impl Cx<'_> {
                 describe(&link.from),
                 path.text,
                 want.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
-                found.iter().map(Val::text).collect::<Vec<_>>()
+                found.iter().map(Val::to_text).collect::<Vec<_>>()
             ));
         }
     }
@@ -457,7 +457,7 @@ fn filtered(link: &FieldLink, roots: &[&Element], reps: &BTreeMap<&str, Vec<Rep<
     let Some(item) = link.filter.first().map(|f| f.item) else {
         return Vec::new();
     };
-    let passes = |vals: Vec<Val>, want: &str| vals.iter().any(|v| v.text().trim() == want);
+    let passes = |vals: Vec<Val>, want: &str| vals.iter().any(|v| v.to_text().trim() == want);
     match &link.from {
         Source::Soap { path } => walk::select(roots, &path.steps[..=item])
             .into_iter()

@@ -8,36 +8,9 @@ use serde_json::Value;
 
 use super::values::instant;
 
-/// A value on its way through a link.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Val {
-    /// Text.
-    Text(String),
-    /// A JSON number, boolean or structure.
-    Json(Value),
-    /// Bytes.
-    Bytes(Vec<u8>),
-}
-
-impl Val {
-    /// From JSON (`null` is no value).
-    pub fn from_json(v: &Value) -> Option<Val> {
-        match v {
-            Value::Null => None,
-            Value::String(s) => Some(Val::Text(s.clone())),
-            other => Some(Val::Json(other.clone())),
-        }
-    }
-
-    /// Its text: JSON in its JSON spelling, bytes as base64.
-    pub fn text(&self) -> String {
-        match self {
-            Val::Text(t) => t.clone(),
-            Val::Json(v) => v.to_string(),
-            Val::Bytes(b) => base64::engine::general_purpose::STANDARD.encode(b),
-        }
-    }
-}
+/// A value on its way through a link: the runtime's own container (only the transforms below
+/// are the harness's own reading).
+pub use altinn_bridge_runtime::adapter::convert::Val;
 
 /// What a target should hold.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,16 +31,16 @@ impl Want {
         match (self, found) {
             (Want::Bytes(b), Val::Bytes(f)) => b == f,
             (Want::Bytes(b), other) => {
-                base64::engine::general_purpose::STANDARD.encode(b) == other.text()
-                    || other.text().as_bytes() == b.as_slice()
+                base64::engine::general_purpose::STANDARD.encode(b) == other.to_text()
+                    || other.to_text().as_bytes() == b.as_slice()
             }
             (Want::Text(t), Val::Json(Value::Number(n))) => {
                 t.trim() == n.to_string()
                     || t.trim().parse::<f64>().ok() == n.as_f64()
             }
-            (Want::Text(t), f) => *t == f.text(),
-            (Want::Contains(t), f) => f.text().contains(t.as_str()),
-            (Want::Instant(i), f) => instant(&f.text()) == Some(*i),
+            (Want::Text(t), f) => *t == f.to_text(),
+            (Want::Contains(t), f) => f.to_text().contains(t.as_str()),
+            (Want::Instant(i), f) => instant(&f.to_text()) == Some(*i),
         }
     }
 }
@@ -97,7 +70,7 @@ pub fn through(values: Vec<Val>, transforms: &[Transform], settings: &Settings) 
             Transform::Split { separator } => vals
                 .iter()
                 .flat_map(|v| {
-                    v.text()
+                    v.to_text()
                         .split(separator.as_str())
                         .map(str::trim)
                         .filter(|s| !s.is_empty())
@@ -109,7 +82,7 @@ pub fn through(values: Vec<Val>, transforms: &[Transform], settings: &Settings) 
             Transform::EnumMap { map } => {
                 let mut out = Vec::new();
                 for v in vals {
-                    let key = v.text();
+                    let key = v.to_text();
                     let to = map
                         .iter()
                         .find(|(k, _)| k.eq_ignore_ascii_case(key.trim()))
@@ -124,7 +97,7 @@ pub fn through(values: Vec<Val>, transforms: &[Transform], settings: &Settings) 
             Transform::Lookup { table } => {
                 let mut out = Vec::new();
                 for v in vals {
-                    let key = v.text();
+                    let key = v.to_text();
                     let t = settings.tables.get(table).ok_or(format!("no table `{table}`"))?;
                     let hit = t.get(key.trim()).or_else(|| t.get("*")).ok_or(format!("`{key}` not in `{table}`"))?;
                     out.push(Val::Text(hit.clone()));
@@ -141,7 +114,7 @@ pub fn through(values: Vec<Val>, transforms: &[Transform], settings: &Settings) 
                 vals.into_iter().map(|v| convert(v, *format)).collect::<Result<_, _>>()?
             }
             Transform::Join { separator } if !vals.is_empty() => {
-                let texts: Vec<String> = vals.iter().map(Val::text).collect();
+                let texts: Vec<String> = vals.iter().map(Val::to_text).collect();
                 vec![Val::Text(texts.join(separator))]
             }
             Transform::Join { .. } => vals,
@@ -152,13 +125,13 @@ pub fn through(values: Vec<Val>, transforms: &[Transform], settings: &Settings) 
     Ok(vals
         .into_iter()
         .map(|v| match (loose, v) {
-            (Some(Format::HtmlToMarkdown | Format::TextToMarkdown), v) => Want::Contains(token_of(&v.text())),
-            (Some(Format::DateTimeUtc), v) => match instant(&v.text()) {
+            (Some(Format::HtmlToMarkdown | Format::TextToMarkdown), v) => Want::Contains(token_of(&v.to_text())),
+            (Some(Format::DateTimeUtc), v) => match instant(&v.to_text()) {
                 Some(i) => Want::Instant(i),
-                None => Want::Text(v.text()),
+                None => Want::Text(v.to_text()),
             },
             (_, Val::Bytes(b)) => Want::Bytes(b),
-            (_, v) => Want::Text(v.text()),
+            (_, v) => Want::Text(v.to_text()),
         })
         .collect())
 }
@@ -174,14 +147,14 @@ fn token_of(text: &str) -> String {
 }
 
 fn convert(v: Val, f: Format) -> Result<Val, String> {
-    let text = v.text();
+    let text = v.to_text();
     Ok(match f {
         // Judged as an instant at the end: the source read as Norwegian local time.
         Format::DateTimeUtc => Val::Text(text),
         Format::Date => Val::Text(text.get(..10).ok_or("no date")?.to_owned()),
         Format::HtmlToMarkdown | Format::TextToMarkdown | Format::String => Val::Text(match v {
             Val::Text(t) => t,
-            other => other.text(),
+            other => other.to_text(),
         }),
         Format::Base64ToBinary => match v {
             Val::Bytes(b) => Val::Bytes(b),
