@@ -90,9 +90,23 @@ function measure(columnSelector) {
   const overflowingCells = [...document.querySelectorAll("td, th")]
     .filter((c) => c.scrollWidth > c.clientWidth + 1)
     .map((c) => c.textContent.slice(0, 60));
+  // A path broken with <wbr> must copy as written: select each such code element and compare.
+  const badCopies = [];
+  for (const c of [...document.querySelectorAll("code")].filter((c) => c.querySelector("wbr"))) {
+    const range = document.createRange();
+    range.selectNodeContents(c);
+    const sel = getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    const copied = sel.toString();
+    if (copied !== c.textContent || /[\n\u200b\u00ad]/.test(copied)) badCopies.push(copied);
+  }
+  getSelection().removeAllRanges();
   const text = document.body.innerText;
   return {
     column: column ? Math.round(column.getBoundingClientRect().width) : null,
+    // Anything wider than the column (a table, a long code span in a paragraph) widens this.
+    columnScroll: column ? column.scrollWidth : null,
     pageWidth: document.documentElement.scrollWidth,
     diagrams: blocks.length,
     svgs: blocks.filter((b) => b.querySelector("svg")?.getAttribute("aria-roledescription") === "sequence").length,
@@ -101,11 +115,13 @@ function measure(columnSelector) {
     links,
     tables,
     overflowingCells,
+    badCopies,
     leftovers: [
       ...(document.documentElement.innerHTML.includes("raw HTML omitted") ? ["raw HTML omitted"] : []),
       ...(/\{\{[<%]/.test(text) ? ["a Hugo shortcode"] : []),
       ...(/```/.test(text) ? ["a Markdown code fence"] : []),
       ...(/<\/?(code|wbr|pre)\b/.test(text) ? ["HTML shown as text"] : []),
+      ...(/[\u200b\u00ad]/.test(text) ? ["a zero-width space or soft hyphen (it would be copied)"] : []),
     ],
     h1: document.querySelector("h1")?.textContent ?? "",
   };
@@ -141,10 +157,12 @@ async function checkSite(browser, site, screenshots, failures) {
     const fail = [];
     const where = `${site.name} ${path}`;
     if (m.column !== COLUMN_PX) fail.push(`the content column (${site.column}) is ${m.column} px wide, not ${COLUMN_PX}`);
+    if (m.columnScroll > m.column) fail.push(`something in the content column is ${m.columnScroll} px wide`);
     if (m.pageWidth > VIEWPORT.width) fail.push(`the page is ${m.pageWidth} px wide in a ${VIEWPORT.width} px window`);
     if (m.svgs !== m.diagrams) fail.push(`${m.diagrams - m.svgs} of ${m.diagrams} Mermaid blocks are not sequence-diagram SVGs: ${JSON.stringify(m.diagramErrors)}`);
     for (const t of m.tables) if (t.width > m.column) fail.push(`a table under "${t.heading}" is ${t.width} px wide (columns ${t.columns.join(", ")})`);
     for (const c of m.overflowingCells) fail.push(`a table cell's content does not fit it: "${c}"`);
+    for (const c of m.badCopies.slice(0, 5)) fail.push(`a broken path copies as "${c}"`);
     if (m.duplicateIds.length) fail.push(`duplicate ids: ${m.duplicateIds.join(", ")}`);
     for (const l of m.links.filter((l) => l.inPage && !l.resolves)) fail.push(`in-page link ${l.href} points nowhere`);
     for (const l of m.links.filter((l) => !l.inPage && l.sameSite)) {

@@ -6,7 +6,7 @@ use crate::link::{
     Call, FaultMap, FieldLink, Format, Loop, OldAuth, OpLink, Resolved, Source, Target, Transform,
 };
 
-use super::markup::{and_list, cell, code, quoted, text};
+use super::markup::{and_list, breakable, cell, code, prose, quoted, text};
 use super::sequence::{diagram, item_name};
 use super::words::{audience_label, strategy_number, strategy_text};
 
@@ -39,6 +39,8 @@ pub struct ApiCtx {
 #[derive(Serialize)]
 struct OpCtx {
     name: String,
+    /// The name with break opportunities, for table cells.
+    name_breakable: String,
     anchor: String,
     strategy: String,
     /// The operation's strategy is not the API's (so the page says it again).
@@ -111,14 +113,14 @@ pub fn api_context(r: &Resolved, slug: String, weight: usize) -> ApiCtx {
                 audience.clone()
             },
         ],
-        summary: r.summary.clone().unwrap_or_default().trim().to_owned(),
+        summary: prose(r.summary.as_deref().unwrap_or_default().trim()),
         audience_label: audience_label(&audience).to_owned(),
         audience,
         strategy: strategy_text(r.strategy).to_owned(),
         strategy_number: strategy,
         manifest: r.manifest.clone(),
-        wsdl: r.wsdl.clone(),
-        openapi: r.openapi.clone(),
+        wsdl: code(&r.wsdl),
+        openapi: r.openapi.iter().map(|o| code(o)).collect(),
         auth_old,
         auth_new,
         auth_note,
@@ -147,6 +149,7 @@ fn op_context(o: &OpLink, api_strategy: u8) -> OpCtx {
         .partition(|l| matches!(l.to, Target::Dropped));
     OpCtx {
         name: o.name.clone(),
+        name_breakable: breakable(&o.name),
         anchor: o.name.to_lowercase(),
         strategy: strategy_text(o.strategy).to_owned(),
         strategy_differs: strategy_number(o.strategy) != api_strategy,
@@ -156,12 +159,15 @@ fn op_context(o: &OpLink, api_strategy: u8) -> OpCtx {
             .iter()
             .map(|c| {
                 let each = if c.for_each.is_some() { " (each)" } else { "" };
-                format!("{}{each}", code(&format!("{} {}", c.method.as_str(), c.path)))
+                format!(
+                    "{}{each}",
+                    code(&format!("{} {}", c.method.as_str(), c.path))
+                )
             })
             .collect::<Vec<_>>()
             .join("<br>"),
         no_successor: cell(o.no_successor.as_deref().unwrap_or("")),
-        note: o.note.clone().unwrap_or_default().trim().to_owned(),
+        note: prose(o.note.as_deref().unwrap_or_default().trim()),
         coverage: format!(
             "{} linked, {} dropped",
             o.coverage.linked, o.coverage.dropped

@@ -109,7 +109,9 @@ fn index_row(r: &Resolved, slug: String) -> IndexRow {
         strategy: strategy_number(r.strategy),
         operations,
         linked_operations,
-        percent: (linked_operations * 100).checked_div(operations).unwrap_or(0),
+        percent: (linked_operations * 100)
+            .checked_div(operations)
+            .unwrap_or(0),
         no_successor: r.operations.len() - linked_operations,
         unmapped: r.unmapped_operations.len(),
         linked: r.coverage.linked,

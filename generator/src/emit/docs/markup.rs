@@ -30,7 +30,14 @@ pub fn text(s: &str) -> String {
 /// A field name, path or other identifier as code, breakable after each `/` and before each
 /// `.` or `[`, and inside long camel-case names.
 pub fn code(s: &str) -> String {
-    let mut out = String::from("<code>");
+    format!("<code>{}</code>", breakable(s))
+}
+
+/// Literal text (as [`text`]) with `<wbr>` break opportunities: after each `/`, before each
+/// `.` or `[`, and where a capitalised word starts inside a long name (`…Status|Details…`, not
+/// `…Attachment|V2`), so `GetCorrespondenceStatusDetailsBasicV3Result` fits a narrow column.
+pub fn breakable(s: &str) -> String {
+    let mut out = String::new();
     let chars: Vec<char> = s.chars().collect();
     let mut run = 0;
     for (i, &c) in chars.iter().enumerate() {
@@ -39,8 +46,6 @@ pub fn code(s: &str) -> String {
             out.push_str("<wbr>");
             run = 0;
         }
-        // A long name breaks where a capitalised word starts (`…Status|Details…`, not
-        // `…Attachment|V2`), so `GetCorrespondenceStatusDetailsBasicV3Result` fits a narrow column.
         if run >= LONG_NAME
             && c.is_uppercase()
             && chars[i - 1].is_lowercase()
@@ -56,7 +61,6 @@ pub fn code(s: &str) -> String {
             run = 0;
         }
     }
-    out.push_str("</code>");
     out
 }
 
@@ -68,12 +72,62 @@ pub fn quoted(s: &str) -> String {
     format!("\"{}\"", text(s))
 }
 
-/// Markdown written by a manifest's author (notes, summaries), made safe for one table cell:
-/// on one line, with `|` escaped.
+/// Markdown written by a manifest's author (summaries, notes), with each backtick code span
+/// made breakable like [`code`]: a URL template in a note must not widen its column.
+pub fn prose(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(start) = rest.find('`') {
+        let run = rest[start..].chars().take_while(|&c| c == '`').count();
+        let after = &rest[start + run..];
+        // A backslash before the run makes its first backtick literal: leave it all as written.
+        let literal = rest[..start].ends_with('\\');
+        match closing_run(after, run).filter(|_| !literal) {
+            Some(end) => {
+                out.push_str(&rest[..start]);
+                out.push_str(&code(span_content(&after[..end])));
+                rest = &after[end + run..];
+            }
+            None => {
+                out.push_str(&rest[..start + run]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where a run of exactly `n` backticks starts in `s` (CommonMark's end of a code span).
+fn closing_run(s: &str, n: usize) -> Option<usize> {
+    let mut i = 0;
+    while let Some(found) = s[i..].find('`') {
+        let at = i + found;
+        let len = s[at..].chars().take_while(|&c| c == '`').count();
+        if len == n {
+            return Some(at);
+        }
+        i = at + len;
+    }
+    None
+}
+
+/// A code span's text: one space is stripped from each side when both have one (CommonMark).
+fn span_content(s: &str) -> &str {
+    if s.len() >= 2 && s.starts_with(' ') && s.ends_with(' ') && !s.trim().is_empty() {
+        &s[1..s.len() - 1]
+    } else {
+        s
+    }
+}
+
+/// Markdown written by a manifest's author, made safe for one table cell: breakable code, on
+/// one line, with `|` escaped.
 pub fn cell(s: &str) -> String {
+    let s = prose(s.trim());
     let mut out = String::with_capacity(s.len());
     let mut escaped = false;
-    for c in s.trim().chars() {
+    for c in s.chars() {
         match c {
             '|' if !escaped => out.push_str("\\|"),
             '\n' | '\r' => out.push(' '),
@@ -135,6 +189,18 @@ mod tests {
         assert_eq!(text("{{< x >}}"), "\\{\\{&lt; x &gt;\\}\\}");
         assert_eq!(text("*not* _em_"), "\\*not\\* \\_em\\_");
         assert_eq!(quoted("Altinn 3; late"), "\"Altinn 3; late\"");
+    }
+
+    #[test]
+    fn prose_makes_code_spans_breakable_and_leaves_the_rest() {
+        assert_eq!(
+            prose("as `0192:` + number, `` a`b ``, \\`x and `open"),
+            "as <code>0192:</code> + number, <code>a\\`b</code>, \\`x and `open"
+        );
+        assert_eq!(
+            prose("ends in `/instances/{partyId}`."),
+            "ends in <code>/<wbr>instances/<wbr>\\{partyId\\}</code>."
+        );
     }
 
     #[test]

@@ -28,7 +28,10 @@ use crate::link::Resolved;
 /// has under `--templates`.
 const TEMPLATES: [(&str, &str); 4] = [
     ("api.md.j2", include_str!("../../../../templates/api.md.j2")),
-    ("index.md.j2", include_str!("../../../../templates/index.md.j2")),
+    (
+        "index.md.j2",
+        include_str!("../../../../templates/index.md.j2"),
+    ),
     (
         "partials/diagram.md.j2",
         include_str!("../../../../templates/partials/diagram.md.j2"),
@@ -140,3 +143,88 @@ pub fn slug(api: &str) -> String {
     api.to_kebab_case()
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceMap;
+
+    const MANIFEST: &str = "mappings/correspondence-external-ec2.toml";
+
+    /// One shipped manifest, resolved against the embedded contracts.
+    fn resolved() -> Vec<Resolved> {
+        let mut sources = SourceMap::new();
+        crate::embedded::register(&mut sources);
+        sources.register_virtual(
+            MANIFEST,
+            include_str!("../../../../mappings/correspondence-external-ec2.toml"),
+        );
+        let (mappings, _) = crate::load_mappings(
+            &mut sources,
+            &[PathBuf::from(MANIFEST)],
+            &Default::default(),
+        )
+        .unwrap_or_else(|d| panic!("{}", sources.render_all(&d)));
+        mappings.into_iter().map(|m| m.resolved).collect()
+    }
+
+    /// A fresh folder of override templates: `(name, text)` pairs.
+    fn overrides(test: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("altinn-bridge-docs-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_writers_page_template_replaces_the_built_in_one_and_only_it() {
+        let dir = overrides(
+            "page",
+            &[(
+                "api.md.j2",
+                "{{ linktitle | quote }}{% for op in operations %} {{ op.name }}{% endfor %}\n",
+            )],
+        );
+        let pages = render(&resolved(), Some(&dir)).unwrap();
+        let page = &pages["correspondence-external-ec2.md"];
+        assert!(
+            page.starts_with("\"CorrespondenceExternalEC2\" "),
+            "the override was not used:\n{page}"
+        );
+        // The index has no override, so it is the built-in one.
+        assert!(pages["_index.md"].contains("## End-user systems"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_writers_partial_changes_every_diagram_and_nothing_else() {
+        let fenced = "{% macro diagram(source) %}\n```mermaid\n{{ source }}```\n{% endmacro %}\n";
+        let dir = overrides("partial", &[("partials/diagram.md.j2", fenced)]);
+        let builtin = render(&resolved(), None).unwrap();
+        let pages = render(&resolved(), Some(&dir)).unwrap();
+        let (old, new) = (
+            &builtin["correspondence-external-ec2.md"],
+            &pages["correspondence-external-ec2.md"],
+        );
+        let diagrams = old.matches("<pre class=\"mermaid\">").count();
+        assert!(diagrams > 0, "the page has no diagram to override");
+        assert_eq!(new.matches("```mermaid").count(), diagrams);
+        assert!(!new.contains("<pre class=\"mermaid\">"));
+        // Outside the diagrams the page is the built-in one.
+        let tail = |p: &str| p.rsplit("</pre>").next().unwrap().to_owned();
+        assert!(new.ends_with(&tail(old)));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_broken_override_is_named_with_its_line() {
+        let dir = overrides("broken", &[("index.md.j2", "ok\n{% for a in apis %}\n")]);
+        let e = render(&resolved(), Some(&dir)).unwrap_err().to_string();
+        assert!(e.contains("index.md.j2") && e.contains("line"), "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -52,4 +52,3 @@ pub fn item_name(path: &ResolvedPath) -> Option<String> {
         .find(|s| !s.is_empty())
         .map(str::to_owned)
 }
-
