@@ -50,7 +50,11 @@ pub fn declare(workspace: &Path) {
     if !missing.is_empty() {
         println!(
             "cargo::warning=the docs site's browser test will be {}: missing {}",
-            if ci { "run and FAIL (CI is set)" } else { "IGNORED" },
+            if ci {
+                "run and FAIL (CI is set)"
+            } else {
+                "IGNORED"
+            },
             missing.join(", ")
         );
     }
