@@ -1,6 +1,9 @@
 //! Says loudly, through Cargo, when the real contracts are missing: the corpus tests then skip,
 //! and a skipped test's own message is hidden by `cargo test` when it passes.
 
+#[path = "build/docs_site.rs"]
+mod docs_site;
+
 use std::path::PathBuf;
 
 fn main() {
@@ -18,4 +21,6 @@ fn main() {
             dir.display()
         );
     }
+    let workspace = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    docs_site::declare(&workspace.join(".."));
 }

@@ -1,6 +1,9 @@
 //! The committed mapping pages (`output-examples/docs/content/mappings`), parsed as a reader's
 //! Markdown renderer sees them: every table row has the header's number of cells, every link
-//! resolves, every Mermaid block is a well-formed sequence diagram.
+//! resolves, every heading is unique on its page (Altinn's heading hook does not de-duplicate
+//! ids), every Mermaid block (a raw `<pre class="mermaid">`) is a well-formed sequence diagram,
+//! the front matter has what Altinn's docs use, no manifest syntax shows, and no table cell
+//! holds a run of text too long to wrap. `docs_site.rs` checks the built site in a browser.
 //!
 //! Cell counts are taken from the raw source lines of each table pulldown-cmark finds, because a
 //! renderer silently pads or truncates rows; counting its cells could never fail.
@@ -8,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 fn pages_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../output-examples/docs/content/mappings")
@@ -101,30 +104,57 @@ fn anchor(heading: &str) -> String {
         .collect()
 }
 
+/// The ids of a page's headings below the title, in order, as Hugo and Altinn's hook make them.
+fn heading_ids(text: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut heading: Option<String> = None;
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) if level != HeadingLevel::H1 => {
+                heading = Some(String::new())
+            }
+            Event::Text(t) | Event::Code(t) if heading.is_some() => {
+                heading.as_mut().unwrap().push_str(&t)
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = heading.take() {
+                    ids.push(anchor(&h));
+                }
+            }
+            _ => {}
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_heading_is_unique_on_its_page() {
+    let mut headings = 0;
+    for (path, text) in pages() {
+        let mut seen = BTreeSet::new();
+        for id in heading_ids(&text) {
+            headings += 1;
+            assert!(
+                seen.insert(id.clone()),
+                "{}: two headings have the id `{id}`; with Altinn's heading hook their links collide",
+                path.display()
+            );
+        }
+    }
+    assert!(headings > 20, "only {headings} headings found");
+}
+
 #[test]
 fn every_link_resolves() {
     let mut links = 0;
     for (path, text) in pages() {
-        let mut anchors = BTreeSet::new();
-        let mut heading: Option<String> = None;
-        let mut targets = Vec::new();
-        for event in Parser::new_ext(&text, options()) {
-            match event {
-                Event::Start(Tag::Heading { level, .. }) if level != HeadingLevel::H1 => {
-                    heading = Some(String::new())
-                }
-                Event::Text(t) | Event::Code(t) if heading.is_some() => {
-                    heading.as_mut().unwrap().push_str(&t)
-                }
-                Event::End(TagEnd::Heading(_)) => {
-                    if let Some(h) = heading.take() {
-                        anchors.insert(anchor(&h));
-                    }
-                }
-                Event::Start(Tag::Link { dest_url, .. }) => targets.push(dest_url.to_string()),
-                _ => {}
-            }
-        }
+        let anchors: BTreeSet<String> = heading_ids(&text).into_iter().collect();
+        let targets: Vec<String> = Parser::new_ext(&text, options())
+            .filter_map(|e| match e {
+                Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect();
         for t in targets {
             links += 1;
             if let Some(a) = t.strip_prefix('#') {
@@ -153,36 +183,181 @@ fn every_link_resolves() {
     assert!(links > 0, "no links found");
 }
 
+/// The diagrams of a page: the text of each raw `<pre class="mermaid">` HTML block, entities
+/// decoded as the browser decodes them before Mermaid reads the text.
+fn diagrams(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut block: Option<String> = None;
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Start(Tag::HtmlBlock) => block = Some(String::new()),
+            Event::Html(h) if block.is_some() => block.as_mut().unwrap().push_str(&h),
+            Event::End(TagEnd::HtmlBlock) => {
+                let html = block.take().unwrap_or_default();
+                if let Some(body) = html.strip_prefix("<pre class=\"mermaid\">\n") {
+                    let body = body.trim_end().strip_suffix("</pre>").unwrap_or_else(|| {
+                        panic!("a Mermaid block does not end with </pre>:\n{html}")
+                    });
+                    out.push(
+                        body.replace("&lt;", "<")
+                            .replace("&gt;", ">")
+                            .replace("&amp;", "&"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[test]
 fn every_mermaid_block_is_a_sequence_diagram() {
-    let mut diagrams = 0;
+    let mut count = 0;
     for (path, text) in pages() {
-        let mut in_mermaid = false;
-        let mut body = String::new();
-        for event in Parser::new_ext(&text, options()) {
-            match event {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
-                    in_mermaid = &*lang == "mermaid"
+        for body in diagrams(&text) {
+            count += 1;
+            if let Err(e) = sequence::check(&body) {
+                panic!(
+                    "{}: Mermaid block {count} is not a valid sequence diagram: {e}\n{body}",
+                    path.display()
+                );
+            }
+            for label in body.lines().filter_map(|l| l.trim().strip_prefix("loop")) {
+                assert!(
+                    !matches!(label.trim(), "" | "each"),
+                    "{}: a loop with nothing named: `loop{label}`",
+                    path.display()
+                );
+            }
+        }
+        assert!(
+            !text.contains("```mermaid"),
+            "{}: a fenced Mermaid block needs a render hook that Altinn's site does not have",
+            path.display()
+        );
+    }
+    assert!(
+        count > 0,
+        "expected at least one multi-call operation with a diagram"
+    );
+}
+
+#[test]
+fn front_matter_has_what_altinns_docs_use() {
+    for (path, text) in pages() {
+        let front = text
+            .strip_prefix("---\n")
+            .and_then(|t| t.split_once("\n---\n"))
+            .map(|(f, _)| f)
+            .unwrap_or_else(|| panic!("{}: no front matter", path.display()));
+        for key in ["title", "linktitle", "description", "weight", "tags"] {
+            assert!(
+                front.lines().any(|l| l.starts_with(&format!("{key}: "))),
+                "{}: front matter without `{key}`",
+                path.display()
+            );
+        }
+        assert!(
+            front.lines().any(|l| l == "toc: true"),
+            "{}: front matter without `toc: true`",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn no_manifest_syntax_or_unnamed_loop_shows() {
+    for (path, text) in pages() {
+        for bad in [
+            "← =",
+            "for each `[]`",
+            "for each <code>\\[\\]</code>",
+            "constant `",
+        ] {
+            assert!(
+                !text.contains(bad),
+                "{}: `{bad}` shows manifest syntax or an unnamed loop",
+                path.display()
+            );
+        }
+    }
+}
+
+/// The longest run a browser cannot break: HTML tags, `<wbr>` and spaces are break points, a
+/// backtick code span is one run, and a link's destination is not shown.
+fn longest_run(cell: &str) -> String {
+    let mut shown = String::new();
+    let mut rest = cell;
+    while let Some(i) = rest.find("](") {
+        shown.push_str(&rest[..i]);
+        rest = rest[i + 2..].split_once(')').map_or("", |(_, after)| after);
+    }
+    shown.push_str(rest);
+    let mut longest = String::new();
+    for piece in shown.split("<wbr>") {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in piece.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    text.push(' ');
                 }
-                Event::Text(t) if in_mermaid => body.push_str(&t),
-                Event::End(TagEnd::CodeBlock) if in_mermaid => {
-                    diagrams += 1;
-                    if let Err(e) = sequence::check(&body) {
-                        panic!(
-                            "{}: Mermaid block {diagrams} is not a valid sequence diagram: {e}\n{body}",
-                            path.display()
-                        );
-                    }
-                    body.clear();
-                    in_mermaid = false;
-                }
+                c if !in_tag => text.push(c),
                 _ => {}
             }
         }
+        let mut spans = text.split('`');
+        let mut runs: Vec<String> = Vec::new();
+        let mut code = false;
+        for part in spans.by_ref() {
+            if code {
+                runs.push(part.to_owned());
+            } else {
+                runs.extend(part.split_whitespace().map(str::to_owned));
+            }
+            code = !code;
+        }
+        for r in runs {
+            let r = r.replace('\\', "");
+            if r.chars().count() > longest.chars().count() {
+                longest = r;
+            }
+        }
     }
-    assert!(
-        diagrams > 0,
-        "expected at least one multi-call operation with a diagram"
+    longest
+}
+
+#[test]
+fn no_table_cell_holds_text_too_long_to_wrap() {
+    // 40 characters of code are about 270 px: a third of Altinn's 860 px column.
+    const MAX: usize = 40;
+    let mut cells = 0;
+    for (path, text) in pages() {
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with('|') && !l.starts_with("|---"))
+        {
+            for cell in line.split(" | ") {
+                cells += 1;
+                let run = longest_run(cell.trim_matches('|'));
+                assert!(
+                    run.chars().count() <= MAX,
+                    "{}: `{run}` cannot wrap ({} characters) in `{line}`",
+                    path.display(),
+                    run.chars().count()
+                );
+            }
+        }
+    }
+    assert!(cells > 100, "only {cells} cells found");
+    assert_eq!(longest_run("<code>a/<wbr>bcd</code> e"), "bcd");
+    assert_eq!(longest_run("`a b c` d"), "a b c");
+    assert_eq!(
+        longest_run("[Op](#a-very-long-anchor-of-an-operation) x"),
+        "[Op"
     );
 }
 
