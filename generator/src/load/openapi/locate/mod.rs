@@ -1,10 +1,16 @@
 //! JSON pointers and where they are in the source text.
 //!
-//! `serde_json::Value` keeps no positions, so spans are found by pointer. For JSON a small
-//! scanner walks the text once and records the key and value range of every member; lookups
-//! are then a hash probe. For YAML the lookup is a best effort over lines: it follows block
-//! mappings (`key:` at a deeper indent) and block sequences (`- ` items) and, where the document
-//! uses flow style or anything fancier, settles on the deepest ancestor it did find.
+//! `serde_json::Value` keeps no positions, so spans are found by pointer, through an index built
+//! in one pass over the text when the locator is made; lookups are then a hash probe, so
+//! loading stays linear in the size of the document however many spans it asks for.
+//!
+//! - [`json`]: a small scanner records the key and value range of every object and array
+//!   (scalars, wanted only for diagnostics, are found by scanning just their parent again).
+//! - [`yaml`]: a line scanner records every block mapping key and block sequence item; where the
+//!   document uses flow style or anything fancier, a lookup settles on the deepest ancestor found.
+
+mod json;
+mod yaml;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -89,9 +95,9 @@ struct Entry {
 pub(super) struct Locator {
     file: FileId,
     text: Arc<str>,
-    /// JSON only: the entry of every object and array. Scalars (wanted only for diagnostics)
-    /// are found by a scan for the one pointer asked for, which keeps the index small.
-    index: Option<Index>,
+    /// Entries by pointer hash: JSON objects and arrays, YAML block nodes.
+    index: Index,
+    syntax: Syntax,
     max_depth: usize,
 }
 
@@ -134,23 +140,17 @@ impl Hasher for Prehashed {
 }
 
 impl Locator {
-    /// A locator for `text`; JSON is indexed once, up front.
+    /// A locator for `text`, indexed once, up front.
     pub(super) fn new(file: FileId, text: Arc<str>, syntax: Syntax, max_depth: usize) -> Self {
-        let index = (syntax == Syntax::Json).then(|| {
-            let mut map = Index::default();
-            let mut scan = Scan {
-                b: text.as_bytes(),
-                i: 0,
-                max_depth,
-                target: None,
-            };
-            scan.value(FNV_OFFSET, None, &mut map, 0);
-            map
-        });
+        let index = match syntax {
+            Syntax::Json => json::index(&text, max_depth),
+            Syntax::Yaml => yaml::index(&text, max_depth),
+        };
         Locator {
             file,
             text,
             index,
+            syntax,
             max_depth,
         }
     }
@@ -174,321 +174,42 @@ impl Locator {
         Span::new(self.file, self.entry(ptr).value)
     }
 
+    /// The entry of `ptr`, else of its deepest indexed ancestor. A JSON scalar is not indexed:
+    /// it is found by scanning its nearest indexed ancestor again, never the whole document.
     fn entry(&self, ptr: &str) -> Entry {
-        let root = Entry {
+        let ptr = ptr.strip_prefix('#').unwrap_or(ptr);
+        let mut p = ptr;
+        loop {
+            if let Some(e) = self.index.get(&pointer_hash(p)) {
+                if p.len() < ptr.len() && self.syntax == Syntax::Json {
+                    let depth = p.matches('/').count();
+                    if let Some(found) =
+                        json::find_below(&self.text, e, p, ptr, depth, self.max_depth)
+                    {
+                        return found;
+                    }
+                }
+                return e.clone();
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => break,
+            }
+        }
+        if self.syntax == Syntax::Json && !ptr.is_empty() {
+            let root = Entry {
+                key: None,
+                value: 0..self.text.len(),
+            };
+            if let Some(found) = json::find_below(&self.text, &root, "", ptr, 0, self.max_depth) {
+                return found;
+            }
+        }
+        Entry {
             key: None,
             value: 0..self.text.len().min(1),
-        };
-        match &self.index {
-            Some(index) => {
-                let mut p = ptr.strip_prefix('#').unwrap_or(ptr);
-                let h = pointer_hash(p);
-                if !index.contains_key(&h) {
-                    let mut map = Index::default();
-                    let mut scan = Scan {
-                        b: self.text.as_bytes(),
-                        i: 0,
-                        max_depth: self.max_depth,
-                        target: Some(h),
-                    };
-                    scan.value(FNV_OFFSET, None, &mut map, 0);
-                    if let Some(e) = map.remove(&h) {
-                        return e;
-                    }
-                }
-                loop {
-                    if let Some(e) = index.get(&pointer_hash(p)) {
-                        return e.clone();
-                    }
-                    match p.rfind('/') {
-                        Some(i) => p = &p[..i],
-                        None => return root,
-                    }
-                }
-            }
-            None => yaml_find(&self.text, &tokens(ptr)).unwrap_or(root),
         }
     }
-}
-
-/// A minimal JSON scanner over text that serde_json has already accepted.
-struct Scan<'t> {
-    b: &'t [u8],
-    i: usize,
-    max_depth: usize,
-    /// Record only the value whose pointer has this hash; `None`: every object and array.
-    target: Option<u64>,
-}
-
-impl Scan<'_> {
-    fn ws(&mut self) {
-        while matches!(self.b.get(self.i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            self.i += 1;
-        }
-    }
-
-    /// At a `"`: moves past the string, returning its range with the quotes.
-    fn string(&mut self) -> Range<usize> {
-        let start = self.i;
-        self.i += 1;
-        while let Some(&c) = self.b.get(self.i) {
-            self.i += 1;
-            match c {
-                b'\\' => self.i += 1,
-                b'"' => break,
-                _ => {}
-            }
-        }
-        start..self.i.min(self.b.len())
-    }
-
-    /// The hash of `path` + `/` + the escaped key at `r`, allocating only for rare keys.
-    fn key_hash(&self, path: u64, r: &Range<usize>) -> u64 {
-        let h = fnv(path, b"/");
-        let raw = self.b.get(r.clone()).unwrap_or(b"\"\"");
-        let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or(b"");
-        if raw.contains(&b'\\') {
-            let decoded: String = std::str::from_utf8(raw)
-                .ok()
-                .and_then(|t| serde_json::from_str(t).ok())
-                .unwrap_or_default();
-            fnv(h, escape(&decoded).as_bytes())
-        } else if inner.iter().any(|&c| c == b'~' || c == b'/') {
-            fnv(h, escape(&String::from_utf8_lossy(inner)).as_bytes())
-        } else {
-            fnv(h, inner)
-        }
-    }
-
-    fn value(&mut self, path: u64, key: Option<Range<usize>>, map: &mut Index, depth: usize) {
-        self.ws();
-        let start = self.i;
-        match self.b.get(self.i) {
-            Some(b'{') if depth < self.max_depth => self.object(path, map, depth),
-            Some(b'[') if depth < self.max_depth => self.array(path, map, depth),
-            Some(b'"') => {
-                self.string();
-            }
-            Some(_) => {
-                while !matches!(
-                    self.b.get(self.i),
-                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n')
-                ) {
-                    self.i += 1;
-                }
-            }
-            None => return,
-        }
-        let container = matches!(self.b.get(start), Some(b'{' | b'['));
-        let wanted = match self.target {
-            None => container,
-            Some(t) => t == path,
-        };
-        if !wanted {
-            return;
-        }
-        map.insert(
-            path,
-            Entry {
-                key,
-                value: start..self.i.max(start + 1),
-            },
-        );
-    }
-
-    fn object(&mut self, path: u64, map: &mut Index, depth: usize) {
-        self.i += 1;
-        loop {
-            self.ws();
-            match self.b.get(self.i) {
-                Some(b'"') => {}
-                Some(b'}') => {
-                    self.i += 1;
-                    return;
-                }
-                Some(b',') => {
-                    self.i += 1;
-                    continue;
-                }
-                _ => return,
-            }
-            let k = self.string();
-            self.ws();
-            if self.b.get(self.i) == Some(&b':') {
-                self.i += 1;
-            }
-            let h = self.key_hash(path, &k);
-            self.value(h, Some(k), map, depth + 1);
-        }
-    }
-
-    fn array(&mut self, path: u64, map: &mut Index, depth: usize) {
-        self.i += 1;
-        let mut n = 0usize;
-        loop {
-            self.ws();
-            match self.b.get(self.i) {
-                Some(b']') => {
-                    self.i += 1;
-                    return;
-                }
-                Some(b',') => {
-                    self.i += 1;
-                    continue;
-                }
-                None => return,
-                Some(_) => {}
-            }
-            let h = fnv(fnv(path, b"/"), n.to_string().as_bytes());
-            let before = self.i;
-            self.value(h, None, map, depth + 1);
-            n += 1;
-            if self.i == before {
-                return; // no progress: malformed, stop rather than loop
-            }
-        }
-    }
-}
-
-/// Best-effort YAML lookup over block-style lines (see the module docs).
-fn yaml_find(text: &str, tokens: &[String]) -> Option<Entry> {
-    let lines: Vec<(usize, &str)> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .filter_map(|s| {
-            text.get(s..)
-                .map(|rest| (s, rest.split('\n').next().unwrap_or("")))
-        })
-        .collect();
-    let mut node = Node {
-        line: 0,
-        col: 0,
-        parent: -1,
-        items_at_parent: true,
-    };
-    let mut found = None;
-    for tok in tokens {
-        let Some((next, entry)) = yaml_child(&lines, &node, tok) else {
-            break;
-        };
-        node = next;
-        found = Some(entry);
-    }
-    found
-}
-
-/// Where a YAML node's content starts and the indent its children must exceed.
-struct Node {
-    line: usize,
-    col: usize,
-    parent: isize,
-    /// A mapping value may be a block sequence at the key's own indent (`key:\n- a`).
-    items_at_parent: bool,
-}
-
-/// The child `tok` of `node`: the child as a node, and its entry.
-fn yaml_child(lines: &[(usize, &str)], node: &Node, tok: &str) -> Option<(Node, Entry)> {
-    let mut level: Option<usize> = None;
-    let mut item = 0usize;
-    let want_index: Option<usize> = tok.parse().ok();
-    for (l, &(start, text)) in lines.iter().enumerate().skip(node.line) {
-        let from = if l == node.line {
-            node.col.min(text.len())
-        } else {
-            0
-        };
-        let body = text.get(from..).unwrap_or("");
-        let trimmed = body.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let c = from + body.len() - trimmed.len();
-        let is_item = trimmed == "-" || trimmed.starts_with("- ");
-        let ci = c as isize;
-        if l > node.line
-            && (ci < node.parent || (ci == node.parent && !(is_item && node.items_at_parent)))
-        {
-            return None;
-        }
-        if *level.get_or_insert(c) != c {
-            continue;
-        }
-        if let Some(n) = want_index {
-            if is_item {
-                if item == n {
-                    let v = start + c + 2.min(trimmed.len());
-                    let next = Node {
-                        line: l,
-                        col: c + 2,
-                        parent: ci,
-                        items_at_parent: false,
-                    };
-                    return Some((
-                        next,
-                        Entry {
-                            key: None,
-                            value: v..start + text.trim_end().len(),
-                        },
-                    ));
-                }
-                item += 1;
-            }
-            continue;
-        }
-        if let Some(key_len) = yaml_key_len(trimmed, tok) {
-            let k = start + c..start + c + key_len;
-            let after = &trimmed[key_len + 1..];
-            let lead = after.len() - after.trim_start().len();
-            let v0 = start + c + key_len + 1 + lead;
-            let inline = !after.trim().is_empty();
-            let value = if inline {
-                v0..start + text.trim_end().len()
-            } else {
-                k.clone()
-            };
-            let next = if inline {
-                Node {
-                    line: l,
-                    col: v0 - start,
-                    parent: ci,
-                    items_at_parent: true,
-                }
-            } else {
-                Node {
-                    line: l + 1,
-                    col: 0,
-                    parent: ci,
-                    items_at_parent: true,
-                }
-            };
-            return Some((
-                next,
-                Entry {
-                    key: Some(k),
-                    value,
-                },
-            ));
-        }
-    }
-    None
-}
-
-/// The length of `tok` as a key at the start of `line` (plain, or single- or double-quoted).
-fn yaml_key_len(line: &str, tok: &str) -> Option<usize> {
-    for (open, close) in [("", ""), ("\"", "\""), ("'", "'")] {
-        let Some(rest) = line.strip_prefix(open) else {
-            continue;
-        };
-        let Some(rest) = rest.strip_prefix(tok) else {
-            continue;
-        };
-        let Some(rest) = rest.strip_prefix(close) else {
-            continue;
-        };
-        if rest.starts_with(':') {
-            return Some(open.len() + tok.len() + close.len());
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -524,6 +245,68 @@ mod tests {
             &text[l.value_span("/paths/~1x/get/parameters/0/in").range()],
             "query"
         );
+    }
+
+    #[test]
+    fn yaml_index_skips_block_scalars_flow_and_continuations() {
+        let text = "\
+---
+openapi: 3.0.3 # comment
+info:
+  description: |
+    first: not a key
+    - not an item
+  title: >-
+    folded
+paths:
+  '/a/{id}':
+    get:
+      tags:
+      - one
+      - two
+      parameters:
+        - name: id
+          schema: { type: string,
+            format: uuid }
+        -   name: \"q\"
+            in: query
+        - - nested
+          - deeper
+  \"/b\\u0041\":
+    post:
+      summary: plain
+        continued: still the summary
+      responses:
+        \"200\": {description: ok}
+";
+        let l = loc(text, Syntax::Yaml);
+        let at = |ptr: &str| &text[l.value_span(ptr).range()];
+        assert_eq!(at("/openapi"), "3.0.3 # comment");
+        assert_eq!(&text[l.span("/info/title").range()], ">-");
+        // Inside a block scalar nothing is a key: the lookup settles on `description`.
+        assert_eq!(at("/info/description/first"), "|");
+        assert_eq!(at("/paths/~1a~1{id}/get/tags/1"), "two");
+        assert_eq!(at("/paths/~1a~1{id}/get/parameters/0/name"), "id");
+        // Flow mappings are one value.
+        assert_eq!(at("/paths/~1a~1{id}/get/parameters/0/schema/format"), "{ type: string,");
+        assert_eq!(at("/paths/~1a~1{id}/get/parameters/1/in"), "query");
+        assert_eq!(at("/paths/~1a~1{id}/get/parameters/1/name"), "\"q\"");
+        assert_eq!(at("/paths/~1a~1{id}/get/parameters/2/1"), "deeper");
+        assert_eq!(at("/paths/~1bA/post/summary"), "plain");
+        assert_eq!(&text[l.span("/paths/~1bA/post/responses").range()], "responses");
+        assert_eq!(at("/paths/~1bA/post/responses/200"), "{description: ok}");
+        // A key named like one inside a continued scalar is not found there.
+        assert_eq!(at("/paths/~1bA/post/continued"), "post");
+    }
+
+    #[test]
+    fn json_scalars_are_found_inside_their_parent_only() {
+        let text = "{\"a\": {\"x\": 1, \"y\": [true, \"s\"]}, \"b\": {\"x\": 2}}";
+        let l = loc(text, Syntax::Json);
+        assert_eq!(&text[l.value_span("/b/x").range()], "2");
+        assert_eq!(&text[l.value_span("/a/x").range()], "1");
+        assert_eq!(&text[l.value_span("/a/y/1").range()], "\"s\"");
+        assert_eq!(&text[l.span("/a/nope/deeper").range()], "\"a\"");
     }
 
     #[test]
