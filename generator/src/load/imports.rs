@@ -101,7 +101,11 @@ impl ImportMap {
                 ),
             }
         }
-        if diags.has_errors() { Err(diags) } else { Ok(()) }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(())
+        }
     }
 
     /// Reads every local copy into `sources` under its URL, so an import of that URL finds it.
@@ -119,14 +123,21 @@ impl ImportMap {
                 ),
             }
         }
-        if diags.has_errors() { Err(diags) } else { Ok(()) }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(())
+        }
     }
 }
 
 fn read_local(path: &Path, limits: &Limits) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > limits.max_file_bytes as u64 {
-        return Err(format!("larger than the limit of {} bytes", limits.max_file_bytes));
+        return Err(format!(
+            "larger than the limit of {} bytes",
+            limits.max_file_bytes
+        ));
     }
     std::fs::read_to_string(path).map_err(|e| e.to_string())
 }
@@ -135,4 +146,3 @@ fn read_local(path: &Path, limits: &Limits) -> Result<String, String> {
 pub(crate) fn is_remote(location: &str) -> bool {
     location.contains("://")
 }
-

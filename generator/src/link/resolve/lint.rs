@@ -5,8 +5,8 @@ use super::OpScope;
 use crate::diag::{Diagnostic, Diagnostics, FileId};
 use crate::link::manifest::{self, OperationSpec};
 use crate::link::model::{Call, FieldLink, Source, Target};
-use crate::link::suggest::intent::{Intent, destructive};
 use crate::link::paths::fields_of;
+use crate::link::suggest::intent::{Intent, destructive};
 use crate::model::{HttpMethod, SoapContract, SoapOperation, TypeKind};
 
 /// Lints one resolved operation.
@@ -36,7 +36,10 @@ pub(super) fn operation(
                 .note("a caller of the old operation never expected it to change anything; map it to a read, or say `no_successor`"),
             );
         }
-        let writes = matches!(call.method, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch);
+        let writes = matches!(
+            call.method,
+            HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
+        );
         if writes && !fed_from_request(call, inputs) {
             diags.push(
                 Diagnostic::warning(format!(

@@ -72,34 +72,75 @@ fn auth(out: &mut String, soap: &SoapContract, suggestions: &[Suggestion]) {
 fn operation(out: &mut String, s: &Suggestion) {
     let _ = write!(out, "\n[[operations]]\nsoap = {}\n", q(&s.operation));
     for c in &s.candidates {
-        let _ = writeln!(out, "# {:.3}  {}  ({})", c.score, c.endpoint, c.reasons.join("; "));
+        let _ = writeln!(
+            out,
+            "# {:.3}  {}  ({})",
+            c.score,
+            c.endpoint,
+            c.reasons.join("; ")
+        );
     }
     if let Some(why) = &s.no_successor {
-        let _ = writeln!(out, "no_successor = {}", q(&format!("{why} (suggest; review)")));
+        let _ = writeln!(
+            out,
+            "no_successor = {}",
+            q(&format!("{why} (suggest; review)"))
+        );
         return;
     }
-    let Some(best) = s.candidates.first() else {
-        return;
-    };
-    let _ = writeln!(
-        out,
-        "calls = [{{ name = \"call\", endpoint = {} }}]",
-        q(&best.endpoint)
-    );
     let f = &s.fields;
+    out.push_str("calls = [\n");
+    for c in &f.calls {
+        let each = c
+            .for_each
+            .as_ref()
+            .map(|e| format!(", for_each = {}", q(e)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    {{ name = {}, endpoint = {}{each} }},  # {}",
+            q(&c.name),
+            q(&c.endpoint),
+            c.why
+        );
+    }
+    out.push_str("]\n");
+    let into = |i: &Option<String>| {
+        i.as_ref()
+            .map(|i| format!("into = {}\n", q(i)))
+            .unwrap_or_default()
+    };
     for l in &f.inputs {
+        let why = match (&l.call, l.score) {
+            (Some(_), _) => "each id the search found".to_owned(),
+            (None, s) if s < 0.6 => {
+                "an id for an id (types agree; names differ: review)".to_owned()
+            }
+            (None, s) => format!("names match ({s:.2})"),
+        };
+        let call = l
+            .call
+            .as_ref()
+            .map(|c| format!("call = {}\n", q(c)))
+            .unwrap_or_default();
+        let lookup = l
+            .lookup()
+            .map(|t| format!("lookup = {}  # Altinn 2 service codes became Altinn 3 resource ids: supply the table\n", q(t)))
+            .unwrap_or_default();
         let _ = write!(
             out,
-            "\n[[operations.inputs]]  # names match ({:.2})\nfrom = {}\nto = {}\n",
-            l.score,
+            "\n[[operations.inputs]]  # {why}\n{}{call}from = {}\nto = {}\n{}{lookup}",
+            into(&l.into),
             q(&l.from),
-            q(&l.to)
+            q(&l.to),
+            format_line(l.format)
         );
     }
     for c in &f.config {
         let _ = write!(
             out,
-            "\n[[operations.inputs]]  # required by the call; no SOAP field found: a placeholder to supply or replace\nconfig = {}\nto = {}\n",
+            "\n[[operations.inputs]]  # required by the call; no SOAP field found: a placeholder to supply or replace\n{}config = {}\nto = {}\n",
+            into(&c.into),
             q(&c.key),
             q(&c.to)
         );
@@ -115,12 +156,18 @@ fn operation(out: &mut String, s: &Suggestion) {
     for l in &f.outputs {
         let _ = write!(
             out,
-            "\n[[operations.outputs]]  # names match ({:.2})\nfrom = {}\nto = {}\n",
+            "\n[[operations.outputs]]  # names match ({:.2})\nfrom = {}\nto = {}\n{}",
             l.score,
             q(&l.from),
-            q(&l.to)
+            q(&l.to),
+            format_line(l.format)
         );
     }
+}
+
+fn format_line(f: Option<&str>) -> String {
+    f.map(|f| format!("format = {}\n", q(f)))
+        .unwrap_or_default()
 }
 
 /// A TOML basic string.

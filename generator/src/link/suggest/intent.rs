@@ -94,8 +94,13 @@ pub fn destructive(method: HttpMethod, path: &str) -> bool {
     }
     let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     !last.starts_with('{')
-        && matches!(method, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch)
-        && split_lower(last).iter().any(|w| DESTRUCTIVE_ACTIONS.contains(&w.as_str()))
+        && matches!(
+            method,
+            HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
+        )
+        && split_lower(last)
+            .iter()
+            .any(|w| DESTRUCTIVE_ACTIONS.contains(&w.as_str()))
 }
 
 /// A path segment's raw lower-case words (before synonyms: `purge` must stay `purge` here).
@@ -129,7 +134,10 @@ mod tests {
         assert_eq!(Intent::of_operation("GetReceiptListBasicV2"), Intent::List);
         assert_eq!(Intent::of_operation("HentStatus"), Intent::Read);
         assert_eq!(Intent::of_operation("TrekkTilbakeMelding"), Intent::Delete);
-        assert_eq!(Intent::of_operation("InsertCorrespondenceBasicV2"), Intent::Create);
+        assert_eq!(
+            Intent::of_operation("InsertCorrespondenceBasicV2"),
+            Intent::Create
+        );
         assert_eq!(Intent::of_operation("PurgeItem"), Intent::Act);
         for read in [Intent::Ping, Intent::Read, Intent::List] {
             assert!(read.read_only());

@@ -70,7 +70,10 @@ pub fn suggest(soap: &SoapContract, rest: &[&RestContract]) -> Vec<Suggestion> {
         .map(|(r, e)| profile::spec(r, e))
         .collect();
     let service = words::Words::of(&soap.name);
-    let fits: Vec<f64> = specs.iter().map(|s| rank::service_fit(&service, s)).collect();
+    let fits: Vec<f64> = specs
+        .iter()
+        .map(|s| rank::service_fit(&service, s))
+        .collect();
     let mut seen = BTreeSet::new();
     let mut ops: Vec<_> = soap
         .operations

@@ -75,7 +75,11 @@ impl EpProfile<'_> {
     pub fn queries(&self) -> bool {
         ["search", "list", "get", "query", "filter"]
             .iter()
-            .any(|w| self.path.has(w) || self.name.0.first().map(String::as_str) == Some(*w) || self.summary.0.first().map(String::as_str) == Some(*w))
+            .any(|w| {
+                self.path.has(w)
+                    || self.name.0.first().map(String::as_str) == Some(*w)
+                    || self.summary.0.first().map(String::as_str) == Some(*w)
+            })
     }
 }
 
@@ -118,7 +122,13 @@ pub fn operation<'a>(soap: &'a SoapContract, op: &'a SoapOperation) -> OpProfile
     let mut list_out = false;
     for part in op.output.iter().flat_map(|m| &m.body) {
         list_out |= repeats_near_top(&soap.types, part.content.ty(), 0);
-        field_names(&soap.types, part.content.ty(), &mut outs, 0, &mut BTreeSet::new());
+        field_names(
+            &soap.types,
+            part.content.ty(),
+            &mut outs,
+            0,
+            &mut BTreeSet::new(),
+        );
     }
     // A verb whose concept Altinn 3 replaced (`receive` → subscriptions) counts as a noun too.
     let mut nouns: Vec<String> = name.0.iter().skip(1).cloned().collect();
@@ -155,7 +165,11 @@ pub fn endpoints(api: usize, r: &RestContract) -> Vec<EpProfile<'_>> {
 
 fn endpoint<'a>(api: usize, index: usize, r: &'a RestContract, ep: &'a Endpoint) -> EpProfile<'a> {
     let segments: Vec<&str> = ep.path.split('/').filter(|s| !s.is_empty()).collect();
-    let literal: Vec<&str> = segments.iter().copied().filter(|s| !s.starts_with('{')).collect();
+    let literal: Vec<&str> = segments
+        .iter()
+        .copied()
+        .filter(|s| !s.starts_with('{'))
+        .collect();
     let action = match segments.as_slice() {
         [.., p, last] if p.starts_with('{') && !last.starts_with('{') => Some(Words::of(last)),
         _ => None,
@@ -217,15 +231,20 @@ pub fn spec(r: &RestContract, eps: &[EpProfile<'_>]) -> SpecProfile {
         }
     }
     let mut about = Words::of(&format!("{} {}", r.title, r.doc.as_deref().unwrap_or("")));
-    let tags: BTreeSet<&str> = eps.iter().flat_map(|e| e.ep.tags.iter().map(String::as_str)).collect();
+    let tags: BTreeSet<&str> = eps
+        .iter()
+        .flat_map(|e| e.ep.tags.iter().map(String::as_str))
+        .collect();
     for t in tags {
         about.0.extend(Words::of(t).0);
     }
     // The words most endpoints share are what the spec is about (`correspondence`, `broker`).
     let n = eps.len().max(1);
-    about
-        .0
-        .extend(df.iter().filter(|(_, c)| **c * 3 >= n).map(|(w, _)| w.clone()));
+    about.0.extend(
+        df.iter()
+            .filter(|(_, c)| **c * 3 >= n)
+            .map(|(w, _)| w.clone()),
+    );
     SpecProfile {
         about,
         df,
@@ -256,9 +275,9 @@ fn field_names(
     }
 }
 
-/// A list within the first three levels of an answer (`…Result/Items/Item`).
+/// The answer itself, or its one result field, is a list (`…Response/…Result` of `ArrayOfX`).
 fn repeats_near_top(types: &TypeGraph, ty: &TypeRef, depth: usize) -> bool {
-    if depth > 3 {
+    if depth > 1 {
         return false;
     }
     if list_item(types, ty).is_some() {

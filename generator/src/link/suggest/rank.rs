@@ -7,10 +7,10 @@
 use std::collections::BTreeSet;
 
 use super::concepts::concepts_of;
+use super::fields::similarity;
 use super::intent::{Intent, method_risk};
 use super::profile::{EpProfile, OpProfile, SpecProfile, is_id_word};
 use super::words::Words;
-use super::fields::similarity;
 use crate::model::{HttpMethod, ParamLocation};
 
 /// Weights of the features in the score. Chosen on the tuning set (the curated manifests);
@@ -29,7 +29,7 @@ const SERVICE_NOUN: f64 = 0.35;
 
 /// Below this score the best candidate is too weak to propose: the draft says `no_successor`.
 /// Calibrated on the tuning set (see `tests/suggest-eval/README.md`).
-pub const ABSTAIN_BELOW: f64 = 0.35;
+pub const ABSTAIN_BELOW: f64 = 0.36;
 
 /// What a candidate's score rests on, each 0..1.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -86,7 +86,9 @@ pub fn service_fit(service: &Words, spec: &SpecProfile) -> f64 {
     let hits = service
         .0
         .iter()
-        .filter(|w| about.contains(w.as_str()) || concepts_of(w).iter().any(|(c, _)| about.contains(c)))
+        .filter(|w| {
+            about.contains(w.as_str()) || concepts_of(w).iter().any(|(c, _)| about.contains(c))
+        })
         .count();
     hits as f64 / service.0.len() as f64
 }
@@ -114,7 +116,10 @@ pub fn score<'p, 'a>(
         inputs: dice(&e.request, &op.inputs),
         params: params_fed(op, e),
         outputs: dice(&e.response, &op.outputs),
-        doc: dice(&op.doc, &Words([e.summary.0.clone(), e.doc.0.clone()].concat())),
+        doc: dice(
+            &op.doc,
+            &Words([e.summary.0.clone(), e.doc.0.clone()].concat()),
+        ),
         spec: spec_fit,
     };
     Some(Scored {
@@ -175,7 +180,10 @@ fn name_score(
         }
         covered += weight * credit * direct.max(via);
     }
-    let concepts: BTreeSet<&str> = nouns.iter().flat_map(|n| concepts_of(n).iter().map(|(c, _)| *c)).collect();
+    let concepts: BTreeSet<&str> = nouns
+        .iter()
+        .flat_map(|n| concepts_of(n).iter().map(|(c, _)| *c))
+        .collect();
     let extra: f64 = e
         .path
         .set()
@@ -199,7 +207,10 @@ fn concept_hit(e: &EpProfile<'_>, n: &str) -> String {
 fn verb_score(op: &OpProfile<'_>, e: &EpProfile<'_>, fit: f64) -> f64 {
     let mut s = 0.6 * fit;
     let verb = op.verb.as_str();
-    if e.action.as_ref().is_some_and(|a| a.0.first().map(String::as_str) == Some(verb)) {
+    if e.action
+        .as_ref()
+        .is_some_and(|a| a.0.first().map(String::as_str) == Some(verb))
+    {
         s += 0.3;
     } else if e.path.has(verb) || e.name.0.first().map(String::as_str) == Some(verb) {
         s += 0.15;
@@ -294,6 +305,14 @@ pub fn abstain(op: &OpProfile<'_>, best: Option<&Scored<'_, '_>>) -> Option<Stri
             }
         ));
     };
+    // Marking something (confirm, complete, sign, archive) is the operation: without an
+    // endpoint that does that, the nouns alone point at the wrong call.
+    if op.intent == Intent::Act && !performs(best.ep, &op.verb) {
+        return Some(format!(
+            "no endpoint of the given specs does `{}` (the best candidate, `{}`, only shares names)",
+            op.verb, best.ep.ep.id
+        ));
+    }
     if best.score < ABSTAIN_BELOW {
         return Some(format!(
             "weak evidence: the best candidate, `{}`, scores {:.3}, below {ABSTAIN_BELOW}; the names ({}) are not found in any endpoint of the given specs",
@@ -303,6 +322,13 @@ pub fn abstain(op: &OpProfile<'_>, best: Option<&Scored<'_, '_>>) -> Option<Stri
         ));
     }
     None
+}
+
+/// The endpoint is named for `verb`: its action segment, a path word, or its operationId's verb.
+fn performs(e: &EpProfile<'_>, verb: &str) -> bool {
+    e.action.as_ref().is_some_and(|a| a.has(verb))
+        || e.path.has(verb)
+        || e.name.0.first().map(String::as_str) == Some(verb)
 }
 
 /// The reasons shown for a candidate.
@@ -317,7 +343,13 @@ pub fn reasons(op: &OpProfile<'_>, s: &Scored<'_, '_>) -> Vec<String> {
         s.ep.ep.method.as_str(),
         if s.ep.item { " item" } else { "" }
     ));
-    let shared: Vec<&str> = s.ep.request.set().intersection(&op.inputs.set()).copied().take(6).collect();
+    let shared: Vec<&str> =
+        s.ep.request
+            .set()
+            .intersection(&op.inputs.set())
+            .copied()
+            .take(6)
+            .collect();
     if !shared.is_empty() {
         out.push(format!("input fields: {}", shared.join(", ")));
     }

@@ -21,6 +21,26 @@ impl Words {
         )
     }
 
+    /// The words of a field name, where bounds and Altinn 2's service concept matter:
+    /// `CreatedAfterDate` and `MinSentDateTime` say `from`, `…Before…`/`Max…` say `to`, and a
+    /// service code names what Altinn 3 calls a resource.
+    pub fn of_field(s: &str) -> Words {
+        let raw: Vec<String> = split_words(s)
+            .iter()
+            .flat_map(|w| split_compound(w))
+            .collect();
+        Words(
+            raw.iter()
+                .filter_map(|w| match w.as_str() {
+                    "from" | "after" | "min" | "since" | "start" => Some("from".to_owned()),
+                    "to" | "before" | "max" | "until" | "end" => Some("to".to_owned()),
+                    "service" | "tjeneste" => Some("resource".to_owned()),
+                    other => normalise(other),
+                })
+                .collect(),
+        )
+    }
+
     /// Distinct words.
     pub fn set(&self) -> BTreeSet<&str> {
         self.0.iter().map(String::as_str).collect()
@@ -102,27 +122,188 @@ fn known(p: &str) -> bool {
 
 /// Words that are already canonical English and may stand in a compound.
 const KNOWN_WORDS: &[&str] = &[
-    "transfer", "download", "upload", "event", "instance", "receipt", "order", "notification",
-    "subscription", "message", "status", "file", "attachment", "recipient", "sender",
-    "reference", "number", "type", "date", "time", "code", "name", "text", "title", "content",
-    "user", "password", "system", "service", "form", "list", "id", "right", "member", "access",
-    "party", "owner", "resource", "dialog", "archive", "shipment", "task", "item", "queue",
-    "batch", "signature", "sign", "process", "data", "element", "history", "detail", "search",
-    "register", "rule", "role", "report", "mark", "read", "confirm", "complete", "send",
+    "transfer",
+    "download",
+    "upload",
+    "event",
+    "instance",
+    "receipt",
+    "order",
+    "notification",
+    "subscription",
+    "message",
+    "status",
+    "file",
+    "attachment",
+    "recipient",
+    "sender",
+    "reference",
+    "number",
+    "type",
+    "date",
+    "time",
+    "code",
+    "name",
+    "text",
+    "title",
+    "content",
+    "user",
+    "password",
+    "system",
+    "service",
+    "form",
+    "list",
+    "id",
+    "right",
+    "member",
+    "access",
+    "party",
+    "owner",
+    "resource",
+    "dialog",
+    "archive",
+    "shipment",
+    "task",
+    "item",
+    "queue",
+    "batch",
+    "signature",
+    "sign",
+    "process",
+    "data",
+    "element",
+    "history",
+    "detail",
+    "search",
+    "register",
+    "rule",
+    "role",
+    "report",
+    "mark",
+    "read",
+    "confirm",
+    "complete",
+    "send",
 ];
 
 /// Function words and Altinn 2 naming noise: versions, bindings, `Basic`, `External`.
 const NOISE: &[&str] = &[
-    "basic", "ext", "external", "agency", "api", "ec", "ec2", "ws", "the", "of", "by", "for",
-    "a", "an", "and", "or", "with", "be", "v", "sf", "i", "in", "on", "is", "are", "all", "new",
-    "inn", "ut", "tilbake", "og", "av", "på", "pa", "en", "et", "to", "from", "this", "that",
-    "it", "its", "as", "at", "if", "not", "no", "can", "will", "which", "when", "was", "has",
-    "have", "may", "should", "must", "used", "use", "given", "based", "one", "more", "only",
-    "then", "than", "there", "these", "those", "their", "into", "also", "such", "any", "each",
-    "http", "https", "www", "altinn", "no", "com", "som", "til", "for", "med", "er", "den",
-    "det", "de", "eller", "ikke", "kan", "skal", "vil", "fra", "om", "seg", "sin", "sitt",
-    "info", "informasjon", "www", "net", "uri", "url", "returns", "return", "method",
-    "endpoint", "operation", "operasjon", "request", "api", "v1", "v2", "v3",
+    "basic",
+    "ext",
+    "external",
+    "agency",
+    "api",
+    "ec",
+    "ec2",
+    "ws",
+    "the",
+    "of",
+    "by",
+    "for",
+    "a",
+    "an",
+    "and",
+    "or",
+    "with",
+    "be",
+    "v",
+    "sf",
+    "i",
+    "in",
+    "on",
+    "is",
+    "are",
+    "all",
+    "new",
+    "inn",
+    "ut",
+    "tilbake",
+    "og",
+    "av",
+    "på",
+    "pa",
+    "en",
+    "et",
+    "to",
+    "from",
+    "this",
+    "that",
+    "it",
+    "its",
+    "as",
+    "at",
+    "if",
+    "not",
+    "no",
+    "can",
+    "will",
+    "which",
+    "when",
+    "was",
+    "has",
+    "have",
+    "may",
+    "should",
+    "must",
+    "used",
+    "use",
+    "given",
+    "based",
+    "one",
+    "more",
+    "only",
+    "then",
+    "than",
+    "there",
+    "these",
+    "those",
+    "their",
+    "into",
+    "also",
+    "such",
+    "any",
+    "each",
+    "http",
+    "https",
+    "www",
+    "altinn",
+    "no",
+    "com",
+    "som",
+    "til",
+    "for",
+    "med",
+    "er",
+    "den",
+    "det",
+    "de",
+    "eller",
+    "ikke",
+    "kan",
+    "skal",
+    "vil",
+    "fra",
+    "om",
+    "seg",
+    "sin",
+    "sitt",
+    "info",
+    "informasjon",
+    "www",
+    "net",
+    "uri",
+    "url",
+    "returns",
+    "return",
+    "method",
+    "endpoint",
+    "operation",
+    "operasjon",
+    "request",
+    "api",
+    "v1",
+    "v2",
+    "v3",
 ];
 
 /// Maps a lower-case word to its canonical English form; `None` for noise words.
@@ -162,9 +343,7 @@ fn lookup(w: &str) -> Option<&'static str> {
         "send" | "sende" | "submit" | "innsending" | "sendinn" | "submission" | "innsendt"
         | "sends" => "send",
         "slett" | "slette" | "remove" | "fjern" | "fjerne" | "removes" | "deletes" => "delete",
-        "trekk" | "withdraw" | "cancel" | "avbryt" | "annuller" | "revoke" | "trekke" => {
-            "cancel"
-        }
+        "trekk" | "withdraw" | "cancel" | "avbryt" | "annuller" | "revoke" | "trekke" => "cancel",
         // Altinn 2 purged an item from the service owner's own queue: an acknowledgement that
         // it was handled, not a deletion of the data (Altinn 3: complete confirmation).
         "purge" => "complete",
@@ -260,14 +439,26 @@ mod tests {
 
     #[test]
     fn splits_and_normalises_names_across_languages() {
-        assert_eq!(words("InsertCorrespondenceBasicV2"), ["create", "correspondence"]);
+        assert_eq!(
+            words("InsertCorrespondenceBasicV2"),
+            ["create", "correspondence"]
+        );
         assert_eq!(
             words("GetCorrespondenceStatusDetailsBasicV3"),
             ["get", "correspondence", "status", "details"]
         );
-        assert_eq!(words("HentForsendelseStatus"), ["get", "shipment", "status"]);
-        assert_eq!(words("/correspondence/api/v1/attachments"), ["correspondence", "attachment"]);
-        assert_eq!(words("UploadFileStreamedBasic"), ["upload", "file", "streamed"]);
+        assert_eq!(
+            words("HentForsendelseStatus"),
+            ["get", "shipment", "status"]
+        );
+        assert_eq!(
+            words("/correspondence/api/v1/attachments"),
+            ["correspondence", "attachment"]
+        );
+        assert_eq!(
+            words("UploadFileStreamedBasic"),
+            ["upload", "file", "streamed"]
+        );
         assert_eq!(words("SlettVedlegg"), ["delete", "attachment"]);
         assert_eq!(words("XMLSchemaID"), ["xml", "schema", "id"]);
         assert_eq!(words("organisasjonsnummer"), ["organization", "number"]);
@@ -277,6 +468,9 @@ mod tests {
         assert_eq!(words("organizationNumber"), ["organization", "number"]);
         assert_eq!(words("filetransfer"), ["file", "transfer"]);
         assert_eq!(words("systemPasswd"), ["system", "password"]);
-        assert_eq!(words("Places a new order; returns its id."), ["create", "order", "id"]);
+        assert_eq!(
+            words("Places a new order; returns its id."),
+            ["create", "order", "id"]
+        );
     }
 }

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::builtins::{builtin, type_id, upper_first};
 use super::ns;
 use super::raw::{
-    ArrayItem, AttrItem, Content, Occurs, Particle, Raw, RawAttr, RawAttrGroup, RawComplex, RawElement,
-    RawEnum, RawGroup, RawModel, RawSimple, RawType, Ref, SimpleKind,
+    ArrayItem, AttrItem, Content, Occurs, Particle, Raw, RawAttr, RawAttrGroup, RawComplex,
+    RawElement, RawEnum, RawGroup, RawModel, RawSimple, RawType, Ref, SimpleKind,
 };
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::model::{
@@ -503,7 +503,11 @@ impl Builder<'_, '_> {
         let mut inner = holder.clone();
         for _ in 1..item.depth {
             let (id, name) = inner.child("#item", "Item");
-            let mut def = TypeDef::new(TypeId(id.clone()), name.clone(), TypeKind::List(encoded(ty)));
+            let mut def = TypeDef::new(
+                TypeId(id.clone()),
+                name.clone(),
+                TypeKind::List(encoded(ty)),
+            );
             def.anonymous = true;
             self.graph.insert(def);
             inner = Holder::of(&TypeId(id.clone()), &name);

@@ -288,12 +288,18 @@ paths:
         assert_eq!(at("/paths/~1a~1{id}/get/tags/1"), "two");
         assert_eq!(at("/paths/~1a~1{id}/get/parameters/0/name"), "id");
         // Flow mappings are one value.
-        assert_eq!(at("/paths/~1a~1{id}/get/parameters/0/schema/format"), "{ type: string,");
+        assert_eq!(
+            at("/paths/~1a~1{id}/get/parameters/0/schema/format"),
+            "{ type: string,"
+        );
         assert_eq!(at("/paths/~1a~1{id}/get/parameters/1/in"), "query");
         assert_eq!(at("/paths/~1a~1{id}/get/parameters/1/name"), "\"q\"");
         assert_eq!(at("/paths/~1a~1{id}/get/parameters/2/1"), "deeper");
         assert_eq!(at("/paths/~1bA/post/summary"), "plain");
-        assert_eq!(&text[l.span("/paths/~1bA/post/responses").range()], "responses");
+        assert_eq!(
+            &text[l.span("/paths/~1bA/post/responses").range()],
+            "responses"
+        );
         assert_eq!(at("/paths/~1bA/post/responses/200"), "{description: ok}");
         // A key named like one inside a continued scalar is not found there.
         assert_eq!(at("/paths/~1bA/post/continued"), "post");

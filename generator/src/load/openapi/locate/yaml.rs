@@ -65,7 +65,8 @@ impl State {
             }
             self.continues_above = None;
         }
-        if col == 0 && (body.starts_with("---") || body.starts_with("...") || body.starts_with('%')) {
+        if col == 0 && (body.starts_with("---") || body.starts_with("...") || body.starts_with('%'))
+        {
             return;
         }
         if !self.place(col, body) {
@@ -113,7 +114,14 @@ impl State {
     }
 
     /// Records the node(s) a line starts: `- ` items (possibly nested on one line), then a key.
-    fn content(&mut self, start: usize, mut col: usize, mut body: &str, end: usize, map: &mut Index) {
+    fn content(
+        &mut self,
+        start: usize,
+        mut col: usize,
+        mut body: &str,
+        end: usize,
+        map: &mut Index,
+    ) {
         loop {
             let Some(top) = self.stack.last_mut() else {
                 return;
