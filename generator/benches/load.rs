@@ -4,6 +4,10 @@
 //! serde_json for OpenAPI); `load_model` builds the contract model from the same bytes (held in
 //! memory for both, so disk I/O is not measured). The ratio of the two is printed at the end.
 //!
+//! `large_openapi` does the same for one synthetic OpenAPI document of about 1.2 MB (YAML, and the
+//! same document as JSON), made up here (no corpus file is that large): raw `yaml_serde` /
+//! `serde_json` parse against the whole load, whose spans come from a position index.
+//!
 //! Run: `cargo bench -p altinn-bridge --bench load`. The corpus comes from
 //! `$ALTINN_BRIDGE_CORPUS` or `../shared/corpus`; without it the embedded default is used.
 
@@ -171,6 +175,79 @@ fn manifests() -> Vec<(PathBuf, String)> {
     v
 }
 
+/// A synthetic OpenAPI 3.0 document of at least `bytes` bytes, written as a real one would be:
+/// block mappings and sequences, flow mappings, quoted keys, block-scalar descriptions, `$ref`s
+/// from every response to its schema.
+fn synthetic_yaml(bytes: usize) -> String {
+    use std::fmt::Write;
+    let mut paths = String::new();
+    let mut schemas = String::new();
+    let mut n = 0;
+    while paths.len() + schemas.len() < bytes {
+        n += 1;
+        let _ = write!(
+            paths,
+            "  /things{n}/{{thingId}}:\n    get:\n      operationId: getThing{n}\n      summary: One thing {n}\n      \
+             description: |\n        Reads thing {n}.\n        key: not a key, part of the text\n      tags: [things]\n      \
+             parameters:\n        - name: thingId\n          in: path\n          required: true\n          \
+             schema: {{ type: string, format: uuid }}\n        - name: expand\n          in: query\n          \
+             schema:\n            type: boolean\n      responses:\n        '200':\n          description: The thing\n          \
+             content:\n            application/json:\n              schema:\n                \
+             $ref: '#/components/schemas/Thing{n}'\n        \"404\":\n          description: Not found\n"
+        );
+        let _ = write!(
+            schemas,
+            "    Thing{n}:\n      type: object\n      required: [id, name]\n      properties:\n        \
+             id: {{ type: string, format: uuid }}\n        name:\n          type: string\n          maxLength: 200\n"
+        );
+        for f in 0..6 {
+            let _ = write!(
+                schemas,
+                "        field{f}:\n          type: string\n          description: >-\n            Field {f} of thing {n},\n            folded.\n"
+            );
+        }
+    }
+    format!(
+        "openapi: 3.0.3\ninfo:\n  title: Synthetic\n  version: '1'\npaths:\n{paths}components:\n  schemas:\n{schemas}"
+    )
+}
+
+/// The raw parse and the full load of one large document, as YAML and as JSON.
+fn bench_large(c: &mut Criterion) {
+    let yaml = synthetic_yaml(1_200_000);
+    let value: serde_json::Value = yaml_serde::from_str(&yaml).expect("the synthetic YAML parses");
+    let json = serde_json::to_string_pretty(&value).expect("serialises");
+    let limits = Limits::default();
+    let mut g = c.benchmark_group("large_openapi");
+    for (name, text) in [("yaml", &yaml), ("json", &json)] {
+        eprintln!("large_openapi/{name}: {} bytes", text.len());
+        g.throughput(criterion::Throughput::Bytes(text.len() as u64));
+        g.bench_function(format!("raw_parse_{name}"), |b| {
+            b.iter(|| {
+                let v: serde_json::Value = if name == "yaml" {
+                    yaml_serde::from_str(std::hint::black_box(text)).expect("parses")
+                } else {
+                    serde_json::from_str(std::hint::black_box(text)).expect("parses")
+                };
+                v.is_object()
+            })
+        });
+        g.bench_function(format!("load_{name}"), |b| {
+            b.iter(|| {
+                let mut sources = SourceMap::new();
+                let path = PathBuf::from(format!("synthetic.{name}"));
+                sources.register_virtual(&path, text.clone());
+                load::openapi::load(&mut sources, &path, &limits)
+                    .expect("the synthetic document loads")
+                    .value
+                    .endpoints
+                    .len()
+            })
+        });
+    }
+    g.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let inputs = inputs();
     let bytes: usize = inputs.files.iter().map(|(_, t)| t.len()).sum();
@@ -199,11 +276,17 @@ fn bench(c: &mut Criterion) {
 
 /// Reads criterion's point estimate (mean, ns) for one benchmark of this run.
 fn mean_ns(name: &str) -> Option<f64> {
+    mean_ns_in("ingest", name)
+}
+
+/// Reads criterion's point estimate (mean, ns) for one benchmark of `group` in this run.
+fn mean_ns_in(group: &str, name: &str) -> Option<f64> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let path = target
-        .join("criterion/ingest")
+        .join("criterion")
+        .join(group)
         .join(name)
         .join("new/estimates.json");
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
@@ -213,12 +296,24 @@ fn mean_ns(name: &str) -> Option<f64> {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(5));
-    targets = bench
+    targets = bench, bench_large
 }
 
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
+    for syntax in ["yaml", "json"] {
+        let raw = mean_ns_in("large_openapi", &format!("raw_parse_{syntax}"));
+        let load = mean_ns_in("large_openapi", &format!("load_{syntax}"));
+        if let (Some(raw), Some(load)) = (raw, load) {
+            println!(
+                "large_openapi ({syntax}): raw parse {:.2} ms, load {:.2} ms, ratio load/raw = {:.2}x",
+                raw / 1e6,
+                load / 1e6,
+                load / raw
+            );
+        }
+    }
     if let (Some(raw), Some(model)) = (mean_ns("raw_parse"), mean_ns("load_model")) {
         println!(
             "ingest: raw_parse {:.2} ms, load_model {:.2} ms, ratio load/raw = {:.2}x",

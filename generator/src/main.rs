@@ -18,6 +18,49 @@ mod serve;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Read a remote import location from a local copy instead (`URL=PATH`, repeatable):
+    /// altinn-bridge never fetches.
+    #[arg(long = "import-map", value_name = "URL=PATH", global = true)]
+    import_map: Vec<String>,
+    /// An OASIS XML catalog whose `system`/`uri` entries map remote import locations to local
+    /// copies (as CXF's `-catalog`). Repeatable.
+    #[arg(long, value_name = "FILE", global = true)]
+    catalog: Vec<PathBuf>,
+}
+
+/// The local copies of remote imports given on the command line, read once in `main`.
+static IMPORTS: std::sync::OnceLock<SourceMap> = std::sync::OnceLock::new();
+
+/// A source map for one command: empty but for the local copies of remote imports.
+fn new_sources() -> SourceMap {
+    IMPORTS.get().cloned().unwrap_or_default()
+}
+
+/// Reads `--import-map` and `--catalog` into [`IMPORTS`]; false (reported) when one is wrong.
+fn read_imports(cli: &Cli) -> bool {
+    let (mut map, mut sources) = (load::ImportMap::new(), SourceMap::new());
+    let limits = Limits::default();
+    let mut diags = Diagnostics::default();
+    for arg in &cli.import_map {
+        if let Err(e) = map.add_arg(arg) {
+            eprintln!("error: --import-map {e}");
+            return false;
+        }
+    }
+    for catalog in &cli.catalog {
+        if let Err(d) = map.add_catalog(&mut sources, catalog, &limits) {
+            diags.0.extend(d.0);
+        }
+    }
+    let mut imports = SourceMap::new();
+    if let Err(d) = map.register(&mut imports, &limits) {
+        diags.0.extend(d.0);
+    }
+    if diags.has_errors() {
+        eprint!("{}", sources.render_all(&diags));
+        return false;
+    }
+    IMPORTS.set(imports).is_ok()
 }
 
 #[derive(Subcommand)]
@@ -124,6 +167,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !read_imports(&cli) {
+        return ExitCode::FAILURE;
+    }
     match cli.command {
         #[cfg(feature = "serve")]
         Command::Serve { config } => serve::run(&config),
@@ -186,7 +232,7 @@ fn main() -> ExitCode {
 }
 
 fn inspect(paths: Vec<PathBuf>, json: bool, verbose: bool) -> ExitCode {
-    let mut sources = SourceMap::new();
+    let mut sources = new_sources();
     let paths = if paths.is_empty() {
         embedded::register(&mut sources)
     } else {
@@ -254,7 +300,7 @@ fn resolve_all(
         eprintln!("error: no manifests given and none in mappings/");
         return None;
     }
-    let mut sources = SourceMap::new();
+    let mut sources = new_sources();
     if overrides.contract_dirs.is_empty() {
         embedded::register(&mut sources);
     }
@@ -349,7 +395,7 @@ fn generate(
     } else {
         manifests
     };
-    let mut sources = SourceMap::new();
+    let mut sources = new_sources();
     if overrides.contract_dirs.is_empty() {
         embedded::register(&mut sources);
     }
@@ -425,7 +471,7 @@ fn suggest(
     out: Option<&std::path::Path>,
     json: bool,
 ) -> ExitCode {
-    let mut sources = SourceMap::new();
+    let mut sources = new_sources();
     let limits = Limits::default();
     let soap = load::wsdl::load(&mut sources, wsdl, &limits);
     let rest: Vec<_> = openapi

@@ -3,6 +3,7 @@
 //! Parsers (roxmltree, serde_json, yaml_serde, openapiv3) are used only inside this module; what
 //! leaves it is model types and [`Diagnostics`].
 
+mod imports;
 pub mod openapi;
 mod source;
 pub mod wsdl;
@@ -10,6 +11,7 @@ pub mod xml;
 
 use std::path::{Path, PathBuf};
 
+pub use imports::ImportMap;
 pub use source::read_source;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceMap};

@@ -133,8 +133,17 @@ pub(super) fn required_unfed(
 /// Leaf fields of an operation's input (headers and body), as SOAP paths. Recursion and depth
 /// are cut, so recursive types give finitely many leaves.
 pub fn input_leaves(types: &TypeGraph, op: &SoapOperation) -> Vec<String> {
+    part_leaves(types, &op.input_parts())
+}
+
+/// Leaf fields of an operation's output (headers and body), as SOAP paths.
+pub fn output_leaves(types: &TypeGraph, op: &SoapOperation) -> Vec<String> {
+    part_leaves(types, &op.output_parts())
+}
+
+fn part_leaves(types: &TypeGraph, parts: &[&crate::model::MessagePart]) -> Vec<String> {
     let mut out = Vec::new();
-    for part in op.input_parts() {
+    for part in parts {
         let name = match &part.content {
             crate::model::PartContent::Element { element, .. } => element.local.clone(),
             crate::model::PartContent::Type { .. } => part.name.clone(),

@@ -7,9 +7,10 @@ use std::collections::BTreeSet;
 
 mod coverage;
 mod links;
+mod lint;
 
 use coverage::coverage as input_coverage;
-pub use coverage::input_leaves;
+pub use coverage::{input_leaves, output_leaves};
 use links::*;
 #[cfg(test)]
 mod tests;
@@ -365,6 +366,15 @@ impl<'a> Cx<'a> {
             .collect();
         self.check_required_fed(spec, &scope, &inputs);
         self.check_bodies(&scope, &inputs);
+        lint::operation(
+            &mut self.diags,
+            self.file,
+            self.c.soap,
+            spec,
+            &scope,
+            &inputs,
+            &outputs,
+        );
         let (coverage, unresolved) = input_coverage(&self.c.soap.types, op, &inputs, &scope, auth);
         for path in &unresolved {
             let d = Diagnostic::error(format!("SOAP input `{path}` of `{name}` is neither linked nor dropped"))

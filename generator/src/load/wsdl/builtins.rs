@@ -1,5 +1,7 @@
-//! Built-in types: XML Schema's and the three Microsoft serialization types WCF defines as
-//! restrictions (`ser:guid`, `ser:char`, `ser:duration`), which map to built-ins directly.
+//! Built-in types: XML Schema's, the three Microsoft serialization types WCF defines as
+//! restrictions (`ser:guid`, `ser:char`, `ser:duration`), which map to built-ins directly, and
+//! the SOAP-encoding copies of the XML Schema types (`soapenc:string`, `soapenc:base64`) that
+//! rpc/encoded services use.
 
 use super::ns;
 use crate::model::{Builtin, QName, TypeGraph, TypeId, TypeRef};
@@ -9,6 +11,12 @@ pub(super) fn builtin(q: &QName) -> Option<Builtin> {
     match q.ns.as_str() {
         ns::XSD => Builtin::from_xsd(&q.local),
         ns::MS_SER => Builtin::from_ms_serialization(&q.local),
+        ns::SOAP_ENC => match q.local.as_str() {
+            "base64" => Some(Builtin::Base64Binary),
+            // An array or struct with no declared item type: anything.
+            "Array" | "Struct" => Some(Builtin::AnyType),
+            other => Builtin::from_xsd(other),
+        },
         _ => None,
     }
 }

@@ -9,6 +9,7 @@ use super::parse_xsd::parse_schema;
 use super::raw::{FoundImport, Raw};
 use super::scope::{FileCx, display_tag, is};
 use crate::diag::{Diagnostic, Diagnostics, SourceMap, Span, normalize_path};
+use crate::load::imports::is_remote;
 use crate::load::{Limits, display_name, read_source, xml};
 
 /// A file still to read.
@@ -18,6 +19,9 @@ struct Pending {
     from: Option<Span>,
     /// For a chameleon include: the includer's namespace.
     include_ns: Option<String>,
+    /// The name diagnostics give it, when not its path (a remote location read from its
+    /// local copy is named by its URL).
+    display: Option<String>,
 }
 
 /// Reads `path` and, breadth first, every file it imports. Returns `None` when the root itself
@@ -33,6 +37,7 @@ pub(super) fn read_all(
         path: path.to_path_buf(),
         from: None,
         include_ns: None,
+        display: None,
     }]);
     let mut seen = BTreeSet::from([normalize_path(path)]);
     while let Some(next) = queue.pop_front() {
@@ -49,14 +54,16 @@ pub(super) fn read_all(
             .map(Path::to_path_buf)
             .unwrap_or_default();
         for import in imports {
-            let Some(target) = resolve_location(&base, &import, diags) else {
+            let Some(target) = resolve_location(sources, &base, &import, diags) else {
                 continue;
             };
             if seen.insert(normalize_path(&target)) {
+                let remote = is_remote(&import.location);
                 queue.push_back(Pending {
                     path: target,
                     from: Some(import.span),
                     include_ns: import.include_ns,
+                    display: remote.then_some(import.location),
                 });
             }
         }
@@ -64,15 +71,25 @@ pub(super) fn read_all(
     Some(raw)
 }
 
-/// The path an import names, relative to the importing file. Remote locations are refused:
-/// the generator never touches the network.
-fn resolve_location(base: &Path, import: &FoundImport, diags: &mut Diagnostics) -> Option<PathBuf> {
+/// The path an import names, relative to the importing file. A remote location is read from
+/// the local copy the import map registered under its URL, else refused: the generator never
+/// touches the network.
+fn resolve_location(
+    sources: &SourceMap,
+    base: &Path,
+    import: &FoundImport,
+    diags: &mut Diagnostics,
+) -> Option<PathBuf> {
     let location = import.location.as_str();
-    if location.contains("://") {
+    if is_remote(location) {
+        let url = PathBuf::from(location);
+        if sources.lookup_overlay(&url).is_some() {
+            return Some(url);
+        }
         diags.push(
             Diagnostic::error(format!("remote import `{location}` refused"))
                 .at(import.span, "not a local file")
-                .note("expected a relative path to a local copy; download the file and point the location at it"),
+                .note("the generator never fetches: supply a local copy with `--import-map URL=PATH` or `--catalog FILE`, or point the location at one"),
         );
         return None;
     }
@@ -95,7 +112,10 @@ fn read_one(
     diags: &mut Diagnostics,
     raw: &mut Raw,
 ) -> Option<Vec<FoundImport>> {
-    let display = display_name(&pending.path);
+    let display = pending
+        .display
+        .clone()
+        .unwrap_or_else(|| display_name(&pending.path));
     let file = match read_source(sources, &pending.path, &display, limits, pending.from) {
         Ok(id) => id,
         Err(d) => {

@@ -51,6 +51,11 @@ pub(crate) mod ns {
     pub const MS_SER: &str = "http://schemas.microsoft.com/2003/10/Serialization/";
     /// The `xml:` namespace.
     pub const XML: &str = "http://www.w3.org/XML/1998/namespace";
+    /// SOAP 1.1 encoding (`soapenc:Array`, `soapenc:arrayType`, `soapenc:string`, ...): what
+    /// rpc/encoded (Axis-era) services type their arrays and scalars with.
+    pub const SOAP_ENC: &str = "http://schemas.xmlsoap.org/soap/encoding/";
+    /// The `xmlns:` namespace (namespace declarations themselves).
+    pub const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
     /// The local name of the MTOM policy assertion
     /// (`http://schemas.xmlsoap.org/ws/2004/09/policy/optimizedmimeserialization`).
     pub const MTOM_ASSERTION: &str = "OptimizedMimeSerialization";

@@ -4,7 +4,7 @@ use roxmltree::Node;
 
 use super::ns;
 use super::raw::{
-    AttrItem, Content, FoundImport, Occurs, Particle, RawAttr, RawAttrGroup, RawComplex,
+    ArrayItem, AttrItem, Content, FoundImport, Occurs, Particle, RawAttr, RawAttrGroup, RawComplex,
     RawElement, RawEnum, RawGroup, RawModel, RawSchema, RawSimple, RawType, SimpleKind,
 };
 use super::scope::{FileCx, display_tag, doc_text, elements, is, join_docs};
@@ -411,6 +411,12 @@ fn derived(
         }
         return None;
     };
+    if !simple && base.q.ns == ns::SOAP_ENC && base.q.local == "Array" {
+        return Some(Content::SoapArray {
+            item: array_item(cx, inner),
+            model: first_particle(cx, sc, inner),
+        });
+    }
     let attrs = attr_items(cx, sc, inner);
     if simple {
         let (facets, enums) = facets(cx, inner);
@@ -428,6 +434,33 @@ fn derived(
         derivation,
         model,
         attrs,
+    })
+}
+
+/// The item type `wsdl:arrayType` names on a `soapenc:Array` restriction's attribute
+/// (`tns:Item[]`, `xsd:string[][]`; a rank like `[,]` is one level, sent flat).
+fn array_item(cx: &mut FileCx<'_>, restriction: Node<'_, '_>) -> Option<ArrayItem> {
+    let (node, attr) = elements(restriction)
+        .filter(|c| is(*c, ns::XSD, "attribute"))
+        .find_map(|c| {
+            c.attributes()
+                .find(|a| a.namespace() == Some(ns::WSDL) && a.name() == "arrayType")
+                .map(|a| (c, a))
+        })?;
+    let span = crate::diag::Span::new(cx.file, attr.range_value());
+    let value = attr.value().trim();
+    let Some(open) = value.find('[') else {
+        let d = Diagnostic::error(format!("malformed `wsdl:arrayType` `{value}`"))
+            .at(span, "no dimensions")
+            .note("expected a type followed by dimensions, e.g. `tns:Item[]`");
+        cx.error(d);
+        return None;
+    };
+    let (name, dims) = value.split_at(open);
+    let ty = cx.resolve(node, name, span)?;
+    Some(ArrayItem {
+        ty,
+        depth: dims.matches('[').count(),
     })
 }
 

@@ -153,6 +153,13 @@ pub(super) enum Content {
         model: Option<Particle>,
         attrs: Vec<AttrItem>,
     },
+    /// A SOAP-encoding array: `xs:complexContent` restricting `soapenc:Array`, its item type
+    /// given by `wsdl:arrayType` on the `soapenc:arrayType` attribute, or by a sequence of one
+    /// repeated element.
+    SoapArray {
+        item: Option<ArrayItem>,
+        model: Option<Particle>,
+    },
     /// `xs:simpleContent` extension or restriction.
     Simple {
         base: Ref,
@@ -161,6 +168,15 @@ pub(super) enum Content {
         enums: Vec<RawEnum>,
         attrs: Vec<AttrItem>,
     },
+}
+
+/// The item type of a SOAP-encoding array (`wsdl:arrayType="tns:Item[]"`).
+#[derive(Debug, Clone)]
+pub(super) struct ArrayItem {
+    /// `tns:Item`.
+    pub ty: Ref,
+    /// How many `[]` follow it: 1 for an array of items, 2 for an array of arrays.
+    pub depth: usize,
 }
 
 /// `xs:simpleType`.

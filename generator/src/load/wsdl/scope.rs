@@ -3,6 +3,7 @@
 
 use roxmltree::Node;
 
+use super::ns;
 use super::raw::{Occurs, Ref};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::load::xml::{attr_span, node_span};
@@ -65,6 +66,9 @@ impl FileCx<'_> {
         let ns = match (node.lookup_namespace_uri(prefix), prefix) {
             (Some(ns), _) => ns.to_owned(),
             (None, None) => String::new(),
+            // Bound by the XML and Namespaces specifications themselves; never declared.
+            (None, Some("xml")) => ns::XML.to_owned(),
+            (None, Some("xmlns")) => ns::XMLNS.to_owned(),
             (None, Some(p)) => {
                 self.error(
                     Diagnostic::error(format!("unknown namespace prefix `{p}` in `{value}`"))

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::builtins::{builtin, type_id, upper_first};
 use super::ns;
 use super::raw::{
-    AttrItem, Content, Occurs, Particle, Raw, RawAttr, RawAttrGroup, RawComplex, RawElement,
-    RawEnum, RawGroup, RawModel, RawSimple, RawType, Ref, SimpleKind,
+    ArrayItem, AttrItem, Content, Occurs, Particle, Raw, RawAttr, RawAttrGroup, RawComplex,
+    RawElement, RawEnum, RawGroup, RawModel, RawSimple, RawType, Ref, SimpleKind,
 };
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::model::{
@@ -377,6 +377,9 @@ impl Builder<'_, '_> {
                 self.top_model(model.as_ref(), &mut st, holder);
                 self.attr_fields(attrs, &mut st, holder, 0);
             }
+            Content::SoapArray { item, model } => {
+                return TypeKind::List(self.soap_array(item.as_ref(), model.as_ref(), holder));
+            }
             Content::Simple {
                 base,
                 derivation,
@@ -471,6 +474,46 @@ impl Builder<'_, '_> {
             max_items: e.occurs.max,
             unique: false,
         })
+    }
+
+    /// A SOAP-encoding array. The items' element name is free on the wire; `item` is what
+    /// Axis and most toolkits write. An array of arrays gets an anonymous list per level.
+    fn soap_array(
+        &mut self,
+        item: Option<&ArrayItem>,
+        model: Option<&Particle>,
+        holder: &Holder,
+    ) -> ListType {
+        let encoded = |item: TypeRef| ListType {
+            item,
+            item_element: Some(ListItem {
+                xml_name: QName::local("item"),
+                nullable: true,
+            }),
+            min_items: 0,
+            max_items: MaxOccurs::Unbounded,
+            unique: false,
+        };
+        let Some(item) = item else {
+            return self
+                .as_list(model, holder)
+                .unwrap_or_else(|| encoded(TypeRef::Builtin(Builtin::AnyType)));
+        };
+        let mut ty = self.type_ref(&item.ty);
+        let mut inner = holder.clone();
+        for _ in 1..item.depth {
+            let (id, name) = inner.child("#item", "Item");
+            let mut def = TypeDef::new(
+                TypeId(id.clone()),
+                name.clone(),
+                TypeKind::List(encoded(ty)),
+            );
+            def.anonymous = true;
+            self.graph.insert(def);
+            inner = Holder::of(&TypeId(id.clone()), &name);
+            ty = TypeRef::Named(TypeId(id));
+        }
+        encoded(ty)
     }
 
     /// The content model at the top of a complex type sets the compositor.
