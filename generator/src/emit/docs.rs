@@ -16,8 +16,8 @@ use crate::link::{
 };
 
 /// The built-in templates (`templates/` in the repository).
-const API_TEMPLATE: &str = include_str!("../../../templates/api.md.j2");
-const INDEX_TEMPLATE: &str = include_str!("../../../templates/index.md.j2");
+const API_TEMPLATE: &str = include_str!("../../assets/templates/api.md.j2");
+const INDEX_TEMPLATE: &str = include_str!("../../assets/templates/index.md.j2");
 
 /// Why the docs could not be rendered.
 #[derive(Debug, thiserror::Error)]
