@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use crate::diag::SourceMap;
 
 /// `(repository path, text)` of every shipped contract, sorted by path (written by `build.rs`
-/// from the files under `wsdl/` and `openapi/`).
+/// from the package's copies of `wsdl/` and `openapi/` in `generator/assets/`).
 pub const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_files.rs"));
 
 /// Registers the shipped contracts in `sources` and returns the paths to load (every WSDL and

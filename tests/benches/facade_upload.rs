@@ -16,7 +16,7 @@
 //! download's peak is its own.
 //!
 //! ```sh
-//! cargo build --release -p altinn-bridge                          # the facade binary, first
+//! cargo build --release -p altinn-bridge-cli --features serve     # the facade binary, first
 //! cargo bench -p altinn-bridge-tests --bench facade_upload         # 1024 MiB up, 64 MiB down twice
 //! FACADE_DOWNLOAD_MIB=1024 cargo bench -p altinn-bridge-tests --bench facade_upload   # 1 GiB down too
 //! FACADE_UPLOAD_MIB=256 FACADE_DOWNLOAD_MIB=16 cargo bench -p altinn-bridge-tests --bench facade_upload
@@ -102,7 +102,7 @@ fn facade_binary() -> Result<PathBuf, String> {
         .and_then(|m| m.modified())
         .map_err(|_| {
             format!(
-                "no facade binary at {}: build it first with `cargo build --release -p altinn-bridge` (same CARGO_TARGET_DIR), or set FACADE_BIN",
+                "no facade binary at {}: build it first with `cargo build --release -p altinn-bridge-cli --features serve` (same CARGO_TARGET_DIR), or set FACADE_BIN",
                 bin.display()
             )
         })?;
@@ -111,6 +111,7 @@ fn facade_binary() -> Result<PathBuf, String> {
         .ok_or("no workspace")?;
     let sources = [
         "generator/src",
+        "generator/cli/src",
         "runtime/src",
         "output-examples/src",
         "Cargo.lock",
@@ -121,7 +122,7 @@ fn facade_binary() -> Result<PathBuf, String> {
         .max();
     if newest.is_some_and(|n| n > built) {
         return Err(format!(
-            "{} is older than the sources: rebuild it with `cargo build --release -p altinn-bridge` (or set FACADE_BIN)",
+            "{} is older than the sources: rebuild it with `cargo build --release -p altinn-bridge-cli --features serve` (or set FACADE_BIN)",
             bin.display()
         ));
     }

@@ -37,13 +37,13 @@ pub struct Api {
     pub prism: &'static Prism,
 }
 
-/// The stand-in for corpus spec `altinn3/<stem>.json`, started on first use; `None` after a
-/// skip notice without the corpus or Prism.
-pub fn shared(test: &str, stem: &str) -> Option<Api> {
-    let spec = prism::spec_or_skip(test, stem)?;
-    let prism = prism::shared_mock(test, stem)?;
+/// The stand-in for corpus spec `altinn3/<stem>.json`, started on first use (for a test that
+/// needs the corpus and Prism; see [`prism::require_spec`]).
+pub fn shared(test: &str, stem: &str) -> Api {
+    let spec = prism::require_spec(test, stem);
+    let prism = prism::shared_mock(test, stem);
     let url = app_for(stem, prism.base_url(), &spec);
-    Some(Api { url, prism })
+    Api { url, prism }
 }
 
 /// The endpoints that declare no request body, as (method, path template).

@@ -29,32 +29,49 @@ pub mod upstream;
 pub mod zeep;
 
 /// The corpus directory: `$ALTINN_BRIDGE_CORPUS`, else `../shared/corpus` beside the checkout.
-/// `None` when neither exists; tests then skip, and say so loudly.
+/// `None` when neither exists.
 pub fn corpus_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("ALTINN_BRIDGE_CORPUS") {
         let dir = PathBuf::from(dir);
         return dir.is_dir().then_some(dir);
     }
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
+    // This file is compiled into other packages' tests too (`#[path]`), at other depths: the
+    // checkout's root is the first folder up with the lockfile.
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|d| d.join("Cargo.lock").is_file())?;
     let dir = workspace.parent()?.join("shared").join("corpus");
     dir.is_dir().then_some(dir)
 }
 
-/// The corpus, or `None` after printing a loud skip notice naming the test.
+/// The corpus, for a test marked `#[cfg_attr(not(peer_corpus), ignore = "needs the corpus: ...")]`.
 ///
-/// In CI (`CI` set) a missing corpus is a failure, not a skip: CI always has `../shared`.
-pub fn corpus_or_skip(test: &str) -> Option<PathBuf> {
-    let dir = corpus_dir();
-    if dir.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: the corpus is missing in CI (expected ../shared/corpus or $ALTINN_BRIDGE_CORPUS)"
-        );
-        eprintln!(
-            "\n*** SKIPPED {test}: no corpus at ../shared/corpus and $ALTINN_BRIDGE_CORPUS is unset ***\n"
-        );
-    }
-    dir
+/// Such a test is ignored, with that reason, where the build script found no corpus (see
+/// `tests/build/peers.rs`); in CI it runs regardless and fails here, naming what is missing.
+pub fn require_corpus(test: &str) -> PathBuf {
+    require(
+        test,
+        corpus_dir(),
+        "the corpus (../shared/corpus beside the checkout, or $ALTINN_BRIDGE_CORPUS)",
+    )
+}
+
+/// node-soap 1.13.0 installed in `tests/node-soap` (`npm ci` there, or `cargo xtask setup`): the
+/// folder, for a test marked `#[cfg_attr(not(peer_node_soap), ignore = "needs node-soap: ...")]`.
+pub fn require_node_soap(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("node-soap");
+    let installed = dir.join("node_modules/soap/package.json").is_file();
+    require(
+        test,
+        installed.then_some(dir),
+        "node-soap (run `cargo xtask setup`, or `npm ci` in tests/node-soap)",
+    )
+}
+
+/// `peer`, or a panic naming `test` and how to get `what`: a test that needs a peer fails when
+/// it runs without it, never passes.
+pub fn require(test: &str, peer: Option<PathBuf>, what: &str) -> PathBuf {
+    peer.unwrap_or_else(|| panic!("{test} needs {what}, which is missing"))
 }
 
 /// Every file under `dir` with one of `extensions`, sorted, relative paths kept as found.

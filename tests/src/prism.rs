@@ -4,8 +4,10 @@
 //! Prism takes about 2 s to start, so a test binary shares one instance per spec:
 //! [`shared_mock`] and [`shared_proxy`] start it on first use. Its log is kept; a [`Session`]
 //! (one test's exclusive use of a shared instance) reads the `[VALIDATOR]` violations its own
-//! requests caused. Without `tests/prism/node_modules` (`npm ci` there), the tests skip loudly;
-//! in CI that is a failure.
+//! requests caused. Tests that start it carry
+//! `#[cfg_attr(not(peer_prism), ignore = "needs Prism: ...")]`: without `tests/prism/node_modules`
+//! (`cargo xtask setup`, or `npm ci` there) they are ignored with that reason; in CI they run and
+//! fail.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -25,30 +27,24 @@ pub fn prism_bin() -> Option<PathBuf> {
     bin.is_file().then_some(bin)
 }
 
-/// The Prism CLI, or `None` after a loud skip notice naming `test`; in CI (`CI` set) a missing
-/// install is a failure, because `.ci/run` installs it.
-pub fn prism_or_skip(test: &str) -> Option<PathBuf> {
-    let bin = prism_bin();
-    if bin.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: Prism is not installed in CI (run `npm ci` in tests/prism)"
-        );
-        eprintln!(
-            "\n*** SKIPPED {test}: Prism is not installed (run `cd tests/prism && npm ci`) ***\n"
-        );
-    }
-    bin
+/// The Prism CLI, for a test marked `#[cfg_attr(not(peer_prism), ignore = "needs Prism: ...")]`
+/// (see [`crate::require`]).
+pub fn require_prism(test: &str) -> PathBuf {
+    crate::require(
+        test,
+        prism_bin(),
+        "Prism (run `cargo xtask setup`, or `npm ci` in tests/prism)",
+    )
 }
 
-/// The corpus spec `altinn3/<stem>.json`, or `None` (skip notice printed) when the corpus or
-/// Prism is missing.
-pub fn spec_or_skip(test: &str, stem: &str) -> Option<PathBuf> {
-    let corpus = crate::corpus_or_skip(test)?;
-    prism_or_skip(test)?;
+/// The corpus spec `altinn3/<stem>.json`, for a test that needs the corpus and Prism (it panics
+/// naming the one that is missing).
+pub fn require_spec(test: &str, stem: &str) -> PathBuf {
+    let corpus = crate::require_corpus(test);
+    require_prism(test);
     let spec = corpus.join("altinn3").join(format!("{stem}.json"));
     assert!(spec.is_file(), "{test}: no spec {}", spec.display());
-    Some(spec)
+    spec
 }
 
 /// A running Prism. Dropping it stops it.
@@ -74,7 +70,7 @@ impl Prism {
     /// `prism mock --errors SPEC`: answers from the spec's examples and schemas, and answers an
     /// invalid request with the spec's own 4xx (the violations are in the log only).
     ///
-    /// Panics when Prism is not installed or does not start; check with [`prism_or_skip`].
+    /// Panics when Prism is not installed or does not start; check with [`require_prism`].
     pub fn mock(spec: &Path) -> Prism {
         Self::start("mock", spec, None)
     }
@@ -248,19 +244,19 @@ pub fn sl_violations(headers: &reqwest::header::HeaderMap) -> Vec<serde_json::Va
 }
 
 /// The shared mock of corpus spec `altinn3/<stem>.json` for this test binary, started on first
-/// use; `None` (after a skip notice naming `test`) without the corpus or Prism.
-pub fn shared_mock(test: &str, stem: &str) -> Option<&'static Prism> {
-    let spec = spec_or_skip(test, stem)?;
-    Some(shared(format!("mock {stem}"), || Prism::mock(&spec)))
+/// use (for a test that needs the corpus and Prism; see [`require_spec`]).
+pub fn shared_mock(test: &str, stem: &str) -> &'static Prism {
+    let spec = require_spec(test, stem);
+    shared(format!("mock {stem}"), || Prism::mock(&spec))
 }
 
 /// The shared proxy of corpus spec `altinn3/<stem>.json` in front of `upstream`, one per
 /// (spec, upstream) pair in this test binary.
-pub fn shared_proxy(test: &str, stem: &str, upstream: &str) -> Option<&'static Prism> {
-    let spec = spec_or_skip(test, stem)?;
-    Some(shared(format!("proxy {stem} {upstream}"), || {
+pub fn shared_proxy(test: &str, stem: &str, upstream: &str) -> &'static Prism {
+    let spec = require_spec(test, stem);
+    shared(format!("proxy {stem} {upstream}"), || {
         Prism::proxy(&spec, upstream)
-    }))
+    })
 }
 
 /// Instances live for the whole test binary; the wrapper shell stops Prism when it exits.

@@ -5,44 +5,31 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The workspace root (the parent of `tests/`).
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-}
-
 /// The folder of the Python scripts (`tests/zeep`).
 pub fn scripts_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("zeep")
 }
 
-/// The venv's python: `$ALTINN_BRIDGE_PYTHON`, else `<workspace>/target/py-venv/bin/python`
-/// (where `.ci/run` creates it). `None` when that file does not exist.
+/// The venv's python: `$ALTINN_BRIDGE_PYTHON`, else `tests/zeep/.venv/bin/python` (where
+/// `cargo xtask setup` creates it from `tests/zeep/requirements.txt`). `None` when that file does
+/// not exist.
 pub fn python() -> Option<PathBuf> {
     let path = match std::env::var_os("ALTINN_BRIDGE_PYTHON") {
         Some(p) => PathBuf::from(p),
-        None => workspace().join("target/py-venv/bin/python"),
+        None => scripts_dir().join(".venv/bin/python"),
     };
     path.is_file().then_some(path)
 }
 
-/// The venv's python, or `None` after a loud skip notice naming the test. In CI (`CI` set) a
-/// missing venv is a failure: `.ci/run` always creates it.
-pub fn python_or_skip(test: &str) -> Option<PathBuf> {
-    let py = python();
-    if py.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: no Python venv in CI (expected target/py-venv or $ALTINN_BRIDGE_PYTHON)"
-        );
-        eprintln!(
-            "\n*** SKIPPED {test}: no Python venv at target/py-venv and $ALTINN_BRIDGE_PYTHON is unset \
-             (python3 -m venv target/py-venv && target/py-venv/bin/pip install -r tests/zeep/requirements.txt) ***\n"
-        );
-    }
-    py
+/// The venv's python, for a test marked
+/// `#[cfg_attr(not(peer_python), ignore = "needs the Python venv: ...")]` (see
+/// [`crate::require`]).
+pub fn require_python(test: &str) -> PathBuf {
+    crate::require(
+        test,
+        python(),
+        "the Python venv with zeep and xmlschema (run `cargo xtask setup`, or set $ALTINN_BRIDGE_PYTHON)",
+    )
 }
 
 /// Runs `tests/zeep/<script>` with `args`, feeding `stdin`; returns stdout, or an error that

@@ -71,7 +71,7 @@ version = "0.1.0"
 
 [workspace.dependencies]
 altinn-bridge = {{ path = "{generator}" }}
-altinn-bridge-runtime = {{ path = "{runtime}" }}
+altinn-bridge-runtime = {{ path = "{runtime}", default-features = false }}
 
 [profile.dev.package."*"]
 opt-level = 1

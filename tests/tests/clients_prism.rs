@@ -22,7 +22,7 @@ use altinn_bridge_runtime::http::{Client, RetryPolicy};
 use altinn_bridge_runtime::soap::{Envelope, Fault};
 use altinn_bridge_runtime::xml::{self, Element};
 use altinn_bridge_tests::zeep::{corpus_wsdl, manifests};
-use altinn_bridge_tests::{altinn3, corpus_or_skip, files_with_ext, prism, python, zeep};
+use altinn_bridge_tests::{altinn3, files_with_ext, prism, python, require_corpus, zeep};
 
 type Answer<'a> = Pin<Box<dyn Future<Output = Result<Option<String>, Fault>> + 'a>>;
 
@@ -86,17 +86,15 @@ fn settings() -> Settings {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_python, peer_prism)),
+    ignore = "needs the corpus, the Python venv and Prism: see `cargo xtask setup`"
+)]
 async fn every_mapped_operation_calls_prism_with_zero_violations() {
     let test = "every_mapped_operation_calls_prism_with_zero_violations";
-    let Some(corpus) = corpus_or_skip(test) else {
-        return;
-    };
-    let Some(py) = python::python_or_skip(test) else {
-        return;
-    };
-    if prism::prism_or_skip(test).is_none() {
-        return;
-    }
+    let corpus = require_corpus(test);
+    let py = python::require_python(test);
+    prism::require_prism(test);
     let overrides = Overrides {
         contract_dirs: vec![corpus.clone()],
         ..Overrides::default()
@@ -117,7 +115,7 @@ async fn every_mapped_operation_calls_prism_with_zero_violations() {
             .unwrap_or_else(|| panic!("add `{module}` to the adapters! list"));
         let mut mocks = BTreeMap::new();
         for api in adapter.apis {
-            let mock = altinn3::shared(test, api).expect("corpus and Prism checked above");
+            let mock = altinn3::shared(test, api);
             mocks.insert(*api, mock);
         }
         let upstream = upstream(&mocks);

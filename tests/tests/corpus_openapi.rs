@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use altinn_bridge::diag::SourceMap;
 use altinn_bridge::load::{Limits, openapi};
 use altinn_bridge::model::{Builtin, HttpMethod, RestContract, TypeKind, TypeRef};
-use altinn_bridge_tests::{corpus_or_skip, files_with_ext};
+use altinn_bridge_tests::{files_with_ext, require_corpus};
 
 fn load(path: &Path) -> RestContract {
     let mut sources = SourceMap::new();
@@ -25,9 +25,9 @@ fn load(path: &Path) -> RestContract {
     }
 }
 
-fn spec(test: &str, name: &str) -> Option<RestContract> {
-    let dir: PathBuf = corpus_or_skip(test)?;
-    Some(load(&dir.join("altinn3").join(name)))
+fn spec(test: &str, name: &str) -> RestContract {
+    let dir: PathBuf = require_corpus(test);
+    load(&dir.join("altinn3").join(name))
 }
 
 /// (#paths, #operations, #component schemas) as counted in the model.
@@ -56,10 +56,12 @@ fn field<'a>(c: &'a RestContract, ty: &str, name: &str) -> &'a altinn_bridge::mo
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn every_altinn3_spec_loads_with_the_manifest_counts() {
-    let Some(dir) = corpus_or_skip("every_altinn3_spec_loads_with_the_manifest_counts") else {
-        return;
-    };
+    let dir = require_corpus("every_altinn3_spec_loads_with_the_manifest_counts");
     let expected = [
         ("altinn-broker-v1.json", "3.1.0", (9, 12, 22), 8),
         ("altinn-correspondence-v1.json", "3.1.0", (13, 15, 39), 0),
@@ -103,10 +105,12 @@ fn every_altinn3_spec_loads_with_the_manifest_counts() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn loading_twice_gives_the_same_model() {
-    let Some(dir) = corpus_or_skip("loading_twice_gives_the_same_model") else {
-        return;
-    };
+    let dir = require_corpus("loading_twice_gives_the_same_model");
     for file in files_with_ext(&dir.join("altinn3"), &["json"]) {
         let a = serde_json::to_string(&load(&file)).unwrap();
         let b = serde_json::to_string(&load(&file)).unwrap();
@@ -115,13 +119,15 @@ fn loading_twice_gives_the_same_model() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn correspondence_initialize_body_and_enums() {
-    let Some(c) = spec(
+    let c = spec(
         "correspondence_initialize_body_and_enums",
         "altinn-correspondence-v1.json",
-    ) else {
-        return;
-    };
+    );
     let init = c
         .endpoint(HttpMethod::Post, "/correspondence/api/v1/correspondence")
         .unwrap();
@@ -194,13 +200,15 @@ fn correspondence_initialize_body_and_enums() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn broker_uuids_nullables_and_webhooks() {
-    let Some(c) = spec(
+    let c = spec(
         "broker_uuids_nullables_and_webhooks",
         "altinn-broker-v1.json",
-    ) else {
-        return;
-    };
+    );
     let overview = "#/components/schemas/FileTransferOverviewExt";
     assert_eq!(
         field(&c, overview, "fileTransferId").ty,
@@ -254,10 +262,12 @@ fn broker_uuids_nullables_and_webhooks() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn storage_with_bom_and_security() {
-    let Some(c) = spec("storage_with_bom_and_security", "altinn-storage-v1.json") else {
-        return;
-    };
+    let c = spec("storage_with_bom_and_security", "altinn-storage-v1.json");
     assert_eq!(c.title, "Altinn Platform Storage");
     assert_eq!(c.source.rsplit('/').next(), Some("altinn-storage-v1.json"));
     assert_eq!(c.security_schemes.len(), 1);

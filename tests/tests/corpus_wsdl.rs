@@ -10,7 +10,7 @@ use altinn_bridge::model::{
     Builtin, Field, MaxOccurs, PartContent, QName, SoapContract, SoapOperation, SoapVersion,
     TypeId, TypeKind, TypeRef,
 };
-use altinn_bridge_tests::{corpus_or_skip, files_with_ext};
+use altinn_bridge_tests::{files_with_ext, require_corpus};
 
 const FAULT_NS: &str = "http://www.altinn.no/services/common/fault/2009/10";
 
@@ -92,10 +92,12 @@ fn manifest(corpus: &Path) -> Vec<Row> {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn every_wsdl_loads_and_matches_the_manifest_counts() {
-    let Some(corpus) = corpus_or_skip("every_wsdl_loads_and_matches_the_manifest_counts") else {
-        return;
-    };
+    let corpus = require_corpus("every_wsdl_loads_and_matches_the_manifest_counts");
     let rows = manifest(&corpus);
     assert_eq!(rows.len(), 10, "MANIFEST.md lists ten WSDLs");
     assert_eq!(
@@ -137,10 +139,12 @@ fn every_wsdl_loads_and_matches_the_manifest_counts() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn multi_file_correspondence_reads_all_21_files_once() {
-    let Some(corpus) = corpus_or_skip("multi_file_correspondence_reads_all_21_files_once") else {
-        return;
-    };
+    let corpus = require_corpus("multi_file_correspondence_reads_all_21_files_once");
     let c = service(&corpus, "CorrespondenceAgencyExternal");
     let mut unique = c.files.clone();
     unique.sort();
@@ -150,12 +154,12 @@ fn multi_file_correspondence_reads_all_21_files_once() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn insert_correspondence_basic_v2_reaches_message_title_and_body() {
-    let Some(corpus) =
-        corpus_or_skip("insert_correspondence_basic_v2_reaches_message_title_and_body")
-    else {
-        return;
-    };
+    let corpus = require_corpus("insert_correspondence_basic_v2_reaches_message_title_and_body");
     let c = service(&corpus, "CorrespondenceAgencyExternalBasic");
     let op = c
         .operation("InsertCorrespondenceBasicV2")
@@ -211,10 +215,12 @@ fn insert_correspondence_basic_v2_reaches_message_title_and_body() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn broker_file_reference_is_a_guid() {
-    let Some(corpus) = corpus_or_skip("broker_file_reference_is_a_guid") else {
-        return;
-    };
+    let corpus = require_corpus("broker_file_reference_is_a_guid");
     let c = service(&corpus, "BrokerServiceExternalBasic");
     let file = named(
         "{http://schemas.altinn.no/services/ServiceEngine/Broker/2015/06}BrokerServiceAvailableFile",
@@ -231,12 +237,13 @@ fn broker_file_reference_is_a_guid() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn upload_file_streamed_basic_has_five_headers_a_streamed_body_and_mtom() {
-    let Some(corpus) =
-        corpus_or_skip("upload_file_streamed_basic_has_five_headers_a_streamed_body_and_mtom")
-    else {
-        return;
-    };
+    let corpus =
+        require_corpus("upload_file_streamed_basic_has_five_headers_a_streamed_body_and_mtom");
     let c = service(&corpus, "BrokerServiceExternalBasicStreamed");
     let op = c.operation("UploadFileStreamedBasic").expect("operation");
     let input = op.input.as_ref().expect("input");
@@ -281,12 +288,13 @@ fn upload_file_streamed_basic_has_five_headers_a_streamed_body_and_mtom() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn get_correspondence_status_history_basic_sends_credentials_as_headers() {
-    let Some(corpus) =
-        corpus_or_skip("get_correspondence_status_history_basic_sends_credentials_as_headers")
-    else {
-        return;
-    };
+    let corpus =
+        require_corpus("get_correspondence_status_history_basic_sends_credentials_as_headers");
     let c = service(&corpus, "CorrespondenceAgencyExternalBasic");
     let input = c
         .operation("GetCorrespondenceStatusHistoryBasic")
@@ -313,10 +321,12 @@ fn get_correspondence_status_history_basic_sends_credentials_as_headers() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn enumeration_values_have_no_surrounding_whitespace() {
-    let Some(corpus) = corpus_or_skip("enumeration_values_have_no_surrounding_whitespace") else {
-        return;
-    };
+    let corpus = require_corpus("enumeration_values_have_no_surrounding_whitespace");
     let mut total = 0;
     for path in wsdls(&corpus) {
         let c = load(&path);
@@ -334,12 +344,12 @@ fn enumeration_values_have_no_surrounding_whitespace() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn enumeration_appinfo_numbers_are_read_from_pretty_printed_wsdls() {
-    let Some(corpus) =
-        corpus_or_skip("enumeration_appinfo_numbers_are_read_from_pretty_printed_wsdls")
-    else {
-        return;
-    };
+    let corpus = require_corpus("enumeration_appinfo_numbers_are_read_from_pretty_printed_wsdls");
     let c = service(&corpus, "CorrespondenceAgencyExternalBasic");
     let status = c
         .types
@@ -406,12 +416,13 @@ fn result_types(c: &SoapContract, op: &SoapOperation) -> Vec<TypeRef> {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn multi_file_and_single_file_correspondence_agree_where_they_overlap() {
-    let Some(corpus) =
-        corpus_or_skip("multi_file_and_single_file_correspondence_agree_where_they_overlap")
-    else {
-        return;
-    };
+    let corpus =
+        require_corpus("multi_file_and_single_file_correspondence_agree_where_they_overlap");
     let multi = service(&corpus, "CorrespondenceAgencyExternal");
     let single = service(&corpus, "CorrespondenceAgencyExternalBasic");
     let common: Vec<&TypeId> = multi
@@ -467,10 +478,12 @@ fn multi_file_and_single_file_correspondence_agree_where_they_overlap() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn online_batch_receiver_has_soap_11_and_12_ports() {
-    let Some(corpus) = corpus_or_skip("online_batch_receiver_has_soap_11_and_12_ports") else {
-        return;
-    };
+    let corpus = require_corpus("online_batch_receiver_has_soap_11_and_12_ports");
     let c = service(&corpus, "OnlineBatchReceiver");
     let ports: Vec<(&str, SoapVersion)> = c.services[0]
         .ports
@@ -489,10 +502,12 @@ fn online_batch_receiver_has_soap_11_and_12_ports() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn download_queue_requires_mtom() {
-    let Some(corpus) = corpus_or_skip("download_queue_requires_mtom") else {
-        return;
-    };
+    let corpus = require_corpus("download_queue_requires_mtom");
     let c = service(&corpus, "DownloadQueueExternalBasic");
     assert!(!c.bindings.is_empty() && c.bindings.iter().all(|b| b.mtom));
     assert_eq!(c.operations.len(), 5);
@@ -500,10 +515,12 @@ fn download_queue_requires_mtom() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn every_altinn_hosted_operation_declares_altinn_fault() {
-    let Some(corpus) = corpus_or_skip("every_altinn_hosted_operation_declares_altinn_fault") else {
-        return;
-    };
+    let corpus = require_corpus("every_altinn_hosted_operation_declares_altinn_fault");
     for path in wsdls(&corpus)
         .into_iter()
         .filter(|p| !p.ends_with("OnlineBatchReceiver.wsdl"))
@@ -534,11 +551,12 @@ fn every_altinn_hosted_operation_declares_altinn_fault() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn loading_the_same_wsdl_twice_gives_an_identical_model() {
-    let Some(corpus) = corpus_or_skip("loading_the_same_wsdl_twice_gives_an_identical_model")
-    else {
-        return;
-    };
+    let corpus = require_corpus("loading_the_same_wsdl_twice_gives_an_identical_model");
     for path in wsdls(&corpus) {
         let a = serde_json::to_string(&load(&path)).unwrap();
         let b = serde_json::to_string(&load(&path)).unwrap();

@@ -26,7 +26,7 @@ use altinn_bridge_tests::zeep::{self, corpus_wsdl, manifests};
 
 #[path = "../../runtime/tests/tls_support/mod.rs"]
 mod tls_support;
-use altinn_bridge_tests::{altinn3, corpus_or_skip, files_with_ext, prism, python};
+use altinn_bridge_tests::{altinn3, files_with_ext, prism, python, require_corpus};
 use serde_json::{Value, json};
 
 const USER: &str = "legacy-erp";
@@ -78,15 +78,14 @@ struct Env {
 }
 
 impl Env {
-    /// The facade for all generated services, started once per test binary; `None` (after a
-    /// skip notice) without the corpus, the Python venv or Prism.
-    fn get(test: &str) -> Option<&'static Env> {
-        static ENV: OnceLock<Option<Env>> = OnceLock::new();
-        let corpus = corpus_or_skip(test)?;
-        let py = python::python_or_skip(test)?;
-        prism::prism_or_skip(test)?;
-        ENV.get_or_init(|| Some(Env::start(test, corpus, py)))
-            .as_ref()
+    /// The facade for all generated services, started once per test binary, for a test that
+    /// needs the corpus, the Python venv and Prism.
+    fn get(test: &str) -> &'static Env {
+        static ENV: OnceLock<Env> = OnceLock::new();
+        let corpus = require_corpus(test);
+        let py = python::require_python(test);
+        prism::require_prism(test);
+        ENV.get_or_init(|| Env::start(test, corpus, py))
     }
 
     fn start(test: &str, corpus: PathBuf, python: PathBuf) -> Env {
@@ -115,7 +114,7 @@ impl Env {
                 .collect();
             for (api, t) in stems.iter().zip(started) {
                 match t.join() {
-                    Ok(Some(mock)) => {
+                    Ok(mock) => {
                         mocks.insert((*api).to_owned(), mock);
                     }
                     _ => missing.push((*api).to_owned()),
@@ -494,9 +493,7 @@ fn every_operation(
     known: &[KnownBug],
     run: fn(&Env, &Batch<'_>) -> Result<Value, String>,
 ) {
-    let Some(env) = Env::get(test) else {
-        return;
-    };
+    let env = Env::get(test);
     let mut failures: Vec<String> = env
         .missing
         .iter()
@@ -582,6 +579,10 @@ fn short(result: &Value) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_python, peer_prism)),
+    ignore = "needs the corpus, the Python venv and Prism: see `cargo xtask setup`"
+)]
 fn zeep_calls_every_mapped_operation_through_the_facade() {
     every_operation(
         "zeep_calls_every_mapped_operation_through_the_facade",
@@ -592,25 +593,24 @@ fn zeep_calls_every_mapped_operation_through_the_facade() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_python, peer_prism, peer_node_soap)),
+    ignore = "needs the corpus, the Python venv, Prism and node-soap: see `cargo xtask setup`"
+)]
 fn node_soap_calls_every_mapped_operation_through_the_facade() {
     let test = "node_soap_calls_every_mapped_operation_through_the_facade";
-    if !node_soap_dir().join("node_modules/soap").is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: node-soap is not installed in CI (npm ci in tests/node-soap)"
-        );
-        eprintln!("\n*** SKIPPED {test}: run `cd tests/node-soap && npm ci` ***\n");
-        return;
-    }
+    altinn_bridge_tests::require_node_soap(test);
     every_operation(test, "node-soap", NODE_SOAP_BUGS, node_soap);
 }
 
 #[test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_python, peer_prism)),
+    ignore = "needs the corpus, the Python venv and Prism: see `cargo xtask setup`"
+)]
 fn zeep_loads_the_served_wsdl_and_calls_through_it() {
     let test = "zeep_loads_the_served_wsdl_and_calls_through_it";
-    let Some(env) = Env::get(test) else {
-        return;
-    };
+    let env = Env::get(test);
     let batch = batches(env)
         .into_iter()
         .find(|b| b.api.module == "correspondence_agency_external_basic")
@@ -647,11 +647,13 @@ fn outcome(r: &Value) -> String {
 /// A client whose binding insists on https changes only the host: zeep loads the WSDL the
 /// HTTPS facade serves, trusts its certificate, and gets the same outcomes as over HTTP.
 #[test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_python, peer_prism)),
+    ignore = "needs the corpus, the Python venv and Prism: see `cargo xtask setup`"
+)]
 fn zeep_calls_the_https_facade_with_only_the_address_changed() {
     let test = "zeep_calls_the_https_facade_with_only_the_address_changed";
-    let Some(env) = Env::get(test) else {
-        return;
-    };
+    let env = Env::get(test);
     let batch = batches(env)
         .into_iter()
         .find(|b| b.api.module == "correspondence_agency_external_basic")
@@ -680,11 +682,13 @@ fn zeep_calls_the_https_facade_with_only_the_address_changed() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_python, peer_prism)),
+    ignore = "needs the corpus, the Python venv and Prism: see `cargo xtask setup`"
+)]
 fn a_wrong_password_is_a_fault_and_makes_no_upstream_call() {
     let test = "a_wrong_password_is_a_fault_and_makes_no_upstream_call";
-    let Some(env) = Env::get(test) else {
-        return;
-    };
+    let env = Env::get(test);
     for batch in batches(env)
         .into_iter()
         .filter(|b| b.api.module == "correspondence_agency_external_basic")

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use altinn_bridge_tests::corpus_or_skip;
+use altinn_bridge_tests::require_corpus;
 
 fn manifests() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mappings");
@@ -16,12 +16,13 @@ fn manifests() -> Vec<PathBuf> {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn every_manifest_generates_deterministically_from_the_real_contracts() {
-    let Some(corpus) =
-        corpus_or_skip("every_manifest_generates_deterministically_from_the_real_contracts")
-    else {
-        return;
-    };
+    let corpus =
+        require_corpus("every_manifest_generates_deterministically_from_the_real_contracts");
     let render = || {
         altinn_bridge::Builder::new()
             .manifests(manifests())

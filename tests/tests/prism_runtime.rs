@@ -99,11 +99,13 @@ fn api_error(result: Result<altinn_bridge_runtime::http::Response, Error>) -> Bo
 // ---------------------------------------------------------------- mock mode
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn mock_accepts_a_valid_correspondence_with_zero_violations() {
     let name = "mock_accepts_a_valid_correspondence_with_zero_violations";
-    let Some(prism) = shared_mock(name, CORRESPONDENCE) else {
-        return;
-    };
+    let prism = shared_mock(name, CORRESPONDENCE);
     let s = prism.session();
     let request = Request::post(INIT)
         .json(&valid_correspondence())
@@ -131,11 +133,13 @@ async fn mock_accepts_a_valid_correspondence_with_zero_violations() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn mock_refuses_an_invalid_correspondence_as_a_typed_error() {
     let name = "mock_refuses_an_invalid_correspondence_as_a_typed_error";
-    let Some(prism) = shared_mock(name, CORRESPONDENCE) else {
-        return;
-    };
+    let prism = shared_mock(name, CORRESPONDENCE);
     let s = prism.session();
     // `recipients` must be an array and `resourceId` at least one character.
     let body = json!({"correspondence": {"resourceId": "", "sendersReference": "r"}, "recipients": "910000000"});
@@ -160,11 +164,13 @@ async fn mock_refuses_an_invalid_correspondence_as_a_typed_error() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn mock_prefer_code_gives_typed_404_and_401() {
     let name = "mock_prefer_code_gives_typed_404_and_401";
-    let Some(prism) = shared_mock(name, CORRESPONDENCE) else {
-        return;
-    };
+    let prism = shared_mock(name, CORRESPONDENCE);
     let s = prism.session();
     let c = client(s.base_url(), quick_retries(3));
     for status in [404, 401] {
@@ -180,11 +186,13 @@ async fn mock_prefer_code_gives_typed_404_and_401() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn mock_storage_needs_a_bearer_token() {
     let name = "mock_storage_needs_a_bearer_token";
-    let Some(prism) = shared_mock(name, STORAGE) else {
-        return;
-    };
+    let prism = shared_mock(name, STORAGE);
     let s = prism.session();
     let c = client(s.base_url(), RetryPolicy::none());
     let path = format!("/instances/50001337/{ID}");
@@ -208,18 +216,20 @@ async fn mock_storage_needs_a_bearer_token() {
 
 // ---------------------------------------------------------------- proxy mode
 
-fn proxy(test: &str) -> Option<(&'static prism::Prism, &'static upstream::Upstream)> {
+fn proxy(test: &str) -> (&'static prism::Prism, &'static upstream::Upstream) {
     let up = upstream::shared();
-    let prism = shared_proxy(test, CORRESPONDENCE, up.base_url())?;
-    Some((prism, up))
+    let prism = shared_proxy(test, CORRESPONDENCE, up.base_url());
+    (prism, up)
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn proxy_forwards_a_valid_call_with_no_violations() {
     let name = "proxy_forwards_a_valid_call_with_no_violations";
-    let Some((prism, up)) = proxy(name) else {
-        return;
-    };
+    let (prism, up) = proxy(name);
     up.script(name, vec![Reply::Json(200, initialized())]);
     let request = Request::post(INIT)
         .header(SCRIPT_HEADER, name)
@@ -235,11 +245,13 @@ async fn proxy_forwards_a_valid_call_with_no_violations() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn proxy_refuses_an_invalid_call_before_the_upstream() {
     let name = "proxy_refuses_an_invalid_call_before_the_upstream";
-    let Some((prism, up)) = proxy(name) else {
-        return;
-    };
+    let (prism, up) = proxy(name);
     up.script(name, vec![Reply::Json(200, initialized())]);
     let request = Request::post(INIT)
         .header(SCRIPT_HEADER, name)
@@ -261,11 +273,13 @@ async fn proxy_refuses_an_invalid_call_before_the_upstream() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn proxy_429_get_is_retried_after_retry_after() {
     let name = "proxy_429_get_is_retried_after_retry_after";
-    let Some((prism, up)) = proxy(name) else {
-        return;
-    };
+    let (prism, up) = proxy(name);
     up.script(
         name,
         vec![
@@ -288,11 +302,13 @@ async fn proxy_429_get_is_retried_after_retry_after() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn proxy_429_post_without_a_key_is_not_repeated() {
     let name = "proxy_429_post_without_a_key_is_not_repeated";
-    let Some((prism, up)) = proxy(name) else {
-        return;
-    };
+    let (prism, up) = proxy(name);
     up.script(
         name,
         vec![
@@ -320,11 +336,13 @@ async fn proxy_429_post_without_a_key_is_not_repeated() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn proxy_429_post_with_a_key_is_retried() {
     let name = "proxy_429_post_with_a_key_is_retried";
-    let Some((prism, up)) = proxy(name) else {
-        return;
-    };
+    let (prism, up) = proxy(name);
     let c = client(prism.base_url(), quick_retries(3));
     // The key in the body (Correspondence's `idempotentKey`) and the `Idempotency-Key` header.
     for (script, request) in [
@@ -360,11 +378,13 @@ async fn proxy_429_post_with_a_key_is_retried() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn proxy_5xx_are_typed_and_only_503_on_idempotent_calls_is_retried() {
     let name = "proxy_5xx_are_typed";
-    let Some((prism, up)) = proxy(name) else {
-        return;
-    };
+    let (prism, up) = proxy(name);
     let c = client(prism.base_url(), quick_retries(3));
     let problem = |status: u16| json!({"title": "upstream trouble", "status": status});
     let cases = [
@@ -395,11 +415,13 @@ async fn proxy_5xx_are_typed_and_only_503_on_idempotent_calls_is_retried() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn proxy_timeouts_are_typed_and_not_repeated_for_post() {
     let name = "proxy_timeouts_are_typed";
-    let Some((prism, up)) = proxy(name) else {
-        return;
-    };
+    let (prism, up) = proxy(name);
     let timeout = Duration::from_millis(400);
     let c = client(prism.base_url(), quick_retries(2)).with_timeout(timeout);
     let slow = Reply::Slow(Duration::from_secs(2), overview());
@@ -432,12 +454,14 @@ async fn proxy_timeouts_are_typed_and_not_repeated_for_post() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_prism)),
+    ignore = "needs the corpus and Prism: see `cargo xtask setup`"
+)]
 async fn reset_connections_are_typed_and_not_repeated() {
     let name = "reset_connections_are_typed_and_not_repeated";
     let resetter = upstream::resetter();
-    let Some(prism) = shared_proxy(name, CORRESPONDENCE, resetter.base_url()) else {
-        return;
-    };
+    let prism = shared_proxy(name, CORRESPONDENCE, resetter.base_url());
     let c = client(prism.base_url(), quick_retries(3));
     // Through Prism: it answers 500 naming the reset; 500 is final, even for a GET.
     for request in [

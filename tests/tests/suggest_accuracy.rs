@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use altinn_bridge::diag::SourceMap;
 use altinn_bridge::link::{self, Overrides, suggest};
 use altinn_bridge::load::{self, Limits};
-use altinn_bridge_tests::corpus_or_skip;
+use altinn_bridge_tests::require_corpus;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -67,12 +67,13 @@ fn accuracy(manifest: &Path, corpus: &Path) -> (usize, usize, Vec<String>) {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn suggest_ranks_a_curated_call_first_for_at_least_80_percent_per_api() {
-    let Some(corpus) =
-        corpus_or_skip("suggest_ranks_a_curated_call_first_for_at_least_80_percent_per_api")
-    else {
-        return;
-    };
+    let corpus =
+        require_corpus("suggest_ranks_a_curated_call_first_for_at_least_80_percent_per_api");
     let mut failures = Vec::new();
     for m in manifests() {
         let (hits, total, misses) = accuracy(&m, &corpus);

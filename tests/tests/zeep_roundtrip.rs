@@ -22,7 +22,7 @@ use altinn_bridge_examples::generated;
 use altinn_bridge_runtime::soap::{Envelope, RawElement, SoapVersion};
 use altinn_bridge_runtime::xml::{self, Element, Node};
 use altinn_bridge_tests::zeep::{clark, corpus_wsdl, manifests};
-use altinn_bridge_tests::{corpus_or_skip, files_with_ext, python, zeep};
+use altinn_bridge_tests::{files_with_ext, python, require_corpus, zeep};
 use serde_json::{Value, json};
 
 /// A generated module's `soap::Message`, behind one signature for every API.
@@ -96,6 +96,10 @@ enum Side {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_python)),
+    ignore = "needs the corpus and the Python venv: see `cargo xtask setup`"
+)]
 fn zeep_requests_round_trip_through_the_generated_types() {
     round_trip(
         "zeep_requests_round_trip_through_the_generated_types",
@@ -116,12 +120,8 @@ fn zeep_responses_round_trip_through_the_generated_types() {
 }
 
 fn round_trip(test: &str, side: Side) {
-    let Some(corpus) = corpus_or_skip(test) else {
-        return;
-    };
-    let Some(py) = python::python_or_skip(test) else {
-        return;
-    };
+    let corpus = require_corpus(test);
+    let py = python::require_python(test);
     let mut sources = SourceMap::new();
     let overrides = Overrides {
         contract_dirs: vec![corpus.clone()],
@@ -579,11 +579,13 @@ fn an_element_the_generated_types_do_not_know_is_caught() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(peer_corpus, peer_python)),
+    ignore = "needs the corpus and the Python venv: see `cargo xtask setup`"
+)]
 fn the_validator_reports_every_error_with_its_path() {
     let test = "the_validator_reports_every_error_with_its_path";
-    let (Some(corpus), Some(py)) = (corpus_or_skip(test), python::python_or_skip(test)) else {
-        return;
-    };
+    let (corpus, py) = (require_corpus(test), python::require_python(test));
     let wsdl = corpus.join("altinn2/PreFillBasic/PreFillBasic.wsdl");
     let job = json!({"wsdl": wsdl, "documents": [
         {"id": "good", "xml": r#"<Test xmlns="http://www.altinn.no/services/2009/10"/>"#},

@@ -27,18 +27,18 @@ use crate::link::Resolved;
 /// The built-in templates (`templates/` in the repository), by the name a writer's override
 /// has under `--templates`.
 const TEMPLATES: [(&str, &str); 4] = [
-    ("api.md.j2", include_str!("../../../../templates/api.md.j2")),
+    ("api.md.j2", include_str!("../../../assets/templates/api.md.j2")),
     (
         "index.md.j2",
-        include_str!("../../../../templates/index.md.j2"),
+        include_str!("../../../assets/templates/index.md.j2"),
     ),
     (
         "partials/diagram.md.j2",
-        include_str!("../../../../templates/partials/diagram.md.j2"),
+        include_str!("../../../assets/templates/partials/diagram.md.j2"),
     ),
     (
         "partials/notice.md.j2",
-        include_str!("../../../../templates/partials/notice.md.j2"),
+        include_str!("../../../assets/templates/partials/notice.md.j2"),
     ),
 ];
 

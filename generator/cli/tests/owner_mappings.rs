@@ -108,10 +108,12 @@ fn manifests_pass_against_the_shipped_contracts() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn manifests_pass_against_the_real_contracts() {
-    let Some(dir) = corpus_contracts("manifests_pass_against_the_real_contracts") else {
-        return;
-    };
+    let dir = corpus_contracts("manifests_pass_against_the_real_contracts");
     for (manifest, _, _, _) in MAPPINGS {
         assert_check_complete(manifest, &["--contracts", &dir], None);
     }
@@ -207,11 +209,12 @@ fn shipped_wsdls_are_hand_written_and_declare_the_operations() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn shipped_wsdls_keep_the_real_operations_and_actions() {
-    let Some(dir) = corpus::corpus_or_skip("shipped_wsdls_keep_the_real_operations_and_actions")
-    else {
-        return;
-    };
+    let dir = corpus::require_corpus("shipped_wsdls_keep_the_real_operations_and_actions");
     for (_, wsdl, real, _) in MAPPINGS {
         let theirs = std::fs::read_to_string(dir.join(real)).expect("readable corpus WSDL");
         assert_eq!(
@@ -224,11 +227,12 @@ fn shipped_wsdls_keep_the_real_operations_and_actions() {
 
 /// The request element of every operation keeps all its members (a dropped field must exist).
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn kept_wsdl_items_agree_with_the_public_contracts() {
-    let Some(dir) = corpus::corpus_or_skip("kept_wsdl_items_agree_with_the_public_contracts")
-    else {
-        return;
-    };
+    let dir = corpus::require_corpus("kept_wsdl_items_agree_with_the_public_contracts");
     for (_, wsdl, real, ops) in MAPPINGS {
         let (ours, theirs) = assert_kept_items_agree(wsdl, &dir.join(real), 1);
         for op in ops.iter().filter(|o| **o != "Test") {
@@ -277,11 +281,12 @@ fn shipped_openapi_documents_keep_the_endpoints_written() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn kept_openapi_items_agree_with_the_public_contracts() {
-    let Some(dir) = corpus::corpus_or_skip("kept_openapi_items_agree_with_the_public_contracts")
-    else {
-        return;
-    };
+    let dir = corpus::require_corpus("kept_openapi_items_agree_with_the_public_contracts");
     for (path, real, _) in OPENAPI {
         let theirs = corpus_json(&dir.join(real));
         let ours: serde_json::Value = serde_json::from_str(embedded_text(path)).expect("JSON");

@@ -183,12 +183,12 @@ fn shipped_broker_files_say_they_are_reduced_models() {
 // Against the corpus
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn kept_broker_wsdl_items_agree_with_the_public_contracts() {
-    let Some(dir) =
-        corpus::corpus_or_skip("kept_broker_wsdl_items_agree_with_the_public_contracts")
-    else {
-        return;
-    };
+    let dir = corpus::require_corpus("kept_broker_wsdl_items_agree_with_the_public_contracts");
     for (ours, real, min) in [
         (
             BASIC,
@@ -209,12 +209,12 @@ fn kept_broker_wsdl_items_agree_with_the_public_contracts() {
 const LEFT_OUT: [&str; 3] = ["description", "maxProperties", "examples"];
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn kept_broker_openapi_items_agree_with_the_public_contract() {
-    let Some(dir) =
-        corpus::corpus_or_skip("kept_broker_openapi_items_agree_with_the_public_contract")
-    else {
-        return;
-    };
+    let dir = corpus::require_corpus("kept_broker_openapi_items_agree_with_the_public_contract");
     let theirs = corpus_json(&dir.join("altinn3/altinn-broker-v1.json"));
     let ours: serde_json::Value = serde_json::from_str(embedded_text(OPENAPI)).expect("JSON");
     let schemas = ours["components"]["schemas"].as_object().expect("schemas");
@@ -240,11 +240,12 @@ fn broker_manifests_check_clean_against_the_shipped_contracts() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn broker_manifests_check_clean_against_the_real_contracts() {
-    let Some(dir) = corpus_contracts("broker_manifests_check_clean_against_the_real_contracts")
-    else {
-        return;
-    };
+    let dir = corpus_contracts("broker_manifests_check_clean_against_the_real_contracts");
     for (manifest, linked) in MANIFESTS.into_iter().zip([4, 2]) {
         assert_check_complete(manifest, &["--contracts", &dir], Some(&coverage(linked, 1)));
     }

@@ -13,7 +13,7 @@
 // The corpus helpers of the `altinn-bridge-tests` crate, compiled in here: that crate depends on
 // altinn-bridge, so making it a dev-dependency would build altinn-bridge twice for a cycle.
 // rustfmt::skip: that file belongs to the other crate and is formatted there.
-#[path = "../../../tests/src/lib.rs"]
+#[path = "../../../../tests/src/lib.rs"]
 #[rustfmt::skip]
 pub mod corpus;
 
@@ -349,7 +349,7 @@ pub fn assert_openapi_agrees(
 
 /// The repository root, where the manifests' relative paths start.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// Runs `altinn-bridge ARGS` from the repository root.
@@ -374,11 +374,11 @@ pub fn check(args: &[&str]) -> (bool, String) {
 }
 
 /// The corpus as a `--contracts` argument (absolute, since `check` runs from the repository
-/// root), or `None` after [`corpus::corpus_or_skip`] reported the skip of `test`.
-pub fn corpus_contracts(test: &str) -> Option<String> {
-    let dir = corpus::corpus_or_skip(test)?;
+/// root), for a test that needs the corpus (see [`corpus::require_corpus`]).
+pub fn corpus_contracts(test: &str) -> String {
+    let dir = corpus::require_corpus(test);
     let dir = dir.canonicalize().expect("corpus directory");
-    Some(dir.to_str().expect("UTF-8 path").to_owned())
+    dir.to_str().expect("UTF-8 path").to_owned()
 }
 
 /// The coverage line `check` prints when a manifest links `linked` operations, says of

@@ -3,7 +3,7 @@
 
 // The corpus helpers of the `altinn-bridge-tests` crate, compiled in here (see embedded.rs).
 #[allow(dead_code)]
-#[path = "../../tests/src/lib.rs"]
+#[path = "../../../tests/src/lib.rs"]
 #[rustfmt::skip]
 mod corpus;
 
@@ -24,7 +24,7 @@ const MANIFESTS: [(&str, &str); 2] = [
 ];
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// Runs `altinn-bridge check -v [--contracts DIR] MANIFEST` from the repository root.
@@ -60,11 +60,12 @@ fn correspondence_manifests_pass_against_the_shipped_contracts() {
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
 fn correspondence_manifests_pass_against_the_corpus() {
-    let Some(dir) = corpus::corpus_or_skip("correspondence_manifests_pass_against_the_corpus")
-    else {
-        return;
-    };
+    let dir = corpus::require_corpus("correspondence_manifests_pass_against_the_corpus");
     let dir = std::fs::canonicalize(dir).expect("corpus folder");
     for (manifest, coverage) in MANIFESTS {
         assert_passes(manifest, coverage, Some(&dir));

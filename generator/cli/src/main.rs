@@ -65,6 +65,25 @@ fn read_imports(cli: &Cli) -> bool {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The main job: check every manifest against its contracts (by default the ones this binary
+    /// carries), print the coverage per API and operation, then write the Rust adapters and the
+    /// mapping pages under one folder. Only changed files are written.
+    Build {
+        /// Manifests. Without any, every `mappings/*.toml`.
+        manifests: Vec<PathBuf>,
+        /// Where the output goes: the Rust modules in `OUT/src`, the pages in `OUT/docs`.
+        #[arg(long, default_value = "target/altinn-bridge")]
+        out: PathBuf,
+        /// Read each contract from this directory instead of the manifest's paths.
+        #[arg(long = "contracts", value_name = "DIR")]
+        contracts: Vec<PathBuf>,
+        /// Templates overriding the built-in `api.md.j2` / `index.md.j2`.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Leave out the SOAP facade modules (strategy 2): clients and types only.
+        #[arg(long)]
+        no_facade: bool,
+    },
     /// Load contracts and print what they hold: services, operations with their element trees,
     /// endpoints with parameters and bodies, webhooks.
     Inspect {
@@ -175,6 +194,20 @@ fn main() -> ExitCode {
         Command::Serve { config } => serve::run(&config),
         #[cfg(feature = "serve")]
         Command::HashPassword => serve::hash_password(),
+        Command::Build {
+            manifests,
+            out,
+            contracts,
+            templates,
+            no_facade,
+        } => {
+            let overrides = Overrides {
+                contract_dirs: contracts,
+                ..Overrides::default()
+            };
+            let options = emit::rust::Options { facade: !no_facade };
+            build(manifests, &overrides, &out, templates.as_deref(), options)
+        }
         Command::Inspect {
             paths,
             json,
@@ -390,6 +423,70 @@ fn generate(
     check: bool,
     options: emit::rust::Options,
 ) -> ExitCode {
+    let Some((sources, mappings)) = load_mappings(manifests, overrides) else {
+        return ExitCode::FAILURE;
+    };
+    let files = match emit::rust::render_all(&mappings, &sources, options) {
+        Ok(f) => f,
+        Err(e) => return failure(e),
+    };
+    report_written(
+        output::write_all(out, &files, check),
+        check,
+        out,
+        "generate",
+        "file",
+    )
+}
+
+/// `build`: the coverage table, then the Rust modules in `out/src` and the pages in
+/// `out/docs`, each manifest loaded once for all three.
+fn build(
+    manifests: Vec<PathBuf>,
+    overrides: &Overrides,
+    out: &std::path::Path,
+    templates: Option<&std::path::Path>,
+    options: emit::rust::Options,
+) -> ExitCode {
+    let Some((sources, mappings)) = load_mappings(manifests, overrides) else {
+        return ExitCode::FAILURE;
+    };
+    let resolved: Vec<link::Resolved> = mappings.iter().map(|m| m.resolved.clone()).collect();
+    print!("{}", emit::coverage::render(&resolved));
+    let files = match emit::rust::render_all(&mappings, &sources, options) {
+        Ok(f) => f,
+        Err(e) => return failure(e),
+    };
+    let pages = match emit::docs::render(&resolved, templates) {
+        Ok(p) => p,
+        Err(e) => return failure(e),
+    };
+    let (code, docs) = (out.join("src"), out.join("docs"));
+    let wrote_code = report_written(
+        output::write_all(&code, &files, false),
+        false,
+        &code,
+        "build",
+        "Rust file",
+    );
+    if wrote_code != ExitCode::SUCCESS {
+        return wrote_code;
+    }
+    report_written(
+        output::write_all(&docs, &pages, false),
+        false,
+        &docs,
+        "build",
+        "page",
+    )
+}
+
+/// Loads and resolves `manifests` (every `mappings/*.toml` when none are given) for the
+/// emitters, printing any errors; `None` when a manifest has one.
+fn load_mappings(
+    manifests: Vec<PathBuf>,
+    overrides: &Overrides,
+) -> Option<(SourceMap, Vec<link::Mapping>)> {
     let manifests = if manifests.is_empty() {
         default_manifests()
     } else {
@@ -399,8 +496,8 @@ fn generate(
     if overrides.contract_dirs.is_empty() {
         embedded::register(&mut sources);
     }
-    let files = match altinn_bridge::load_mappings(&mut sources, &manifests, overrides) {
-        Ok((mappings, _)) => emit::rust::render_all(&mappings, &sources, options),
+    match altinn_bridge::load_mappings(&mut sources, &manifests, overrides) {
+        Ok((mappings, _)) => Some((sources, mappings)),
         Err(diags) => {
             eprint!(
                 "{}",
@@ -410,23 +507,15 @@ fn generate(
                 "error: {} error(s) in the manifests",
                 diags.errors().count()
             );
-            return ExitCode::FAILURE;
+            None
         }
-    };
-    let files = match files {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    report_written(
-        output::write_all(out, &files, check),
-        check,
-        out,
-        "generate",
-        "file",
-    )
+    }
+}
+
+/// Prints `error: {e}`; the run failed.
+fn failure(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::FAILURE
 }
 
 /// Prints what a write (or check) did; in check mode, stale files fail the run.

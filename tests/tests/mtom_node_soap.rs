@@ -1,8 +1,10 @@
 //! node-soap 1.13.0, a real MTOM client, uploads through the streaming facade: it loads the
 //! shipped broker WSDL, sends `forceMTOM` with the file as an attachment, and the upstream
-//! receives the file byte for byte. Needs `node` and `npm ci` in runtime/tests/node-soap.
+//! receives the file byte for byte. Needs `node` and `npm ci` in tests/node-soap (`cargo xtask
+//! setup`); ignored without them.
 
-#[path = "mtom_support/mod.rs"]
+// The runtime's MTOM test helpers (a local upstream and the streaming facade in front of it).
+#[path = "../../runtime/tests/mtom_support/mod.rs"]
 mod support;
 
 use std::path::PathBuf;
@@ -12,18 +14,13 @@ use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use support::*;
 
-fn node_soap_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node-soap")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(peer_node_soap),
+    ignore = "needs node-soap (tests/node-soap): run `cargo xtask setup`"
+)]
 async fn node_soap_mtom_upload_streams_upstream() {
-    let dir = node_soap_dir();
-    if !dir.join("node_modules/soap").exists() {
-        // CI installs it (`npm ci --prefix runtime/tests/node-soap`); a bare checkout skips.
-        eprintln!("skipped: run `npm ci` in {}", dir.display());
-        return;
-    }
+    let dir = altinn_bridge_tests::require_node_soap("node_soap_mtom_upload_streams_upstream");
     let (up, seen) = upstream().await;
     let facade = facade(up).await;
     // A file with bytes that look like MIME boundaries and line breaks.
