@@ -32,7 +32,11 @@ fn list_item(c: &SoapContract, id: &str) -> (TypeRef, QName) {
     match &def.kind {
         TypeKind::List(l) => (
             l.item.clone(),
-            l.item_element.as_ref().expect("an XML item").xml_name.clone(),
+            l.item_element
+                .as_ref()
+                .expect("an XML item")
+                .xml_name
+                .clone(),
         ),
         other => panic!("{id} is not a list: {other:?}"),
     }
@@ -183,7 +187,10 @@ fn import_map_arguments_supply_local_copies_of_remote_imports() {
     ]);
     assert!(ok, "{err}");
     // The chain went through both copies: Hit comes from the second.
-    assert!(out.contains("hit: Hit [1..*]") && out.contains("title: string"), "{out}");
+    assert!(
+        out.contains("hit: Hit [1..*]") && out.contains("title: string"),
+        "{out}"
+    );
     // Only the first mapped: the second import is refused, named by its URL and position in the
     // first copy (which diagnostics name by the URL it stands for).
     let (ok, _, err) = run(&[
@@ -225,7 +232,8 @@ fn an_xml_catalog_supplies_local_copies_relative_to_itself() {
     let (ok, _, err) = run(&["inspect", LOOKUP, "--catalog", bad.to_str().unwrap()]);
     assert!(!ok);
     assert!(
-        err.contains("catalog entry `rewriteSystem` is not supported") && err.contains("catalog.xml:2:3"),
+        err.contains("catalog entry `rewriteSystem` is not supported")
+            && err.contains("catalog.xml:2:3"),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(dir);
@@ -235,8 +243,14 @@ fn an_xml_catalog_supplies_local_copies_relative_to_itself() {
 fn the_library_reads_remote_imports_registered_by_an_import_map() {
     let mut map = ImportMap::new();
     let copies = PathBuf::from("tests/fixtures/remote/copies");
-    map.insert("https://lookup.example/Lookup.svc?xsd=xsd0", copies.join("xsd0.xsd"));
-    map.insert("https://lookup.example/Lookup.svc?xsd=xsd1", copies.join("xsd1.xsd"));
+    map.insert(
+        "https://lookup.example/Lookup.svc?xsd=xsd0",
+        copies.join("xsd0.xsd"),
+    );
+    map.insert(
+        "https://lookup.example/Lookup.svc?xsd=xsd1",
+        copies.join("xsd1.xsd"),
+    );
     let mut sources = SourceMap::new();
     map.register(&mut sources, &Limits::default()).unwrap();
     let c = wsdl::load(&mut sources, Path::new(LOOKUP), &Limits::default())
@@ -250,5 +264,9 @@ fn the_library_reads_remote_imports_registered_by_an_import_map() {
             "https://lookup.example/Lookup.svc?xsd=xsd1"
         ]
     );
-    assert!(c.types.get(&TypeId::from("{urn:example:lookup/types}Hit")).is_some());
+    assert!(
+        c.types
+            .get(&TypeId::from("{urn:example:lookup/types}Hit"))
+            .is_some()
+    );
 }

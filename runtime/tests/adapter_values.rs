@@ -42,7 +42,13 @@ const CHANGE: XmlStep = el("Change", true);
 const DATE: XmlStep = el("Date", false);
 const FIXED: XmlStep = el("Fixed", false);
 
-const fn call(name: &'static str, method: &'static str, path: &'static str, for_each: Option<Loop>, body: BodyKind) -> Call {
+const fn call(
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    for_each: Option<Loop>,
+    body: BodyKind,
+) -> Call {
     Call {
         name,
         api: "api",
@@ -56,7 +62,12 @@ const fn call(name: &'static str, method: &'static str, path: &'static str, for_
     }
 }
 
-const fn link(field: &'static str, from: Source, to: Target, transforms: &'static [Transform]) -> Link {
+const fn link(
+    field: &'static str,
+    from: Source,
+    to: Target,
+    transforms: &'static [Transform],
+) -> Link {
     Link {
         field,
         from,
@@ -78,7 +89,10 @@ static OP: Operation = Operation {
             "details",
             "GET",
             "/details/{id}",
-            Some(Loop::Response { call: "send", path: &[js("ids", true)] }),
+            Some(Loop::Response {
+                call: "send",
+                path: &[js("ids", true)],
+            }),
             BodyKind::None,
         ),
     ],
@@ -86,46 +100,84 @@ static OP: Operation = Operation {
         link(
             "Req/Prop/Key",
             Source::Soap(&[REQ, PROP, KEY]),
-            Target::Body { call: "send", path: &[js("props", false), js("{key}", false)], kind: Kind::String },
+            Target::Body {
+                call: "send",
+                path: &[js("props", false), js("{key}", false)],
+                kind: Kind::String,
+            },
             &[],
         ),
         link(
             "Req/Prop/Value",
             Source::Soap(&[REQ, PROP, VALUE]),
-            Target::Body { call: "send", path: &[js("props", false), js("{value}", false)], kind: Kind::String },
+            Target::Body {
+                call: "send",
+                path: &[js("props", false), js("{value}", false)],
+                kind: Kind::String,
+            },
             &[],
         ),
         Link {
             field: "Req/Prop/Value (main)",
             from: Source::Soap(&[REQ, PROP, VALUE]),
-            filter: &[Filter { item: 1, path: FilterPath::Soap(&[KIND]), equals: "main" }],
-            to: Target::Body { call: "send", path: &[js("main", false)], kind: Kind::String },
+            filter: &[Filter {
+                item: 1,
+                path: FilterPath::Soap(&[KIND]),
+                equals: "main",
+            }],
+            to: Target::Body {
+                call: "send",
+                path: &[js("main", false)],
+                kind: Kind::String,
+            },
             transforms: &[],
         },
         link(
             "Req/Prop/Key (first)",
             Source::Soap(&[REQ, PROP, KEY]),
-            Target::Body { call: "send", path: &[js("firstKey", false)], kind: Kind::String },
+            Target::Body {
+                call: "send",
+                path: &[js("firstKey", false)],
+                kind: Kind::String,
+            },
             &[Transform::First],
         ),
         link(
             "send: ids[]",
-            Source::Response { call: "send", path: &[js("ids", true)] },
-            Target::Param { call: "details", location: ParamIn::Path, name: "id" },
+            Source::Response {
+                call: "send",
+                path: &[js("ids", true)],
+            },
+            Target::Param {
+                call: "details",
+                location: ParamIn::Path,
+                name: "id",
+            },
             &[],
         ),
     ],
     outputs: &[
-        link("Fixed", Source::Const("yes"), Target::Soap(&[RES, STATUS, FIXED]), &[]),
+        link(
+            "Fixed",
+            Source::Const("yes"),
+            Target::Soap(&[RES, STATUS, FIXED]),
+            &[],
+        ),
         link(
             "Any",
-            Source::Response { call: "send", path: &[js("ids", true)] },
+            Source::Response {
+                call: "send",
+                path: &[js("ids", true)],
+            },
             Target::Soap(&[RES, ANY]),
             &[Transform::Format(Format::NonEmpty)],
         ),
         link(
             "Date",
-            Source::Response { call: "details", path: &[js("history", true), js("at", false)] },
+            Source::Response {
+                call: "details",
+                path: &[js("history", true), js("at", false)],
+            },
             Target::Soap(&[RES, STATUS, CHANGE, DATE]),
             &[],
         ),
@@ -175,7 +227,10 @@ async fn serve(ids: Value) -> (String, Seen) {
 }
 
 fn upstream(url: &str) -> Upstream {
-    Upstream::new().with_api("api", Client::new(url).unwrap().with_retry(RetryPolicy::none()))
+    Upstream::new().with_api(
+        "api",
+        Client::new(url).unwrap().with_retry(RetryPolicy::none()),
+    )
 }
 
 fn request() -> Element {
@@ -188,7 +243,10 @@ fn request() -> Element {
 fn texts(root: &Element, path: &[&str]) -> Vec<String> {
     let mut here = vec![root];
     for p in path {
-        here = here.into_iter().flat_map(|e| e.elements().filter(move |c| c.local == *p)).collect();
+        here = here
+            .into_iter()
+            .flat_map(|e| e.elements().filter(move |c| c.local == *p))
+            .collect();
     }
     here.into_iter().map(Element::text).collect()
 }
@@ -203,7 +261,10 @@ async fn every_value_reaches_its_place() {
     let calls = seen.0.lock().unwrap().clone();
     let send = &calls[0].1;
     // Two key/value pairs become two map entries, not `{}`.
-    assert_eq!(send["props"], json!({ "periode": "2024-06", "sak": "S-17" }));
+    assert_eq!(
+        send["props"],
+        json!({ "periode": "2024-06", "sak": "S-17" })
+    );
     // Only the item whose Kind is `main`.
     assert_eq!(send["main"], json!("S-17"));
     // `first` keeps the first of two.
@@ -213,7 +274,10 @@ async fn every_value_reaches_its_place() {
     // Ids were found: true.
     assert_eq!(texts(&out, &["Any"]), ["true"]);
     // Two details, two history entries each: four changes, two per status, in order.
-    assert_eq!(texts(&out, &["Status", "Change", "Date"]), ["d1-a", "d1-b", "d2-a", "d2-b"]);
+    assert_eq!(
+        texts(&out, &["Status", "Change", "Date"]),
+        ["d1-a", "d1-b", "d2-a", "d2-b"]
+    );
     let statuses: Vec<&Element> = out.elements().filter(|e| e.local == "Status").collect();
     assert_eq!(statuses.len(), 2);
     assert_eq!(texts(statuses[1], &["Change", "Date"]), ["d2-a", "d2-b"]);
@@ -234,9 +298,14 @@ async fn no_ids_answer_false() {
 #[tokio::test]
 async fn a_system_user_operation_without_its_organisation_sends_nothing() {
     let (url, seen) = serve(json!([])).await;
-    let err = adapter::run(&AS_SYSTEM_USER, vec![request()], &upstream(&url), &Settings::new())
-        .await
-        .expect_err("no system_user_org");
+    let err = adapter::run(
+        &AS_SYSTEM_USER,
+        vec![request()],
+        &upstream(&url),
+        &Settings::new(),
+    )
+    .await
+    .expect_err("no system_user_org");
     assert!(err.to_string().contains(SYSTEM_USER_ORG), "{err}");
     assert!(seen.0.lock().unwrap().is_empty());
 }

@@ -322,7 +322,11 @@ async fn no_successor_operations_answer_their_reason_before_credentials_are_chec
         assert_eq!(a.status, 500);
         let f = a.fault();
         assert_eq!(f.code, FaultCode::Receiver, "{}", a.text);
-        assert!(f.reason.contains("has no successor in Altinn 3"), "{}", a.text);
+        assert!(
+            f.reason.contains("has no successor in Altinn 3"),
+            "{}",
+            a.text
+        );
         assert!(!a.text.to_lowercase().contains("authentic"), "{}", a.text);
     }
     assert_eq!(s.calls(), 0);

@@ -92,39 +92,82 @@ fn every_manifest_is_covered() {
     for e in std::fs::read_dir(dir).expect("mappings/") {
         let name = e.expect("entry").file_name().to_string_lossy().into_owned();
         if name.ends_with(".toml") {
-            assert!(src.contains(&format!("\"{name}\"")), "add `{name}` to conformance!");
+            assert!(
+                src.contains(&format!("\"{name}\"")),
+                "add `{name}` to conformance!"
+            );
         }
     }
 }
 
 #[test]
 fn the_harness_reads_local_times_as_norwegian() {
-    assert_eq!(instant("2024-01-10T12:00:00"), instant("2024-01-10T11:00:00Z"));
-    assert_eq!(instant("2024-07-10T12:00:00"), instant("2024-07-10T10:00:00Z"));
-    assert_eq!(instant("2024-07-10T12:00:00+00:00"), instant("2024-07-10T12:00:00Z"));
+    assert_eq!(
+        instant("2024-01-10T12:00:00"),
+        instant("2024-01-10T11:00:00Z")
+    );
+    assert_eq!(
+        instant("2024-07-10T12:00:00"),
+        instant("2024-07-10T10:00:00Z")
+    );
+    assert_eq!(
+        instant("2024-07-10T12:00:00+00:00"),
+        instant("2024-07-10T12:00:00Z")
+    );
     assert_eq!(instant("1970-01-01T00:00:00Z"), Some(0));
     assert_eq!(instant("not a date"), None);
 }
 
 async fn run(manifest: &str, adapter: &Adapter) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../mappings").join(manifest);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../mappings")
+        .join(manifest);
     let mut sources = SourceMap::new();
-    let (mut mappings, _) = altinn_bridge::load_mappings(&mut sources, &[path], &Overrides::default())
-        .unwrap_or_else(|d| panic!("{manifest}: {d:?}"));
+    let (mut mappings, _) =
+        altinn_bridge::load_mappings(&mut sources, &[path], &Overrides::default())
+            .unwrap_or_else(|d| panic!("{manifest}: {d:?}"));
     let m = mappings.remove(0);
-    let work = std::env::temp_dir().join(format!("altinn-bridge-conformance-{}-{manifest}", std::process::id()));
+    let work = std::env::temp_dir().join(format!(
+        "altinn-bridge-conformance-{}-{manifest}",
+        std::process::id()
+    ));
     let (private, public) = conf::key_pair(&work);
     let audience = "http://127.0.0.1/maskinporten/".to_owned();
     let recorder = Recorder::start(&m, public, audience.clone()).await;
     let mut values = Values::default();
     let base_settings = conf::settings(&m, &mut values);
-    let facade = start_facade(&m, adapter, &recorder, &work, &private, &audience, &base_settings).await;
+    let facade = start_facade(
+        &m,
+        adapter,
+        &recorder,
+        &work,
+        &private,
+        &audience,
+        &base_settings,
+    )
+    .await;
     let mut failures = Vec::new();
     let mut checked = 0;
     for op in &m.resolved.operations {
-        let soap_op = m.soap.operations.iter().find(|o| o.id == op.soap_op).expect("resolved op");
+        let soap_op = m
+            .soap
+            .operations
+            .iter()
+            .find(|o| o.id == op.soap_op)
+            .expect("resolved op");
         if let Some(reason) = &op.no_successor {
-            no_successor(op, soap_op, reason, adapter, &facade, &m, &recorder, &base_settings, &mut failures).await;
+            no_successor(
+                op,
+                soap_op,
+                reason,
+                adapter,
+                &facade,
+                &m,
+                &recorder,
+                &base_settings,
+                &mut failures,
+            )
+            .await;
             continue;
         }
         for via in ["Client", "facade"] {
@@ -138,9 +181,15 @@ async fn run(manifest: &str, adapter: &Adapter) {
                 let answer = match via {
                     "Client" => {
                         let upstream = upstream(adapter, &recorder, &private, &audience);
-                        (adapter.typed)(upstream, settings.clone(), op.name.clone(), req.body.clone(), req.headers.clone())
-                            .await
-                            .map_err(|f| f.reason.clone())
+                        (adapter.typed)(
+                            upstream,
+                            settings.clone(),
+                            op.name.clone(),
+                            req.body.clone(),
+                            req.headers.clone(),
+                        )
+                        .await
+                        .map_err(|f| f.reason.clone())
                     }
                     _ => facade.call(soap_op, &req, wsse).await,
                 };
@@ -148,7 +197,10 @@ async fn run(manifest: &str, adapter: &Adapter) {
                 // Several different values where Altinn 3 holds one are refused, as the
                 // manifests document, never cut: check the refusal names a field that had
                 // several, then check everything else with one item per list.
-                if repeat > 1 && let Err(e) = &answer && e.contains(REFUSED_SEVERAL) {
+                if repeat > 1
+                    && let Err(e) = &answer
+                    && e.contains(REFUSED_SEVERAL)
+                {
                     if !refusal_is_true(e, &req, op) {
                         failures.push(format!("{} [{} via {via}]: refused for several values, but the field it names had one: {e}", m.resolved.manifest, op.name));
                     }
@@ -164,7 +216,10 @@ async fn run(manifest: &str, adapter: &Adapter) {
                         "{} [{} via {via}]: the operation failed: {e}; requests: {:?}",
                         m.resolved.manifest,
                         op.name,
-                        exchanges.iter().map(|x| format!("{} {}", x.api, x.path)).collect::<Vec<_>>()
+                        exchanges
+                            .iter()
+                            .map(|x| format!("{} {}", x.api, x.path))
+                            .collect::<Vec<_>>()
                     ));
                     continue;
                 }
@@ -172,7 +227,11 @@ async fn run(manifest: &str, adapter: &Adapter) {
             let cx = Cx {
                 mapping: &m,
                 sources: &sources,
-                settings: if via == "facade" { &base_settings } else { &settings },
+                settings: if via == "facade" {
+                    &base_settings
+                } else {
+                    &settings
+                },
                 via,
             };
             let seen = Observed {
@@ -187,7 +246,12 @@ async fn run(manifest: &str, adapter: &Adapter) {
     }
     let _ = std::fs::remove_dir_all(&work);
     eprintln!("{manifest}: {checked} operation runs checked value by value");
-    assert!(failures.is_empty(), "{manifest}: {} failure(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{manifest}: {} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The typed client's upstream: one HTTP client per API at the recorder, with a Maskinporten
@@ -247,13 +311,17 @@ fn credentials(adapter: &Adapter, op: &OpLink, hints: &mut Hints) -> bool {
 /// ones, or an answer field filled from a call the request made repeat.
 fn refusal_is_true(message: &str, req: &Request, op: &OpLink) -> bool {
     let input = req.leaves.iter().any(|(path, made)| {
-        let distinct: std::collections::BTreeSet<&str> = made.iter().map(|m| m.text.as_str()).collect();
+        let distinct: std::collections::BTreeSet<&str> =
+            made.iter().map(|m| m.text.as_str()).collect();
         distinct.len() > 1 && message.contains(&format!("`{path}`"))
     });
     let output = op.outputs.iter().any(|l| match (&l.from, &l.to) {
         (Source::Response { call, .. }, Target::Soap { path }) => {
             message.contains(&format!("`{}`", path.text))
-                && op.calls.iter().any(|c| &c.name == call && c.for_each.is_some())
+                && op
+                    .calls
+                    .iter()
+                    .any(|c| &c.name == call && c.for_each.is_some())
         }
         _ => false,
     });
@@ -293,7 +361,10 @@ async fn start_facade(
         .tables
         .iter()
         .map(|(t, entries)| {
-            let e: Vec<String> = entries.iter().map(|(k, v)| format!("\"{k}\" = \"{v}\"")).collect();
+            let e: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("\"{k}\" = \"{v}\""))
+                .collect();
             format!("\"{t}\" = {{ {} }}\n", e.join(", "))
         })
         .collect();
@@ -328,10 +399,13 @@ max_attempts = 1
         scopes = scopes.join(", "),
         hash = hash_password(PASSWORD),
     );
-    let config = FacadeConfig::parse(&text, "facade.toml", work).unwrap_or_else(|e| panic!("{}: facade.toml: {e}\n{text}", m.resolved.manifest));
+    let config = FacadeConfig::parse(&text, "facade.toml", work)
+        .unwrap_or_else(|e| panic!("{}: facade.toml: {e}\n{text}", m.resolved.manifest));
     let service = (adapter.service)();
     let path = service.path();
-    let facade = Facade::bind(&config, vec![service]).await.expect("bind the facade");
+    let facade = Facade::bind(&config, vec![service])
+        .await
+        .expect("bind the facade");
     let addr = facade.local_addr().expect("addr");
     tokio::spawn(facade.run(std::future::pending()));
     FacadeUnderTest {
@@ -344,16 +418,24 @@ max_attempts = 1
 impl FacadeUnderTest {
     /// Posts the request as an old client would and reads the answer's body element (or the
     /// fault's reason).
-    async fn call(&self, op: &SoapOperation, req: &Request, wsse: bool) -> Result<Option<Element>, String> {
+    async fn call(
+        &self,
+        op: &SoapOperation,
+        req: &Request,
+        wsse: bool,
+    ) -> Result<Option<Element>, String> {
         let (text, status) = self.post(op, req, wsse).await;
-        let envelope = xml::parse(&text).map_err(|e| format!("HTTP {status}: not XML: {e}: {text}"))?;
+        let envelope =
+            xml::parse(&text).map_err(|e| format!("HTTP {status}: not XML: {e}: {text}"))?;
         let body = envelope
             .elements()
             .find(|e| e.local == "Body")
             .ok_or_else(|| format!("no Body: {text}"))?;
         let first = body.elements().next().cloned();
         match first {
-            Some(f) if f.local == "Fault" => Err(format!("fault (HTTP {status}): {}", request::to_xml(&f))),
+            Some(f) if f.local == "Fault" => {
+                Err(format!("fault (HTTP {status}): {}", request::to_xml(&f)))
+            }
             other => Ok(other),
         }
     }
@@ -380,7 +462,10 @@ impl FacadeUnderTest {
         let action = op.soap_action.clone().unwrap_or_default();
         let mut r = self.http.post(format!("{}{}", self.url, self.path));
         r = if v12 {
-            r.header("content-type", format!("application/soap+xml; charset=utf-8; action=\"{action}\""))
+            r.header(
+                "content-type",
+                format!("application/soap+xml; charset=utf-8; action=\"{action}\""),
+            )
         } else {
             r.header("content-type", "text/xml; charset=utf-8")
                 .header("SOAPAction", format!("\"{action}\""))
@@ -410,7 +495,14 @@ async fn no_successor(
     let req = request::build(m, soap_op, &hints, &mut values, 2);
     let reason_start: String = reason.chars().take(40).collect();
     let up = Upstream::new();
-    let typed = (adapter.typed)(up, settings.clone(), op.name.clone(), req.body.clone(), req.headers.clone()).await;
+    let typed = (adapter.typed)(
+        up,
+        settings.clone(),
+        op.name.clone(),
+        req.body.clone(),
+        req.headers.clone(),
+    )
+    .await;
     match typed {
         Err(f) if f.reason.contains(&reason_start) => {}
         other => failures.push(format!(
@@ -424,7 +516,8 @@ async fn no_successor(
         let wsse = with_credentials && credentials(adapter, op, &mut hints);
         let req = request::build(m, soap_op, &hints, &mut values, 2);
         let (text, status) = facade.post(soap_op, &req, wsse).await;
-        let ok = text.contains(&request::escape(&reason_start)) && !text.to_ascii_lowercase().contains("authentic");
+        let ok = text.contains(&request::escape(&reason_start))
+            && !text.to_ascii_lowercase().contains("authentic");
         if !ok {
             failures.push(format!(
                 "{} [{} via facade, credentials: {with_credentials}]: no successor, so the documented reason (not an authentication fault) was expected; got HTTP {status}: {text}",

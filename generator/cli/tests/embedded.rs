@@ -1075,7 +1075,11 @@ fn no_shipped_file_is_a_copy_of_a_corpus_file() {
     let dir = corpus::require_corpus("no_shipped_file_is_a_copy_of_a_corpus_file");
     let corpus_files = corpus::files_with_ext(&dir, &["wsdl", "xsd", "json", "yaml", "yml"]);
     // MANIFEST.md lists 52 files today; the corpus only grows, and fewer means it was not found whole.
-    assert!(corpus_files.len() >= 52, "the corpus per MANIFEST.md: {} files", corpus_files.len());
+    assert!(
+        corpus_files.len() >= 52,
+        "the corpus per MANIFEST.md: {} files",
+        corpus_files.len()
+    );
     for (name, ours) in shipped_files() {
         let ours_text = String::from_utf8_lossy(&ours);
         for path in &corpus_files {

@@ -78,7 +78,11 @@ fn list_item_step(types: &TypeGraph, ty: &TypeRef) -> Option<PathStep> {
 }
 
 /// Walks a SOAP path (element names separated by `/`) below a value of type `ty`.
-pub fn walk_soap_below(types: &TypeGraph, ty: &TypeRef, text: &str) -> Result<ResolvedPath, String> {
+pub fn walk_soap_below(
+    types: &TypeGraph,
+    ty: &TypeRef,
+    text: &str,
+) -> Result<ResolvedPath, String> {
     let mut steps: Vec<PathStep> = Vec::new();
     let mut here = ty.clone();
     for seg in text.split('/').filter(|s| !s.is_empty()) {

@@ -341,7 +341,10 @@ impl<'x> Run<'_, 'x> {
                         if rest.is_empty() {
                             Val::from_json(it).into_iter().collect::<Vec<_>>()
                         } else {
-                            json_values(it, rest).into_iter().filter_map(Val::from_json).collect()
+                            json_values(it, rest)
+                                .into_iter()
+                                .filter_map(Val::from_json)
+                                .collect()
                         }
                     })
                     .collect()
@@ -560,7 +563,9 @@ impl Run<'_, '_> {
 /// Whether a SOAP item passes a filter.
 fn soap_passes(el: &Element, f: &Filter) -> bool {
     match f.path {
-        FilterPath::Soap(p) => xml_values(el, p).iter().any(|v| v.to_text().trim() == f.equals),
+        FilterPath::Soap(p) => xml_values(el, p)
+            .iter()
+            .any(|v| v.to_text().trim() == f.equals),
         FilterPath::Json(_) => false,
     }
 }
@@ -821,8 +826,7 @@ impl Parts {
                     }
                 }
             }
-            Target::Body { path, kind, .. }
-                if matches!(path.last(), Some(s) if s.name == MAP_KEY || s.name == MAP_VALUE) =>
+            Target::Body { path, kind, .. } if matches!(path.last(), Some(s) if s.name == MAP_KEY || s.name == MAP_VALUE) =>
             {
                 let (prefix, last) = path.split_at(path.len() - 1);
                 let entry = self.maps.entry(prefix.to_vec()).or_default();
@@ -897,7 +901,8 @@ impl Parts {
                             ),
                         });
                     }
-                    let map: serde_json::Map<String, Value> = keys.into_iter().zip(values).collect();
+                    let map: serde_json::Map<String, Value> =
+                        keys.into_iter().zip(values).collect();
                     set_json(&mut body, &path, 0, Value::Object(map));
                 }
                 let body = match call.check_request {
@@ -1022,7 +1027,12 @@ fn encode_segment(s: &str) -> String {
 /// of the `i`th `Status`. A value with more positions than the path repeats has its outer
 /// positions counted off into the first repeated step; one with fewer sits in the first item
 /// of the inner ones. Two different values for one place are an error, never an overwrite.
-fn set_output(root: &mut Element, path: &[XmlStep], field: &str, values: Vec<Placed>) -> Result<()> {
+fn set_output(
+    root: &mut Element,
+    path: &[XmlStep],
+    field: &str,
+    values: Vec<Placed>,
+) -> Result<()> {
     let k = path.iter().filter(|s| s.many).count();
     let depth = values.iter().map(|(at, _)| at.len()).max().unwrap_or(0);
     // The outer positions beyond what the path repeats, ranked in order.
@@ -1074,7 +1084,12 @@ fn set_everywhere(root: &mut Element, path: &[XmlStep], text: &str) {
     let mut holders = Vec::new();
     collect_paths(root, parents, &mut Vec::new(), &mut holders);
     if holders.is_empty() {
-        set_xml(root, path, &vec![0; path.iter().filter(|s| s.many).count()], text.to_owned());
+        set_xml(
+            root,
+            path,
+            &vec![0; path.iter().filter(|s| s.many).count()],
+            text.to_owned(),
+        );
         return;
     }
     let k_parent = parents.iter().filter(|s| s.many).count();

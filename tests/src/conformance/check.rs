@@ -5,9 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use altinn_bridge::diag::SourceMap;
-use altinn_bridge::link::{
-    Call, FieldLink, Loop, Mapping, OpLink, PathStep, Source, Target,
-};
+use altinn_bridge::link::{Call, FieldLink, Loop, Mapping, OpLink, PathStep, Source, Target};
 use altinn_bridge::model::{ParamLocation, TypeGraph, TypeKind, TypeRef};
 use altinn_bridge_runtime::adapter::Settings;
 use altinn_bridge_runtime::xml::{Element, Node};
@@ -53,8 +51,16 @@ struct Rep<'a> {
 impl Cx<'_> {
     fn at(&self, link: Option<&FieldLink>, op: &OpLink) -> String {
         match link.and_then(|l| l.span) {
-            Some(span) => format!("{} [{} via {}]", self.sources.location(span), op.name, self.via),
-            None => format!("{} [{} via {}]", self.mapping.resolved.manifest, op.name, self.via),
+            Some(span) => format!(
+                "{} [{} via {}]",
+                self.sources.location(span),
+                op.name,
+                self.via
+            ),
+            None => format!(
+                "{} [{} via {}]",
+                self.mapping.resolved.manifest, op.name, self.via
+            ),
         }
     }
 
@@ -112,7 +118,9 @@ impl Cx<'_> {
                         "{}: call `{}` should be {want}, but the request was {} {}",
                         self.at(None, op),
                         call.name,
-                        x.endpoint.as_deref().unwrap_or("to no endpoint of the spec:"),
+                        x.endpoint
+                            .as_deref()
+                            .unwrap_or("to no endpoint of the spec:"),
                         x.path
                     ));
                     return None;
@@ -150,14 +158,27 @@ impl Cx<'_> {
     ) {
         let (call_name, what) = match &link.to {
             Target::Body { call, path } => (call, format!("body.{}", path.text)),
-            Target::Param { call, location, name, .. } => (call, format!("{location:?} parameter `{name}`").to_lowercase()),
+            Target::Param {
+                call,
+                location,
+                name,
+                ..
+            } => (
+                call,
+                format!("{location:?} parameter `{name}`").to_lowercase(),
+            ),
             Target::Soap { .. } | Target::Dropped => return,
         };
         let Some(call) = op.calls.iter().find(|c| &c.name == call_name) else {
             return;
         };
         let roots = seen.request.roots();
-        for (r, rep) in reps.get(call.name.as_str()).into_iter().flatten().enumerate() {
+        for (r, rep) in reps
+            .get(call.name.as_str())
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let source = if link.filter.is_empty() {
                 self.source_values(&link.from, rep, &roots, reps)
             } else {
@@ -166,7 +187,10 @@ impl Cx<'_> {
             let want = match through(source.clone(), &link.transforms, self.settings) {
                 Ok(w) => w,
                 Err(e) => {
-                    out.push(format!("{}: the harness cannot transform {source:?}: {e}", self.at(Some(link), op)));
+                    out.push(format!(
+                        "{}: the harness cannot transform {source:?}: {e}",
+                        self.at(Some(link), op)
+                    ));
                     continue;
                 }
             };
@@ -178,7 +202,10 @@ impl Cx<'_> {
                     describe(&link.from),
                     call.name,
                     r + 1,
-                    want.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                    want.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     found.iter().map(Val::to_text).collect::<Vec<_>>()
                 ));
             }
@@ -213,7 +240,10 @@ impl Cx<'_> {
                 {
                     return walk::json_values(item, &path.steps[lp.len()..]);
                 }
-                let theirs = reps.get(call.as_str()).map(Vec::as_slice).unwrap_or_default();
+                let theirs = reps
+                    .get(call.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
                 // In a loop over an item of that call's answer: that repetition only.
                 let only = match &rep.item {
                     Some((from, i, _, _)) if *from == call.as_str() => Some(*i),
@@ -239,7 +269,9 @@ impl Cx<'_> {
         answer: &Element,
         out: &mut Vec<String>,
     ) {
-        let Target::Soap { path } = &link.to else { return };
+        let Target::Soap { path } = &link.to else {
+            return;
+        };
         let found = walk::soap_values(&[answer], &path.steps);
         let source: Vec<Val> = match &link.from {
             Source::Response { call, path: from } => reps
@@ -250,7 +282,9 @@ impl Cx<'_> {
                 .collect(),
             Source::Const { value } => {
                 // A constant fills every element its path reaches in the answer.
-                let holders = walk::select(&[answer], &path.steps[..path.steps.len()]).len().max(1);
+                let holders = walk::select(&[answer], &path.steps[..path.steps.len()])
+                    .len()
+                    .max(1);
                 vec![Val::Text(value.clone()); holders]
             }
             Source::Config { key } => self
@@ -264,7 +298,10 @@ impl Cx<'_> {
         let want = match through(source, &link.transforms, self.settings) {
             Ok(w) => w,
             Err(e) => {
-                out.push(format!("{}: the harness cannot transform the answer: {e}", self.at(Some(link), op)));
+                out.push(format!(
+                    "{}: the harness cannot transform the answer: {e}",
+                    self.at(Some(link), op)
+                ));
                 return;
             }
         };
@@ -272,7 +309,11 @@ impl Cx<'_> {
             // One per repetition of the element the constant sits in, however many there are.
             Source::Const { .. } if path.steps.iter().any(|s| s.many) => {
                 let parent = walk::select(&[answer], &path.steps[..path.steps.len() - 1]).len();
-                want.into_iter().take(1).cycle().take(parent.max(1)).collect()
+                want.into_iter()
+                    .take(1)
+                    .cycle()
+                    .take(parent.max(1))
+                    .collect()
             }
             _ => want,
         };
@@ -282,7 +323,10 @@ impl Cx<'_> {
                 self.at(Some(link), op),
                 describe(&link.from),
                 path.text,
-                want.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                want.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 found.iter().map(Val::to_text).collect::<Vec<_>>()
             ));
         }
@@ -332,7 +376,10 @@ impl Cx<'_> {
             }
             for m in made.iter().filter(|m| m.unique) {
                 if let Some(x) = wire.iter().position(|w| w.contains(&m.text)) {
-                    let link = op.inputs.iter().find(|l| matches!(&l.from, Source::Soap { path: p } if &p.text == path));
+                    let link = op
+                        .inputs
+                        .iter()
+                        .find(|l| matches!(&l.from, Source::Soap { path: p } if &p.text == path));
                     out.push(format!(
                         "{}: `{path}` is not linked (dropped or a credential), yet its value `{}` reached Altinn 3 in request {} ({})",
                         self.at(link, op),
@@ -407,10 +454,16 @@ impl Cx<'_> {
     /// Each request carried a token the token endpoint granted, for the manifest's scopes, and
     /// for the configured system user where the manifest says `system_user = true`.
     fn tokens(&self, op: &OpLink, seen: &Observed<'_>, out: &mut Vec<String>) {
-        let Some(auth) = &self.mapping.resolved.auth else { return };
+        let Some(auth) = &self.mapping.resolved.auth else {
+            return;
+        };
         let org = self.settings.values.get("system_user_org");
         for g in seen.grants {
-            let mut scope: Vec<&str> = g.claims["scope"].as_str().unwrap_or("").split_whitespace().collect();
+            let mut scope: Vec<&str> = g.claims["scope"]
+                .as_str()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
             scope.sort_unstable();
             let mut want: Vec<&str> = auth.scopes.iter().map(String::as_str).collect();
             want.sort_unstable();
@@ -425,7 +478,8 @@ impl Cx<'_> {
                 let ok = detail.as_array().is_some_and(|d| {
                     d.iter().any(|d| {
                         d["type"] == "urn:altinn:systemuser"
-                            && d["systemuser_org"]["ID"].as_str() == org.map(|o| format!("0192:{o}")).as_deref()
+                            && d["systemuser_org"]["ID"].as_str()
+                                == org.map(|o| format!("0192:{o}")).as_deref()
                     })
                 });
                 if !ok {
@@ -436,7 +490,11 @@ impl Cx<'_> {
                 }
             }
         }
-        let granted: BTreeSet<String> = seen.grants.iter().map(|g| format!("Bearer {}", g.token)).collect();
+        let granted: BTreeSet<String> = seen
+            .grants
+            .iter()
+            .map(|g| format!("Bearer {}", g.token))
+            .collect();
         for x in seen.exchanges {
             let auth_header = x.header("authorization");
             let ok = auth_header.iter().any(|h| granted.contains(*h));
@@ -501,7 +559,10 @@ fn places<'a>(
     call: &'a Call,
     roots: &[&'a Element],
     done: &BTreeMap<&str, Vec<Rep<'a>>>,
-) -> Vec<(Option<(&'a [PathStep], &'a Element)>, Option<(&'a str, usize, &'a [PathStep], Value)>)> {
+) -> Vec<(
+    Option<(&'a [PathStep], &'a Element)>,
+    Option<(&'a str, usize, &'a [PathStep], Value)>,
+)> {
     match &call.for_each {
         None => vec![(None, None)],
         Some(Loop::Soap { path }) => walk::select(roots, &path.steps)
@@ -511,9 +572,14 @@ fn places<'a>(
         Some(Loop::Response { call: from, path }) => {
             let mut out = Vec::new();
             for (i, rep) in done.get(from.as_str()).into_iter().flatten().enumerate() {
-                let Reply::Json(_, body) = &rep.exchange.reply else { continue };
+                let Reply::Json(_, body) = &rep.exchange.reply else {
+                    continue;
+                };
                 for item in walk::json_items(body, &path.steps) {
-                    out.push((rep.anchor, Some((from.as_str(), i, path.steps.as_slice(), item))));
+                    out.push((
+                        rep.anchor,
+                        Some((from.as_str(), i, path.steps.as_slice(), item)),
+                    ));
                 }
             }
             out
@@ -566,7 +632,12 @@ fn target_values(to: &Target, call: &Call, x: &Exchange) -> Vec<Val> {
         },
         Target::Body { path, .. } => {
             let steps = &path.steps;
-            let ct = x.header("content-type").first().copied().unwrap_or("").to_owned();
+            let ct = x
+                .header("content-type")
+                .first()
+                .copied()
+                .unwrap_or("")
+                .to_owned();
             if ct.starts_with("multipart/") {
                 let name = steps.first().map_or("file", |s| s.name.as_str());
                 return super::multipart::parts(&ct, &x.body)
@@ -616,9 +687,15 @@ fn describe(from: &Source) -> String {
 fn plain_path(steps: &[PathStep]) -> String {
     steps
         .iter()
-        .map(|s| s.xml_name.as_ref().map_or(s.name.clone(), |q| {
-            if s.name.starts_with('@') { s.name.clone() } else { q.local.clone() }
-        }))
+        .map(|s| {
+            s.xml_name.as_ref().map_or(s.name.clone(), |q| {
+                if s.name.starts_with('@') {
+                    s.name.clone()
+                } else {
+                    q.local.clone()
+                }
+            })
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -645,7 +722,14 @@ fn collect_leaves(el: &Element, path: &str, out: &mut Vec<(String, String)>) {
 }
 
 /// Paths of required properties missing from `v` (a value of `ty`).
-fn required_fields(graph: &TypeGraph, ty: &TypeRef, v: &Value, at: &str, out: &mut Vec<String>, depth: usize) {
+fn required_fields(
+    graph: &TypeGraph,
+    ty: &TypeRef,
+    v: &Value,
+    at: &str,
+    out: &mut Vec<String>,
+    depth: usize,
+) {
     if depth > 12 {
         return;
     }
@@ -655,8 +739,17 @@ fn required_fields(graph: &TypeGraph, ty: &TypeRef, v: &Value, at: &str, out: &m
         (TypeKind::Struct(_), Value::Object(o)) => {
             for f in graph.all_fields(&def.id) {
                 match o.get(&f.name) {
-                    None if f.min_occurs > 0 && !f.read_only => out.push(format!("{at}.{}", f.name)),
-                    Some(child) => required_fields(graph, &f.ty, child, &format!("{at}.{}", f.name), out, depth + 1),
+                    None if f.min_occurs > 0 && !f.read_only => {
+                        out.push(format!("{at}.{}", f.name))
+                    }
+                    Some(child) => required_fields(
+                        graph,
+                        &f.ty,
+                        child,
+                        &format!("{at}.{}", f.name),
+                        out,
+                        depth + 1,
+                    ),
                     None => {}
                 }
             }

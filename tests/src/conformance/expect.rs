@@ -35,8 +35,7 @@ impl Want {
                     || other.to_text().as_bytes() == b.as_slice()
             }
             (Want::Text(t), Val::Json(Value::Number(n))) => {
-                t.trim() == n.to_string()
-                    || t.trim().parse::<f64>().ok() == n.as_f64()
+                t.trim() == n.to_string() || t.trim().parse::<f64>().ok() == n.as_f64()
             }
             (Want::Text(t), f) => *t == f.to_text(),
             (Want::Contains(t), f) => f.to_text().contains(t.as_str()),
@@ -61,7 +60,11 @@ impl std::fmt::Display for Want {
 const KEY_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6f1b_3c2e_9a4d_4e57_8b21_0c7d_5e93_a1f4);
 
 /// The values a target should hold after `transforms`, or why the source cannot pass them.
-pub fn through(values: Vec<Val>, transforms: &[Transform], settings: &Settings) -> Result<Vec<Want>, String> {
+pub fn through(
+    values: Vec<Val>,
+    transforms: &[Transform],
+    settings: &Settings,
+) -> Result<Vec<Want>, String> {
     let mut vals = values;
     // Formats whose output is judged loosely are remembered for the end.
     let mut loose: Option<Format> = None;
@@ -98,8 +101,14 @@ pub fn through(values: Vec<Val>, transforms: &[Transform], settings: &Settings) 
                 let mut out = Vec::new();
                 for v in vals {
                     let key = v.to_text();
-                    let t = settings.tables.get(table).ok_or(format!("no table `{table}`"))?;
-                    let hit = t.get(key.trim()).or_else(|| t.get("*")).ok_or(format!("`{key}` not in `{table}`"))?;
+                    let t = settings
+                        .tables
+                        .get(table)
+                        .ok_or(format!("no table `{table}`"))?;
+                    let hit = t
+                        .get(key.trim())
+                        .or_else(|| t.get("*"))
+                        .ok_or(format!("`{key}` not in `{table}`"))?;
                     out.push(Val::Text(hit.clone()));
                 }
                 out
@@ -108,10 +117,15 @@ pub fn through(values: Vec<Val>, transforms: &[Transform], settings: &Settings) 
                 format: Format::NonEmpty,
             } => vec![Val::Text((!vals.is_empty()).to_string())],
             Transform::Format { format } => {
-                if matches!(format, Format::HtmlToMarkdown | Format::TextToMarkdown | Format::DateTimeUtc) {
+                if matches!(
+                    format,
+                    Format::HtmlToMarkdown | Format::TextToMarkdown | Format::DateTimeUtc
+                ) {
                     loose = Some(*format);
                 }
-                vals.into_iter().map(|v| convert(v, *format)).collect::<Result<_, _>>()?
+                vals.into_iter()
+                    .map(|v| convert(v, *format))
+                    .collect::<Result<_, _>>()?
             }
             Transform::Join { separator } if !vals.is_empty() => {
                 let texts: Vec<String> = vals.iter().map(Val::to_text).collect();
@@ -125,7 +139,9 @@ pub fn through(values: Vec<Val>, transforms: &[Transform], settings: &Settings) 
     Ok(vals
         .into_iter()
         .map(|v| match (loose, v) {
-            (Some(Format::HtmlToMarkdown | Format::TextToMarkdown), v) => Want::Contains(token_of(&v.to_text())),
+            (Some(Format::HtmlToMarkdown | Format::TextToMarkdown), v) => {
+                Want::Contains(token_of(&v.to_text()))
+            }
             (Some(Format::DateTimeUtc), v) => match instant(&v.to_text()) {
                 Some(i) => Want::Instant(i),
                 None => Want::Text(v.to_text()),
@@ -168,20 +184,31 @@ fn convert(v: Val, f: Format) -> Result<Val, String> {
             Val::Bytes(b) => Val::Bytes(b),
             _ => Val::Bytes(text.into_bytes()),
         },
-        Format::UuidV5 => Val::Text(uuid::Uuid::new_v5(&KEY_NAMESPACE, text.as_bytes()).to_string()),
+        Format::UuidV5 => {
+            Val::Text(uuid::Uuid::new_v5(&KEY_NAMESPACE, text.as_bytes()).to_string())
+        }
         Format::Uuid => Val::Text(
             uuid::Uuid::parse_str(text.trim())
                 .map_err(|e| e.to_string())?
                 .to_string(),
         ),
-        Format::Integer => Val::Text(text.trim().parse::<i64>().map_err(|e| e.to_string())?.to_string()),
+        Format::Integer => Val::Text(
+            text.trim()
+                .parse::<i64>()
+                .map_err(|e| e.to_string())?
+                .to_string(),
+        ),
         Format::InstancePartyId | Format::InstanceGuid => {
             let segs: Vec<&str> = text.trim_end_matches('/').split('/').collect();
             let n = segs.len();
             if n < 2 {
                 return Err(format!("`{text}` is no instance id"));
             }
-            let i = if f == Format::InstancePartyId { n - 2 } else { n - 1 };
+            let i = if f == Format::InstancePartyId {
+                n - 2
+            } else {
+                n - 1
+            };
             Val::Text(segs[i].to_owned())
         }
         Format::NonEmpty => Val::Text("true".to_owned()),

@@ -63,14 +63,27 @@ pub fn settings(m: &Mapping, values: &mut Values) -> Settings {
 
 /// Adds a lookup entry for every value `request` carries into a table, so each request value
 /// looks up to a value of its own (the `*` entry stays for answers' values).
-pub fn settings_for(base: &Settings, op: &OpLink, request: &request::Request, values: &mut Values) -> Settings {
+pub fn settings_for(
+    base: &Settings,
+    op: &OpLink,
+    request: &request::Request,
+    values: &mut Values,
+) -> Settings {
     let mut s = base.clone();
     for link in &op.inputs {
-        let Source::Soap { path } = &link.from else { continue };
+        let Source::Soap { path } = &link.from else {
+            continue;
+        };
         for t in &link.transforms {
-            let Transform::Lookup { table } = t else { continue };
+            let Transform::Lookup { table } = t else {
+                continue;
+            };
             for made in request.leaves.get(&path.text).into_iter().flatten() {
-                s = s.with_entry(table.clone(), made.text.trim(), format!("lookup-{}", values.token()));
+                s = s.with_entry(
+                    table.clone(),
+                    made.text.trim(),
+                    format!("lookup-{}", values.token()),
+                );
             }
         }
     }

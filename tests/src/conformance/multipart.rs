@@ -28,7 +28,9 @@ pub fn parts(content_type: &str, body: &[u8]) -> Vec<Part> {
             break;
         }
         let chunk = chunk.strip_prefix(b"\r\n").unwrap_or(chunk);
-        let Some(end) = find(chunk, b"\r\n\r\n") else { continue };
+        let Some(end) = find(chunk, b"\r\n\r\n") else {
+            continue;
+        };
         let head = String::from_utf8_lossy(&chunk[..end]).into_owned();
         let mut data = chunk[end + 4..].to_vec();
         if data.ends_with(b"\r\n") {

@@ -163,12 +163,7 @@ impl Shared {
             .split_once('/')
             .map(|(a, p)| (a.to_owned(), format!("/{p}")))
             .unwrap_or_default();
-        let query = uri
-            .query()
-            .map(|q| {
-                url_pairs(q)
-            })
-            .unwrap_or_default();
+        let query = uri.query().map(|q| url_pairs(q)).unwrap_or_default();
         let headers: Vec<(String, String)> = headers
             .iter()
             .map(|(k, v)| {
@@ -182,10 +177,14 @@ impl Shared {
         let endpoint = contract.and_then(|c| find_endpoint(c, method.as_str(), &path));
         let mut state = lock(&self.state);
         let key = format!("{api} {path}?{}", uri.query().unwrap_or_default());
-        let cached = (method == Method::GET).then(|| state.reads.get(&key).cloned()).flatten();
+        let cached = (method == Method::GET)
+            .then(|| state.reads.get(&key).cloned())
+            .flatten();
         let reply = match (contract, endpoint, cached) {
             (_, _, Some(r)) => r,
-            (Some(c), Some(e), None) => response::reply(&c.types, e, &self.hints, &mut state.values),
+            (Some(c), Some(e), None) => {
+                response::reply(&c.types, e, &self.hints, &mut state.values)
+            }
             _ => Reply::Json(404, json!({"title": "no such endpoint", "status": 404})),
         };
         if method == Method::GET {

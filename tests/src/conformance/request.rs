@@ -53,8 +53,14 @@ impl Hints {
         for link in &op.inputs {
             if let Source::Soap { path } = &link.from {
                 for f in &link.filter {
-                    let item: Vec<&str> = path.steps[..=f.item].iter().map(|s| s.name.as_str()).collect();
-                    wanted.insert(format!("{}/{}", item.join("/"), f.path.text), f.equals.clone());
+                    let item: Vec<&str> = path.steps[..=f.item]
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect();
+                    wanted.insert(
+                        format!("{}/{}", item.join("/"), f.path.text),
+                        f.equals.clone(),
+                    );
                 }
                 transforms
                     .entry(path.text.clone())
@@ -78,7 +84,13 @@ impl Hints {
 /// Builds `op`'s request from `m`'s WSDL types; each repeated element or list gets `repeat`
 /// items (two, so every loop and list is exercised; one where the manifest documents that
 /// Altinn 3 takes one).
-pub fn build(m: &Mapping, op: &SoapOperation, hints: &Hints, values: &mut Values, repeat: usize) -> Request {
+pub fn build(
+    m: &Mapping,
+    op: &SoapOperation,
+    hints: &Hints,
+    values: &mut Values,
+    repeat: usize,
+) -> Request {
     let graph = &m.soap.types;
     let mut b = Builder {
         graph,
@@ -178,7 +190,13 @@ impl Builder<'_> {
         }
     }
 
-    fn fields(&mut self, el: &mut Element, id: &altinn_bridge::model::TypeId, path: &str, depth: usize) {
+    fn fields(
+        &mut self,
+        el: &mut Element,
+        id: &altinn_bridge::model::TypeId,
+        path: &str,
+        depth: usize,
+    ) {
         let graph = self.graph;
         let mut chosen = BTreeMap::new();
         for f in graph.all_fields(id) {
@@ -197,7 +215,9 @@ impl Builder<'_> {
                     let (ns, local) = f
                         .xml_name
                         .as_ref()
-                        .map_or((String::new(), f.name.clone()), |q| (q.ns.clone(), q.local.clone()));
+                        .map_or((String::new(), f.name.clone()), |q| {
+                            (q.ns.clone(), q.local.clone())
+                        });
                     let v = self.leaf(&f.ty, &p);
                     el.attributes.push((ns, local, v));
                 }
@@ -209,7 +229,9 @@ impl Builder<'_> {
                     let (ns, local) = f
                         .xml_name
                         .as_ref()
-                        .map_or((String::new(), f.name.clone()), |q| (q.ns.clone(), q.local.clone()));
+                        .map_or((String::new(), f.name.clone()), |q| {
+                            (q.ns.clone(), q.local.clone())
+                        });
                     let p = format!("{path}/{local}");
                     let count = if f.max_occurs.is_many() {
                         self.repeat.max(f.min_occurs as usize)
@@ -252,7 +274,12 @@ impl Builder<'_> {
     }
 
     fn made(&mut self, ty: &TypeRef, path: &str) -> Made {
-        let transforms = self.hints.transforms.get(path).map(Vec::as_slice).unwrap_or_default();
+        let transforms = self
+            .hints
+            .transforms
+            .get(path)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         for t in transforms {
             let wanted = match t {
                 Transform::EnumMap { map } => {
@@ -262,7 +289,11 @@ impl Builder<'_> {
                         .filter(|(_, v)| !v.is_empty())
                         .map(|(k, _)| k)
                         .collect();
-                    let keys = if keys.is_empty() { map.keys().collect() } else { keys };
+                    let keys = if keys.is_empty() {
+                        map.keys().collect()
+                    } else {
+                        keys
+                    };
                     let i = self.values.int_in(0, 1_000_000) as usize;
                     return Made {
                         text: keys[i % keys.len()].clone(),

@@ -66,7 +66,13 @@ impl ResponseHints {
 fn json_text(steps: &[altinn_bridge::link::PathStep]) -> String {
     steps
         .iter()
-        .map(|s| if s.many { format!("{}[]", s.name) } else { s.name.clone() })
+        .map(|s| {
+            if s.many {
+                format!("{}[]", s.name)
+            } else {
+                s.name.clone()
+            }
+        })
         .collect::<Vec<_>>()
         .join(".")
 }
@@ -141,7 +147,10 @@ impl Gen<'_> {
                     obj.insert(f.name.clone(), self.value(&f.ty, &p, depth + 1));
                 }
                 // A map: two entries with distinct keys.
-                let extra = s.additional_properties.clone().or_else(|| s.pattern_properties.values().next().cloned());
+                let extra = s
+                    .additional_properties
+                    .clone()
+                    .or_else(|| s.pattern_properties.values().next().cloned());
                 if let Some(item) = extra {
                     for _ in 0..REPEAT {
                         let key = self.values.token();
@@ -156,7 +165,11 @@ impl Gen<'_> {
                 let p = format!("{path}[]");
                 // Deep inside, one item is enough: schemas with arrays in arrays would grow
                 // exponentially, and the links read the outer levels.
-                let n = if depth > 3 { 1 } else { REPEAT.max(l.min_items as usize) };
+                let n = if depth > 3 {
+                    1
+                } else {
+                    REPEAT.max(l.min_items as usize)
+                };
                 Value::Array((0..n).map(|_| self.value(&l.item, &p, depth + 1)).collect())
             }
             Some(TypeKind::List(_)) => Value::Array(Vec::new()),
@@ -186,7 +199,9 @@ impl Gen<'_> {
                 let i = self.values.int_in(0, 1_000_000) as usize;
                 let v = &e.values[i % e.values.len()].value;
                 match self.graph.builtin_of(&e.base) {
-                    Some(b) if b.is_integer() => v.parse::<i64>().map_or(Value::from(v.clone()), Value::from),
+                    Some(b) if b.is_integer() => {
+                        v.parse::<i64>().map_or(Value::from(v.clone()), Value::from)
+                    }
                     _ => Value::from(v.clone()),
                 }
             }
@@ -205,13 +220,10 @@ impl Gen<'_> {
         {
             return Value::from(w.clone());
         }
-        let format = self
-            .graph
-            .resolve(ty)
-            .and_then(|d| match &d.kind {
-                TypeKind::Scalar(s) => s.facets.format.clone(),
-                _ => None,
-            });
+        let format = self.graph.resolve(ty).and_then(|d| match &d.kind {
+            TypeKind::Scalar(s) => s.facets.format.clone(),
+            _ => None,
+        });
         for t in self.hints.get(self.endpoint, path) {
             let wanted = match t {
                 Transform::EnumMap { map } if !map.is_empty() => {
@@ -220,7 +232,9 @@ impl Gen<'_> {
                     Some(keys[i % keys.len()].clone())
                 }
                 Transform::Format { format } => match format {
-                    Format::InstancePartyId | Format::InstanceGuid => Some(self.values.instance_id()),
+                    Format::InstancePartyId | Format::InstanceGuid => {
+                        Some(self.values.instance_id())
+                    }
                     Format::Uuid | Format::UuidV5 => Some(self.values.guid()),
                     Format::Integer => Some(self.values.int_in(71_000_000, 79_999_999).to_string()),
                     Format::Base64ToBinary => Some(self.values.binary().1),
@@ -239,7 +253,9 @@ impl Gen<'_> {
             (Builtin::Number | Builtin::Double | Builtin::Float | Builtin::Decimal, _) => {
                 Value::from(self.values.int_in(71_000_000, 79_999_999) as f64 + 0.25)
             }
-            (Builtin::DateTime, _) | (_, Some("date-time")) => Value::from(self.values.utc_date_time()),
+            (Builtin::DateTime, _) | (_, Some("date-time")) => {
+                Value::from(self.values.utc_date_time())
+            }
             (Builtin::Date, _) | (_, Some("date")) => {
                 Value::from(self.values.utc_date_time()[..10].to_owned())
             }

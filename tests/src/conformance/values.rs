@@ -105,16 +105,21 @@ impl Values {
             unique: false,
         };
         match b {
-            B::Boolean => plain(if self.next() % 2 == 0 { "true" } else { "false" }.to_owned()),
+            B::Boolean => plain(
+                if self.next() % 2 == 0 {
+                    "true"
+                } else {
+                    "false"
+                }
+                .to_owned(),
+            ),
             B::Byte => plain(self.int_in(1, 120).to_string()),
             B::UnsignedByte => plain(self.int_in(1, 250).to_string()),
             B::Short | B::UnsignedShort => plain(self.int_in(1000, 30000).to_string()),
             B::Int | B::UnsignedInt => unique(self.int_in(71_000_000, 79_999_999).to_string()),
-            B::Integer
-            | B::Long
-            | B::UnsignedLong
-            | B::NonNegativeInteger
-            | B::PositiveInteger => unique(self.int_in(71_000_000, 79_999_999).to_string()),
+            B::Integer | B::Long | B::UnsignedLong | B::NonNegativeInteger | B::PositiveInteger => {
+                unique(self.int_in(71_000_000, 79_999_999).to_string())
+            }
             B::NonPositiveInteger | B::NegativeInteger => {
                 unique((-self.int_in(71_000_000, 79_999_999)).to_string())
             }

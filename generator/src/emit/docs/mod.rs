@@ -27,7 +27,10 @@ use crate::link::Resolved;
 /// The built-in templates (`templates/` in the repository), by the name a writer's override
 /// has under `--templates`.
 const TEMPLATES: [(&str, &str); 4] = [
-    ("api.md.j2", include_str!("../../../assets/templates/api.md.j2")),
+    (
+        "api.md.j2",
+        include_str!("../../../assets/templates/api.md.j2"),
+    ),
     (
         "index.md.j2",
         include_str!("../../../assets/templates/index.md.j2"),

@@ -98,13 +98,21 @@ fn element_parts<'p>(
 type MessageRow<'p> = (proc_macro2::Ident, TokenStream, &'p str, &'p str);
 
 /// The variants of `enum Message`, in the order of [`element_parts`] (sorted by element name).
-fn message_rows<'p>(plan: &Plan<'_>, parts: &[&'p crate::model::MessagePart]) -> Vec<MessageRow<'p>> {
+fn message_rows<'p>(
+    plan: &Plan<'_>,
+    parts: &[&'p crate::model::MessagePart],
+) -> Vec<MessageRow<'p>> {
     let mut scope = Unique::default();
     element_parts(parts)
         .iter()
         .map(|(q, ty)| {
             let variant = ident(&scope.claim(super::names::camel(&q.local, "E")));
-            (variant, rust_type(plan, ty), q.ns.as_str(), q.local.as_str())
+            (
+                variant,
+                rust_type(plan, ty),
+                q.ns.as_str(),
+                q.local.as_str(),
+            )
         })
         .collect()
 }

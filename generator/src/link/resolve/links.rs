@@ -83,12 +83,23 @@ impl<'a> Cx<'a> {
                 (path, &self.c.rest.get(api)?.types)
             }
             _ => {
-                self.error(spec, "`where` needs a repeated SOAP or response source", "here");
+                self.error(
+                    spec,
+                    "`where` needs a repeated SOAP or response source",
+                    "here",
+                );
                 return None;
             }
         };
         let Some(item) = path.steps.iter().rposition(|s| s.many) else {
-            self.error(spec, format!("`where` needs a repeated source; `{}` has one value", path.text), "here");
+            self.error(
+                spec,
+                format!(
+                    "`where` needs a repeated source; `{}` has one value",
+                    path.text
+                ),
+                "here",
+            );
             return None;
         };
         let item_ty = path.steps[item].ty.clone();
@@ -105,7 +116,11 @@ impl<'a> Cx<'a> {
                     equals: equals.clone(),
                 }),
                 Err(e) => {
-                    self.error(spec, format!("`where` field `{field}`: {e}"), "below the repeated item");
+                    self.error(
+                        spec,
+                        format!("`where` field `{field}`: {e}"),
+                        "below the repeated item",
+                    );
                     return None;
                 }
             }
@@ -460,7 +475,11 @@ impl<'a> Cx<'a> {
             let repeated = matches!(cat, Some(Cat::List))
                 || matches!(from, Source::Soap { path } | Source::Response { path, .. } if path.steps.iter().any(|s| s.many));
             if !repeated {
-                self.error(first, "`first` needs a repeated source", "this source has one value");
+                self.error(
+                    first,
+                    "`first` needs a repeated source",
+                    "this source has one value",
+                );
                 return None;
             }
             out.push(Transform::First);

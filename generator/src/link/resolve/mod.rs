@@ -517,8 +517,12 @@ impl<'a> Cx<'a> {
     /// A link into the body of a call that sends none would be lost: say how to name one.
     fn check_bodies(&mut self, scope: &OpScope<'_>, inputs: &[FieldLink]) {
         for link in inputs {
-            let Target::Body { call, .. } = &link.to else { continue };
-            let Some((c, ep)) = scope.calls.iter().find(|(c, _)| &c.name == call) else { continue };
+            let Target::Body { call, .. } = &link.to else {
+                continue;
+            };
+            let Some((c, ep)) = scope.calls.iter().find(|(c, _)| &c.name == call) else {
+                continue;
+            };
             if c.body.is_none() {
                 let at = link.span;
                 let mut d = Diagnostic::error(format!(
