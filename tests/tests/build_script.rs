@@ -1,7 +1,8 @@
 //! `examples/build-script` generates its adapters in `build.rs` with `altinn_bridge::Builder`:
 //! Cargo must rerun that script when a manifest it read changes, and only then.
 //!
-//! The crate is built by a child `cargo build -v` from a scratch copy (its files verbatim, the
+//! The crate is checked by a child `cargo check -v` (build scripts run as in a build; only the
+//! code generation of the crates is skipped) from a scratch copy (its files verbatim, the
 //! manifest and the contracts the manifest names, in the repository's layout) under
 //! `<target>/build-rs-test`, with its own target dir: building in this test's target dir would
 //! wait forever on the lock `cargo test` holds. The copy is what gets touched, so the
@@ -85,19 +86,19 @@ opt-level = 1
     }
 }
 
-/// `cargo build -v` of the example; its stderr.
+/// `cargo check -v` of the example; its stderr.
 fn build(dir: &Path) -> String {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(dir)
-        .args(["build", "-v", "--offline", "-p", PACKAGE, "--target-dir"])
+        .args(["check", "-v", "--offline", "-p", PACKAGE, "--target-dir"])
         .arg(dir.join("target"))
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("CARGO_BUILD_TARGET_DIR")
         .output()
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "cargo build failed:\n{stderr}");
+    assert!(out.status.success(), "cargo check failed:\n{stderr}");
     stderr
 }
 

@@ -15,14 +15,15 @@ use crate::peers;
 /// What libtest prints after the name of a test ignored for want of a peer.
 const PEER_MISSING: &str = " ... ignored, needs ";
 
-/// Sets the peers up, then runs `cargo test --workspace ARGS`, echoing its output.
+/// Sets the peers up, then runs `cargo test --workspace --no-fail-fast ARGS`, echoing its output.
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let start = Instant::now();
     peers::setup(root)?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut child = Command::new(cargo)
         .current_dir(root)
-        .args(["test", "--workspace"])
+        // Every failure shows, not only the first test binary's.
+        .args(["test", "--workspace", "--no-fail-fast"])
         .args(args)
         .stdout(Stdio::piped())
         .spawn()
