@@ -10,7 +10,8 @@ use altinn_bridge::diag::SourceMap;
 use altinn_bridge::link::{self, Overrides, Source, Target};
 use altinn_bridge::load::{ImportMap, Limits, wsdl};
 use altinn_bridge::model::{
-    Builtin, FieldKind, MaxOccurs, QName, SoapContract, Style, TypeId, TypeKind, TypeRef,
+    Builtin, FieldKind, MaxOccurs, PartContent, QName, SoapContract, Style, TypeId, TypeKind,
+    TypeRef,
 };
 
 const ORDERS: &str = "tests/fixtures/encoded/OrderService.wsdl";
@@ -32,7 +33,11 @@ fn list_item(c: &SoapContract, id: &str) -> (TypeRef, QName) {
     match &def.kind {
         TypeKind::List(l) => (
             l.item.clone(),
-            l.item_element.as_ref().expect("an XML item").xml_name.clone(),
+            l.item_element
+                .as_ref()
+                .expect("an XML item")
+                .xml_name
+                .clone(),
         ),
         other => panic!("{id} is not a list: {other:?}"),
     }
@@ -72,11 +77,20 @@ fn soap_encoding_arrays_are_lists_of_their_declared_items() {
     let (outer, _) = list_item(&c, "{urn:example:orders}ArrayOfArrayOf_xsd_string");
     let inner = outer.as_named().expect("an anonymous list").0.clone();
     assert_eq!(list_item(&c, &inner).0, TypeRef::Builtin(Builtin::String));
-    // soapenc scalars are the XML Schema built-ins they copy.
+    // soapenc scalars are the XML Schema built-ins they copy; the rpc wrapper holds the parts.
     let op = c.operations.iter().find(|o| o.name == "getOrder").unwrap();
     assert_eq!(op.style, Style::Rpc);
     let part = &op.input.as_ref().unwrap().body[0];
-    assert_eq!(part.content.ty(), &TypeRef::Builtin(Builtin::String));
+    let PartContent::Element { element, ty, .. } = &part.content else {
+        panic!("the rpc wrapper is an element part: {part:?}")
+    };
+    assert_eq!(element, &QName::new("urn:example:orders", "getOrder"));
+    let TypeKind::Struct(wrapper) = &c.types.get(ty.as_named().unwrap()).unwrap().kind else {
+        panic!()
+    };
+    assert_eq!(wrapper.fields.len(), 1);
+    assert_eq!(wrapper.fields[0].xml_name, Some(QName::local("orderId")));
+    assert_eq!(wrapper.fields[0].ty, TypeRef::Builtin(Builtin::String));
     let TypeKind::Struct(order) = &c
         .types
         .get(&TypeId::from("{http://model.orders.example}Order"))
@@ -118,9 +132,9 @@ fn an_rpc_encoded_service_links_to_a_rest_api_through_its_arrays() {
         })
         .collect();
     for (from, to) in [
-        ("lines/item/sku", "lines[].sku"),
-        ("lines/item/quantity", "lines[].quantity"),
-        ("tags", "tags"),
+        ("createOrder/lines/item/sku", "lines[].sku"),
+        ("createOrder/lines/item/quantity", "lines[].quantity"),
+        ("createOrder/tags", "tags"),
     ] {
         assert!(
             links.contains(&(from.to_owned(), to.to_owned())),
@@ -129,10 +143,10 @@ fn an_rpc_encoded_service_links_to_a_rest_api_through_its_arrays() {
     }
     // The item steps of the encoded arrays repeat.
     let sku = create.inputs.iter().find_map(|l| match &l.from {
-        Source::Soap { path } if path.text == "lines/item/sku" => Some(path),
+        Source::Soap { path } if path.text == "createOrder/lines/item/sku" => Some(path),
         _ => None,
     });
-    assert!(sku.unwrap().steps[1].many);
+    assert!(sku.unwrap().steps[2].many);
     let linked = mapping
         .resolved
         .operations
@@ -183,7 +197,10 @@ fn import_map_arguments_supply_local_copies_of_remote_imports() {
     ]);
     assert!(ok, "{err}");
     // The chain went through both copies: Hit comes from the second.
-    assert!(out.contains("hit: Hit [1..*]") && out.contains("title: string"), "{out}");
+    assert!(
+        out.contains("hit: Hit [1..*]") && out.contains("title: string"),
+        "{out}"
+    );
     // Only the first mapped: the second import is refused, named by its URL and position in the
     // first copy (which diagnostics name by the URL it stands for).
     let (ok, _, err) = run(&[
@@ -225,7 +242,8 @@ fn an_xml_catalog_supplies_local_copies_relative_to_itself() {
     let (ok, _, err) = run(&["inspect", LOOKUP, "--catalog", bad.to_str().unwrap()]);
     assert!(!ok);
     assert!(
-        err.contains("catalog entry `rewriteSystem` is not supported") && err.contains("catalog.xml:2:3"),
+        err.contains("catalog entry `rewriteSystem` is not supported")
+            && err.contains("catalog.xml:2:3"),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(dir);
@@ -235,8 +253,14 @@ fn an_xml_catalog_supplies_local_copies_relative_to_itself() {
 fn the_library_reads_remote_imports_registered_by_an_import_map() {
     let mut map = ImportMap::new();
     let copies = PathBuf::from("tests/fixtures/remote/copies");
-    map.insert("https://lookup.example/Lookup.svc?xsd=xsd0", copies.join("xsd0.xsd"));
-    map.insert("https://lookup.example/Lookup.svc?xsd=xsd1", copies.join("xsd1.xsd"));
+    map.insert(
+        "https://lookup.example/Lookup.svc?xsd=xsd0",
+        copies.join("xsd0.xsd"),
+    );
+    map.insert(
+        "https://lookup.example/Lookup.svc?xsd=xsd1",
+        copies.join("xsd1.xsd"),
+    );
     let mut sources = SourceMap::new();
     map.register(&mut sources, &Limits::default()).unwrap();
     let c = wsdl::load(&mut sources, Path::new(LOOKUP), &Limits::default())
@@ -250,5 +274,9 @@ fn the_library_reads_remote_imports_registered_by_an_import_map() {
             "https://lookup.example/Lookup.svc?xsd=xsd1"
         ]
     );
-    assert!(c.types.get(&TypeId::from("{urn:example:lookup/types}Hit")).is_some());
+    assert!(
+        c.types
+            .get(&TypeId::from("{urn:example:lookup/types}Hit"))
+            .is_some()
+    );
 }
