@@ -10,7 +10,8 @@ use altinn_bridge::diag::SourceMap;
 use altinn_bridge::link::{self, Overrides, Source, Target};
 use altinn_bridge::load::{ImportMap, Limits, wsdl};
 use altinn_bridge::model::{
-    Builtin, FieldKind, MaxOccurs, QName, SoapContract, Style, TypeId, TypeKind, TypeRef,
+    Builtin, FieldKind, MaxOccurs, PartContent, QName, SoapContract, Style, TypeId, TypeKind,
+    TypeRef,
 };
 
 const ORDERS: &str = "tests/fixtures/encoded/OrderService.wsdl";
@@ -76,11 +77,20 @@ fn soap_encoding_arrays_are_lists_of_their_declared_items() {
     let (outer, _) = list_item(&c, "{urn:example:orders}ArrayOfArrayOf_xsd_string");
     let inner = outer.as_named().expect("an anonymous list").0.clone();
     assert_eq!(list_item(&c, &inner).0, TypeRef::Builtin(Builtin::String));
-    // soapenc scalars are the XML Schema built-ins they copy.
+    // soapenc scalars are the XML Schema built-ins they copy; the rpc wrapper holds the parts.
     let op = c.operations.iter().find(|o| o.name == "getOrder").unwrap();
     assert_eq!(op.style, Style::Rpc);
     let part = &op.input.as_ref().unwrap().body[0];
-    assert_eq!(part.content.ty(), &TypeRef::Builtin(Builtin::String));
+    let PartContent::Element { element, ty, .. } = &part.content else {
+        panic!("the rpc wrapper is an element part: {part:?}")
+    };
+    assert_eq!(element, &QName::new("urn:example:orders", "getOrder"));
+    let TypeKind::Struct(wrapper) = &c.types.get(ty.as_named().unwrap()).unwrap().kind else {
+        panic!()
+    };
+    assert_eq!(wrapper.fields.len(), 1);
+    assert_eq!(wrapper.fields[0].xml_name, Some(QName::local("orderId")));
+    assert_eq!(wrapper.fields[0].ty, TypeRef::Builtin(Builtin::String));
     let TypeKind::Struct(order) = &c
         .types
         .get(&TypeId::from("{http://model.orders.example}Order"))
@@ -122,9 +132,9 @@ fn an_rpc_encoded_service_links_to_a_rest_api_through_its_arrays() {
         })
         .collect();
     for (from, to) in [
-        ("lines/item/sku", "lines[].sku"),
-        ("lines/item/quantity", "lines[].quantity"),
-        ("tags", "tags"),
+        ("createOrder/lines/item/sku", "lines[].sku"),
+        ("createOrder/lines/item/quantity", "lines[].quantity"),
+        ("createOrder/tags", "tags"),
     ] {
         assert!(
             links.contains(&(from.to_owned(), to.to_owned())),
@@ -133,10 +143,10 @@ fn an_rpc_encoded_service_links_to_a_rest_api_through_its_arrays() {
     }
     // The item steps of the encoded arrays repeat.
     let sku = create.inputs.iter().find_map(|l| match &l.from {
-        Source::Soap { path } if path.text == "lines/item/sku" => Some(path),
+        Source::Soap { path } if path.text == "createOrder/lines/item/sku" => Some(path),
         _ => None,
     });
-    assert!(sku.unwrap().steps[1].many);
+    assert!(sku.unwrap().steps[2].many);
     let linked = mapping
         .resolved
         .operations

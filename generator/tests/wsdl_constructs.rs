@@ -445,27 +445,38 @@ fn rpc_style_type_parts_one_way_and_both_soap_versions() {
     assert_eq!(add.doc.as_deref(), Some("Returns a + b, scaled."));
     let input = add.input.as_ref().unwrap();
     assert_eq!(input.rpc_namespace.as_deref(), Some("urn:test:rpc:wire"));
-    let body: Vec<(&str, &PartContent)> = input
-        .body
+    // The body is the rpc wrapper named after the operation, in the binding's namespace, with
+    // one unqualified child per part.
+    let [part] = input.body.as_slice() else {
+        panic!("one wrapper part: {:?}", input.body)
+    };
+    let PartContent::Element { element, ty, .. } = &part.content else {
+        panic!("the wrapper is an element part: {part:?}")
+    };
+    assert_eq!(element, &QName::new("urn:test:rpc:wire", "Add"));
+    let wrapper: Vec<(&str, Option<QName>, TypeRef)> = fields(c, &ty.as_named().unwrap().0)
         .iter()
-        .map(|p| (p.name.as_str(), &p.content))
+        .map(|f| (f.name.as_str(), f.xml_name.clone(), f.ty.clone()))
         .collect();
     assert_eq!(
-        body,
+        wrapper,
         [
             (
                 "pair",
-                &PartContent::Type {
-                    ty: named("{urn:test:rpc}Pair")
-                }
+                Some(QName::local("pair")),
+                named("{urn:test:rpc}Pair")
             ),
             (
                 "scale",
-                &PartContent::Type {
-                    ty: builtin(Builtin::Double)
-                }
-            )
+                Some(QName::local("scale")),
+                builtin(Builtin::Double)
+            ),
         ]
+    );
+    let answer = &add.output.as_ref().unwrap().body[0];
+    assert!(
+        matches!(&answer.content, PartContent::Element { element, .. } if element == &QName::new("urn:test:rpc:wire", "AddResponse")),
+        "{answer:?}"
     );
     let pair = fields(c, "{urn:test:rpc}Pair");
     assert_eq!(
@@ -487,13 +498,12 @@ fn rpc_style_type_parts_one_way_and_both_soap_versions() {
 
     let add12 = &c.operations[2];
     assert_eq!(add12.soap_version, SoapVersion::Soap12);
-    let names: Vec<&str> = add12
-        .input
-        .as_ref()
-        .unwrap()
-        .body
+    let PartContent::Element { ty, .. } = &add12.input.as_ref().unwrap().body[0].content else {
+        panic!("the rpc wrapper is an element part")
+    };
+    let names: Vec<&str> = fields(c, &ty.as_named().unwrap().0)
         .iter()
-        .map(|p| p.name.as_str())
+        .map(|f| f.name.as_str())
         .collect();
     assert_eq!(names, ["pair"], "soap:body parts= selects the body parts");
 
@@ -501,7 +511,7 @@ fn rpc_style_type_parts_one_way_and_both_soap_versions() {
     assert_eq!(warnings.len(), 1);
     assert_eq!(
         warnings[0].message,
-        "`use=\"encoded\"` (SOAP encoding) is not supported; treated as literal"
+        "`use=\"encoded\"` (SOAP encoding) is read as literal XML"
     );
     assert_eq!(
         sources

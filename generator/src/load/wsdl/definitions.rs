@@ -84,6 +84,8 @@ pub(super) fn build(
     services.sort_by(|a, b| a.name.cmp(&b.name));
     operations.sort_by(|a, b| a.id.cmp(&b.id));
     let messages = std::mem::take(&mut cx.messages).into_values().collect();
+    let mut types = schema.types;
+    super::rpc::wrap(&mut operations, &mut types);
     let root = raw.defs.first().filter(|_| raw.root_is_wsdl);
     let stem = path
         .file_stem()
@@ -116,7 +118,7 @@ pub(super) fn build(
         operations,
         elements: schema.elements.into_values().collect(),
         schemas: schema.schemas,
-        types: schema.types,
+        types,
     }
 }
 

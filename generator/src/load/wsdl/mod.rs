@@ -17,6 +17,7 @@ mod files;
 mod parse_wsdl;
 mod parse_xsd;
 mod raw;
+mod rpc;
 mod scope;
 mod xsd;
 

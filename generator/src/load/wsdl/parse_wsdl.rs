@@ -339,14 +339,15 @@ fn binding_io(cx: &mut FileCx<'_>, node: Node<'_, '_>) -> RawBindIo {
     io
 }
 
-/// `use="encoded"` (SOAP encoding) is not supported: the message is treated as literal.
+/// `use="encoded"` (SOAP encoding): the message is read as the literal XML it would be, with
+/// SOAP-encoding arrays as lists; what encoding adds beyond that is not modelled.
 fn check_use(cx: &mut FileCx<'_>, node: Node<'_, '_>) {
     if node.attribute("use") == Some("encoded") {
         let d = Diagnostic::warning(
-            "`use=\"encoded\"` (SOAP encoding) is not supported; treated as literal",
+            "`use=\"encoded\"` (SOAP encoding) is read as literal XML",
         )
         .at(cx.attr_span(node, "use"), "encoded")
-        .note("expected `use=\"literal\"`; SOAP-encoded messages may not match the generated code");
+        .note("SOAP-encoding arrays become lists; multi-reference values (`href`/`id`) and `xsi:type` are not modelled, so the facade does not promise to answer rpc/encoded clients");
         cx.error(d);
     }
 }
