@@ -54,11 +54,15 @@ macro_rules! conformance {
                 typed: |upstream, settings, _op, body, headers| {
                     Box::pin(async move {
                         use generated::$module::{Client, soap::Message};
-                        let read = |e: &Element| Message::read(e).map_err(|e| {
+                        let invalid = |e: altinn_bridge_runtime::xml::XmlError| {
                             Fault::new(altinn_bridge_runtime::soap::FaultCode::Sender, e.to_string())
-                        });
-                        let body = read(&body)?;
-                        let headers = headers.iter().map(read).collect::<Result<Vec<_>, _>>()?;
+                        };
+                        let body = Message::read(&body).map_err(invalid)?;
+                        let headers = headers
+                            .iter()
+                            .map(Message::read)
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(invalid)?;
                         let client = Client::new(upstream, settings);
                         let answer = client.call_message(body, headers).await?;
                         Ok(answer.map(|m| xml::parse(&m.to_xml().expect("a generated message writes")).expect("a generated message is XML")))

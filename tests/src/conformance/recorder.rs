@@ -163,7 +163,7 @@ impl Shared {
             .split_once('/')
             .map(|(a, p)| (a.to_owned(), format!("/{p}")))
             .unwrap_or_default();
-        let query = uri.query().map(|q| url_pairs(q)).unwrap_or_default();
+        let query = uri.query().map(url_pairs).unwrap_or_default();
         let headers: Vec<(String, String)> = headers
             .iter()
             .map(|(k, v)| {

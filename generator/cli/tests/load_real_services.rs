@@ -14,8 +14,8 @@ use altinn_bridge::model::{
     TypeRef,
 };
 
-const ORDERS: &str = "tests/fixtures/encoded/OrderService.wsdl";
-const LOOKUP: &str = "tests/fixtures/remote/Lookup.wsdl";
+const ORDERS: &str = "../tests/fixtures/encoded/OrderService.wsdl";
+const LOOKUP: &str = "../tests/fixtures/remote/Lookup.wsdl";
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
 fn load(path: &str) -> SoapContract {
@@ -109,7 +109,7 @@ fn an_rpc_encoded_service_links_to_a_rest_api_through_its_arrays() {
     let mut sources = SourceMap::new();
     let (mapping, _) = link::load_mapping(
         &mut sources,
-        Path::new("tests/fixtures/encoded/orders.toml"),
+        Path::new("../tests/fixtures/encoded/orders.toml"),
         &Overrides::default(),
         &Limits::default(),
     )
@@ -191,9 +191,9 @@ fn import_map_arguments_supply_local_copies_of_remote_imports() {
         "inspect",
         LOOKUP,
         "--import-map",
-        "https://lookup.example/Lookup.svc?xsd=xsd0=tests/fixtures/remote/copies/xsd0.xsd",
+        "https://lookup.example/Lookup.svc?xsd=xsd0=../tests/fixtures/remote/copies/xsd0.xsd",
         "--import-map",
-        "https://lookup.example/Lookup.svc?xsd=xsd1=tests/fixtures/remote/copies/xsd1.xsd",
+        "https://lookup.example/Lookup.svc?xsd=xsd1=../tests/fixtures/remote/copies/xsd1.xsd",
     ]);
     assert!(ok, "{err}");
     // The chain went through both copies: Hit comes from the second.
@@ -207,7 +207,7 @@ fn import_map_arguments_supply_local_copies_of_remote_imports() {
         "inspect",
         LOOKUP,
         "--import-map",
-        "https://lookup.example/Lookup.svc?xsd=xsd0=tests/fixtures/remote/copies/xsd0.xsd",
+        "https://lookup.example/Lookup.svc?xsd=xsd0=../tests/fixtures/remote/copies/xsd0.xsd",
     ]);
     assert!(!ok);
     assert!(
@@ -225,7 +225,7 @@ fn an_xml_catalog_supplies_local_copies_relative_to_itself() {
         "inspect",
         LOOKUP,
         "--catalog",
-        "tests/fixtures/remote/catalog.xml",
+        "../tests/fixtures/remote/catalog.xml",
     ]);
     assert!(ok, "{err}");
     assert!(out.contains("hit: Hit [1..*]"), "{out}");
@@ -252,7 +252,7 @@ fn an_xml_catalog_supplies_local_copies_relative_to_itself() {
 #[test]
 fn the_library_reads_remote_imports_registered_by_an_import_map() {
     let mut map = ImportMap::new();
-    let copies = PathBuf::from("tests/fixtures/remote/copies");
+    let copies = PathBuf::from("../tests/fixtures/remote/copies");
     map.insert(
         "https://lookup.example/Lookup.svc?xsd=xsd0",
         copies.join("xsd0.xsd"),
@@ -269,7 +269,7 @@ fn the_library_reads_remote_imports_registered_by_an_import_map() {
     assert_eq!(
         c.files,
         [
-            "tests/fixtures/remote/Lookup.wsdl",
+            "../tests/fixtures/remote/Lookup.wsdl",
             "https://lookup.example/Lookup.svc?xsd=xsd0",
             "https://lookup.example/Lookup.svc?xsd=xsd1"
         ]
