@@ -19,6 +19,9 @@ use altinn_bridge::load::{self, Limits};
 use altinn_bridge::{embedded, emit, link};
 use criterion::{Criterion, criterion_group};
 
+#[path = "synthetic.rs"]
+mod synthetic;
+
 /// Every file's path and text, plus the entry files the loader is given.
 struct Inputs {
     files: Vec<(PathBuf, String)>,
@@ -175,46 +178,9 @@ fn manifests() -> Vec<(PathBuf, String)> {
     v
 }
 
-/// A synthetic OpenAPI 3.0 document of at least `bytes` bytes, written as a real one would be:
-/// block mappings and sequences, flow mappings, quoted keys, block-scalar descriptions, `$ref`s
-/// from every response to its schema.
-fn synthetic_yaml(bytes: usize) -> String {
-    use std::fmt::Write;
-    let mut paths = String::new();
-    let mut schemas = String::new();
-    let mut n = 0;
-    while paths.len() + schemas.len() < bytes {
-        n += 1;
-        let _ = write!(
-            paths,
-            "  /things{n}/{{thingId}}:\n    get:\n      operationId: getThing{n}\n      summary: One thing {n}\n      \
-             description: |\n        Reads thing {n}.\n        key: not a key, part of the text\n      tags: [things]\n      \
-             parameters:\n        - name: thingId\n          in: path\n          required: true\n          \
-             schema: {{ type: string, format: uuid }}\n        - name: expand\n          in: query\n          \
-             schema:\n            type: boolean\n      responses:\n        '200':\n          description: The thing\n          \
-             content:\n            application/json:\n              schema:\n                \
-             $ref: '#/components/schemas/Thing{n}'\n        \"404\":\n          description: Not found\n"
-        );
-        let _ = write!(
-            schemas,
-            "    Thing{n}:\n      type: object\n      required: [id, name]\n      properties:\n        \
-             id: {{ type: string, format: uuid }}\n        name:\n          type: string\n          maxLength: 200\n"
-        );
-        for f in 0..6 {
-            let _ = write!(
-                schemas,
-                "        field{f}:\n          type: string\n          description: >-\n            Field {f} of thing {n},\n            folded.\n"
-            );
-        }
-    }
-    format!(
-        "openapi: 3.0.3\ninfo:\n  title: Synthetic\n  version: '1'\npaths:\n{paths}components:\n  schemas:\n{schemas}"
-    )
-}
-
 /// The raw parse and the full load of one large document, as YAML and as JSON.
 fn bench_large(c: &mut Criterion) {
-    let yaml = synthetic_yaml(1_200_000);
+    let yaml = synthetic::openapi_yaml(1_200_000, "things");
     let value: serde_json::Value = yaml_serde::from_str(&yaml).expect("the synthetic YAML parses");
     let json = serde_json::to_string_pretty(&value).expect("serialises");
     let limits = Limits::default();

@@ -220,3 +220,30 @@ fn non_utf8_file_gets_the_reader_error() {
     assert_eq!((loc.line, loc.column), (2, 23));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn schemas_that_only_refer_to_each_other_are_refused_with_every_member() {
+    let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n    C:\n      $ref: '#/components/schemas/A'\n    D:\n      type: string\n    E:\n      $ref: '#/components/schemas/D'\n";
+    let (msg, at, notes, out) = fail("cycle.yaml", text);
+    assert_eq!(
+        msg,
+        "the schemas `A`, `B` are only references to each other: no type is ever reached"
+    );
+    assert_eq!(at, "cycle.yaml:9:13");
+    assert!(
+        out.contains("cycle.yaml:11:13")
+            || out.contains("11 │       $ref: '#/components/schemas/A'"),
+        "{out}"
+    );
+    assert!(out.contains("`B` refers to `A`"), "{out}");
+    assert_eq!(
+        notes,
+        ["expected a chain of references to end in a schema with a type"]
+    );
+    // One error for the cycle; C (into it) and E (out to a type) are not cycles themselves.
+    assert_eq!(
+        out.matches("are only references to each other").count(),
+        1,
+        "{out}"
+    );
+}

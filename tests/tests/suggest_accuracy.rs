@@ -1,12 +1,25 @@
-//! `suggest` against the curated manifests: for each API, on the real corpus contracts, the share
-//! of linked operations whose top-ranked candidate is one of the curated calls. Also: the draft
-//! it writes loads as a manifest, and it behaves on a contract pair it was never tuned on.
+//! `suggest` measured, on two sets kept apart:
+//!
+//! - the **tuning set**: the curated manifests in `mappings/` (what the ranking was tuned on);
+//! - the **unseen set**: the five services added to the corpus for issue 13, scored against
+//!   `tests/suggest-eval/unseen/expected.toml` (successors written down from Altinn's docs before
+//!   any ranking ran on them; never tuned on).
+//!
+//! Each set is ranked against its own spec(s) ("one") and against every Altinn 3 spec of the corpus
+//! at once ("all"). Reported: p@1 and p@3 over the operations with a successor, abstention
+//! precision and recall over the operations without one, and how many drafts `check` accepts.
+//! The asserts hold what must never happen (a destructive call for a read-only operation, a
+//! draft `check` refuses, a ping that gets a call) and keep the tuning figures from sliding; the
+//! unseen figures are printed for the record, not asserted to a target.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use altinn_bridge::diag::SourceMap;
-use altinn_bridge::link::{self, Overrides, suggest};
+use altinn_bridge::link::suggest::{self, intent::Intent};
+use altinn_bridge::link::{self, Overrides};
 use altinn_bridge::load::{self, Limits};
+use altinn_bridge::model::{HttpMethod, RestContract, SoapContract};
 use altinn_bridge_tests::require_corpus;
 
 fn workspace() -> PathBuf {
@@ -24,46 +37,325 @@ fn manifests() -> Vec<PathBuf> {
     v
 }
 
-/// (operations whose top candidate is curated, linked operations) for one manifest.
-fn accuracy(manifest: &Path, corpus: &Path) -> (usize, usize, Vec<String>) {
-    let mut sources = SourceMap::new();
-    let overrides = Overrides {
-        contract_dirs: vec![corpus.to_path_buf()],
-        ..Overrides::default()
-    };
-    let (mapping, _) = link::load_mapping(&mut sources, manifest, &overrides, &Limits::default())
-        .unwrap_or_else(|d| {
-            panic!(
-                "{} does not resolve on the corpus:\n{}",
-                manifest.display(),
-                sources.render_all(&d)
-            )
-        });
-    let rest: Vec<_> = mapping.rest.iter().collect();
-    let ranked = suggest::suggest(&mapping.soap, &rest);
-    let (mut hits, mut total, mut misses) = (0, 0, Vec::new());
-    for op in mapping
-        .resolved
-        .operations
-        .iter()
-        .filter(|o| !o.calls.is_empty())
-    {
-        total += 1;
-        let top = ranked
-            .iter()
-            .find(|s| s.operation == op.name)
-            .and_then(|s| s.candidates.first());
-        let curated: Vec<&str> = op.calls.iter().map(|c| c.endpoint.0.as_str()).collect();
-        match top {
-            Some(t) if curated.contains(&t.endpoint.as_str()) => hits += 1,
-            other => misses.push(format!(
-                "{}: top {:?}, curated {curated:?}",
-                op.name,
-                other.map(|t| &t.endpoint)
-            )),
+/// What is right for one operation: any of these calls at top-1, or `None`: no successor.
+type Truth = BTreeMap<String, Option<Vec<String>>>;
+
+/// One service to rank: its WSDL and specs (by path), and the truth.
+struct Case {
+    name: String,
+    wsdl: PathBuf,
+    specs: Vec<PathBuf>,
+    truth: Truth,
+}
+
+/// The figures of one set.
+#[derive(Default, Debug)]
+struct Figures {
+    top1: usize,
+    top3: usize,
+    with_successor: usize,
+    abstained_right: usize,
+    abstained: usize,
+    without_successor: usize,
+    drafts_passing: usize,
+    drafts: usize,
+    destructive_for_reads: Vec<String>,
+    pings_with_a_call: Vec<String>,
+    misses: Vec<String>,
+}
+
+impl std::fmt::Display for Figures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "p@1 {}/{}, p@3 {}/{}, abstention precision {}/{} recall {}/{}, check-pass {}/{}",
+            self.top1,
+            self.with_successor,
+            self.top3,
+            self.with_successor,
+            self.abstained_right,
+            self.abstained,
+            self.abstained_right,
+            self.without_successor,
+            self.drafts_passing,
+            self.drafts
+        )
+    }
+}
+
+fn load_soap(sources: &mut SourceMap, path: &Path) -> SoapContract {
+    load::wsdl::load(sources, path, &Limits::default())
+        .unwrap_or_else(|d| panic!("{}", sources.render_all(&d)))
+        .value
+}
+
+fn load_rest(sources: &mut SourceMap, path: &Path) -> RestContract {
+    load::openapi::load(sources, path, &Limits::default())
+        .unwrap_or_else(|d| panic!("{}", sources.render_all(&d)))
+        .value
+}
+
+fn all_specs(corpus: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(corpus.join("altinn3"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The file named `name` under `dir`.
+fn find(dir: &Path, name: &str) -> PathBuf {
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.file_name().is_some_and(|n| n == name) {
+                return p;
+            }
         }
     }
-    (hits, total, misses)
+    panic!("no {name} under {}", dir.display())
+}
+
+/// The tuning set: each curated manifest's WSDL and specs from the corpus, its calls as truth.
+fn tuning(corpus: &Path, all: bool) -> Vec<Case> {
+    manifests()
+        .into_iter()
+        .map(|m| {
+            let text = std::fs::read_to_string(&m).unwrap();
+            let t: toml::Value = toml::from_str(&text).unwrap();
+            let file = |v: &toml::Value| {
+                let p = v
+                    .as_str()
+                    .or_else(|| v.get("path").and_then(|p| p.as_str()))
+                    .unwrap();
+                find(corpus, Path::new(p).file_name().unwrap().to_str().unwrap())
+            };
+            let wsdl = file(&t["sources"]["wsdl"]);
+            let specs = if all {
+                all_specs(corpus)
+            } else {
+                t["sources"]["openapi"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(file)
+                    .collect()
+            };
+            let mut truth = Truth::new();
+            for o in t["operations"].as_array().unwrap() {
+                let calls = o.get("calls").and_then(|c| c.as_array()).map(|cs| {
+                    cs.iter()
+                        .map(|c| c["endpoint"].as_str().unwrap().to_owned())
+                        .collect()
+                });
+                truth.insert(o["soap"].as_str().unwrap().to_owned(), calls);
+            }
+            Case {
+                name: m.file_stem().unwrap().to_string_lossy().into_owned(),
+                wsdl,
+                specs,
+                truth,
+            }
+        })
+        .collect()
+}
+
+/// The unseen set: `expected.toml`, one case per service.
+fn unseen(corpus: &Path, all: bool) -> Vec<Case> {
+    let text = std::fs::read_to_string(workspace().join("tests/suggest-eval/unseen/expected.toml"))
+        .unwrap();
+    let t: toml::Value = toml::from_str(&text).unwrap();
+    let mut by: BTreeMap<String, (Truth, Option<String>)> = BTreeMap::new();
+    for op in t["op"].as_array().unwrap() {
+        let service = op["service"].as_str().unwrap().to_owned();
+        let entry = by.entry(service).or_default();
+        let want = match &op["expect"] {
+            toml::Value::String(s) if s == "none" => None,
+            v => Some(
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e.as_str().unwrap().to_owned())
+                    .collect(),
+            ),
+        };
+        if want.is_some() && entry.1.is_none() {
+            entry.1 = op.get("spec").and_then(|s| s.as_str()).map(str::to_owned);
+        }
+        entry
+            .0
+            .insert(op["operation"].as_str().unwrap().to_owned(), want);
+    }
+    by.into_iter()
+        .map(|(service, (truth, spec))| Case {
+            wsdl: corpus
+                .join("altinn2")
+                .join(&service)
+                .join(format!("{service}.wsdl")),
+            specs: match (all, spec) {
+                (false, Some(s)) => vec![corpus.join("altinn3").join(s)],
+                _ => all_specs(corpus),
+            },
+            name: service,
+            truth,
+        })
+        .collect()
+}
+
+/// Ranks every case, drafts a manifest for each and checks it.
+fn measure(cases: &[Case]) -> Figures {
+    let mut f = Figures::default();
+    for case in cases {
+        let mut sources = SourceMap::new();
+        let soap = load_soap(&mut sources, &case.wsdl);
+        let rest: Vec<RestContract> = case
+            .specs
+            .iter()
+            .map(|p| load_rest(&mut sources, p))
+            .collect();
+        let refs: Vec<&RestContract> = rest.iter().collect();
+        let ranked = suggest::suggest(&soap, &refs);
+        score(case, &ranked, &refs, &mut f);
+        f.drafts += 1;
+        match check_draft(case, &soap, &refs) {
+            Ok(()) => f.drafts_passing += 1,
+            Err(e) => f
+                .misses
+                .push(format!("{}: draft refused by check:\n{e}", case.name)),
+        }
+    }
+    f
+}
+
+fn score(case: &Case, ranked: &[suggest::Suggestion], rest: &[&RestContract], f: &mut Figures) {
+    for s in ranked {
+        let intent = Intent::of_operation(&s.operation);
+        let proposed = s
+            .no_successor
+            .is_none()
+            .then(|| s.candidates.first())
+            .flatten();
+        if let Some(c) = proposed {
+            let method = rest[c.api]
+                .endpoints
+                .iter()
+                .find(|e| e.id.0 == c.endpoint)
+                .map(|e| (e.method, e.path.clone()));
+            let destructive = method.as_ref().is_some_and(|(m, p)| {
+                suggest::intent::destructive(*m, p)
+                    || (*m != HttpMethod::Get && *m != HttpMethod::Post)
+            });
+            if intent.read_only() && destructive {
+                f.destructive_for_reads
+                    .push(format!("{}.{} → {}", case.name, s.operation, c.endpoint));
+            }
+            if intent == Intent::Ping {
+                f.pings_with_a_call
+                    .push(format!("{}.{}", case.name, s.operation));
+            }
+        }
+        let Some(want) = case.truth.get(&s.operation) else {
+            continue;
+        };
+        match want {
+            None => {
+                f.without_successor += 1;
+                if proposed.is_none() {
+                    f.abstained += 1;
+                    f.abstained_right += 1;
+                } else {
+                    f.misses.push(format!(
+                        "{}.{}: expected no successor, got {}",
+                        case.name,
+                        s.operation,
+                        proposed.map(|c| c.endpoint.as_str()).unwrap_or("-")
+                    ));
+                }
+            }
+            Some(calls) => {
+                f.with_successor += 1;
+                let right = |e: &str| calls.iter().any(|c| c == e);
+                if proposed.is_none() {
+                    f.abstained += 1;
+                }
+                let top1 = proposed.is_some_and(|c| right(&c.endpoint));
+                let top3 = s.candidates.iter().take(3).any(|c| right(&c.endpoint));
+                f.top1 += usize::from(top1);
+                f.top3 += usize::from(top3);
+                if !top1 {
+                    f.misses.push(format!(
+                        "{}.{}: expected {:?}, got {}",
+                        case.name,
+                        s.operation,
+                        calls.first(),
+                        match proposed {
+                            Some(c) => format!("{} ({:.3})", c.endpoint, c.score),
+                            None => format!(
+                                "no successor ({})",
+                                s.no_successor.as_deref().unwrap_or("")
+                            ),
+                        }
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The draft for `case`, resolved as a manifest (as `altinn-bridge check` does).
+fn check_draft(case: &Case, soap: &SoapContract, rest: &[&RestContract]) -> Result<(), String> {
+    let specs: Vec<String> = case
+        .specs
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let draft = suggest::draft(soap, rest, &case.wsdl.to_string_lossy(), &specs);
+    let mut sources = SourceMap::new();
+    let path = std::env::temp_dir().join(format!(
+        "suggest-draft-{}-{}.toml",
+        std::process::id(),
+        case.name
+    ));
+    sources.register_virtual(&path, draft.clone());
+    link::load_mapping(
+        &mut sources,
+        &path,
+        &Overrides::default(),
+        &Limits::default(),
+    )
+    .map(|_| ())
+    .map_err(|d| format!("{}\n{draft}", sources.render_all(&d)))
+}
+
+fn report(label: &str, f: &Figures) {
+    println!("{label}: {f}");
+    for m in &f.misses {
+        println!("    {m}");
+    }
+}
+
+fn invariants(label: &str, f: &Figures) {
+    assert!(
+        f.destructive_for_reads.is_empty(),
+        "{label}: destructive calls for read-only operations: {:#?}",
+        f.destructive_for_reads
+    );
+    assert!(
+        f.pings_with_a_call.is_empty(),
+        "{label}: pings given a call: {:#?}",
+        f.pings_with_a_call
+    );
+    assert_eq!(
+        f.drafts_passing, f.drafts,
+        "{label}: drafts check refuses: {:#?}",
+        f.misses
+    );
 }
 
 #[test]
@@ -71,90 +363,119 @@ fn accuracy(manifest: &Path, corpus: &Path) -> (usize, usize, Vec<String>) {
     not(peer_corpus),
     ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
 )]
-fn suggest_ranks_a_curated_call_first_for_at_least_80_percent_per_api() {
-    let corpus =
-        require_corpus("suggest_ranks_a_curated_call_first_for_at_least_80_percent_per_api");
-    let mut failures = Vec::new();
-    for m in manifests() {
-        let (hits, total, misses) = accuracy(&m, &corpus);
-        let name = m.file_stem().unwrap().to_string_lossy().into_owned();
-        println!("suggest top-1: {name}: {hits}/{total}");
-        for miss in &misses {
-            println!("    miss: {miss}");
-        }
-        if total > 0 && hits * 5 < total * 4 {
-            failures.push(format!("{name}: {hits}/{total} ({misses:?})"));
-        }
+fn on_the_tuning_set_the_ranking_holds_and_every_draft_passes_check() {
+    let corpus = require_corpus("on_the_tuning_set_the_ranking_holds_and_every_draft_passes_check");
+    for all in [false, true] {
+        let label = if all {
+            "tuning, all specs"
+        } else {
+            "tuning, own specs"
+        };
+        let f = measure(&tuning(&corpus, all));
+        report(label, &f);
+        invariants(label, &f);
+        // Floors at the figures reached when the ranking was tuned (30/34 and 29/34 top-1,
+        // 12/14 and 10/14 abstentions), less one: a change that loses more is a regression.
+        assert!(f.top1 + 5 >= f.with_successor, "{label}: {f}");
+        assert!(f.abstained_right + 4 >= f.without_successor, "{label}: {f}");
+        assert_eq!(
+            f.abstained_right, f.abstained,
+            "{label}: abstained on an operation that has a successor: {f}"
+        );
     }
-    assert!(failures.is_empty(), "below 80%: {failures:#?}");
-}
-
-fn load_pair(
-    wsdl: &Path,
-    openapi: &Path,
-) -> (
-    SourceMap,
-    altinn_bridge::model::SoapContract,
-    altinn_bridge::model::RestContract,
-) {
-    let mut sources = SourceMap::new();
-    let soap = load::wsdl::load(&mut sources, wsdl, &Limits::default())
-        .unwrap_or_else(|d| panic!("{}", sources.render_all(&d)));
-    let rest = load::openapi::load(&mut sources, openapi, &Limits::default())
-        .unwrap_or_else(|d| panic!("{}", sources.render_all(&d)));
-    (sources, soap.value, rest.value)
 }
 
 #[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
+fn on_the_unseen_set_no_draft_is_refused_and_no_read_gets_a_destructive_call() {
+    let corpus =
+        require_corpus("on_the_unseen_set_no_draft_is_refused_and_no_read_gets_a_destructive_call");
+    for all in [false, true] {
+        let label = if all {
+            "unseen, all specs"
+        } else {
+            "unseen, one spec"
+        };
+        let f = measure(&unseen(&corpus, all));
+        report(label, &f);
+        invariants(label, &f);
+    }
+}
+
+/// Scores are comparable across specs: ranking against all specs at once puts the same
+/// candidates in the same order, with the same scores, as ranking against each spec alone.
+#[test]
+#[cfg_attr(
+    not(peer_corpus),
+    ignore = "needs the corpus: ../shared/corpus or $ALTINN_BRIDGE_CORPUS"
+)]
+fn scores_do_not_depend_on_the_other_specs_of_the_run() {
+    let corpus = require_corpus("scores_do_not_depend_on_the_other_specs_of_the_run");
+    let mut sources = SourceMap::new();
+    let soap = load_soap(
+        &mut sources,
+        &corpus.join(
+            "altinn2/CorrespondenceAgencyExternalBasic/CorrespondenceAgencyExternalBasic.wsdl",
+        ),
+    );
+    let specs = all_specs(&corpus);
+    let rest: Vec<RestContract> = specs.iter().map(|p| load_rest(&mut sources, p)).collect();
+    let all: Vec<&RestContract> = rest.iter().collect();
+    let together = suggest::suggest(&soap, &all);
+    for (i, r) in rest.iter().enumerate() {
+        let alone = suggest::suggest(&soap, &[r]);
+        for (t, a) in together.iter().zip(&alone) {
+            let from_t: Vec<(String, f64)> = t
+                .candidates
+                .iter()
+                .filter(|c| c.api == i)
+                .map(|c| (c.endpoint.clone(), c.score))
+                .collect();
+            let from_a: Vec<(String, f64)> = a
+                .candidates
+                .iter()
+                .take(from_t.len())
+                .map(|c| (c.endpoint.clone(), c.score))
+                .collect();
+            assert_eq!(from_t, from_a, "{}: spec {}", t.operation, r.title);
+        }
+    }
+}
+
+/// The first unseen pair (Norwegian names, written for the project): sending creates,
+/// fetching reads, withdrawing deletes.
+#[test]
 fn on_an_unseen_pair_the_ranking_is_sensible() {
     let dir = workspace().join("generator/tests/fixtures/unseen");
-    let (_, soap, rest) = load_pair(
-        &dir.join("Innsendingstjeneste.wsdl"),
-        &dir.join("innsending-api.yaml"),
-    );
+    let mut sources = SourceMap::new();
+    let soap = load_soap(&mut sources, &dir.join("Innsendingstjeneste.wsdl"));
+    let rest = load_rest(&mut sources, &dir.join("innsending-api.yaml"));
     let ranked = suggest::suggest(&soap, &[&rest]);
-    assert_eq!(
-        ranked.len(),
-        soap.operations
-            .iter()
-            .map(|o| &o.name)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len()
-    );
+    let names: BTreeSet<&str> = soap.operations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(ranked.len(), names.len());
     for s in &ranked {
-        let top = s
-            .candidates
-            .first()
-            .unwrap_or_else(|| panic!("{}: no candidate", s.operation));
-        println!(
-            "unseen: {} -> {} ({:.3}; {})",
-            s.operation,
-            top.endpoint,
-            top.score,
-            top.reasons.join("; ")
-        );
-        assert!(
-            top.score > 0.0 && top.score <= 1.0,
-            "{}: score {}",
-            s.operation,
-            top.score
-        );
         assert!(
             s.candidates.windows(2).all(|w| w[0].score >= w[1].score),
             "{}: not sorted",
             s.operation
         );
     }
-    // Norwegian verbs against HTTP methods: sending creates, fetching reads, withdrawing deletes.
     let top = |op: &str| {
-        ranked
-            .iter()
-            .find(|s| s.operation == op)
-            .unwrap()
-            .candidates[0]
-            .endpoint
-            .clone()
+        let s = ranked.iter().find(|s| s.operation == op).unwrap();
+        println!(
+            "unseen: {op} -> {:?} ({:?})",
+            s.candidates.first(),
+            s.no_successor
+        );
+        s.candidates[0].endpoint.clone()
     };
+    for op in ["SendInnMelding", "HentStatus"] {
+        let s = ranked.iter().find(|s| s.operation == op).unwrap();
+        assert!(s.no_successor.is_none(), "{op}: {:?}", s.no_successor);
+    }
     assert_eq!(top("SendInnMelding"), "POST /v2/submissions");
     assert_eq!(top("HentStatus"), "GET /v2/submissions/{submissionId}");
     assert_eq!(
@@ -164,13 +485,15 @@ fn on_an_unseen_pair_the_ranking_is_sensible() {
 }
 
 #[test]
-fn the_draft_loads_as_a_manifest() {
+fn the_draft_of_the_unseen_pair_passes_check_with_credentials_under_auth() {
     let dir = workspace().join("generator/tests/fixtures/unseen");
     let (wsdl, openapi) = (
         dir.join("Innsendingstjeneste.wsdl"),
         dir.join("innsending-api.yaml"),
     );
-    let (mut sources, soap, rest) = load_pair(&wsdl, &openapi);
+    let mut sources = SourceMap::new();
+    let soap = load_soap(&mut sources, &wsdl);
+    let rest = load_rest(&mut sources, &openapi);
     let draft = suggest::draft(
         &soap,
         &[&rest],
@@ -182,37 +505,28 @@ fn the_draft_loads_as_a_manifest() {
     assert!(draft.contains("\"Avsenderinfo/passord\""), "{draft}");
     let path = dir.join("draft.toml");
     sources.register_virtual(&path, draft.clone());
-    let r = link::load_mapping(
+    if let Err(d) = link::load_mapping(
         &mut sources,
         &path,
         &Overrides::default(),
         &Limits::default(),
-    );
-    // Every reference in the draft resolves; what is left is the to-do list `check` prints:
-    // required Altinn 3 fields no SOAP field was found for.
-    if let Err(d) = r {
-        for e in d.errors() {
-            let unfed = e.message.contains("required") && e.message.ends_with("is not fed");
-            assert!(
-                unfed,
-                "unexpected error in the draft: {}\n{draft}",
-                sources.render(e)
-            );
-        }
+    ) {
+        panic!(
+            "check refuses the draft:\n{}\n{draft}",
+            sources.render_all(&d)
+        );
     }
 }
 
 /// A second pair, written by someone who had not seen the ranking code, with the expected
-/// successors written down first (`expected.toml`). Measured before any tuning: 5 of 6 linked
-/// operations ranked right (the miss: `KansellerDeklarasjon`, "cancel" in Norwegian). This test
-/// keeps that from getting worse; it is not tuned on.
+/// successors written down first (`expected.toml`). Measured before the ranking was reworked:
+/// 5 of 6; this keeps it from getting worse. It is not tuned on.
 #[test]
 fn an_independently_written_pair_ranks_at_least_five_of_six() {
     let dir = workspace().join("generator/tests/fixtures/unseen2");
-    let (_, soap, rest) = load_pair(
-        &dir.join("Tollforvaltning.wsdl"),
-        &dir.join("toll-api.yaml"),
-    );
+    let mut sources = SourceMap::new();
+    let soap = load_soap(&mut sources, &dir.join("Tollforvaltning.wsdl"));
+    let rest = load_rest(&mut sources, &dir.join("toll-api.yaml"));
     let expected = std::fs::read_to_string(dir.join("expected.toml")).unwrap();
     let ranked = suggest::suggest(&soap, &[&rest]);
     let (mut hits, mut total) = (0, 0);
@@ -222,15 +536,16 @@ fn an_independently_written_pair_ranks_at_least_five_of_six() {
     {
         let (op, want) = line.split_once('=').unwrap();
         let (op, want) = (op.trim(), want.trim().trim_matches('"'));
+        let s = ranked.iter().find(|s| s.operation == op);
+        let got = s
+            .filter(|s| s.no_successor.is_none())
+            .and_then(|s| s.candidates.first())
+            .map(|c| c.endpoint.as_str());
         if want == "none" {
+            println!("unseen2: {op} -> {got:?} (expected none)");
             continue;
         }
         total += 1;
-        let got = ranked
-            .iter()
-            .find(|s| s.operation == op)
-            .and_then(|s| s.candidates.first())
-            .map(|c| c.endpoint.as_str());
         println!("unseen2: {op} -> {got:?} (expected {want})");
         hits += usize::from(got == Some(want));
     }

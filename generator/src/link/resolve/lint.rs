@@ -32,7 +32,7 @@ pub(super) fn operation(
                     call.path
                 ))
                 .at(call_at, "a destructive call")
-                .at(at, "a read-only operation")
+                .also(at, "a read-only operation")
                 .note("a caller of the old operation never expected it to change anything; map it to a read, or say `no_successor`"),
             );
         }

@@ -315,6 +315,17 @@ mod document_tests {
         d.0.iter().map(|d| d.message.clone()).collect()
     }
 
+    /// The messages other than the plausibility warnings of `lint` (these manifests link only
+    /// what each test is about).
+    fn typing(d: &Diagnostics) -> Vec<String> {
+        messages(d)
+            .into_iter()
+            .filter(|m| {
+                !m.contains("writes, but no SOAP input") && !m.contains("is linked to nothing")
+            })
+            .collect()
+    }
+
     #[test]
     fn links_are_typed_against_their_own_document() {
         // `x` is a value of the second document's `Kind`, not of the first's.
@@ -326,7 +337,7 @@ inputs = [
 ]"#,
         );
         let (_, warnings) = ok.unwrap_or_else(|d| panic!("{:?}", messages(&d)));
-        assert!(warnings.is_empty(), "{:?}", messages(&warnings));
+        assert!(typing(&warnings).is_empty(), "{:?}", messages(&warnings));
         let bad = check(
             r#"calls = [{ name = "add", endpoint = "POST /things" }]
 inputs = [
@@ -373,7 +384,7 @@ inputs = [{ from = "Get/id", to = "path.id", format = "uuid" }]"#,
         );
         let (_, w) = uuid.unwrap_or_else(|d| panic!("{:?}", messages(&d)));
         assert!(
-            w.is_empty(),
+            typing(&w).is_empty(),
             "an explicit parse is not a warning: {:?}",
             messages(&w)
         );

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::profile::is_credential;
-use super::words::Words;
+use super::words::{self, Words};
 use crate::link::paths::{fields_of, list_item, walk_soap};
 use crate::link::resolve::output_leaves;
 use crate::link::types::{Cat, category, check_compatible};
@@ -680,17 +680,34 @@ const TYPE_WORDS: &[&str] = &[
 
 /// Dice coefficient of normalised words, type words counting less; 1 for the same name.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    if a.eq_ignore_ascii_case(b) {
+    similarity_of(&FieldName::of(a), &FieldName::of(b))
+}
+
+/// A field name and its words, prepared once for many comparisons.
+#[derive(Debug, Clone, Default)]
+pub struct FieldName {
+    lower: String,
+    words: Vec<String>,
+}
+
+impl FieldName {
+    /// `name`'s field words, sorted.
+    pub fn of(name: &str) -> FieldName {
+        FieldName {
+            lower: name.to_lowercase(),
+            words: Words::of_field(name).sorted(),
+        }
+    }
+}
+
+/// [`similarity`] of prepared names.
+pub fn similarity_of(a: &FieldName, b: &FieldName) -> f64 {
+    if a.lower == b.lower {
         return 1.0;
     }
-    let (wa, wb) = (Words::of_field(a), Words::of_field(b));
-    let (sa, sb) = (wa.set(), wb.set());
-    let weight = |w: &str| if TYPE_WORDS.contains(&w) { 0.4 } else { 1.0 };
-    let total: f64 = sa.iter().chain(&sb).map(|w| weight(w)).sum();
-    if total == 0.0 {
-        return 0.0;
-    }
-    2.0 * sa.intersection(&sb).map(|w| weight(w)).sum::<f64>() / total
+    words::dice(&a.words, &b.words, |w| {
+        if TYPE_WORDS.contains(&w) { 0.4 } else { 1.0 }
+    })
 }
 
 #[cfg(test)]

@@ -4,12 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::fields::FieldName;
 use super::intent::Intent;
 use super::words::Words;
 use crate::link::paths::{fields_of, list_item};
 use crate::link::resolve::input_leaves;
 use crate::model::{
-    Endpoint, RestContract, SoapContract, SoapOperation, TypeGraph, TypeKind, TypeRef,
+    Endpoint, ParamLocation, RestContract, SoapContract, SoapOperation, TypeGraph, TypeKind,
+    TypeRef,
 };
 
 /// A SOAP operation's evidence.
@@ -27,14 +29,40 @@ pub struct OpProfile<'a> {
     pub doc: Words,
     /// Words of the input field names (credentials left out).
     pub inputs: Words,
-    /// The input field names as written (credentials left out).
-    pub input_names: Vec<String>,
-    /// Words of the output field names.
-    pub outputs: Words,
+    /// The input field names (credentials left out), prepared for comparison.
+    pub input_names: Vec<FieldName>,
+    /// `inputs`, `outputs` and `doc` as sorted sets.
+    pub sets: OpSets,
     /// Some input names an existing thing (an id, a reference).
     pub id_in: bool,
     /// The answer repeats (a list of things).
     pub list_out: bool,
+}
+
+/// An operation's word sets, sorted, for comparisons.
+#[derive(Debug, Clone, Default)]
+pub struct OpSets {
+    /// Input field words.
+    pub inputs: Vec<String>,
+    /// Output field words.
+    pub outputs: Vec<String>,
+    /// Documentation words.
+    pub doc: Vec<String>,
+}
+
+/// An endpoint's word sets, sorted, for comparisons.
+#[derive(Debug, Clone, Default)]
+pub struct EpSets {
+    /// Literal path words.
+    pub path: Vec<String>,
+    /// Request field words.
+    pub request: Vec<String>,
+    /// Response field words.
+    pub response: Vec<String>,
+    /// Summary and description words.
+    pub text: Vec<String>,
+    /// Required path and query parameters: prepared name, and whether it names one thing.
+    pub params: Vec<(FieldName, bool)>,
 }
 
 /// An endpoint's evidence.
@@ -60,14 +88,14 @@ pub struct EpProfile<'a> {
     pub tags: Words,
     /// Words of the parameter and request body field names.
     pub request: Words,
-    /// Words of the success response's field names.
-    pub response: Words,
     /// The path ends in a parameter: it addresses one item.
     pub item: bool,
     /// The success response is an array.
     pub list_out: bool,
     /// Path parameters that name one thing (`{fileTransferId}`; not `{org}`).
     pub id_params: usize,
+    /// The sets compared.
+    pub sets: EpSets,
 }
 
 impl EpProfile<'_> {
@@ -116,8 +144,6 @@ pub fn operation<'a>(soap: &'a SoapContract, op: &'a SoapOperation) -> OpProfile
         .filter_map(|l| l.rsplit('/').next())
         .map(str::to_owned)
         .collect();
-    let input_words: Vec<String> = names.iter().flat_map(|n| Words::of(n).0).collect();
-    let id_in = input_words.iter().any(|w| is_id_word(w));
     let mut outs = Vec::new();
     let mut list_out = false;
     for part in op.output.iter().flat_map(|m| &m.body) {
@@ -130,6 +156,16 @@ pub fn operation<'a>(soap: &'a SoapContract, op: &'a SoapOperation) -> OpProfile
             &mut BTreeSet::new(),
         );
     }
+    let input_words: Vec<String> = names.iter().flat_map(|n| Words::of(n).0).collect();
+    let outputs = Words(outs.iter().flat_map(|n| Words::of(n).0).collect());
+    let doc = Words::of(op.doc.as_deref().unwrap_or(""));
+    let inputs = Words(input_words.clone());
+    let sets = OpSets {
+        inputs: inputs.sorted(),
+        outputs: outputs.sorted(),
+        doc: doc.sorted(),
+    };
+    let id_in = input_words.iter().any(|w| is_id_word(w));
     // A verb whose concept Altinn 3 replaced (`receive` → subscriptions) counts as a noun too.
     let mut nouns: Vec<String> = name.0.iter().skip(1).cloned().collect();
     if !super::concepts::concepts_of(&verb).is_empty() {
@@ -140,10 +176,10 @@ pub fn operation<'a>(soap: &'a SoapContract, op: &'a SoapOperation) -> OpProfile
         intent: Intent::of_operation(&op.name),
         verb,
         nouns,
-        doc: Words::of(op.doc.as_deref().unwrap_or("")),
-        inputs: Words(input_words),
-        input_names: names,
-        outputs: Words(outs.iter().flat_map(|n| Words::of(n).0).collect()),
+        doc,
+        inputs,
+        input_names: names.iter().map(|n| FieldName::of(n)).collect(),
+        sets,
         id_in,
         list_out,
     }
@@ -188,22 +224,46 @@ fn endpoint<'a>(api: usize, index: usize, r: &'a RestContract, ep: &'a Endpoint)
             field_names(&r.types, t, &mut response, 0, &mut BTreeSet::new());
         }
     }
+    let path = Words::of(&literal.join(" "));
+    let summary = Words::of(ep.summary.as_deref().unwrap_or(""));
+    let doc = Words::of(ep.doc.as_deref().unwrap_or(""));
+    let request = Words(request.iter().flat_map(|n| Words::of(n).0).collect());
+    let response = Words(response.iter().flat_map(|n| Words::of(n).0).collect());
+    let sets = EpSets {
+        path: path.sorted(),
+        request: request.sorted(),
+        response: response.sorted(),
+        text: Words([summary.0.clone(), doc.0.clone()].concat()).sorted(),
+        params: ep
+            .params
+            .iter()
+            .filter(|p| {
+                p.required && matches!(p.location, ParamLocation::Path | ParamLocation::Query)
+            })
+            .map(|p| {
+                (
+                    FieldName::of(&p.name),
+                    Words::of(&p.name).0.iter().any(|w| is_id_word(w)),
+                )
+            })
+            .collect(),
+    };
     EpProfile {
         api,
         index,
         ep,
-        path: Words::of(&literal.join(" ")),
+        sets,
+        path,
         action,
         name: if ep.name_derived {
             Words::default()
         } else {
             Words::of(&ep.name)
         },
-        summary: Words::of(ep.summary.as_deref().unwrap_or("")),
-        doc: Words::of(ep.doc.as_deref().unwrap_or("")),
+        summary,
+        doc,
         tags: Words::of(&ep.tags.join(" ")),
-        request: Words(request.iter().flat_map(|n| Words::of(n).0).collect()),
-        response: Words(response.iter().flat_map(|n| Words::of(n).0).collect()),
+        request,
         item: segments.last().is_some_and(|s| s.starts_with('{')),
         id_params: segments
             .iter()

@@ -7,11 +7,11 @@
 use std::collections::BTreeSet;
 
 use super::concepts::concepts_of;
-use super::fields::similarity;
+use super::fields::similarity_of;
 use super::intent::{Intent, method_risk};
-use super::profile::{EpProfile, OpProfile, SpecProfile, is_id_word};
-use super::words::Words;
-use crate::model::{HttpMethod, ParamLocation};
+use super::profile::{EpProfile, OpProfile, SpecProfile};
+use super::words::{self, Words};
+use crate::model::HttpMethod;
 
 /// Weights of the features in the score. Chosen on the tuning set (the curated manifests);
 /// see `tests/suggest-eval/README.md`.
@@ -113,13 +113,10 @@ pub fn score<'p, 'a>(
     let evidence = Evidence {
         name,
         verb: verb_score(op, e, fit),
-        inputs: dice(&e.request, &op.inputs),
+        inputs: plain_dice(&e.sets.request, &op.sets.inputs),
         params: params_fed(op, e),
-        outputs: dice(&e.response, &op.outputs),
-        doc: dice(
-            &op.doc,
-            &Words([e.summary.0.clone(), e.doc.0.clone()].concat()),
-        ),
+        outputs: plain_dice(&e.sets.response, &op.sets.outputs),
+        doc: plain_dice(&op.sets.doc, &e.sets.text),
         spec: spec_fit,
     };
     Some(Scored {
@@ -185,10 +182,11 @@ fn name_score(
         .flat_map(|n| concepts_of(n).iter().map(|(c, _)| *c))
         .collect();
     let extra: f64 = e
+        .sets
         .path
-        .set()
         .iter()
-        .filter(|w| !known.contains(*w) && !concepts.contains(*w))
+        .map(String::as_str)
+        .filter(|w| !known.contains(w) && !concepts.contains(w))
         .map(|w| spec.specificity(w))
         .sum();
     (covered / (total + 0.35 * extra), matched)
@@ -243,34 +241,23 @@ fn verb_score(op: &OpProfile<'_>, e: &EpProfile<'_>, fit: f64) -> f64 {
 /// Share of the endpoint's required path and query parameters that an input field resembles
 /// (1 when it needs none).
 fn params_fed(op: &OpProfile<'_>, e: &EpProfile<'_>) -> f64 {
-    let required: Vec<&str> = e
-        .ep
-        .params
-        .iter()
-        .filter(|p| p.required && matches!(p.location, ParamLocation::Path | ParamLocation::Query))
-        .map(|p| p.name.as_str())
-        .collect();
+    let required = &e.sets.params;
     if required.is_empty() {
         return 1.0;
     }
     // An input that names one thing (an id, a reference) can feed a parameter that wants one.
     let fed = required
         .iter()
-        .filter(|p| {
-            op.input_names.iter().any(|n| similarity(n, p) >= 0.6)
-                || (op.id_in && Words::of(p).0.iter().any(|w| is_id_word(w)))
+        .filter(|(p, id)| {
+            (op.id_in && *id) || op.input_names.iter().any(|n| similarity_of(n, p) >= 0.6)
         })
         .count();
     fed as f64 / required.len() as f64
 }
 
-/// Dice coefficient of two word sets.
-pub fn dice(a: &Words, b: &Words) -> f64 {
-    let (sa, sb) = (a.set(), b.set());
-    if sa.is_empty() || sb.is_empty() {
-        return 0.0;
-    }
-    2.0 * sa.intersection(&sb).count() as f64 / (sa.len() + sb.len()) as f64
+/// Dice coefficient of two sorted word sets.
+fn plain_dice(a: &[String], b: &[String]) -> f64 {
+    words::dice(a, b, |_| 1.0)
 }
 
 /// Best first; ties go to the stronger evidence (name, then fields, then verb), then to the

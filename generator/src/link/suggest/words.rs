@@ -46,10 +46,45 @@ impl Words {
         self.0.iter().map(String::as_str).collect()
     }
 
+    /// Distinct words, sorted: what the set comparisons in ranking take (built once per profile,
+    /// not per comparison).
+    pub fn sorted(&self) -> Vec<String> {
+        let mut v = self.0.clone();
+        v.sort();
+        v.dedup();
+        v
+    }
+
     /// True when `w` is among them.
     pub fn has(&self, w: &str) -> bool {
         self.0.iter().any(|x| x == w)
     }
+}
+
+/// The words two sorted sets share, each weighed by `weight`.
+pub fn shared(a: &[String], b: &[String], weight: impl Fn(&str) -> f64) -> f64 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += weight(&a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// Dice coefficient of two sorted sets, each word weighed by `weight`.
+pub fn dice(a: &[String], b: &[String], weight: impl Fn(&str) -> f64 + Copy) -> f64 {
+    let total: f64 = a.iter().chain(b).map(|w| weight(w)).sum();
+    if total == 0.0 {
+        return 0.0;
+    }
+    2.0 * shared(a, b, weight) / total
 }
 
 /// Splits on non-alphanumerics, lower-to-upper case changes, letter/digit changes and the end

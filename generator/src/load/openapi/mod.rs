@@ -94,6 +94,7 @@ fn build(
     };
     let endpoints = eps.paths();
     let webhooks = eps.webhooks(root.get("webhooks"));
+    schemas.refuse_reference_cycles();
     let mut diags = std::mem::take(&mut schemas.diags);
     let security_schemes =
         document::security_schemes(root.pointer("/components/securitySchemes"), loc, &mut diags);

@@ -158,6 +158,71 @@ impl<'a> Schemas<'a> {
         }
     }
 
+    /// Refuses component schemas that are only references to each other (`A: {$ref: B}`,
+    /// `B: {$ref: A}`): they never reach a type, so code and links built on them would mean
+    /// nothing. One error per cycle, with the reference of every member.
+    pub(super) fn refuse_reference_cycles(&mut self) {
+        let mut reported: BTreeSet<String> = BTreeSet::new();
+        let ids: Vec<TypeId> = self.graph.types.keys().cloned().collect();
+        for start in ids {
+            let mut path: Vec<TypeId> = Vec::new();
+            let mut at = start.clone();
+            while let Some(TypeKind::Alias {
+                target: TypeRef::Named(next),
+            }) = self.graph.get(&at).map(|d| &d.kind)
+            {
+                if let Some(i) = path.iter().position(|p| p == &at) {
+                    let cycle = &path[i..];
+                    if cycle.iter().all(|c| reported.insert(c.0.clone())) {
+                        self.report_cycle(cycle);
+                    }
+                    break;
+                }
+                path.push(at.clone());
+                at = next.clone();
+            }
+        }
+    }
+
+    fn report_cycle(&mut self, cycle: &[TypeId]) {
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|id| id.0.rsplit('/').next().unwrap_or(&id.0).to_owned())
+            .collect();
+        let ref_of = |id: &TypeId| {
+            let ptr = id.0.trim_start_matches('#');
+            let direct = child(ptr, "$ref");
+            if self.root.pointer(&direct).is_some() {
+                direct
+            } else {
+                format!("{ptr}/allOf/0/$ref")
+            }
+        };
+        let mut d = Diagnostic::error(format!(
+            "the schemas {} are only references to each other: no type is ever reached",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        for (i, id) in cycle.iter().enumerate() {
+            let span = self.loc.value_span(&ref_of(id));
+            let label = format!(
+                "`{}` refers to `{}`",
+                names[i],
+                names[(i + 1) % names.len()]
+            );
+            d = if i == 0 {
+                d.at(span, label)
+            } else {
+                d.also(span, label)
+            };
+        }
+        self.diags
+            .push(d.note("expected a chain of references to end in a schema with a type"));
+    }
+
     /// The type of the schema at pointer `ptr` (inline or a `$ref`); an anonymous type made for
     /// it is named after `hint`.
     pub(super) fn type_at(&mut self, ptr: &str, hint: Hint<'_>) -> Shape {
