@@ -20,7 +20,7 @@ fn check_verbose(manifest: &str) -> (bool, String) {
 
 #[test]
 fn wrong_links_are_warned_about_where_they_are() {
-    let (ok, err) = check_verbose("tests/fixtures/lint/wrong.toml");
+    let (ok, err) = check_verbose("../tests/fixtures/lint/wrong.toml");
     assert!(ok, "warnings do not fail check:\n{err}");
     for (warning, at) in [
         (
@@ -46,7 +46,7 @@ fn wrong_links_are_warned_about_where_they_are() {
 
 #[test]
 fn the_suggested_draft_draws_none_of_these_warnings() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/unseen");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/unseen");
     let draft = Command::new(env!("CARGO_BIN_EXE_altinn-bridge"))
         .current_dir(&dir)
         .args([
