@@ -134,7 +134,7 @@ fn an_rpc_encoded_service_links_to_a_rest_api_through_its_arrays() {
     for (from, to) in [
         ("createOrder/lines/item/sku", "lines[].sku"),
         ("createOrder/lines/item/quantity", "lines[].quantity"),
-        ("createOrder/tags", "tags"),
+        ("createOrder/tags", "tags[]"),
     ] {
         assert!(
             links.contains(&(from.to_owned(), to.to_owned())),
