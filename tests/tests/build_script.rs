@@ -74,16 +74,25 @@ version = "0.1.0"
 altinn-bridge = {{ path = "{generator}" }}
 altinn-bridge-runtime = {{ path = "{runtime}", default-features = false }}
 
-[profile.dev.package."*"]
-opt-level = 1
-"#,
+{profiles}"#,
         generator = ws.join("generator").display(),
         runtime = ws.join("runtime").display(),
+        profiles = profiles(&ws.join("Cargo.toml")),
     );
     let manifest = dir.join("Cargo.toml");
     if std::fs::read_to_string(&manifest).ok().as_deref() != Some(root.as_str()) {
         std::fs::write(&manifest, root).expect("write the scratch workspace");
     }
+}
+
+/// The `[profile.*]` tables of the workspace manifest (they come last in it): the scratch build
+/// compiles the dependencies as the workspace does, so it can reuse what `.ci/run` compiled for
+/// the example into the same target dir.
+fn profiles(manifest: &Path) -> String {
+    let text = std::fs::read_to_string(manifest).expect("the workspace manifest");
+    text.find("\n[profile.")
+        .map(|at| text[at + 1..].to_owned())
+        .unwrap_or_default()
 }
 
 /// `cargo check -v` of the example; its stderr.
