@@ -114,6 +114,7 @@ struct Place {
     required: bool,
     /// Inside a list's items (`body.a[].b`, `body.ids[]`).
     in_list: bool,
+    name: PathName,
 }
 
 const LINK_AT: f64 = 0.6;
@@ -127,6 +128,7 @@ struct Leaf {
     repeats: bool,
     /// A direct argument of the operation (`Op/x`), not a field of a criteria object.
     direct: bool,
+    name: PathName,
 }
 
 /// The field plan for `op` calling `e` of `r`: that call alone, or, when `e` wants an id the
@@ -216,6 +218,7 @@ fn leaves_of(soap: &SoapContract, op: &SoapOperation, plan: &mut FieldPlan) -> V
                 .unwrap_or(Cat::Any),
             repeats: path.steps.iter().skip(1).any(|s| s.many),
             direct: path.steps.len() <= 2,
+            name: PathName::of(&leaf),
             path: leaf,
         });
     }
@@ -242,7 +245,7 @@ fn link_call(
             if !list_ok || used.contains(&p.path) || !fits(&l.cat, &category(&r.types, &p.ty)) {
                 continue;
             }
-            let s = name_match(&l.path, &p.path);
+            let s = name_match(&l.name, &p.name);
             if s >= LINK_AT {
                 pairs.push((s, li, pi));
             }
@@ -373,24 +376,28 @@ fn drop_all(plan: &mut FieldPlan, left: Vec<Leaf>) {
     }
 }
 
-/// How alike a SOAP path's last step is to a place's (its parent counting a little): the same
-/// name is 1; type words (date, time, id, number, code, name) count less than the rest.
-fn name_match(from: &str, to: &str) -> f64 {
-    let last = |p: &str| {
-        p.rsplit(['/', '.'])
-            .next()
-            .unwrap_or(p)
-            .trim_end_matches("[]")
-            .to_owned()
-    };
-    let parent = |p: &str| {
-        p.rsplit(['/', '.'])
-            .nth(1)
-            .unwrap_or("")
-            .trim_end_matches("[]")
-            .to_owned()
-    };
-    0.85 * similarity(&last(from), &last(to)) + 0.15 * similarity(&parent(from), &parent(to))
+/// A path's last step and its parent, prepared for comparisons.
+#[derive(Debug, Clone, Default)]
+struct PathName {
+    last: FieldName,
+    parent: FieldName,
+}
+
+impl PathName {
+    fn of(path: &str) -> PathName {
+        let mut steps = path.rsplit(['/', '.']).map(|s| s.trim_end_matches("[]"));
+        let last = steps.next().unwrap_or(path);
+        PathName {
+            last: FieldName::of(last),
+            parent: FieldName::of(steps.next().unwrap_or("")),
+        }
+    }
+}
+
+/// How alike two paths' last steps are (their parents counting a little): the same name is 1;
+/// type words (date, time, id, number, code, name) count less than the rest.
+fn name_match(a: &PathName, b: &PathName) -> f64 {
+    0.85 * similarity_of(&a.last, &b.last) + 0.15 * similarity_of(&a.parent, &b.parent)
 }
 
 fn is_id_name(name: &str) -> bool {
@@ -455,26 +462,17 @@ fn conversion(src: &Cat, dst: &Cat) -> Option<Option<&'static str>> {
     }
 }
 
-/// The unused place `name` most resembles, at `LINK_AT` or better.
+/// The unused place `from` most resembles, at `LINK_AT` or better.
 fn best_place<'t>(
-    from: &str,
+    from: &PathName,
     places: &'t [Place],
     used: &BTreeSet<String>,
     ok: impl Fn(&Place) -> bool,
 ) -> Option<(&'t Place, f64)> {
-    let last = from.rsplit(['/', '.']).next().unwrap_or(from);
-    let parent = from.rsplit(['/', '.']).nth(1).unwrap_or("");
     places
         .iter()
         .filter(|p| !used.contains(&p.path) && ok(p))
-        .map(|p| {
-            let tl = p.path.rsplit('.').next().unwrap_or(&p.path);
-            let tp = p.path.rsplit('.').nth(1).unwrap_or("");
-            (
-                p,
-                0.85 * similarity(last, tl) + 0.15 * similarity(parent, tp),
-            )
-        })
+        .map(|p| (p, name_match(from, &p.name)))
         .filter(|(_, s)| *s >= LINK_AT)
         // Equal scores go to the place declared first.
         .fold(None, |best: Option<(&Place, f64)>, (p, s)| match best {
@@ -549,6 +547,7 @@ fn request_places(r: &RestContract, e: &Endpoint) -> Vec<Place> {
             ty: p.ty.clone(),
             required: p.required,
             in_list: false,
+            name: PathName::of(&p.name),
         })
         .collect();
     let body = e
@@ -585,6 +584,7 @@ fn json_places(
     for f in fields_of(types, ty).into_iter().filter(|f| !f.read_only) {
         let path = format!("{prefix}.{}", f.name);
         out.push(Place {
+            name: PathName::of(&path),
             path: path.clone(),
             ty: f.ty.clone(),
             required: f.min_occurs > 0,
@@ -593,6 +593,7 @@ fn json_places(
         match list_item(types, &f.ty) {
             None => json_places(types, &f.ty, &path, out, depth + 1, seen),
             Some(item) if fields_of(types, &item).is_empty() => out.push(Place {
+                name: PathName::of(&path),
                 path: format!("{path}[]"),
                 ty: item,
                 required: false,
@@ -640,7 +641,7 @@ fn output_links(
         let Some(dst) = path.leaf_type().map(|t| category(&soap.types, t)) else {
             continue;
         };
-        let best = best_place(&leaf, &places, &used, |p| {
+        let best = best_place(&PathName::of(&leaf), &places, &used, |p| {
             !p.in_list
                 && list_item(&r.types, &p.ty).is_none()
                 && fits(&category(&r.types, &p.ty), &dst)
@@ -679,6 +680,7 @@ const TYPE_WORDS: &[&str] = &[
 ];
 
 /// Dice coefficient of normalised words, type words counting less; 1 for the same name.
+#[cfg(test)]
 pub fn similarity(a: &str, b: &str) -> f64 {
     similarity_of(&FieldName::of(a), &FieldName::of(b))
 }

@@ -23,10 +23,11 @@ pub struct OpProfile<'a> {
     pub intent: Intent,
     /// The leading verb, normalised.
     pub verb: String,
-    /// The other words of the name.
+    /// The other words of the name (distinct).
     pub nouns: Vec<String>,
-    /// Words of its `wsdl:documentation`.
-    pub doc: Words,
+    /// Every word the operation says (nouns, verb, documentation, input fields, and the
+    /// concepts its nouns became), sorted: a path word outside it counts against a candidate.
+    pub known: Vec<String>,
     /// Words of the input field names (credentials left out).
     pub inputs: Words,
     /// The input field names (credentials left out), prepared for comparison.
@@ -171,12 +172,28 @@ pub fn operation<'a>(soap: &'a SoapContract, op: &'a SoapOperation) -> OpProfile
     if !super::concepts::concepts_of(&verb).is_empty() {
         nouns.push(verb.clone());
     }
+    nouns.sort();
+    nouns.dedup();
+    let mut known: Vec<String> = nouns
+        .iter()
+        .chain(&doc.0)
+        .chain(&inputs.0)
+        .cloned()
+        .collect();
+    known.push(verb.clone());
+    known.extend(nouns.iter().flat_map(|n| {
+        super::concepts::concepts_of(n)
+            .iter()
+            .map(|(c, _)| (*c).to_owned())
+    }));
+    known.sort();
+    known.dedup();
     OpProfile {
+        known,
         op,
         intent: Intent::of_operation(&op.name),
         verb,
         nouns,
-        doc,
         inputs,
         input_names: names.iter().map(|n| FieldName::of(n)).collect(),
         sets,

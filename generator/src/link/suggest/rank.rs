@@ -4,8 +4,6 @@
 //! endpoint's own spec only (word specificity is per spec), so a score means the same whichever
 //! other specs are in the run: ranking against all specs at once is ranking against each.
 
-use std::collections::BTreeSet;
-
 use super::concepts::concepts_of;
 use super::fields::similarity_of;
 use super::intent::{Intent, method_risk};
@@ -72,8 +70,6 @@ pub struct Scored<'p, 'a> {
     pub score: f64,
     /// What it rests on.
     pub evidence: Evidence,
-    /// The words that matched, for the reasons.
-    pub matched: Vec<String>,
 }
 
 /// How well the service as a whole fits a spec: its name's nouns (and the concepts they
@@ -109,7 +105,7 @@ pub fn score<'p, 'a>(
     if fit == 0.0 {
         return None;
     }
-    let (name, matched) = name_score(op, e, spec, service);
+    let name = name_score(op, e, spec, service);
     let evidence = Evidence {
         name,
         verb: verb_score(op, e, fit),
@@ -123,7 +119,6 @@ pub fn score<'p, 'a>(
         ep: e,
         score: (evidence.score() * 1000.0).round() / 1000.0,
         evidence,
-        matched,
     })
 }
 
@@ -145,23 +140,12 @@ fn strength(e: &EpProfile<'_>, w: &str) -> f64 {
 /// The operation's nouns found in the endpoint (directly, or as the Altinn 3 concept they
 /// became, at a discount), weighted by how specific each word is in the spec; path words the
 /// operation never mentions count against it.
-fn name_score(
-    op: &OpProfile<'_>,
-    e: &EpProfile<'_>,
-    spec: &SpecProfile,
-    service: &Words,
-) -> (f64, Vec<String>) {
-    let nouns: BTreeSet<&str> = op.nouns.iter().map(String::as_str).collect();
-    if nouns.is_empty() {
-        return (0.0, Vec::new());
+fn name_score(op: &OpProfile<'_>, e: &EpProfile<'_>, spec: &SpecProfile, service: &Words) -> f64 {
+    if op.nouns.is_empty() {
+        return 0.0;
     }
     let (mut covered, mut total) = (0.0, 0.0);
-    let mut matched = Vec::new();
-    let mut known: BTreeSet<&str> = nouns.clone();
-    known.extend(op.doc.0.iter().map(String::as_str));
-    known.extend(op.inputs.0.iter().map(String::as_str));
-    known.insert(op.verb.as_str());
-    for n in &nouns {
+    for n in &op.nouns {
         let weight = spec.specificity(n);
         let credit = if service.has(n) { SERVICE_NOUN } else { 1.0 };
         total += weight;
@@ -170,26 +154,31 @@ fn name_score(
             .iter()
             .map(|(c, discount)| strength(e, c) * discount)
             .fold(0.0, f64::max);
-        if direct > 0.0 {
-            matched.push((*n).to_owned());
-        } else if via > 0.0 {
-            matched.push(format!("{n}≈{}", concept_hit(e, n)));
-        }
         covered += weight * credit * direct.max(via);
     }
-    let concepts: BTreeSet<&str> = nouns
-        .iter()
-        .flat_map(|n| concepts_of(n).iter().map(|(c, _)| *c))
-        .collect();
     let extra: f64 = e
         .sets
         .path
         .iter()
-        .map(String::as_str)
-        .filter(|w| !known.contains(w) && !concepts.contains(w))
+        .filter(|w| op.known.binary_search(w).is_err())
         .map(|w| spec.specificity(w))
         .sum();
-    (covered / (total + 0.35 * extra), matched)
+    covered / (total + 0.35 * extra)
+}
+
+/// The operation's nouns the endpoint names, directly or through a concept (`receipt≈instance`).
+fn matched_words(op: &OpProfile<'_>, e: &EpProfile<'_>) -> Vec<String> {
+    op.nouns
+        .iter()
+        .filter_map(|n| {
+            if strength(e, n) > 0.0 {
+                Some(n.clone())
+            } else {
+                let hit = concept_hit(e, n);
+                (!hit.is_empty()).then(|| format!("{n}≈{hit}"))
+            }
+        })
+        .collect()
 }
 
 fn concept_hit(e: &EpProfile<'_>, n: &str) -> String {
@@ -321,8 +310,9 @@ fn performs(e: &EpProfile<'_>, verb: &str) -> bool {
 /// The reasons shown for a candidate.
 pub fn reasons(op: &OpProfile<'_>, s: &Scored<'_, '_>) -> Vec<String> {
     let mut out = Vec::new();
-    if !s.matched.is_empty() {
-        out.push(format!("name: {}", s.matched.join(", ")));
+    let matched = matched_words(op, s.ep);
+    if !matched.is_empty() {
+        out.push(format!("name: {}", matched.join(", ")));
     }
     out.push(format!(
         "{:?} → {}{}",
