@@ -57,7 +57,7 @@ pub fn wsdl(ops: usize) -> String {
             if i % 3 == 0 { "Details" } else { "" },
             i
         );
-        let _ = write!(
+        let _ = writeln!(
             elements,
             "<xs:element name=\"{name}\"><xs:complexType><xs:sequence>\
              <xs:element name=\"systemUserName\" type=\"xs:string\" minOccurs=\"0\"/>\
@@ -73,21 +73,21 @@ pub fn wsdl(ops: usize) -> String {
              <xs:element name=\"Id\" type=\"xs:string\"/><xs:element name=\"Title\" type=\"xs:string\"/>\
              <xs:element name=\"LastChanged\" type=\"xs:dateTime\"/><xs:element name=\"Status\" type=\"xs:string\"/>\
              </xs:sequence></xs:complexType></xs:element></xs:sequence></xs:complexType></xs:element>\
-             </xs:sequence></xs:complexType></xs:element>\n"
+             </xs:sequence></xs:complexType></xs:element>"
         );
-        let _ = write!(
+        let _ = writeln!(
             messages,
             "<wsdl:message name=\"{name}In\"><wsdl:part name=\"p\" element=\"tns:{name}\"/></wsdl:message>\
-             <wsdl:message name=\"{name}Out\"><wsdl:part name=\"p\" element=\"tns:{name}Response\"/></wsdl:message>\n"
+             <wsdl:message name=\"{name}Out\"><wsdl:part name=\"p\" element=\"tns:{name}Response\"/></wsdl:message>"
         );
-        let _ = write!(
+        let _ = writeln!(
             port,
-            "<wsdl:operation name=\"{name}\"><wsdl:input message=\"tns:{name}In\"/><wsdl:output message=\"tns:{name}Out\"/></wsdl:operation>\n"
+            "<wsdl:operation name=\"{name}\"><wsdl:input message=\"tns:{name}In\"/><wsdl:output message=\"tns:{name}Out\"/></wsdl:operation>"
         );
-        let _ = write!(
+        let _ = writeln!(
             binding,
             "<wsdl:operation name=\"{name}\"><soap:operation soapAction=\"urn:s/{name}\" style=\"document\"/>\
-             <wsdl:input><soap:body use=\"literal\"/></wsdl:input><wsdl:output><soap:body use=\"literal\"/></wsdl:output></wsdl:operation>\n"
+             <wsdl:input><soap:body use=\"literal\"/></wsdl:input><wsdl:output><soap:body use=\"literal\"/></wsdl:output></wsdl:operation>"
         );
     }
     format!(
