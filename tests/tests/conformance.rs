@@ -28,9 +28,11 @@ use altinn_bridge_tests::conformance::check::{Cx, Observed};
 use altinn_bridge_tests::conformance::recorder::{Recorder, api_stem};
 use altinn_bridge_tests::conformance::request::{self, Hints, Request};
 use altinn_bridge_tests::conformance::values::{Values, instant};
+use altinn_bridge_tests::conformance::zeep::Zeep;
 use altinn_bridge_tests::conformance::{
     self as conf, PASSWORD, REFUSED_SEVERAL, SYSTEM_USER_ORG, USER,
 };
+use altinn_bridge_tests::python;
 
 type Answer = Pin<Box<dyn Future<Output = Result<Option<Element>, Fault>> + Send>>;
 
@@ -43,34 +45,74 @@ struct Adapter {
     service: fn() -> Arc<dyn SoapService>,
 }
 
+/// The ways into a generated adapter the harness drives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// The typed `Client::call_message`, in-process.
+    Client,
+    /// The facade over HTTP, with the harness's own envelopes.
+    Facade,
+    /// The facade over HTTP, called by zeep (a real SOAP client) from the facade's `?wsdl`.
+    Zeep,
+}
+
+impl Via {
+    fn name(self) -> &'static str {
+        match self {
+            Via::Client => "Client",
+            Via::Facade => "facade",
+            Via::Zeep => "zeep",
+        }
+    }
+}
+
+/// One module per manifest: the typed client and the harness's envelopes (no peer needed), and
+/// zeep (needs the Python venv).
 macro_rules! conformance {
     ($($module:ident => $manifest:literal),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $module() {
-            let adapter = Adapter {
-                apis: generated::$module::APIS,
-                operations: generated::$module::facade::OPERATIONS,
-                scopes: generated::$module::SCOPES,
-                typed: |upstream, settings, _op, body, headers| {
-                    Box::pin(async move {
-                        use generated::$module::{Client, soap::Message};
-                        let invalid = |e: altinn_bridge_runtime::xml::XmlError| {
-                            Fault::new(altinn_bridge_runtime::soap::FaultCode::Sender, e.to_string())
-                        };
-                        let body = Message::read(&body).map_err(invalid)?;
-                        let headers = headers
-                            .iter()
-                            .map(Message::read)
-                            .collect::<Result<Vec<_>, _>>()
-                            .map_err(invalid)?;
-                        let client = Client::new(upstream, settings);
-                        let answer = client.call_message(body, headers).await?;
-                        Ok(answer.map(|m| xml::parse(&m.to_xml().expect("a generated message writes")).expect("a generated message is XML")))
-                    })
-                },
-                service: || Arc::new(generated::$module::facade::Service),
-            };
-            run($manifest, &adapter).await;
+        mod $module {
+            use super::*;
+
+            fn adapter() -> Adapter {
+                Adapter {
+                    apis: generated::$module::APIS,
+                    operations: generated::$module::facade::OPERATIONS,
+                    scopes: generated::$module::SCOPES,
+                    typed: |upstream, settings, _op, body, headers| {
+                        Box::pin(async move {
+                            use generated::$module::{Client, soap::Message};
+                            let invalid = |e: altinn_bridge_runtime::xml::XmlError| {
+                                Fault::new(altinn_bridge_runtime::soap::FaultCode::Sender, e.to_string())
+                            };
+                            let body = Message::read(&body).map_err(invalid)?;
+                            let headers = headers
+                                .iter()
+                                .map(Message::read)
+                                .collect::<Result<Vec<_>, _>>()
+                                .map_err(invalid)?;
+                            let client = Client::new(upstream, settings);
+                            let answer = client.call_message(body, headers).await?;
+                            Ok(answer.map(|m| xml::parse(&m.to_xml().expect("a generated message writes")).expect("a generated message is XML")))
+                        })
+                    },
+                    service: || Arc::new(generated::$module::facade::Service),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn client_and_facade() {
+                run($manifest, &adapter(), &[Via::Client, Via::Facade], None).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(peer_python),
+                ignore = "needs the Python venv with zeep (run `cargo xtask setup`)"
+            )]
+            async fn zeep() {
+                let python = python::require_python(concat!(stringify!($module), "::zeep"));
+                run($manifest, &adapter(), &[Via::Zeep], Some(python)).await;
+            }
         }
     )*};
 }
@@ -122,7 +164,9 @@ fn the_harness_reads_local_times_as_norwegian() {
     assert_eq!(instant("not a date"), None);
 }
 
-async fn run(manifest: &str, adapter: &Adapter) {
+/// Runs every operation of `manifest` through each of `vias` and checks it value by value
+/// (`python`: the venv's, for [`Via::Zeep`]).
+async fn run(manifest: &str, adapter: &Adapter, vias: &[Via], python: Option<PathBuf>) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../mappings")
         .join(manifest);
@@ -131,9 +175,12 @@ async fn run(manifest: &str, adapter: &Adapter) {
         altinn_bridge::load_mappings(&mut sources, &[path], &Overrides::default())
             .unwrap_or_else(|d| panic!("{manifest}: {d:?}"));
     let m = mappings.remove(0);
+    // One folder per test: the tests of one manifest run at the same time.
+    let vias_name: Vec<&str> = vias.iter().map(|v| v.name()).collect();
     let work = std::env::temp_dir().join(format!(
-        "altinn-bridge-conformance-{}-{manifest}",
-        std::process::id()
+        "altinn-bridge-conformance-{}-{manifest}-{}",
+        std::process::id(),
+        vias_name.join("-")
     ));
     let (private, public) = conf::key_pair(&work);
     let audience = "http://127.0.0.1/maskinporten/".to_owned();
@@ -150,6 +197,7 @@ async fn run(manifest: &str, adapter: &Adapter) {
         &base_settings,
     )
     .await;
+    let mut zeep = python.map(|py| Zeep::start(&py, &format!("{}{}", facade.url, facade.path)));
     let mut failures = Vec::new();
     let mut checked = 0;
     for op in &m.resolved.operations {
@@ -160,6 +208,20 @@ async fn run(manifest: &str, adapter: &Adapter) {
             .find(|o| o.id == op.soap_op)
             .expect("resolved op");
         if let Some(reason) = &op.no_successor {
+            if let Some(zeep) = zeep.as_mut() {
+                no_successor_via_zeep(
+                    op,
+                    soap_op,
+                    reason,
+                    adapter,
+                    zeep,
+                    &m,
+                    &recorder,
+                    &mut failures,
+                )
+                .await;
+                continue;
+            }
             no_successor(
                 op,
                 soap_op,
@@ -174,16 +236,16 @@ async fn run(manifest: &str, adapter: &Adapter) {
             .await;
             continue;
         }
-        for via in ["Client", "facade"] {
+        for &via in vias {
             let mut hints = Hints::of(op);
-            let wsse = via == "facade" && credentials(adapter, op, &mut hints);
+            let wsse = via != Via::Client && credentials(adapter, op, &mut hints);
             let mut repeat = 2;
             let (req, settings, answer, exchanges, grants) = loop {
                 let req = request::build(&m, soap_op, &hints, &mut values, repeat);
                 let settings = conf::settings_for(&base_settings, op, &req, &mut values);
                 recorder.take();
                 let answer = match via {
-                    "Client" => {
+                    Via::Client => {
                         let upstream = upstream(adapter, &recorder, &private, &audience);
                         (adapter.typed)(
                             upstream,
@@ -195,7 +257,11 @@ async fn run(manifest: &str, adapter: &Adapter) {
                         .await
                         .map_err(|f| f.reason.clone())
                     }
-                    _ => facade.call(soap_op, &req, wsse).await,
+                    Via::Facade => facade.call(soap_op, &req, wsse).await,
+                    Via::Zeep => {
+                        let zeep = zeep.as_mut().expect("zeep started for Via::Zeep");
+                        zeep.call(soap_op, &req, wsse).await
+                    }
                 };
                 let (exchanges, grants) = recorder.take();
                 // Several different values where Altinn 3 holds one are refused, as the
@@ -206,7 +272,7 @@ async fn run(manifest: &str, adapter: &Adapter) {
                     && e.contains(REFUSED_SEVERAL)
                 {
                     if !refusal_is_true(e, &req, op) {
-                        failures.push(format!("{} [{} via {via}]: refused for several values, but the field it names had one: {e}", m.resolved.manifest, op.name));
+                        failures.push(format!("{} [{} via {}]: refused for several values, but the field it names had one: {e}", m.resolved.manifest, op.name, via.name()));
                     }
                     repeat = 1;
                     continue;
@@ -217,9 +283,10 @@ async fn run(manifest: &str, adapter: &Adapter) {
                 Ok(a) => a,
                 Err(e) => {
                     failures.push(format!(
-                        "{} [{} via {via}]: the operation failed: {e}; requests: {:?}",
+                        "{} [{} via {}]: the operation failed: {e}; requests: {:?}",
                         m.resolved.manifest,
                         op.name,
+                        via.name(),
                         exchanges
                             .iter()
                             .map(|x| format!("{} {}", x.api, x.path))
@@ -231,12 +298,12 @@ async fn run(manifest: &str, adapter: &Adapter) {
             let cx = Cx {
                 mapping: &m,
                 sources: &sources,
-                settings: if via == "facade" {
+                settings: if via != Via::Client {
                     &base_settings
                 } else {
                     &settings
                 },
-                via,
+                via: via.name(),
             };
             let seen = Observed {
                 request: &req,
@@ -539,4 +606,39 @@ async fn no_successor(
         ));
     }
     let _ = api_stem;
+}
+
+/// An operation with no successor answers its documented reason to zeep too, as a fault zeep
+/// raises, with and without credentials, and sends nothing upstream.
+#[allow(clippy::too_many_arguments)]
+async fn no_successor_via_zeep(
+    op: &OpLink,
+    soap_op: &SoapOperation,
+    reason: &str,
+    adapter: &Adapter,
+    zeep: &mut Zeep,
+    m: &Mapping,
+    recorder: &Recorder,
+    failures: &mut Vec<String>,
+) {
+    let mut values = Values::default();
+    let reason_start: String = reason.chars().take(40).collect();
+    for with_credentials in [false, true] {
+        let mut hints = Hints::of(op);
+        let wsse = with_credentials && credentials(adapter, op, &mut hints);
+        let req = request::build(m, soap_op, &hints, &mut values, 2);
+        match zeep.call(soap_op, &req, wsse).await {
+            Err(e) if e.contains(&reason_start) && !e.to_ascii_lowercase().contains("authentic") => {}
+            other => failures.push(format!(
+                "{} [{} via zeep, credentials: {with_credentials}]: no successor, so zeep should raise the documented reason; got {other:?}",
+                m.resolved.manifest, op.name
+            )),
+        }
+    }
+    if !recorder.take().0.is_empty() {
+        failures.push(format!(
+            "{} [{} via zeep]: an operation with no successor sent requests upstream",
+            m.resolved.manifest, op.name
+        ));
+    }
 }

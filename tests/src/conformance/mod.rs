@@ -17,6 +17,7 @@ pub mod request;
 pub mod response;
 pub mod values;
 pub mod walk;
+pub mod zeep;
 
 use std::path::Path;
 use std::process::Command;
