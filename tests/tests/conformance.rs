@@ -25,6 +25,7 @@ use altinn_bridge_runtime::http::{Client, RetryPolicy};
 use altinn_bridge_runtime::soap::Fault;
 use altinn_bridge_runtime::xml::{self, Element};
 use altinn_bridge_tests::conformance::check::{Cx, Observed};
+use altinn_bridge_tests::conformance::node_soap::NodeSoap;
 use altinn_bridge_tests::conformance::recorder::{Recorder, api_stem};
 use altinn_bridge_tests::conformance::request::{self, Hints, Request};
 use altinn_bridge_tests::conformance::values::{Values, instant};
@@ -54,6 +55,8 @@ enum Via {
     Facade,
     /// The facade over HTTP, called by zeep (a real SOAP client) from the facade's `?wsdl`.
     Zeep,
+    /// The facade over HTTP, called by node-soap from the facade's `?wsdl`.
+    NodeSoap,
 }
 
 impl Via {
@@ -62,12 +65,13 @@ impl Via {
             Via::Client => "Client",
             Via::Facade => "facade",
             Via::Zeep => "zeep",
+            Via::NodeSoap => "node-soap",
         }
     }
 }
 
-/// One module per manifest: the typed client and the harness's envelopes (no peer needed), and
-/// zeep (needs the Python venv).
+/// One module per manifest: the typed client and the harness's envelopes (no peer needed), zeep
+/// (needs the Python venv) and node-soap (needs node-soap, and zeep to convert its arguments).
 macro_rules! conformance {
     ($($module:ident => $manifest:literal),* $(,)?) => {$(
         mod $module {
@@ -112,6 +116,18 @@ macro_rules! conformance {
             async fn zeep() {
                 let python = python::require_python(concat!(stringify!($module), "::zeep"));
                 run($manifest, &adapter(), &[Via::Zeep], Some(python)).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(all(peer_python, peer_node_soap)),
+                ignore = "needs the Python venv with zeep and node-soap (run `cargo xtask setup`)"
+            )]
+            async fn node_soap() {
+                let test = concat!(stringify!($module), "::node_soap");
+                let python = python::require_python(test);
+                altinn_bridge_tests::require_node_soap(test);
+                run($manifest, &adapter(), &[Via::NodeSoap], Some(python)).await;
             }
         }
     )*};
@@ -197,7 +213,7 @@ async fn run(manifest: &str, adapter: &Adapter, vias: &[Via], python: Option<Pat
         &base_settings,
     )
     .await;
-    let mut zeep = python.map(|py| Zeep::start(&py, &format!("{}{}", facade.url, facade.path)));
+    let mut clients = Clients::start(vias, python, &format!("{}{}", facade.url, facade.path));
     let mut failures = Vec::new();
     let mut checked = 0;
     for op in &m.resolved.operations {
@@ -208,13 +224,13 @@ async fn run(manifest: &str, adapter: &Adapter, vias: &[Via], python: Option<Pat
             .find(|o| o.id == op.soap_op)
             .expect("resolved op");
         if let Some(reason) = &op.no_successor {
-            if let Some(zeep) = zeep.as_mut() {
-                no_successor_via_zeep(
+            if let Some(&via) = vias.iter().find(|v| clients.drives(**v)) {
+                no_successor_via_client(
                     op,
                     soap_op,
                     reason,
                     adapter,
-                    zeep,
+                    (&mut clients, via),
                     &m,
                     &recorder,
                     &mut failures,
@@ -258,10 +274,7 @@ async fn run(manifest: &str, adapter: &Adapter, vias: &[Via], python: Option<Pat
                         .map_err(|f| f.reason.clone())
                     }
                     Via::Facade => facade.call(soap_op, &req, wsse).await,
-                    Via::Zeep => {
-                        let zeep = zeep.as_mut().expect("zeep started for Via::Zeep");
-                        zeep.call(soap_op, &req, wsse).await
-                    }
+                    Via::Zeep | Via::NodeSoap => clients.call(via, soap_op, &req, wsse).await,
                 };
                 let (exchanges, grants) = recorder.take();
                 // Several different values where Altinn 3 holds one are refused, as the
@@ -316,6 +329,9 @@ async fn run(manifest: &str, adapter: &Adapter, vias: &[Via], python: Option<Pat
         }
     }
     let _ = std::fs::remove_dir_all(&work);
+    if vias.contains(&Via::NodeSoap) {
+        known_client_bugs(manifest, NODE_SOAP_BUGS, &mut failures);
+    }
     eprintln!("{manifest}: {checked} operation runs checked value by value");
     assert!(
         failures.is_empty(),
@@ -323,6 +339,42 @@ async fn run(manifest: &str, adapter: &Adapter, vias: &[Via], python: Option<Pat
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// A real client's own bug on one operation: (manifest, operation, what the failure it causes
+/// says). The bug must still show (the entry goes when the client is fixed); only the failures
+/// it explains are forgiven.
+type KnownBug = (&'static str, &'static str, &'static str);
+
+/// node-soap 1.13.0 maps namespace prefixes per WSDL, not per schema (vpulim/node-soap#83): in
+/// the Basic correspondence contract it writes the attachments' elements under the prefix of
+/// another namespace, so the facade does not see them and makes no attachment call. (The facade
+/// reads the elements its contract names and ignores others: see the issue note.)
+const NODE_SOAP_BUGS: &[KnownBug] = &[
+    (
+        "correspondence-agency-external-basic.toml",
+        "InsertCorrespondenceBasicV2",
+        "call `attachment` should be POST",
+    ),
+    (
+        "correspondence-agency-external-basic.toml",
+        "InsertCorrespondenceBasic",
+        "call `attachment` should be POST",
+    ),
+];
+
+/// Removes the failures `known` explains for `manifest`, and fails when one no longer shows.
+fn known_client_bugs(manifest: &str, known: &[KnownBug], failures: &mut Vec<String>) {
+    for (m, op, says) in known.iter().filter(|(m, ..)| *m == manifest) {
+        let tag = format!("[{op} via ");
+        let before = failures.len();
+        failures.retain(|f| !(f.contains(&tag) && f.contains(says)));
+        if failures.len() == before {
+            failures.push(format!(
+                "{m} [{op}]: the known client bug ({says}) no longer shows: remove its entry"
+            ));
+        }
+    }
 }
 
 /// The typed client's upstream: one HTTP client per API at the recorder, with a Maskinporten
@@ -608,15 +660,52 @@ async fn no_successor(
     let _ = api_stem;
 }
 
-/// An operation with no successor answers its documented reason to zeep too, as a fault zeep
-/// raises, with and without credentials, and sends nothing upstream.
+/// The real SOAP clients a test drives: zeep, and node-soap (whose arguments zeep converts).
+struct Clients {
+    zeep: Option<Zeep>,
+    node_soap: Option<NodeSoap>,
+}
+
+impl Clients {
+    /// The clients `vias` need, on the facade service at `url`.
+    fn start(vias: &[Via], python: Option<PathBuf>, url: &str) -> Clients {
+        let zeep = python.map(|py| Zeep::start(&py, url));
+        let node_soap = vias.contains(&Via::NodeSoap).then(|| {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("node-soap");
+            NodeSoap::start(&dir, url)
+        });
+        Clients { zeep, node_soap }
+    }
+
+    /// Whether `via` is one of the real clients.
+    fn drives(&self, via: Via) -> bool {
+        matches!(via, Via::Zeep | Via::NodeSoap)
+    }
+
+    async fn call(
+        &mut self,
+        via: Via,
+        op: &SoapOperation,
+        req: &Request,
+        wsse: bool,
+    ) -> Result<Option<Element>, String> {
+        let zeep = self.zeep.as_mut().expect("zeep runs for every real client");
+        match (via, self.node_soap.as_mut()) {
+            (Via::NodeSoap, Some(node)) => node.call(op, req, wsse, zeep).await,
+            _ => zeep.call(op, req, wsse).await,
+        }
+    }
+}
+
+/// An operation with no successor answers its documented reason to a real client too, as a
+/// fault it raises, with and without credentials, and sends nothing upstream.
 #[allow(clippy::too_many_arguments)]
-async fn no_successor_via_zeep(
+async fn no_successor_via_client(
     op: &OpLink,
     soap_op: &SoapOperation,
     reason: &str,
     adapter: &Adapter,
-    zeep: &mut Zeep,
+    (clients, via): (&mut Clients, Via),
     m: &Mapping,
     recorder: &Recorder,
     failures: &mut Vec<String>,
@@ -627,18 +716,20 @@ async fn no_successor_via_zeep(
         let mut hints = Hints::of(op);
         let wsse = with_credentials && credentials(adapter, op, &mut hints);
         let req = request::build(m, soap_op, &hints, &mut values, 2);
-        match zeep.call(soap_op, &req, wsse).await {
+        match clients.call(via, soap_op, &req, wsse).await {
             Err(e) if e.contains(&reason_start) && !e.to_ascii_lowercase().contains("authentic") => {}
             other => failures.push(format!(
-                "{} [{} via zeep, credentials: {with_credentials}]: no successor, so zeep should raise the documented reason; got {other:?}",
-                m.resolved.manifest, op.name
+                "{} [{} via {}, credentials: {with_credentials}]: no successor, so the client should raise the documented reason; got {other:?}",
+                m.resolved.manifest, op.name, via.name()
             )),
         }
     }
     if !recorder.take().0.is_empty() {
         failures.push(format!(
-            "{} [{} via zeep]: an operation with no successor sent requests upstream",
-            m.resolved.manifest, op.name
+            "{} [{} via {}]: an operation with no successor sent requests upstream",
+            m.resolved.manifest,
+            op.name,
+            via.name()
         ));
     }
 }

@@ -15,6 +15,11 @@ harness checks the values as zeep understood them, link by link, as it does for 
 
 Writes one JSON line per request: {"answer": XML | null}, {"fault": "CODE: MESSAGE"} or
 {"error": "Type: message"} (zeep could not build the call or read the answer).
+
+A request with `"node": true` is not called: the answer is {"node": {"args", "headers",
+"soap_version", "answer": "{ns}local"}}, the same values as node-soap takes them (see
+`facade_calls.node_request`) for `tests/node-soap/conformance_client.js`, and the answer
+element's name.
 """
 
 import argparse
@@ -22,8 +27,10 @@ import json
 import sys
 
 import zeep
+from facade_calls import node_request
 from lxml import etree
 from zeep.exceptions import Fault
+from zeep.helpers import serialize_object
 from zeep.plugins import HistoryPlugin
 from zeep.wsse.username import UsernameToken
 
@@ -52,6 +59,16 @@ def arguments(op, request, schema):
     if headers:
         kwargs["_soapheaders"] = headers
     return kwargs
+
+
+def present(value):
+    """`value` without the members zeep reads as None (absent): node-soap would write those as
+    xsi:nil. An explicit nil stays (zeep's `Nil`)."""
+    if isinstance(value, dict):
+        return {k: present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [present(v) for v in value if v is not None]
+    return value
 
 
 def answer(op, history, schema):
@@ -91,6 +108,12 @@ def main():
         try:
             op = service._binding._operations[request["op"]]
             kwargs = arguments(op, request, schema)
+            if request.get("node"):
+                # node-soap takes plain objects: zeep's values as dicts and lists.
+                node = node_request(op, present(serialize_object(kwargs, dict)))
+                node["answer"] = str(op.output.body.qname) if op.output.body is not None else None
+                print(json.dumps({"node": node}), flush=True)
+                continue
             getattr(service, request["op"])(**kwargs)
             result = {"answer": answer(op, history, schema)}
         except Fault as f:

@@ -37,11 +37,26 @@ impl Want {
             (Want::Text(t), Val::Json(Value::Number(n))) => {
                 t.trim() == n.to_string() || t.trim().parse::<f64>().ok() == n.as_f64()
             }
-            (Want::Text(t), f) => *t == f.to_text(),
+            // A date-time a client read into its own type and wrote back differently
+            // (`…:32Z` as `…:32.000Z`) is the same value.
+            (Want::Text(t), f) => *t == f.to_text() || same_instant(t, &f.to_text()),
             (Want::Contains(t), f) => f.to_text().contains(t.as_str()),
             (Want::Instant(i), f) => instant(&f.to_text()) == Some(*i),
         }
     }
+}
+
+/// Whether two date-time texts name the same instant, fractions of a second included.
+fn same_instant(a: &str, b: &str) -> bool {
+    /// The fraction of a second, in nanoseconds (`.5` and `.500` alike).
+    fn nanos(t: &str) -> Option<u64> {
+        let Some((_, frac)) = t.split_once('.') else {
+            return Some(0);
+        };
+        let digits: String = frac.chars().take_while(char::is_ascii_digit).collect();
+        format!("{digits:0<9}").get(..9)?.parse().ok()
+    }
+    instant(a).is_some() && instant(a) == instant(b) && nanos(a) == nanos(b)
 }
 
 impl std::fmt::Display for Want {

@@ -12,9 +12,11 @@
 pub mod check;
 pub mod expect;
 pub mod multipart;
+pub mod node_soap;
 pub mod recorder;
 pub mod request;
 pub mod response;
+pub mod script;
 pub mod values;
 pub mod walk;
 pub mod zeep;

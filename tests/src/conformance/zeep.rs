@@ -4,44 +4,29 @@
 //! checks are then the same, link by link, as for the harness's own calls.
 
 use std::path::Path;
-use std::process::Stdio;
 
 use altinn_bridge::model::SoapOperation;
 use altinn_bridge_runtime::xml::{self, Element};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::process::Command;
 
 use super::request::{Request, to_xml};
+use super::script::Script;
 use super::{PASSWORD, USER};
 
 /// A running `conformance_client.py`: one zeep client of one facade service.
-pub struct Zeep {
-    _child: Child,
-    input: ChildStdin,
-    output: Lines<BufReader<ChildStdout>>,
-}
+pub struct Zeep(Script);
 
 impl Zeep {
     /// Starts zeep on the service at `url` (its contract read from `url?wsdl`).
     pub fn start(python: &Path, url: &str) -> Zeep {
-        let script = crate::python::scripts_dir().join("conformance_client.py");
-        let mut child = Command::new(python)
-            .arg(script)
+        let dir = crate::python::scripts_dir();
+        let mut command = Command::new(python);
+        command
+            .arg(dir.join("conformance_client.py"))
             .args(["--wsdl", &format!("{url}?wsdl"), "--url", url])
-            .current_dir(crate::python::scripts_dir())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
-        let input = child.stdin.take().expect("piped stdin");
-        let output = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
-        Zeep {
-            _child: child,
-            input,
-            output,
-        }
+            .current_dir(dir);
+        Zeep(Script::start("zeep", command))
     }
 
     /// Calls `op` through zeep with `req`'s values (and a WS-Security UsernameToken when
@@ -52,27 +37,7 @@ impl Zeep {
         req: &Request,
         wsse: bool,
     ) -> Result<Option<Element>, String> {
-        let line = json!({
-            "binding": format!("{{{}}}{}", op.binding.ns, op.binding.local),
-            "op": op.name,
-            "body": to_xml(&req.body),
-            "headers": req.headers.iter().map(to_xml).collect::<Vec<_>>(),
-            "wsse": wsse.then_some([USER, PASSWORD]),
-        });
-        let mut text = line.to_string();
-        text.push('\n');
-        self.input
-            .write_all(text.as_bytes())
-            .await
-            .map_err(|e| format!("zeep: writing the request: {e}"))?;
-        let reply = self
-            .output
-            .next_line()
-            .await
-            .map_err(|e| format!("zeep: reading its answer: {e}"))?
-            .ok_or("zeep exited (its stderr is above)")?;
-        let reply: Value =
-            serde_json::from_str(&reply).map_err(|e| format!("zeep wrote `{reply}`: {e}"))?;
+        let reply = self.exchange(request_line(op, req, wsse, false)).await?;
         match (&reply["answer"], &reply["fault"], &reply["error"]) {
             (Value::String(answer), _, _) => xml::parse(answer)
                 .map(Some)
@@ -83,4 +48,38 @@ impl Zeep {
             _ => Err(format!("zeep wrote `{reply}`")),
         }
     }
+
+    /// `req`'s values as node-soap takes them (read into zeep's types and converted, see
+    /// `conformance_client.py`), and the answer element's name: the request line for
+    /// [`NodeSoap`](super::node_soap::NodeSoap).
+    pub async fn node_request(
+        &mut self,
+        op: &SoapOperation,
+        req: &Request,
+        wsse: bool,
+    ) -> Result<Value, String> {
+        let reply = self.exchange(request_line(op, req, wsse, true)).await?;
+        match reply.get("node") {
+            Some(node) => Ok(node.clone()),
+            None => Err(format!(
+                "zeep could not convert the request for node-soap: {reply}"
+            )),
+        }
+    }
+
+    async fn exchange(&mut self, line: Value) -> Result<Value, String> {
+        self.0.exchange(&line).await
+    }
+}
+
+/// The line `conformance_client.py` reads for one call (or, with `node`, one conversion).
+fn request_line(op: &SoapOperation, req: &Request, wsse: bool, node: bool) -> Value {
+    json!({
+        "binding": format!("{{{}}}{}", op.binding.ns, op.binding.local),
+        "op": op.name,
+        "body": to_xml(&req.body),
+        "headers": req.headers.iter().map(to_xml).collect::<Vec<_>>(),
+        "wsse": wsse.then_some([USER, PASSWORD]),
+        "node": node,
+    })
 }
