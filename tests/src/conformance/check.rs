@@ -95,6 +95,12 @@ impl Cx<'_> {
         let mut next = seen.exchanges.iter().peekable();
         for call in &op.calls {
             let places = places(call, &roots, &done);
+            if places.is_empty() && nothing_to_loop_over(call, &roots, &done) {
+                // The list the loop walks is nil (or the call it walks never ran): no call is
+                // right.
+                done.insert(call.name.as_str(), Vec::new());
+                continue;
+            }
             if places.is_empty() {
                 out.push(format!(
                     "{}: call `{}` was never made: its loop found no items in a request that has them all",
@@ -583,6 +589,26 @@ fn places<'a>(
                 }
             }
             out
+        }
+    }
+}
+
+/// Whether `call`'s loop has nothing to walk because the request made it so: an element on its
+/// SOAP path is nil, or the earlier call whose answer it walks was not made.
+fn nothing_to_loop_over(
+    call: &Call,
+    roots: &[&Element],
+    done: &BTreeMap<&str, Vec<Rep<'_>>>,
+) -> bool {
+    match &call.for_each {
+        None => false,
+        Some(Loop::Soap { path }) => (1..=path.steps.len()).any(|k| {
+            walk::select(roots, &path.steps[..k])
+                .iter()
+                .any(|e| e.is_nil())
+        }),
+        Some(Loop::Response { call: from, .. }) => {
+            done.get(from.as_str()).is_some_and(Vec::is_empty)
         }
     }
 }

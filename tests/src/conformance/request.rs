@@ -16,6 +16,8 @@ use super::values::{Made, Values};
 /// Deeper than this, optional parts are left out (recursive types end).
 const MAX_DEPTH: usize = 14;
 
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
 /// The request's elements and what was written where.
 #[derive(Debug, Default)]
 pub struct Request {
@@ -75,6 +77,12 @@ impl Hints {
         }
     }
 
+    /// Whether a fixed value or a `where` field sits at or below `path`.
+    fn fixes_below(&self, path: &str) -> bool {
+        let below = |p: &String| p == path || p.starts_with(&format!("{path}/"));
+        self.fixed.keys().any(below) || self.wanted.keys().any(below)
+    }
+
     /// Writes `value` at `path` instead of a made-up one (a credential).
     pub fn fix(&mut self, path: &str, value: &str) {
         self.fixed.insert(path.to_owned(), value.to_owned());
@@ -91,12 +99,27 @@ pub fn build(
     values: &mut Values,
     repeat: usize,
 ) -> Request {
+    build_with(m, op, hints, values, repeat, false)
+}
+
+/// As [`build`]; with `nil`, every nillable element the manifest does not fix (credentials,
+/// `where` fields) is sent as `xsi:nil="true"` instead of a value, so the adapter must treat
+/// it as absent: nothing sent for it upstream, nothing made up in its place.
+pub fn build_with(
+    m: &Mapping,
+    op: &SoapOperation,
+    hints: &Hints,
+    values: &mut Values,
+    repeat: usize,
+    nil: bool,
+) -> Request {
     let graph = &m.soap.types;
     let mut b = Builder {
         graph,
         hints,
         values,
         repeat,
+        nil,
         leaves: BTreeMap::new(),
     };
     let input = op.input.as_ref();
@@ -134,6 +157,7 @@ struct Builder<'a> {
     hints: &'a Hints,
     values: &'a mut Values,
     repeat: usize,
+    nil: bool,
     leaves: BTreeMap<String, Vec<Made>>,
 }
 
@@ -233,6 +257,15 @@ impl Builder<'_> {
                             (q.ns.clone(), q.local.clone())
                         });
                     let p = format!("{path}/{local}");
+                    if self.nil && f.nullable && !self.hints.fixes_below(&p) {
+                        el.children.push(Node::Element(Element {
+                            ns,
+                            local,
+                            attributes: vec![(XSI.to_owned(), "nil".to_owned(), "true".to_owned())],
+                            children: Vec::new(),
+                        }));
+                        continue;
+                    }
                     let count = if f.max_occurs.is_many() {
                         self.repeat.max(f.min_occurs as usize)
                     } else {
