@@ -160,6 +160,10 @@ pub fn load_mappings(
     for m in manifests {
         match link::load_mapping_with(&mut cache, sources, m, overrides, &Limits::default()) {
             Ok((mapping, w)) => {
+                // Links the runtime could not honour are errors of the manifest too.
+                if let Err(d) = crate::lower::lower(&mapping.resolved) {
+                    errors.0.extend(d.0);
+                }
                 mappings.push(mapping);
                 warnings.0.extend(w.0);
             }

@@ -18,6 +18,7 @@ pub mod emit;
 mod error;
 pub mod link;
 pub mod load;
+pub mod lower;
 pub mod model;
 pub mod output;
 

@@ -43,22 +43,22 @@ static OP: Operation = Operation {
         Call {
             name: "item",
             api: "shop",
-            method: "POST",
+            method: Method::Post,
             path: "/items",
             for_each: Some(Loop::Soap(&[ORDER, ITEM])),
             body: BodyKind::Json,
-            idempotent_by_body: false,
+            retry: Retry::Never,
             check_request: None,
             check_response: None,
         },
         Call {
             name: "order",
             api: "shop",
-            method: "POST",
+            method: Method::Post,
             path: "/orders/{lang}",
             for_each: None,
             body: BodyKind::Json,
-            idempotent_by_body: true,
+            retry: Retry::IdempotencyKey,
             check_request: None,
             check_response: None,
         },
@@ -168,7 +168,7 @@ static OP: Operation = Operation {
     ],
     faults: &[
         FaultRule {
-            status: "4XX",
+            status: StatusMatch::Class(4),
             client: true,
             fields: &[
                 ("AltinnErrorMessage", "title"),
@@ -177,12 +177,12 @@ static OP: Operation = Operation {
             ],
         },
         FaultRule {
-            status: "5XX",
+            status: StatusMatch::Class(5),
             client: false,
             fields: &[("AltinnErrorMessage", "title")],
         },
         FaultRule {
-            status: "timeout",
+            status: StatusMatch::Timeout,
             client: false,
             fields: &[("AltinnErrorMessage", "=Altinn 3 did not answer in time")],
         },

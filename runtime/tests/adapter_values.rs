@@ -44,7 +44,7 @@ const FIXED: XmlStep = el("Fixed", false);
 
 const fn call(
     name: &'static str,
-    method: &'static str,
+    method: Method,
     path: &'static str,
     for_each: Option<Loop>,
     body: BodyKind,
@@ -56,7 +56,7 @@ const fn call(
         path,
         for_each,
         body,
-        idempotent_by_body: false,
+        retry: Retry::Never,
         check_request: None,
         check_response: None,
     }
@@ -84,7 +84,7 @@ const fn link(
 static OP: Operation = Operation {
     name: "Values",
     calls: &[
-        call("send", "POST", "/send", None, BodyKind::Json),
+        call("send", Method::Post, "/send", None, BodyKind::Json),
         call(
             "details",
             "GET",
@@ -190,7 +190,7 @@ static OP: Operation = Operation {
 /// [`OP`] acting through a system user.
 static AS_SYSTEM_USER: Operation = Operation {
     name: "AsSystemUser",
-    calls: &[call("send", "POST", "/send", None, BodyKind::Json)],
+    calls: &[call("send", Method::Post, "/send", None, BodyKind::Json)],
     inputs: &[],
     outputs: &[],
     faults: &[],

@@ -406,7 +406,8 @@ async fn stages(up: &Altinn3, facade_url: &str, no_op_url: &str, body: &str) {
     rows.push((
         "generated call_element: read, convert, GET, JSON, build answer",
         time(N, || async {
-            let c = basic::Client::new(upstream.clone(), Arc::clone(&settings));
+            let c = basic::Client::new(upstream.clone(), Arc::clone(&settings))
+                .expect("the bench's settings are complete");
             let out = c
                 .call_element(
                     "GetCorrespondenceStatusDetailsBasicV3",

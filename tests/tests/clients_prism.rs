@@ -40,7 +40,8 @@ macro_rules! adapters {
             apis: generated::$module::APIS,
             call: |upstream, settings, op, body, headers| {
                 Box::pin(async move {
-                    let client = generated::$module::Client::new(upstream, settings);
+                    let client = generated::$module::Client::new(upstream, settings)
+                        .map_err(|e| altinn_bridge_runtime::soap::Fault::new(altinn_bridge_runtime::soap::FaultCode::Receiver, e.to_string()))?;
                     client.call_element(op, body, headers).await
                 })
             },

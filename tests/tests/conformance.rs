@@ -95,7 +95,8 @@ macro_rules! conformance {
                                 .map(Message::read)
                                 .collect::<Result<Vec<_>, _>>()
                                 .map_err(invalid)?;
-                            let client = Client::new(upstream, settings);
+                            let client = Client::new(upstream, settings)
+                                .map_err(|e| Fault::new(altinn_bridge_runtime::soap::FaultCode::Receiver, e.to_string()))?;
                             let answer = client.call_message(body, headers).await?;
                             Ok(answer.map(|m| xml::parse(&m.to_xml().expect("a generated message writes")).expect("a generated message is XML")))
                         })

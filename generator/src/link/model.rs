@@ -156,64 +156,8 @@ pub enum Target {
     Dropped,
 }
 
-/// A format conversion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// A local or offset date-time to UTC (Altinn 2 sent Norwegian local time without offset).
-    DateTimeUtc,
-    /// Date-time to date.
-    Date,
-    /// HTML to Markdown (Altinn 3 message bodies are Markdown).
-    HtmlToMarkdown,
-    /// Plain text to Markdown (escaping Markdown syntax).
-    TextToMarkdown,
-    /// base64 text to raw bytes (multipart uploads).
-    Base64ToBinary,
-    /// Any scalar to its text form.
-    String,
-    /// Text to a deterministic UUID (version 5), e.g. an idempotency key from a shipment reference.
-    UuidV5,
-    /// Text to an integer.
-    Integer,
-    /// Text to a GUID (parsed, not derived): ids that an API gives as plain strings.
-    Uuid,
-    /// Text to its UTF-8 bytes (XML text sent as a file, e.g. form data as a data element).
-    Utf8,
-    /// The party id of an Altinn 3 instance id (`{partyId}/{instanceGuid}`) or instance URL
-    /// (`…/instances/{partyId}/{instanceGuid}`, the `source` of an app event).
-    InstancePartyId,
-    /// The instance GUID of an Altinn 3 instance id or instance URL (as above).
-    InstanceGuid,
-    /// Whether the source holds any value at all: `true` or `false`, once for all of them
-    /// (an old "are there any?" answer computed from a search's ids).
-    NonEmpty,
-}
-
-impl Format {
-    /// From the manifest spelling.
-    pub fn parse(s: &str) -> Option<Format> {
-        Some(match s {
-            "date-time-utc" => Format::DateTimeUtc,
-            "date" => Format::Date,
-            "html-to-markdown" => Format::HtmlToMarkdown,
-            "text-to-markdown" => Format::TextToMarkdown,
-            "base64-to-binary" => Format::Base64ToBinary,
-            "string" => Format::String,
-            "integer" => Format::Integer,
-            "uuid-v5" => Format::UuidV5,
-            "uuid" => Format::Uuid,
-            "utf-8" => Format::Utf8,
-            "instance-party-id" => Format::InstancePartyId,
-            "instance-guid" => Format::InstanceGuid,
-            "non-empty" => Format::NonEmpty,
-            _ => return None,
-        })
-    }
-
-    /// Every manifest spelling, for error messages.
-    pub const ALL: &'static str = "date-time-utc, date, html-to-markdown, text-to-markdown, base64-to-binary, string, integer, uuid-v5, uuid, utf-8, instance-party-id, instance-guid, non-empty";
-}
+/// A format conversion: the shared vocabulary's (the runtime executes the same enum).
+pub use altinn_bridge_vocab::Format;
 
 /// A step applied to a value on its way, in this order: split, first, map, lookup, format, join,
 /// default.
@@ -344,8 +288,8 @@ impl Loop {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FaultMap {
-    /// `404`, `4XX`, `5XX`, `default`, `timeout`.
-    pub status: String,
+    /// Which failures it answers: `404`, `4XX`, `default`, `timeout`.
+    pub status: altinn_bridge_vocab::StatusMatch,
     /// The SOAP fault's name.
     pub fault: String,
     /// Client (true) or server (false) fault code.

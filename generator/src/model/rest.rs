@@ -8,56 +8,9 @@ use super::names::EndpointId;
 use super::types::{TypeGraph, TypeRef};
 use crate::diag::Span;
 
-/// An HTTP method. Ordered as OpenAPI lists them, so endpoints on one path sort naturally.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-#[allow(missing_docs)]
-pub enum HttpMethod {
-    Get,
-    Put,
-    Post,
-    Delete,
-    Options,
-    Head,
-    Patch,
-    Trace,
-}
-
-impl HttpMethod {
-    /// From an OpenAPI path item key (`get`, `post`, ...).
-    pub fn from_key(key: &str) -> Option<Self> {
-        Some(match key {
-            "get" => HttpMethod::Get,
-            "put" => HttpMethod::Put,
-            "post" => HttpMethod::Post,
-            "delete" => HttpMethod::Delete,
-            "options" => HttpMethod::Options,
-            "head" => HttpMethod::Head,
-            "patch" => HttpMethod::Patch,
-            "trace" => HttpMethod::Trace,
-            _ => return None,
-        })
-    }
-
-    /// Upper-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Post => "POST",
-            HttpMethod::Delete => "DELETE",
-            HttpMethod::Options => "OPTIONS",
-            HttpMethod::Head => "HEAD",
-            HttpMethod::Patch => "PATCH",
-            HttpMethod::Trace => "TRACE",
-        }
-    }
-
-    /// True for methods that are idempotent by HTTP semantics (safe to retry).
-    pub fn is_idempotent(self) -> bool {
-        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
-    }
-}
+/// An HTTP method: the shared vocabulary's (generated code and the runtime use the same enum).
+/// Ordered as OpenAPI lists them, so endpoints on one path sort naturally.
+pub use altinn_bridge_vocab::Method as HttpMethod;
 
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -5464,6 +5464,10 @@ pub const SCOPES: &[&str] = &["altinn:correspondence.write", "altinn:serviceowne
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = false;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &["sender"];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &["resource_ids"];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -6160,7 +6164,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -6169,7 +6173,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -6178,7 +6182,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -6202,7 +6206,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -6211,7 +6215,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -6220,7 +6224,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -6243,7 +6247,7 @@ pub mod plan {
             Call {
                 name: "attachment",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/attachment",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -6258,7 +6262,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::InitializeAttachmentExt,
@@ -6269,7 +6273,7 @@ pub mod plan {
             Call {
                 name: "upload",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/attachment/{attachmentId}/upload",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -6284,7 +6288,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -6295,11 +6299,11 @@ pub mod plan {
             Call {
                 name: "send",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: true,
+                retry: Retry::IdempotencyKey,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::InitializeCorrespondencesExt,
@@ -7067,7 +7071,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7076,7 +7080,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7085,7 +7089,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -7108,11 +7112,11 @@ pub mod plan {
             Call {
                 name: "search",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -7123,7 +7127,7 @@ pub mod plan {
             Call {
                 name: "details",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "search",
@@ -7135,7 +7139,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -7439,7 +7443,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7448,7 +7452,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7457,7 +7461,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -7480,7 +7484,7 @@ pub mod plan {
             Call {
                 name: "search",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -7492,7 +7496,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -7503,7 +7507,7 @@ pub mod plan {
             Call {
                 name: "details",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "search",
@@ -7515,7 +7519,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -7652,7 +7656,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7661,7 +7665,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7670,7 +7674,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -7693,7 +7697,7 @@ pub mod plan {
             Call {
                 name: "attachment",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/attachment",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -7708,7 +7712,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::InitializeAttachmentExt,
@@ -7719,7 +7723,7 @@ pub mod plan {
             Call {
                 name: "upload",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/attachment/{attachmentId}/upload",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -7734,7 +7738,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -7745,11 +7749,11 @@ pub mod plan {
             Call {
                 name: "send",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: true,
+                retry: Retry::IdempotencyKey,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::InitializeCorrespondencesExt,
@@ -8447,7 +8451,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -8456,7 +8460,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -8465,7 +8469,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -8488,11 +8492,11 @@ pub mod plan {
             Call {
                 name: "search",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -8503,7 +8507,7 @@ pub mod plan {
             Call {
                 name: "details",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "search",
@@ -8515,7 +8519,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -8805,7 +8809,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -8814,7 +8818,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -8823,7 +8827,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -8846,11 +8850,11 @@ pub mod plan {
             Call {
                 name: "search",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -8861,7 +8865,7 @@ pub mod plan {
             Call {
                 name: "details",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "search",
@@ -8873,7 +8877,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -9171,7 +9175,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -9180,7 +9184,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -9189,7 +9193,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -9215,16 +9219,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -9877,13 +9890,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -9899,7 +9915,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

@@ -5667,6 +5667,10 @@ pub const SCOPES: &[&str] = &["altinn:correspondence.write", "altinn:serviceowne
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = false;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &["sender"];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &["resource_ids"];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -6363,7 +6367,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -6372,7 +6376,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -6381,7 +6385,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -6405,7 +6409,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -6414,7 +6418,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -6423,7 +6427,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -6446,7 +6450,7 @@ pub mod plan {
             Call {
                 name: "attachment",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/attachment",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -6461,7 +6465,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::InitializeAttachmentExt,
@@ -6472,7 +6476,7 @@ pub mod plan {
             Call {
                 name: "upload",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/attachment/{attachmentId}/upload",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -6487,7 +6491,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -6498,11 +6502,11 @@ pub mod plan {
             Call {
                 name: "send",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: true,
+                retry: Retry::IdempotencyKey,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::InitializeCorrespondencesExt,
@@ -7274,7 +7278,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7283,7 +7287,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7292,7 +7296,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -7315,11 +7319,11 @@ pub mod plan {
             Call {
                 name: "search",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -7330,7 +7334,7 @@ pub mod plan {
             Call {
                 name: "details",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "search",
@@ -7342,7 +7346,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -7646,7 +7650,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7655,7 +7659,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7664,7 +7668,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -7687,7 +7691,7 @@ pub mod plan {
             Call {
                 name: "search",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -7699,7 +7703,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -7710,7 +7714,7 @@ pub mod plan {
             Call {
                 name: "details",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "search",
@@ -7722,7 +7726,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -7859,7 +7863,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7868,7 +7872,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -7877,7 +7881,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -7900,7 +7904,7 @@ pub mod plan {
             Call {
                 name: "attachment",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/attachment",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -7915,7 +7919,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::InitializeAttachmentExt,
@@ -7926,7 +7930,7 @@ pub mod plan {
             Call {
                 name: "upload",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/attachment/{attachmentId}/upload",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -7941,7 +7945,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -7952,11 +7956,11 @@ pub mod plan {
             Call {
                 name: "send",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: true,
+                retry: Retry::IdempotencyKey,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::InitializeCorrespondencesExt,
@@ -8676,7 +8680,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -8685,7 +8689,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -8694,7 +8698,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -8717,11 +8721,11 @@ pub mod plan {
             Call {
                 name: "search",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -8732,7 +8736,7 @@ pub mod plan {
             Call {
                 name: "details",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "search",
@@ -8744,7 +8748,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -9038,7 +9042,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -9047,7 +9051,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -9056,7 +9060,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -9079,11 +9083,11 @@ pub mod plan {
             Call {
                 name: "search",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -9094,7 +9098,7 @@ pub mod plan {
             Call {
                 name: "details",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/details",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "search",
@@ -9106,7 +9110,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -9404,7 +9408,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -9413,7 +9417,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -9422,7 +9426,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -9448,16 +9452,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -10133,13 +10146,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -10155,7 +10171,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

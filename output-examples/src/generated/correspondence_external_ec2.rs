@@ -1676,6 +1676,10 @@ pub const SCOPES: &[&str] = &["altinn:correspondence.read"];
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = true;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &["system_user_org"];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &["correspondence_ids"];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -1862,7 +1866,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -1871,7 +1875,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -1880,7 +1884,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -1889,7 +1893,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -1913,7 +1917,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -1922,7 +1926,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -1931,7 +1935,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -1940,7 +1944,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -1963,11 +1967,11 @@ pub mod plan {
             Call {
                 name: "overview",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -1978,18 +1982,18 @@ pub mod plan {
             Call {
                 name: "read",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/markasread",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,
             },
             Call {
                 name: "download",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/attachment/{attachmentId}/download",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "overview",
@@ -2005,7 +2009,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,
             },
@@ -2598,7 +2602,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2607,7 +2611,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2616,7 +2620,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2625,7 +2629,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -2648,11 +2652,11 @@ pub mod plan {
             Call {
                 name: "overview",
                 api: "altinn-correspondence-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -2663,11 +2667,11 @@ pub mod plan {
             Call {
                 name: "confirm",
                 api: "altinn-correspondence-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/correspondence/api/v1/correspondence/{correspondenceId}/confirm",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,
             },
@@ -2709,7 +2713,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2718,7 +2722,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2727,7 +2731,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2736,7 +2740,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -2762,16 +2766,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -3194,13 +3207,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -3214,7 +3230,7 @@ pub mod facade {
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::AnswerFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -3229,7 +3245,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

@@ -1304,6 +1304,10 @@ pub const SCOPES: &[&str] = &["altinn:serviceowner/notifications.create"];
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = false;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &[];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &["email_subjects"];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -1454,7 +1458,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "400",
+                status: StatusMatch::Exact(400),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -1463,7 +1467,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     (
@@ -1473,7 +1477,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -1483,7 +1487,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -1506,7 +1510,7 @@ pub mod plan {
             Call {
                 name: "order",
                 api: "altinn-notifications-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/orders/email",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -1518,7 +1522,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::EmailNotificationOrderRequestExt,
@@ -1652,7 +1656,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "400",
+                status: StatusMatch::Exact(400),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -1661,7 +1665,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     (
@@ -1671,7 +1675,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -1681,7 +1685,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -1704,7 +1708,7 @@ pub mod plan {
             Call {
                 name: "order",
                 api: "altinn-notifications-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/orders/email",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -1716,7 +1720,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::EmailNotificationOrderRequestExt,
@@ -1871,7 +1875,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "400",
+                status: StatusMatch::Exact(400),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -1880,7 +1884,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     (
@@ -1890,7 +1894,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -1900,7 +1904,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -1923,7 +1927,7 @@ pub mod plan {
             Call {
                 name: "order",
                 api: "altinn-notifications-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/orders/email",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -1935,7 +1939,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::EmailNotificationOrderRequestExt,
@@ -1950,7 +1954,7 @@ pub mod plan {
             Call {
                 name: "readback",
                 api: "altinn-notifications-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/orders/{id}",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -1962,7 +1966,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -2180,7 +2184,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "400",
+                status: StatusMatch::Exact(400),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2189,7 +2193,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     (
@@ -2199,7 +2203,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -2209,7 +2213,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -2235,16 +2239,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -2623,13 +2636,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -2645,7 +2661,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

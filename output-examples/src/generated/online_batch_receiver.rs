@@ -2822,6 +2822,10 @@ pub const SCOPES: &[&str] = &[
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = false;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &["app", "app_url", "last_event_id", "org", "webhook_url"];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &[];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -2845,11 +2849,11 @@ pub mod plan {
             Call {
                 name: "subscribe",
                 api: "altinn-events-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/subscriptions",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::SubscriptionRequestModel,
@@ -2864,25 +2868,25 @@ pub mod plan {
             Call {
                 name: "events",
                 api: "altinn-events-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/app/{org}/{app}",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,
             },
             Call {
                 name: "instance",
                 api: "altinn-storage-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "events",
                     path: &[JsonStep { name: "", many: true }],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -2893,7 +2897,7 @@ pub mod plan {
             Call {
                 name: "data",
                 api: "altinn-storage-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "instance",
@@ -2905,21 +2909,21 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,
             },
             Call {
                 name: "confirm",
                 api: "altinn-storage-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/complete",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "events",
                     path: &[JsonStep { name: "", many: true }],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -3183,16 +3187,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `ReceiveOnlineBatchExternalAttachment`: 5 Altinn 3 call(s): `POST /subscriptions`, `GET /app/{org}/{app}`, `GET /instances/{instanceOwnerPartyId}/{instanceGuid}`, `GET /instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}`, `POST /instances/{instanceOwnerPartyId}/{instanceGuid}/complete`.
     pub async fn receive_online_batch_external_attachment(
@@ -3379,13 +3392,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -3401,7 +3417,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

@@ -2260,6 +2260,10 @@ pub const SCOPES: &[&str] = &[
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = false;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &["attachment_data_type"];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &["app_ids", "data_types"];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -2440,7 +2444,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2449,7 +2453,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2458,7 +2462,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -2481,11 +2485,11 @@ pub mod plan {
             Call {
                 name: "instance",
                 api: "altinn-storage-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/instances",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::Instance,
@@ -2500,7 +2504,7 @@ pub mod plan {
             Call {
                 name: "form",
                 api: "altinn-storage-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -2513,7 +2517,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/xml"),
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -2524,7 +2528,7 @@ pub mod plan {
             Call {
                 name: "attachment",
                 api: "altinn-storage-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -2537,7 +2541,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -2894,7 +2898,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2903,7 +2907,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2912,7 +2916,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -2935,7 +2939,7 @@ pub mod plan {
             Call {
                 name: "instance",
                 api: "altinn-storage-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/instances",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -2948,7 +2952,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::Instance,
@@ -2963,7 +2967,7 @@ pub mod plan {
             Call {
                 name: "form",
                 api: "altinn-storage-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -2978,7 +2982,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/xml"),
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -2989,7 +2993,7 @@ pub mod plan {
             Call {
                 name: "attachment",
                 api: "altinn-storage-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -3004,7 +3008,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -3357,7 +3361,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3366,7 +3370,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3375,7 +3379,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -3401,16 +3405,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -3721,13 +3734,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -3743,7 +3759,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

@@ -2231,6 +2231,10 @@ pub const SCOPES: &[&str] = &[
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = false;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &[];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &["substatus_labels"];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -2429,7 +2433,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2438,7 +2442,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2447,7 +2451,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -2470,11 +2474,11 @@ pub mod plan {
             Call {
                 name: "instance",
                 api: "altinn-storage-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -2645,7 +2649,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2654,7 +2658,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2663,7 +2667,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -2686,11 +2690,11 @@ pub mod plan {
             Call {
                 name: "instance",
                 api: "altinn-storage-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -2869,7 +2873,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2878,7 +2882,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2887,7 +2891,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -2911,7 +2915,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2920,7 +2924,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2929,7 +2933,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -2953,7 +2957,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2962,7 +2966,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -2971,7 +2975,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -2994,11 +2998,11 @@ pub mod plan {
             Call {
                 name: "substatus",
                 api: "altinn-storage-v1",
-                method: "PUT",
+                method: Method::Put,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/substatus",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::Substatus,
@@ -3170,7 +3174,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3179,7 +3183,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3188,7 +3192,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -3211,11 +3215,11 @@ pub mod plan {
             Call {
                 name: "substatus",
                 api: "altinn-storage-v1",
-                method: "PUT",
+                method: Method::Put,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/substatus",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::Substatus,
@@ -3406,7 +3410,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3415,7 +3419,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3424,7 +3428,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -3450,16 +3454,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -4028,13 +4041,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -4050,7 +4066,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

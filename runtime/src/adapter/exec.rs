@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::answer::Pending;
 use super::convert::{self, Val};
 use super::plan::{
-    BodyKind, Call, Filter, FilterPath, Format, JsonStep, Kind, Link, Loop, Operation, ParamIn,
-    Source, Target, Transform, XmlStep,
+    self, BodyKind, Call, Filter, FilterPath, Format, JsonStep, Kind, Link, Loop, Operation,
+    ParamIn, Source, Target, Transform, XmlStep,
 };
 use super::{Settings, Upstream};
 use crate::error::{Error, Result};
@@ -862,17 +862,13 @@ impl Parts {
 
     /// Method, path, query and headers; the rest of the parts back for the body.
     fn head(self, call: &Call) -> Result<(Request, Self)> {
-        let method = Method::from_bytes(call.method.as_bytes())
-            .map_err(|_| Error::Request(format!("bad method `{}`", call.method)))?;
-        let mut req = Request::new(method, fill_path(call.path, &self.path)?);
+        let mut req = Request::new(http_method(call.method), fill_path(call.path, &self.path)?)
+            .retry(call.retry);
         for (k, v) in &self.query {
             req = req.query(*k, v.clone());
         }
         for (k, v) in &self.headers {
             req = req.header(*k, v.clone());
-        }
-        if call.idempotent_by_body {
-            req = req.idempotent_by_body();
         }
         if let Some(org) = &self.system_user {
             req = req.system_user(org.clone());
@@ -1157,4 +1153,18 @@ fn set_xml(root: &mut Element, path: &[XmlStep], place: &[usize], text: String) 
             .expect("created above");
     }
     here.children = vec![Node::Text(text)];
+}
+
+/// The HTTP client's method for the plan's.
+fn http_method(m: plan::Method) -> Method {
+    match m {
+        plan::Method::Get => Method::GET,
+        plan::Method::Put => Method::PUT,
+        plan::Method::Post => Method::POST,
+        plan::Method::Delete => Method::DELETE,
+        plan::Method::Options => Method::OPTIONS,
+        plan::Method::Head => Method::HEAD,
+        plan::Method::Patch => Method::PATCH,
+        plan::Method::Trace => Method::TRACE,
+    }
 }

@@ -1,6 +1,6 @@
 //! REST errors to the SOAP faults old clients understand, by the manifest's fault rules.
 
-use super::plan::{FaultRule, Operation};
+use super::plan::{FaultRule, Operation, StatusMatch};
 use crate::error::Error;
 use crate::http::ApiError;
 use crate::soap::{AltinnFault, Fault, FaultCode};
@@ -11,35 +11,26 @@ use crate::soap::{AltinnFault, Fault, FaultCode};
 /// not Altinn 3's answer.
 pub fn fault(op: &Operation, error: &Error) -> Fault {
     let base = Fault::from(error);
-    let key = match error {
-        Error::Api(api) => Some(api.status.to_string()),
-        Error::Timeout { .. } | Error::Transport { .. } | Error::Connect { .. } => {
-            Some("timeout".to_owned())
-        }
-        _ => None,
+    let status = match error {
+        Error::Api(api) => Some(api.status),
+        Error::Timeout { .. } | Error::Transport { .. } | Error::Connect { .. } => None,
+        _ => return base,
     };
-    let Some(key) = key else { return base };
-    let rule = op
-        .faults
-        .iter()
-        .find(|r| r.status == key)
-        .or_else(|| op.faults.iter().find(|r| class_matches(r.status, &key)))
-        .or_else(|| {
-            (key != "timeout")
-                .then(|| op.faults.iter().find(|r| r.status == "default"))
-                .flatten()
-        });
-    match rule {
+    let rule = |wanted: StatusMatch| op.faults.iter().find(|r| r.status == wanted);
+    let found = match status {
+        Some(s) => rule(StatusMatch::Exact(s))
+            .or_else(|| {
+                u8::try_from(s / 100)
+                    .ok()
+                    .and_then(|c| rule(StatusMatch::Class(c)))
+            })
+            .or_else(|| rule(StatusMatch::Default)),
+        None => rule(StatusMatch::Timeout),
+    };
+    match found {
         Some(rule) => apply(rule, error, base),
         None => base,
     }
-}
-
-fn class_matches(pattern: &str, status: &str) -> bool {
-    pattern.len() == 3
-        && status.len() == 3
-        && pattern[1..].eq_ignore_ascii_case("XX")
-        && pattern.as_bytes()[0] == status.as_bytes()[0]
 }
 
 fn apply(rule: &FaultRule, error: &Error, base: Fault) -> Fault {

@@ -8,6 +8,12 @@
 
 use serde_json::Value;
 
+/// The shared vocabulary the generator decided with: the same enums, defined once in
+/// `altinn-bridge-vocab`.
+pub use altinn_bridge_vocab::{
+    BodyKind, Format, Kind, Method, ParamIn, Retry, SYSTEM_USER_ORG, StatusMatch,
+};
+
 /// One SOAP operation and the Altinn 3 calls that replace it.
 #[derive(Debug)]
 pub struct Operation {
@@ -28,11 +34,6 @@ pub struct Operation {
     pub system_user: bool,
 }
 
-/// The setting naming the organisation (nine digits) whose system user an operation with
-/// [`Operation::system_user`] acts as; the facade sets it from its Maskinporten client's
-/// `system_user_org`.
-pub const SYSTEM_USER_ORG: &str = "system_user_org";
-
 /// Reads a JSON request body through a generated REST type and writes it back.
 pub type CheckRequest = fn(&Value) -> Result<Value, String>;
 
@@ -47,33 +48,21 @@ pub struct Call {
     /// The Altinn 3 API it goes to (the OpenAPI document's file stem); see [`super::Upstream`].
     pub api: &'static str,
     /// `GET`, `POST`, ...
-    pub method: &'static str,
+    pub method: Method,
     /// The path template (`/correspondence/api/v1/attachment/{attachmentId}/upload`).
     pub path: &'static str,
     /// Made once per item of a list, or once.
     pub for_each: Option<Loop>,
     /// How the request body is sent.
     pub body: BodyKind,
-    /// The body carries a key the API deduplicates on, so the call may be retried.
-    pub idempotent_by_body: bool,
+    /// Whether the call may be sent again when its outcome is unknown, and why (decided by the
+    /// generator, shown in the docs).
+    pub retry: Retry,
     /// Checks a JSON request body against the generated REST type (and normalises it through
     /// it) before it is sent.
     pub check_request: Option<CheckRequest>,
     /// Checks a JSON response against the generated REST type.
     pub check_response: Option<CheckResponse>,
-}
-
-/// How a request body is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyKind {
-    /// No body.
-    None,
-    /// `application/json`.
-    Json,
-    /// Raw bytes with this content type.
-    Bytes(&'static str),
-    /// `multipart/form-data`: each top-level field a part.
-    Multipart,
 }
 
 /// What a repeated call iterates over.
@@ -195,34 +184,6 @@ pub enum Target {
     SoapBinary(&'static [XmlStep]),
 }
 
-/// The JSON kind a value becomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A string.
-    String,
-    /// An integer.
-    Integer,
-    /// A number.
-    Number,
-    /// `true`/`false`.
-    Boolean,
-    /// Raw bytes (a whole binary body or a file part).
-    Bytes,
-    /// Whatever the value is (objects, arrays, untyped schemas).
-    Any,
-}
-
-/// Where a parameter goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamIn {
-    /// In the path template.
-    Path,
-    /// In the query string.
-    Query,
-    /// A request header.
-    Header,
-}
-
 /// A step applied to the values of a link.
 #[derive(Debug, Clone, Copy)]
 pub enum Transform {
@@ -242,42 +203,11 @@ pub enum Transform {
     Default(&'static str),
 }
 
-/// The format conversions a manifest may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Local (Norwegian) or offset date-time to UTC.
-    DateTimeUtc,
-    /// Date-time to date.
-    Date,
-    /// HTML to Markdown.
-    HtmlToMarkdown,
-    /// Plain text to Markdown (escaped).
-    TextToMarkdown,
-    /// base64 text to bytes.
-    Base64ToBinary,
-    /// Any scalar to text.
-    String,
-    /// Text to a UUID v5 (deterministic).
-    UuidV5,
-    /// Text to an integer.
-    Integer,
-    /// Text checked as a GUID.
-    Uuid,
-    /// Text to its UTF-8 bytes.
-    Utf8,
-    /// The party id of an instance id or URL.
-    InstancePartyId,
-    /// The instance GUID of an instance id or URL.
-    InstanceGuid,
-    /// `true` when there is any value, else `false`: one value for all of them.
-    NonEmpty,
-}
-
 /// A REST error → SOAP fault rule.
 #[derive(Debug)]
 pub struct FaultRule {
-    /// `404`, `4XX`, `5XX`, `default` or `timeout`.
-    pub status: &'static str,
+    /// Which failures it answers: `404`, `4XX`, `default` or `timeout`.
+    pub status: StatusMatch,
     /// A Client/Sender fault (else Server/Receiver).
     pub client: bool,
     /// `AltinnFault` field → ProblemDetails member (`title`, `detail`, `status`, ...) or `=literal`.

@@ -46,6 +46,28 @@ impl Settings {
         self
     }
 
+    /// Checks that every value in `values` and every table in `tables` is set (what generated
+    /// code lists as its `SETTINGS` and `TABLES`), naming the first missing one, so a deployment
+    /// fails when it starts instead of on its first request. The system user's organisation is
+    /// left out: the facade sets it per caller, from its Maskinporten client.
+    pub fn require(&self, values: &[&str], tables: &[&str]) -> Result<()> {
+        let system_user = super::plan::SYSTEM_USER_ORG;
+        if let Some(k) = values
+            .iter()
+            .find(|k| **k != system_user && !self.values.contains_key(**k))
+        {
+            return Err(Error::Config(format!(
+                "the setting `{k}` is not configured (the adapters read it)"
+            )));
+        }
+        if let Some(t) = tables.iter().find(|t| !self.tables.contains_key(**t)) {
+            return Err(Error::Config(format!(
+                "the lookup table `{t}` is not configured (the adapters read it)"
+            )));
+        }
+        Ok(())
+    }
+
     /// The value `key`, or an error naming it.
     pub fn value(&self, key: &str) -> Result<&str> {
         self.values

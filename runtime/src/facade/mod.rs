@@ -113,6 +113,7 @@ enum Listening {
 impl Facade {
     /// Builds the callers' upstreams and binds `config.listen`; with `[tls]`, it serves HTTPS.
     pub async fn bind(config: &FacadeConfig, services: Vec<Arc<dyn SoapService>>) -> Result<Self> {
+        required_settings(config, &services)?;
         let router = router(services, config)?;
         let acceptor = config.tls.as_ref().map(tls::acceptor).transpose()?;
         let tcp = tokio::net::TcpListener::bind(config.listen)
@@ -181,4 +182,32 @@ fn serve_error(addr: SocketAddr, e: &std::io::Error) -> Error {
         addr: addr.to_string(),
         message: e.to_string(),
     }
+}
+
+/// Every setting and lookup table a service's adapters read is configured; a service acting
+/// through a system user has a Maskinporten client with `system_user_org`. The error names the
+/// service and the key, before the facade listens.
+fn required_settings(config: &FacadeConfig, services: &[Arc<dyn SoapService>]) -> Result<()> {
+    for s in services {
+        let (values, tables) = s.settings();
+        config.settings.require(values, tables).map_err(|e| {
+            Error::Config(format!(
+                "facade.toml [settings], for the service `{}`: {e}",
+                s.name()
+            ))
+        })?;
+        let system_user = values.contains(&crate::adapter::plan::SYSTEM_USER_ORG);
+        if system_user
+            && config
+                .maskinporten
+                .iter()
+                .all(|m| m.system_user_org.is_none())
+        {
+            return Err(Error::Config(format!(
+                "facade.toml: the service `{}` acts through a system user, but no [[maskinporten]] client has `system_user_org`",
+                s.name()
+            )));
+        }
+    }
+    Ok(())
 }

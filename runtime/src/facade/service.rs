@@ -105,6 +105,11 @@ pub trait SoapService: Send + Sync + 'static {
     fn apis(&self) -> &'static [&'static str];
     /// The operations it serves.
     fn operations(&self) -> &'static [Operation];
+    /// The settings values and lookup tables its adapters read (generated `SETTINGS` and
+    /// `TABLES`): the facade refuses to start without them.
+    fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+        (&[], &[])
+    }
     /// Runs `op` for `req`: `Ok` is the response body element as XML (no declaration), which
     /// the facade wraps in an envelope of the request's version.
     fn call<'a>(&'a self, op: &'static Operation, req: Request) -> CallFuture<'a>;

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::http::Client;
 
 /// The setting under which a caller's system-user organisation reaches generated code.
-pub const SYSTEM_USER_ORG: &str = "system_user_org";
+pub use crate::adapter::plan::SYSTEM_USER_ORG;
 
 /// `(password_hash, caller)` for every `[[callers]]` entry.
 pub(crate) fn callers(config: &FacadeConfig) -> Result<Vec<(String, Arc<Caller>)>> {

@@ -138,6 +138,16 @@ impl Request {
         }
     }
 
+    /// Whether the request may be sent again when its outcome is unknown, as the generator
+    /// decided it ([`Retry`](crate::adapter::plan::Retry)); `Never` also stops retries of an
+    /// idempotent method.
+    pub fn retry(self, rule: altinn_bridge_vocab::Retry) -> Self {
+        Self {
+            retry_safe: rule != altinn_bridge_vocab::Retry::Never,
+            ..self
+        }
+    }
+
     /// Allows retries because the body carries a key the API deduplicates on
     /// (Correspondence's `idempotentKey`).
     pub fn idempotent_by_body(self) -> Self {

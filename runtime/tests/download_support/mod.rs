@@ -9,7 +9,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use altinn_bridge_runtime::adapter::plan::{
-    BodyKind, Call, FaultRule, Link, Operation as Plan, ParamIn, Source, Target, XmlStep,
+    BodyKind, Call, FaultRule, Link, Method, Operation as Plan, ParamIn, Retry, Source,
+    StatusMatch, Target, XmlStep,
 };
 use altinn_bridge_runtime::adapter::{self, Settings, Upstream};
 use altinn_bridge_runtime::bytes::Bytes;
@@ -52,11 +53,11 @@ pub static PLAN: Plan = Plan {
     calls: &[Call {
         name: "download",
         api: "altinn-broker-v1",
-        method: "GET",
+        method: Method::Get,
         path: "/broker/api/v1/filetransfer/{fileTransferId}/download",
         for_each: None,
         body: BodyKind::None,
-        idempotent_by_body: false,
+        retry: Retry::IdempotentMethod,
         check_request: None,
         check_response: None,
     }],
@@ -86,7 +87,7 @@ pub static PLAN: Plan = Plan {
     }],
     faults: &[
         FaultRule {
-            status: "4XX",
+            status: StatusMatch::Class(4),
             client: true,
             fields: &[
                 ("AltinnErrorMessage", "title"),
@@ -95,7 +96,7 @@ pub static PLAN: Plan = Plan {
             ],
         },
         FaultRule {
-            status: "5XX",
+            status: StatusMatch::Class(5),
             client: false,
             fields: &[
                 ("AltinnErrorMessage", "title"),

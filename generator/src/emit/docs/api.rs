@@ -1,10 +1,13 @@
 //! The context of one API's page: display strings only, table cells already escaped.
 
+use altinn_bridge_vocab::{BodyKind, Retry, StatusMatch};
 use serde::Serialize;
 
 use crate::link::{
     Call, FaultMap, FieldLink, Format, Loop, OldAuth, OpLink, Resolved, Source, Target, Transform,
 };
+
+use crate::lower::{Lowered, LoweredCall, LoweredOp};
 
 use super::markup::{and_list, breakable, cell, code, prose, quoted, text};
 use super::sequence::{diagram, item_name};
@@ -32,6 +35,10 @@ pub struct ApiCtx {
     auth_new: String,
     auth_note: String,
     operations: Vec<OpCtx>,
+    /// The settings and lookup tables a deployment must give (as code, comma-separated), or
+    /// empty.
+    settings: String,
+    tables: String,
     unmapped: Vec<String>,
     coverage: String,
 }
@@ -72,6 +79,10 @@ struct CallCtx {
     path: String,
     /// `for each …` when it repeats, else empty.
     each: String,
+    /// How the body is sent: `JSON`, `multipart`, a media type, or empty for none.
+    body: String,
+    /// Whether the call is retried when its outcome is unknown, and why.
+    retry: String,
     note: String,
 }
 
@@ -84,7 +95,7 @@ struct Row {
     note: String,
 }
 
-pub fn api_context(r: &Resolved, slug: String, weight: usize) -> ApiCtx {
+pub fn api_context(r: &Resolved, lowered: &Lowered, slug: String, weight: usize) -> ApiCtx {
     let (auth_old, auth_new, auth_note) = match &r.auth {
         Some(a) => (
             old_auth_text(a.old, &a.old_fields),
@@ -127,8 +138,11 @@ pub fn api_context(r: &Resolved, slug: String, weight: usize) -> ApiCtx {
         operations: r
             .operations
             .iter()
-            .map(|o| op_context(o, strategy))
+            .zip(&lowered.operations)
+            .map(|(o, lo)| op_context(o, lo, strategy))
             .collect(),
+        settings: code_list(&lowered.settings),
+        tables: code_list(&lowered.tables),
         unmapped: r.unmapped_operations.clone(),
         coverage: format!(
             "{} linked, {} dropped, {} unresolved",
@@ -137,7 +151,7 @@ pub fn api_context(r: &Resolved, slug: String, weight: usize) -> ApiCtx {
     }
 }
 
-fn op_context(o: &OpLink, api_strategy: u8) -> OpCtx {
+fn op_context(o: &OpLink, lowered: &LoweredOp, api_strategy: u8) -> OpCtx {
     let request = Root::common(request_paths(o));
     let response = Root::common(o.outputs.iter().filter_map(|l| match &l.to {
         Target::Soap { path } => Some(path.text.as_str()),
@@ -153,7 +167,12 @@ fn op_context(o: &OpLink, api_strategy: u8) -> OpCtx {
         anchor: o.name.to_lowercase(),
         strategy: strategy_text(o.strategy).to_owned(),
         strategy_differs: strategy_number(o.strategy) != api_strategy,
-        calls: o.calls.iter().map(|c| call_context(c, &request)).collect(),
+        calls: o
+            .calls
+            .iter()
+            .zip(&lowered.calls)
+            .map(|(c, lc)| call_context(c, lc, &request))
+            .collect(),
         calls_short: o
             .calls
             .iter()
@@ -256,8 +275,39 @@ impl Root {
     }
 }
 
-fn call_context(c: &Call, request: &Root) -> CallCtx {
+/// Names as code, comma-separated.
+fn code_list(names: &[String]) -> String {
+    names.iter().map(|n| code(n)).collect::<Vec<_>>().join(", ")
+}
+
+/// The body kind as the call list says it.
+fn body_text(b: &BodyKind<String>) -> String {
+    match b {
+        BodyKind::None => String::new(),
+        BodyKind::Json => "JSON".to_owned(),
+        BodyKind::Multipart => "multipart".to_owned(),
+        BodyKind::Bytes(m) => code(m),
+    }
+}
+
+/// The retry rule as the call list says it.
+fn retry_text(lc: &LoweredCall) -> String {
+    match lc.retry {
+        Retry::IdempotentMethod => {
+            "retried when the outcome is unknown (idempotent method)".to_owned()
+        }
+        Retry::IdempotencyKey => format!(
+            "retried when the outcome is unknown (the idempotency key {} makes a repeat harmless)",
+            code(lc.retry_key.as_deref().unwrap_or("?"))
+        ),
+        Retry::Never => "never retried once sent (a repeat could act twice)".to_owned(),
+    }
+}
+
+fn call_context(c: &Call, lowered: &LoweredCall, request: &Root) -> CallCtx {
     CallCtx {
+        body: body_text(&lowered.body),
+        retry: retry_text(lowered),
         name: code(&c.name),
         method: c.method.as_str().to_owned(),
         path: code(&c.path),
@@ -393,10 +443,10 @@ fn format_name(f: Format) -> &'static str {
 /// A fault row: the fault, the status it answers, and each detail field on a line of its own
 /// (a fixed text quoted, a ProblemDetails member as code).
 fn fault_row(f: &FaultMap) -> Row {
-    let status = match f.status.as_str() {
-        "timeout" => "no answer in time".to_owned(),
-        "default" => "any other status".to_owned(),
-        s => format!("HTTP {}", text(s)),
+    let status = match f.status {
+        StatusMatch::Timeout => "no answer in time".to_owned(),
+        StatusMatch::Default => "any other status".to_owned(),
+        s => format!("HTTP {}", text(&s.to_string())),
     };
     let fields: Vec<String> = f
         .fields

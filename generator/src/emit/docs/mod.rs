@@ -56,6 +56,14 @@ pub enum DocsError {
         /// minijinja's explanation, with line.
         message: String,
     },
+    /// A manifest links something the runtime cannot honour (see [`crate::lower`]).
+    #[error("{api}: {}", messages.join("; "))]
+    Lower {
+        /// The API.
+        api: String,
+        /// What lowering refused.
+        messages: Vec<String>,
+    },
     /// A template override could not be read.
     #[error("cannot read template `{path}`: {source}")]
     Read {
@@ -79,7 +87,15 @@ pub fn render(
     sorted.sort_by(|a, b| a.api.cmp(&b.api));
     for (i, r) in sorted.iter().enumerate() {
         let slug = slug(&r.api);
-        let page = render_one(&env, "api.md.j2", &api::api_context(r, slug.clone(), i + 1))?;
+        let lowered = crate::lower::lower(r).map_err(|d| DocsError::Lower {
+            api: r.api.clone(),
+            messages: d.0.iter().map(|d| d.message.clone()).collect(),
+        })?;
+        let page = render_one(
+            &env,
+            "api.md.j2",
+            &api::api_context(r, &lowered, slug.clone(), i + 1),
+        )?;
         pages.insert(format!("{slug}.md"), page);
     }
     let index = index::index_context(&sorted, slug);

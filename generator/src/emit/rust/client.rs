@@ -13,21 +13,30 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use altinn_bridge_vocab::{BodyKind, Kind};
+
 use crate::link::{
     Call, FaultMap, FieldLink, Format, Loop, Mapping, OpLink, ResolvedPath, Source, Target,
     Transform,
 };
+use crate::lower::{self, Lowered, LoweredCall, LoweredOp};
 use crate::model::{
-    Builtin, Endpoint, MessagePart, ParamLocation, PartContent, QName, RestContract, SoapOperation,
-    TypeDef, TypeKind, TypeRef,
+    Builtin, Endpoint, MessagePart, PartContent, QName, RestContract, SoapOperation, TypeDef,
+    TypeKind, TypeRef,
 };
 
 use super::names::{Unique, ident, snake};
 use super::rest::RestNames;
 use super::soap::ElementTypes;
+use super::vocab;
 
 /// `pub mod plan` and `pub struct Client` for one manifest.
-pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> TokenStream {
+pub fn module(
+    m: &Mapping,
+    lowered: &Lowered,
+    elements: &ElementTypes,
+    rest_names: &RestNames,
+) -> TokenStream {
     // The plan module's names: one static per operation, then the path step constants.
     let mut statics = Unique::default();
     let stat_names: Vec<String> = m
@@ -48,11 +57,12 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
         .resolved
         .operations
         .iter()
+        .zip(&lowered.operations)
         .zip(&stat_names)
-        .filter_map(|(link, stat)| {
+        .filter_map(|((link, lop), stat)| {
             let op = m.soap.operations.iter().find(|o| o.id == link.soap_op)?;
             let method = ident(&methods.claim(snake(&link.name)));
-            Some(cx.operation(link, op, ident(stat), method))
+            Some(cx.operation((link, lop), op, ident(stat), method))
         })
         .collect();
     let step_consts = steps.consts();
@@ -65,6 +75,7 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
     let apis: Vec<String> = m.resolved.openapi.iter().map(|o| api_name(o)).collect();
     let scopes: Vec<&String> = m.resolved.auth.iter().flat_map(|a| &a.scopes).collect();
     let system_user = m.resolved.auth.as_ref().is_some_and(|a| a.system_user);
+    let (settings, tables) = (&lowered.settings, &lowered.tables);
     let client_doc = format!(
         " `{api}`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault."
     );
@@ -81,6 +92,12 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
         /// Whether the calls act through an Altinn system user: the upstream's token provider
         /// then asks for a system-user token for the setting `system_user_org`.
         pub const SYSTEM_USER: bool = #system_user;
+
+        /// The settings (`config` values) these adapters read: each must be set.
+        pub const SETTINGS: &[&str] = &[#(#settings),*];
+
+        /// The lookup tables these adapters read: each must be set.
+        pub const TABLES: &[&str] = &[#(#tables),*];
 
         /// One static description per mapped operation: its calls and field links, as the
         /// manifest resolved them. [`Client`] hands these to the runtime's executor.
@@ -100,11 +117,24 @@ pub fn module(m: &Mapping, elements: &ElementTypes, rest_names: &RestNames) -> T
         impl Client {
             /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
             /// deployment's `settings` (the manifest's `config` values and lookup tables).
+            /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+            /// naming it, so a deployment fails when it starts, not on its first request.
             pub fn new(
                 upstream: ::altinn_bridge_runtime::adapter::Upstream,
                 settings: impl ::std::convert::Into<::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>>,
+            ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+                let settings = settings.into();
+                settings.require(SETTINGS, TABLES)?;
+                ::std::result::Result::Ok(Self::checked(upstream, settings))
+            }
+
+            /// A client whose settings were checked already (the facade checks them once,
+            /// when it starts).
+            fn checked(
+                upstream: ::altinn_bridge_runtime::adapter::Upstream,
+                settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
             ) -> Self {
-                Self { upstream, settings: settings.into() }
+                Self { upstream, settings }
             }
 
             #(#methods)*
@@ -376,14 +406,14 @@ fn answer_method(ops: &[OpCode]) -> TokenStream {
 impl Cx<'_> {
     fn operation(
         &self,
-        link: &OpLink,
+        (link, lowered): (&OpLink, &LoweredOp),
         op: &SoapOperation,
         stat: proc_macro2::Ident,
         method: proc_macro2::Ident,
     ) -> OpCode {
         let name = &link.name;
         let output = op.output.as_ref().and_then(|o| element_part(&o.body));
-        let plan = self.plan(link, &stat, output);
+        let plan = self.plan((link, lowered), &stat, output);
         let input = op.input.as_ref().and_then(|i| element_part(&i.body));
         let headers: Vec<&MessagePart> = op.input.iter().flat_map(|i| &i.headers).collect();
         let method_code = self.method(link, &stat, &method, input, &headers, output);
@@ -547,12 +577,16 @@ impl Cx<'_> {
 
     fn plan(
         &self,
-        link: &OpLink,
+        (link, lowered): (&OpLink, &LoweredOp),
         stat: &proc_macro2::Ident,
         output: Option<(&QName, &TypeRef)>,
     ) -> TokenStream {
         let name = &link.name;
-        let calls = link.calls.iter().map(|c| self.call(link, c));
+        let calls = link
+            .calls
+            .iter()
+            .zip(&lowered.calls)
+            .map(|(c, lc)| self.call(c, lc));
         let inputs = link
             .inputs
             .iter()
@@ -589,7 +623,7 @@ impl Cx<'_> {
         Some((contract, ep))
     }
 
-    fn call(&self, op: &OpLink, c: &Call) -> TokenStream {
+    fn call(&self, c: &Call, lowered: &LoweredCall) -> TokenStream {
         let name = &c.name;
         let api = self
             .m
@@ -598,7 +632,7 @@ impl Cx<'_> {
             .get(c.api)
             .map(|o| api_name(o))
             .unwrap_or_default();
-        let method = c.method.as_str();
+        let method = vocab::word("Method", &lowered.method);
         let path = &c.path;
         let for_each = match &c.for_each {
             None => quote!(::std::option::Option::None),
@@ -618,24 +652,10 @@ impl Cx<'_> {
                 .iter()
                 .find(|m| Some(&m.media_type) == c.body.as_ref())
         });
-        let body = match c.body.as_deref() {
-            Some(m) if m.contains("json") => quote!(BodyKind::Json),
-            Some(m) if m.starts_with("multipart/") => quote!(BodyKind::Multipart),
-            Some(m) => quote!(BodyKind::Bytes(#m)),
-            None => quote!(BodyKind::None),
-        };
-        let idempotent = op.inputs.iter().any(|l| match &l.to {
-            Target::Body { call, path } => {
-                call == &c.name
-                    && path
-                        .steps
-                        .last()
-                        .is_some_and(|s| s.name.to_ascii_lowercase().starts_with("idempot"))
-            }
-            _ => false,
-        });
+        let body = vocab::body_kind(&lowered.body);
+        let retry = vocab::word("Retry", &lowered.retry);
         let check_request = match media
-            .filter(|m| m.media_type.contains("json"))
+            .filter(|_| lowered.body == BodyKind::Json)
             .and_then(|m| m.ty.as_ref())
             .and_then(|t| self.rest_type(c.api, t))
         {
@@ -649,7 +669,7 @@ impl Cx<'_> {
                 .iter()
                 .filter(|r| r.status.starts_with('2'))
                 .flat_map(|r| &r.content)
-                .find(|m| m.media_type.contains("json"))
+                .find(|m| BodyKind::of_media_type(m.media_type.as_str()) == BodyKind::Json)
                 .and_then(|m| m.ty.as_ref())
         });
         let check_response = match response_ty.and_then(|t| self.rest_type(c.api, t)) {
@@ -666,7 +686,7 @@ impl Cx<'_> {
                 path: #path,
                 for_each: #for_each,
                 body: #body,
-                idempotent_by_body: #idempotent,
+                retry: #retry,
                 check_request: #check_request,
                 check_response: #check_response,
             }
@@ -707,18 +727,9 @@ impl Cx<'_> {
                     Some(kind),
                 )
             }
-            Target::Param {
-                call,
-                location,
-                name,
-                ..
-            } => {
-                let loc = match location {
-                    ParamLocation::Path => quote!(ParamIn::Path),
-                    ParamLocation::Query => quote!(ParamIn::Query),
-                    // Cookies are not sent by the runtime; a header is the closest place.
-                    _ => quote!(ParamIn::Header),
-                };
+            Target::Param { call, name, .. } => {
+                // Lowering refused links the runtime cannot send (cookies).
+                let loc = vocab::word("ParamIn", &lower::param_in_of(l).ok()??);
                 (
                     quote!(Target::Param { call: #call, location: #loc, name: #name }),
                     None,
@@ -804,25 +815,8 @@ impl Cx<'_> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    String,
-    Integer,
-    Number,
-    Boolean,
-    Bytes,
-    Any,
-}
-
 fn kind_tokens(k: Kind) -> TokenStream {
-    match k {
-        Kind::String => quote!(Kind::String),
-        Kind::Integer => quote!(Kind::Integer),
-        Kind::Number => quote!(Kind::Number),
-        Kind::Boolean => quote!(Kind::Boolean),
-        Kind::Bytes => quote!(Kind::Bytes),
-        Kind::Any => quote!(Kind::Any),
-    }
+    vocab::word("Kind", &k)
 }
 
 /// The body element of a message (the first element part).
@@ -897,25 +891,11 @@ fn transform(t: &Transform) -> TokenStream {
 }
 
 fn format_tokens(f: Format) -> TokenStream {
-    match f {
-        Format::DateTimeUtc => quote!(Format::DateTimeUtc),
-        Format::Date => quote!(Format::Date),
-        Format::HtmlToMarkdown => quote!(Format::HtmlToMarkdown),
-        Format::TextToMarkdown => quote!(Format::TextToMarkdown),
-        Format::Base64ToBinary => quote!(Format::Base64ToBinary),
-        Format::String => quote!(Format::String),
-        Format::UuidV5 => quote!(Format::UuidV5),
-        Format::Integer => quote!(Format::Integer),
-        Format::Uuid => quote!(Format::Uuid),
-        Format::Utf8 => quote!(Format::Utf8),
-        Format::InstancePartyId => quote!(Format::InstancePartyId),
-        Format::InstanceGuid => quote!(Format::InstanceGuid),
-        Format::NonEmpty => quote!(Format::NonEmpty),
-    }
+    vocab::word("Format", &f)
 }
 
 fn fault_rule(f: &FaultMap) -> TokenStream {
-    let status = &f.status;
+    let status = vocab::status(f.status);
     let client = f.client;
     let fields: BTreeMap<&String, &String> = f.fields.iter().collect();
     let rows = fields.iter().map(|(k, v)| quote!((#k, #v)));

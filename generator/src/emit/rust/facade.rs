@@ -69,13 +69,17 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
                     OPERATIONS
                 }
 
+                fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+                    (super::SETTINGS, super::TABLES)
+                }
+
                 fn call<'a>(
                     &'a self,
                     op: &'static Operation,
                     req: ::altinn_bridge_runtime::facade::Request,
                 ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
                     ::std::boxed::Box::pin(async move {
-                        let client = super::Client::new(req.caller.upstream.clone(), req.caller.settings.clone());
+                        let client = super::Client::checked(req.caller.upstream.clone(), req.caller.settings.clone());
                         let out = client.call_element(op.name, req.body, req.headers).await?;
                         ::std::result::Result::Ok(out.unwrap_or_default())
                     })
@@ -91,7 +95,7 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
                     len: ::std::option::Option<u64>,
                 ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
                     ::std::boxed::Box::pin(async move {
-                        let client = super::Client::new(req.caller.upstream.clone(), req.caller.settings.clone());
+                        let client = super::Client::checked(req.caller.upstream.clone(), req.caller.settings.clone());
                         let out = client
                             .call_element_streamed(op.name, req.body, req.headers, binary, len)
                             .await?;
@@ -113,7 +117,7 @@ fn answer_method() -> TokenStream {
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::AnswerFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(req.caller.upstream.clone(), req.caller.settings.clone());
+                let client = super::Client::checked(req.caller.upstream.clone(), req.caller.settings.clone());
                 client.call_element_answer(op.name, req.body, req.headers).await
             })
         }

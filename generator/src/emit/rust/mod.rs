@@ -15,6 +15,7 @@ pub mod names;
 mod plan;
 mod rest;
 mod soap;
+mod vocab;
 
 use std::collections::BTreeMap;
 
@@ -51,7 +52,8 @@ pub fn render(mapping: &Mapping, documents: Option<&facade::Documents>) -> Resul
     let r = &mapping.resolved;
     let (soap, elements) = soap::module(r, &mapping.soap);
     let (rest, rest_names) = rest::module(r, &mapping.rest);
-    let client = client::module(mapping, &elements, &rest_names);
+    let lowered = crate::lower::lower(&mapping.resolved).map_err(Error::Diagnostics)?;
+    let client = client::module(mapping, &lowered, &elements, &rest_names);
     let facade = documents.map(|d| facade::module(mapping, d));
     let tokens = quote! {
         /// The SOAP elements of the mapped operations, read and written as XML.

@@ -514,7 +514,7 @@ impl<'a> Cx<'a> {
             let Some(format) = Format::parse(f.get_ref()) else {
                 let d = Diagnostic::error(format!("unknown format `{}`", f.get_ref()))
                     .at(self.span(f), "here")
-                    .note(format!("expected one of: {}", Format::ALL));
+                    .note(format!("expected one of: {}", Format::names()));
                 self.diags.push(d);
                 return None;
             };

@@ -3,6 +3,7 @@
 //! Every problem is reported at the manifest's line and column, with the contract's location as a
 //! second label where the model knows it. All problems are collected in one pass.
 
+use altinn_bridge_vocab::StatusMatch;
 use std::collections::BTreeSet;
 
 mod coverage;
@@ -194,14 +195,19 @@ impl<'a> Cx<'a> {
 
     fn fault(&mut self, f: &FaultSpec) -> Option<FaultMap> {
         let status = f.status.get_ref();
-        let ok_status = matches!(status.as_str(), "default" | "timeout" | "4XX" | "5XX")
-            || (status.len() == 3 && status.parse::<u16>().is_ok_and(|n| (400..600).contains(&n)));
-        if !ok_status {
+        // Fault rules answer errors: statuses and classes of 4xx and 5xx only.
+        let parsed = StatusMatch::parse(status).filter(|m| match m {
+            StatusMatch::Exact(n) => (400..600).contains(n),
+            StatusMatch::Class(c) => matches!(c, 4 | 5),
+            StatusMatch::Default | StatusMatch::Timeout => true,
+        });
+        let Some(parsed) = parsed else {
             let d = Diagnostic::error(format!("unknown error status `{status}`"))
                 .at(self.span(&f.status), "here")
                 .note("expected a 4xx/5xx status such as `404`, a range `4XX`/`5XX`, `default` or `timeout`");
             self.diags.push(d);
-        }
+            return None;
+        };
         let client = match f.code.get_ref().as_str() {
             "client" => true,
             "server" => false,
@@ -215,7 +221,7 @@ impl<'a> Cx<'a> {
         };
         self.check_fault_name(f);
         Some(FaultMap {
-            status: status.clone(),
+            status: parsed,
             fault: f.fault.get_ref().clone(),
             client,
             fields: f
