@@ -56,7 +56,11 @@ const fn call(
         path,
         for_each,
         body,
-        retry: Retry::Never,
+        retry: if method.is_idempotent() {
+            Retry::IdempotentMethod
+        } else {
+            Retry::Never
+        },
         check_request: None,
         check_response: None,
     }
@@ -87,7 +91,7 @@ static OP: Operation = Operation {
         call("send", Method::Post, "/send", None, BodyKind::Json),
         call(
             "details",
-            "GET",
+            Method::Get,
             "/details/{id}",
             Some(Loop::Response {
                 call: "send",

@@ -160,3 +160,126 @@ fn needs(r: &Resolved) -> (Vec<String>, Vec<String>) {
     }
     (settings.into_iter().collect(), tables.into_iter().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use altinn_bridge_vocab::{BodyKind, Method, Retry};
+
+    use crate::diag::SourceMap;
+    use crate::link::{Overrides, load_mapping};
+    use crate::load::Limits;
+
+    const WSDL: &str = r#"<wsdl:definitions name="S" targetNamespace="urn:s" xmlns:tns="urn:s"
+        xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/">
+      <wsdl:types>
+        <xs:schema elementFormDefault="qualified" targetNamespace="urn:s" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+          <xs:element name="Send"><xs:complexType><xs:sequence>
+            <xs:element name="ref" type="xs:string"/><xs:element name="code" type="xs:string"/>
+          </xs:sequence></xs:complexType></xs:element>
+          <xs:element name="SendResponse"><xs:complexType><xs:sequence>
+            <xs:element name="Id" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
+        </xs:schema>
+      </wsdl:types>
+      <wsdl:message name="In"><wsdl:part name="parameters" element="tns:Send"/></wsdl:message>
+      <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:SendResponse"/></wsdl:message>
+      <wsdl:portType name="P"><wsdl:operation name="Send">
+        <wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation></wsdl:portType>
+      <wsdl:binding name="B" type="tns:P"><soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
+        <wsdl:operation name="Send"><soap:operation soapAction="urn:s/Send" style="document"/>
+          <wsdl:input><soap:body use="literal"/></wsdl:input>
+          <wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation></wsdl:binding>
+      <wsdl:service name="S"><wsdl:port name="B" binding="tns:B">
+        <soap:address location="https://example.invalid/s"/></wsdl:port></wsdl:service>
+    </wsdl:definitions>"#;
+
+    const OPENAPI: &str = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+      "paths": {
+        "/items": {"post": {
+          "parameters": [{"name": "session", "in": "cookie", "schema": {"type": "string"}}],
+          "requestBody": {"content": {"application/problem+json": {"schema": {"type": "object",
+            "properties": {"idempotentKey": {"type": "string"}, "resource": {"type": "string"},
+                           "sender": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "ok", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}}}}},
+        "/items/{id}": {"get": {
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "responses": {"200": {"description": "ok", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}}}}}}}"#;
+
+    /// Lowers a manifest with two calls; `extra` adds input links.
+    fn lowered(extra: &str) -> Result<super::Lowered, String> {
+        let manifest = format!(
+            r#"api = "S"
+strategy = 1
+[sources]
+wsdl = "s.wsdl"
+openapi = ["a.json"]
+[[operations]]
+soap = "Send"
+calls = [
+  {{ name = "send", endpoint = "POST /items", body = "application/problem+json" }},
+  {{ name = "get", endpoint = "GET /items/{{id}}" }},
+]
+[[operations.inputs]]
+into = "send"
+from = "Send/code"
+to = "body.resource"
+lookup = "resource_ids"
+[[operations.inputs]]
+into = "send"
+config = "sender"
+to = "body.sender"
+[[operations.inputs]]
+into = "get"
+call = "send"
+from = "id"
+to = "path.id"
+{extra}
+[[operations.outputs]]
+call = "get"
+from = "id"
+to = "SendResponse/Id"
+"#
+        );
+        let mut sources = SourceMap::new();
+        sources.register_virtual("m/s.wsdl", WSDL);
+        sources.register_virtual("m/a.json", OPENAPI);
+        sources.register_virtual("m/x.toml", manifest);
+        let (m, _) = load_mapping(
+            &mut sources,
+            Path::new("m/x.toml"),
+            &Overrides::default(),
+            &Limits::default(),
+        )
+        .map_err(|d| sources.render_all(&d))?;
+        super::lower(&m.resolved).map_err(|d| sources.render_all(&d))
+    }
+
+    #[test]
+    fn each_call_gets_its_body_kind_and_retry_rule_and_the_api_its_settings() {
+        let keyed = "[[operations.inputs]]\ninto = \"send\"\nfrom = \"Send/ref\"\nto = \"body.idempotentKey\"\nformat = \"uuid-v5\"\n";
+        let l = lowered(keyed).expect("lowers");
+        let calls = &l.operations[0].calls;
+        assert_eq!(calls[0].method, Method::Post);
+        assert_eq!(calls[0].body, BodyKind::Json, "a +json type is JSON");
+        assert_eq!(calls[0].retry, Retry::IdempotencyKey);
+        assert_eq!(calls[0].retry_key.as_deref(), Some("body.idempotentKey"));
+        assert_eq!((calls[1].body.clone(), calls[1].retry), (BodyKind::None, Retry::IdempotentMethod));
+        assert_eq!(l.settings, ["sender"]);
+        assert_eq!(l.tables, ["resource_ids"]);
+        // Without a key, the POST is never repeated once sent.
+        let unkeyed = lowered("[[operations.inputs]]\nfrom = \"Send/ref\"\ndrop = \"unused here\"\n")
+            .expect("lowers");
+        assert_eq!(unkeyed.operations[0].calls[0].retry, Retry::Never);
+    }
+
+    #[test]
+    fn a_cookie_parameter_is_refused_where_it_is_linked() {
+        let cookie = "[[operations.inputs]]\ninto = \"send\"\nfrom = \"Send/ref\"\nto = \"cookie.session\"\n";
+        let err = lowered(cookie).expect_err("cookies cannot be sent");
+        assert!(err.contains("the cookie parameter `session` cannot be sent"), "{err}");
+        assert!(err.contains("x.toml:"), "the error points into the manifest: {err}");
+    }
+}
