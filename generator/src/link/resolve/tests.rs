@@ -413,3 +413,87 @@ outputs = [{ from = "body.name", to = "GetResponse/Data" }]"#,
         );
     }
 }
+
+/// A `oneOf` of strings (the Resource Registry's `PartyUrn`) takes text; one with an object
+/// member does not.
+mod string_unions {
+    use std::path::Path;
+
+    use crate::diag::SourceMap;
+    use crate::link::{Overrides, load_mapping};
+    use crate::load::Limits;
+
+    const WSDL: &str = r#"<wsdl:definitions name="S" targetNamespace="urn:s" xmlns:tns="urn:s"
+        xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/">
+      <wsdl:types>
+        <xs:schema elementFormDefault="qualified" targetNamespace="urn:s" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+          <xs:element name="Add"><xs:complexType><xs:sequence>
+            <xs:element name="party" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
+          <xs:element name="AddResponse"><xs:complexType><xs:sequence/></xs:complexType></xs:element>
+        </xs:schema>
+      </wsdl:types>
+      <wsdl:message name="In"><wsdl:part name="parameters" element="tns:Add"/></wsdl:message>
+      <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:AddResponse"/></wsdl:message>
+      <wsdl:portType name="P"><wsdl:operation name="Add">
+        <wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation></wsdl:portType>
+      <wsdl:binding name="B" type="tns:P"><soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
+        <wsdl:operation name="Add"><soap:operation soapAction="urn:s/Add" style="document"/>
+          <wsdl:input><soap:body use="literal"/></wsdl:input>
+          <wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation></wsdl:binding>
+      <wsdl:service name="S"><wsdl:port name="B" binding="tns:B">
+        <soap:address location="https://example.invalid/s"/></wsdl:port></wsdl:service>
+    </wsdl:definitions>"#;
+
+    fn openapi(second_member: &str) -> String {
+        format!(
+            r##"{{"openapi": "3.0.1", "info": {{"title": "t", "version": "1"}},
+      "paths": {{"/lists/{{id}}/members": {{"post": {{
+        "parameters": [{{"name": "id", "in": "path", "required": true, "schema": {{"type": "string"}}}}],
+        "requestBody": {{"content": {{"application/json": {{"schema": {{"type": "object", "required": ["data"],
+          "properties": {{"data": {{"type": "array", "items": {{"$ref": "#/components/schemas/Urn"}}}}}}}}}}}}}},
+        "responses": {{"204": {{"description": "added"}}}}}}}}}},
+      "components": {{"schemas": {{
+        "Urn": {{"type": "string", "oneOf": [{{"$ref": "#/components/schemas/ById"}}, {second_member}]}},
+        "ById": {{"type": "string", "pattern": "^urn:x:id:.+$"}}}}}}}}"##
+        )
+    }
+
+    fn check(second_member: &str) -> Result<(), String> {
+        let manifest = r#"api = "S"
+strategy = 1
+[sources]
+wsdl = "s.wsdl"
+openapi = ["a.json"]
+[[operations]]
+soap = "Add"
+calls = [{ name = "add", endpoint = "POST /lists/{id}/members" }]
+[[operations.inputs]]
+value = "l1"
+to = "path.id"
+[[operations.inputs]]
+from = "Add/party"
+to = "body.data[]"
+"#;
+        let mut sources = SourceMap::new();
+        sources.register_virtual("m/s.wsdl", WSDL);
+        sources.register_virtual("m/a.json", openapi(second_member));
+        sources.register_virtual("m/x.toml", manifest);
+        load_mapping(
+            &mut sources,
+            Path::new("m/x.toml"),
+            &Overrides::default(),
+            &Limits::default(),
+        )
+        .map(|_| ())
+        .map_err(|d| sources.render_all(&d))
+    }
+
+    #[test]
+    fn text_fills_a_union_of_strings_but_not_one_with_an_object() {
+        check(r#"{"type": "string", "pattern": "^urn:x:org:.+$"}"#)
+            .expect("text fills a oneOf whose members are all strings");
+        let err = check(r#"{"type": "object", "properties": {"a": {"type": "string"}}}"#)
+            .expect_err("an object member makes the union an object");
+        assert!(err.contains("type clash"), "{err}");
+    }
+}
