@@ -83,10 +83,12 @@ pub fn category(types: &TypeGraph, ty: &TypeRef) -> Cat {
     types.builtin_of(ty).map_or(Cat::Any, builtin_category)
 }
 
-/// A union whose members are all values of one scalar kind is that kind: the Resource
-/// Registry's `PartyUrn` is a `oneOf` of three patterned strings, and a URN is text. Anything
-/// else (objects among the members, or mixed kinds) stays an object, checked no further.
-/// A member that is itself a union counts as an object, so a cyclic schema cannot recurse.
+/// A union of one member is that member (Dialogporten writes every nullable reference as
+/// `oneOf: [{$ref}]`, its enumerations included). A union whose members are all values of one
+/// scalar kind is that kind: the Resource Registry's `PartyUrn` is a `oneOf` of three patterned
+/// strings, and a URN is text. Anything else (objects among the members, or mixed kinds) stays an
+/// object, checked no further. A member that is itself a union counts as an object, so a cyclic
+/// schema cannot recurse.
 fn union_category(types: &TypeGraph, members: &[TypeRef]) -> Cat {
     let mut cats = members.iter().map(|m| {
         let nested = types
@@ -98,8 +100,9 @@ fn union_category(types: &TypeGraph, members: &[TypeRef]) -> Cat {
             category(types, m)
         }
     });
-    match cats.next() {
-        Some(first) if !matches!(first, Cat::Object | Cat::List | Cat::Any | Cat::Enum(_)) => {
+    match (cats.next(), members.len()) {
+        (Some(only), 1) => only,
+        (Some(first), _) if !matches!(first, Cat::Object | Cat::List | Cat::Any | Cat::Enum(_)) => {
             if cats.all(|c| c == first) {
                 first
             } else {

@@ -459,24 +459,30 @@ mod string_unions {
     }
 
     fn check(second_member: &str) -> Result<(), String> {
-        let manifest = r#"api = "S"
+        check_with(&openapi(second_member), r#"to = "body.data[]""#)
+    }
+
+    fn check_with(openapi: &str, link: &str) -> Result<(), String> {
+        let manifest = format!(
+            r#"api = "S"
 strategy = 1
 [sources]
 wsdl = "s.wsdl"
 openapi = ["a.json"]
 [[operations]]
 soap = "Add"
-calls = [{ name = "add", endpoint = "POST /lists/{id}/members" }]
+calls = [{{ name = "add", endpoint = "POST /lists/{{id}}/members" }}]
 [[operations.inputs]]
 value = "l1"
 to = "path.id"
 [[operations.inputs]]
 from = "Add/party"
-to = "body.data[]"
-"#;
+{link}
+"#
+        );
         let mut sources = SourceMap::new();
         sources.register_virtual("m/s.wsdl", WSDL);
-        sources.register_virtual("m/a.json", openapi(second_member));
+        sources.register_virtual("m/a.json", openapi.to_owned());
         sources.register_virtual("m/x.toml", manifest);
         load_mapping(
             &mut sources,
@@ -495,5 +501,22 @@ to = "body.data[]"
         let err = check(r#"{"type": "object", "properties": {"a": {"type": "string"}}}"#)
             .expect_err("an object member makes the union an object");
         assert!(err.contains("type clash"), "{err}");
+    }
+
+    #[test]
+    fn a_union_of_one_enumeration_is_that_enumeration() {
+        let openapi = r##"{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+      "paths": {"/lists/{id}/members": {"post": {
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+          "properties": {"data": {"type": "array", "items": {"type": "string"}},
+            "status": {"oneOf": [{"$ref": "#/components/schemas/Status"}]}}}}}},
+        "responses": {"204": {"description": "added"}}}}},
+      "components": {"schemas": {"Status": {"type": "string", "enum": ["Open", "Closed"]}}}}"##;
+        check_with(openapi, "to = \"body.status\"\nmap = { a = \"Open\", b = \"Closed\" }")
+            .expect("a oneOf of one enumeration takes mapped values");
+        let err = check_with(openapi, "to = \"body.status\"\nmap = { a = \"Gone\" }")
+            .expect_err("the enumeration's values are checked through the union");
+        assert!(err.contains("Gone"), "{err}");
     }
 }
