@@ -347,7 +347,15 @@ impl<'a> Cx<'a> {
             );
             return None;
         }
-        self.warn(at, format!("`{}` declares no request body; the value is sent as raw bytes (application/octet-stream)", ep.id));
+        // The media type is the manifest's `body` when it names one (form data as XML).
+        let media = call.body.as_deref().unwrap_or("application/octet-stream");
+        self.warn(
+            at,
+            format!(
+                "`{}` declares no request body; the value is sent as raw bytes ({media})",
+                ep.id
+            ),
+        );
         let step = PathStep {
             name: String::new(),
             xml_name: None,
