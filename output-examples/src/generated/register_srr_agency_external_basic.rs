@@ -1057,6 +1057,12 @@ pub mod plan {
         attribute: false,
         many: true,
     };
+    const CONDITION: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Register/SRR/2015/06",
+        local: "Condition",
+        attribute: false,
+        many: false,
+    };
     const DELETE_RIGHT_REQUEST_EACH: XmlStep = XmlStep {
         ns: "http://schemas.altinn.no/services/Register/SRR/2015/06",
         local: "DeleteRightRequest",
@@ -1090,6 +1096,12 @@ pub mod plan {
     const RIGHT: XmlStep = XmlStep {
         ns: "http://schemas.altinn.no/services/Register/SRR/2015/06",
         local: "Right",
+        attribute: false,
+        many: false,
+    };
+    const VALID_TO: XmlStep = XmlStep {
+        ns: "http://schemas.altinn.no/services/Register/SRR/2015/06",
+        local: "ValidTo",
         attribute: false,
         many: false,
     };
@@ -1294,6 +1306,90 @@ pub mod plan {
         ],
         outputs: &[
             Link {
+                field: "AddRightsBasic/insertRightList/AddRightRequest/Reportee",
+                from: Source::Soap(
+                    &[
+                        ADD_RIGHTS_BASIC2,
+                        INSERT_RIGHT_LIST,
+                        ADD_RIGHT_REQUEST_EACH,
+                        REPORTEE,
+                    ],
+                ),
+                filter: &[],
+                to: Target::Soap(
+                    &[
+                        ADD_RIGHTS_BASIC_RESPONSE,
+                        ADD_RIGHTS_BASIC_RESULT,
+                        ADD_RIGHT_RESPONSE_EACH,
+                        REPORTEE,
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "AddRightsBasic/insertRightList/AddRightRequest/Right",
+                from: Source::Soap(
+                    &[
+                        ADD_RIGHTS_BASIC2,
+                        INSERT_RIGHT_LIST,
+                        ADD_RIGHT_REQUEST_EACH,
+                        RIGHT,
+                    ],
+                ),
+                filter: &[],
+                to: Target::Soap(
+                    &[
+                        ADD_RIGHTS_BASIC_RESPONSE,
+                        ADD_RIGHTS_BASIC_RESULT,
+                        ADD_RIGHT_RESPONSE_EACH,
+                        RIGHT,
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "AddRightsBasic/insertRightList/AddRightRequest/ValidTo",
+                from: Source::Soap(
+                    &[
+                        ADD_RIGHTS_BASIC2,
+                        INSERT_RIGHT_LIST,
+                        ADD_RIGHT_REQUEST_EACH,
+                        VALID_TO,
+                    ],
+                ),
+                filter: &[],
+                to: Target::Soap(
+                    &[
+                        ADD_RIGHTS_BASIC_RESPONSE,
+                        ADD_RIGHTS_BASIC_RESULT,
+                        ADD_RIGHT_RESPONSE_EACH,
+                        VALID_TO,
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "AddRightsBasic/insertRightList/AddRightRequest/Condition",
+                from: Source::Soap(
+                    &[
+                        ADD_RIGHTS_BASIC2,
+                        INSERT_RIGHT_LIST,
+                        ADD_RIGHT_REQUEST_EACH,
+                        CONDITION,
+                    ],
+                ),
+                filter: &[],
+                to: Target::Soap(
+                    &[
+                        ADD_RIGHTS_BASIC_RESPONSE,
+                        ADD_RIGHTS_BASIC_RESULT,
+                        ADD_RIGHT_RESPONSE_EACH,
+                        CONDITION,
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
                 field: "AddRightsBasicResponse/AddRightsBasicResult/AddRightResponse/OperationResult",
                 from: Source::Const("Ok"),
                 filter: &[],
@@ -1434,6 +1530,69 @@ pub mod plan {
             },
         ],
         outputs: &[
+            Link {
+                field: "DeleteRightsBasic/deleteRightList/DeleteRightRequest/Reportee",
+                from: Source::Soap(
+                    &[
+                        DELETE_RIGHTS_BASIC2,
+                        DELETE_RIGHT_LIST,
+                        DELETE_RIGHT_REQUEST_EACH,
+                        REPORTEE,
+                    ],
+                ),
+                filter: &[],
+                to: Target::Soap(
+                    &[
+                        DELETE_RIGHTS_BASIC_RESPONSE,
+                        DELETE_RIGHTS_BASIC_RESULT,
+                        DELETE_RIGHT_RESPONSE_EACH,
+                        REPORTEE,
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "DeleteRightsBasic/deleteRightList/DeleteRightRequest/Right",
+                from: Source::Soap(
+                    &[
+                        DELETE_RIGHTS_BASIC2,
+                        DELETE_RIGHT_LIST,
+                        DELETE_RIGHT_REQUEST_EACH,
+                        RIGHT,
+                    ],
+                ),
+                filter: &[],
+                to: Target::Soap(
+                    &[
+                        DELETE_RIGHTS_BASIC_RESPONSE,
+                        DELETE_RIGHTS_BASIC_RESULT,
+                        DELETE_RIGHT_RESPONSE_EACH,
+                        RIGHT,
+                    ],
+                ),
+                transforms: &[],
+            },
+            Link {
+                field: "DeleteRightsBasic/deleteRightList/DeleteRightRequest/Condition",
+                from: Source::Soap(
+                    &[
+                        DELETE_RIGHTS_BASIC2,
+                        DELETE_RIGHT_LIST,
+                        DELETE_RIGHT_REQUEST_EACH,
+                        CONDITION,
+                    ],
+                ),
+                filter: &[],
+                to: Target::Soap(
+                    &[
+                        DELETE_RIGHTS_BASIC_RESPONSE,
+                        DELETE_RIGHTS_BASIC_RESULT,
+                        DELETE_RIGHT_RESPONSE_EACH,
+                        CONDITION,
+                    ],
+                ),
+                transforms: &[],
+            },
             Link {
                 field: "DeleteRightsBasicResponse/DeleteRightsBasicResult/DeleteRightResponse/OperationResult",
                 from: Source::Const("Ok"),

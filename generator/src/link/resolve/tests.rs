@@ -520,3 +520,97 @@ from = "Add/party"
         assert!(err.contains("Gone"), "{err}");
     }
 }
+
+/// `echo`: an output that repeats a request value (the old answer names each item it handled).
+mod echo {
+    use std::path::Path;
+
+    use crate::diag::SourceMap;
+    use crate::link::{Overrides, Source, load_mapping};
+    use crate::load::Limits;
+
+    const WSDL: &str = r#"<wsdl:definitions name="S" targetNamespace="urn:s" xmlns:tns="urn:s"
+        xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/">
+      <wsdl:types>
+        <xs:schema elementFormDefault="qualified" targetNamespace="urn:s" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+          <xs:element name="Add"><xs:complexType><xs:sequence>
+            <xs:element name="party" type="xs:string" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>
+          <xs:element name="AddResponse"><xs:complexType><xs:sequence>
+            <xs:element name="Added" type="xs:string" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>
+        </xs:schema>
+      </wsdl:types>
+      <wsdl:message name="In"><wsdl:part name="parameters" element="tns:Add"/></wsdl:message>
+      <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:AddResponse"/></wsdl:message>
+      <wsdl:portType name="P"><wsdl:operation name="Add">
+        <wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation></wsdl:portType>
+      <wsdl:binding name="B" type="tns:P"><soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
+        <wsdl:operation name="Add"><soap:operation soapAction="urn:s/Add" style="document"/>
+          <wsdl:input><soap:body use="literal"/></wsdl:input>
+          <wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation></wsdl:binding>
+      <wsdl:service name="S"><wsdl:port name="B" binding="tns:B">
+        <soap:address location="https://example.invalid/s"/></wsdl:port></wsdl:service>
+    </wsdl:definitions>"#;
+
+    const OPENAPI: &str = r#"{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+      "paths": {"/members": {"post": {
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+          "properties": {"data": {"type": "array", "items": {"type": "string"}}}}}}},
+        "responses": {"204": {"description": "added"}}}}}}"#;
+
+    fn check(links: &str) -> Result<crate::link::Resolved, String> {
+        let manifest = format!(
+            r#"api = "S"
+strategy = 1
+[sources]
+wsdl = "s.wsdl"
+openapi = ["a.json"]
+[[operations]]
+soap = "Add"
+calls = [{{ name = "add", endpoint = "POST /members", for_each = "Add/party" }}]
+{links}
+"#
+        );
+        let mut sources = SourceMap::new();
+        sources.register_virtual("m/s.wsdl", WSDL);
+        sources.register_virtual("m/a.json", OPENAPI);
+        sources.register_virtual("m/x.toml", manifest);
+        load_mapping(
+            &mut sources,
+            Path::new("m/x.toml"),
+            &Overrides::default(),
+            &Limits::default(),
+        )
+        .map(|(m, _)| m.resolved)
+        .map_err(|d| sources.render_all(&d))
+    }
+
+    const INPUT: &str = "[[operations.inputs]]\nfrom = \"Add/party\"\nto = \"body.data[]\"\n";
+
+    #[test]
+    fn an_output_repeats_a_request_value() {
+        let resolved = check(&format!(
+            "{INPUT}[[operations.outputs]]\necho = \"Add/party\"\nto = \"AddResponse/Added\"\n"
+        ))
+        .expect("echo resolves against the SOAP input");
+        let link = &resolved.operations[0].outputs[0];
+        assert!(matches!(&link.from, Source::Soap { path } if path.text == "Add/party"));
+    }
+
+    #[test]
+    fn echo_is_for_outputs_only_and_alone() {
+        let err = check("[[operations.inputs]]\necho = \"Add/party\"\nto = \"body.data[]\"\n")
+            .expect_err("an input cannot echo");
+        assert!(err.contains("belongs to an output link"), "{err}");
+        let err = check(&format!(
+            "{INPUT}[[operations.outputs]]\necho = \"Add/party\"\nvalue = \"x\"\nto = \"AddResponse/Added\"\n"
+        ))
+        .expect_err("echo and value together");
+        assert!(err.contains("exactly one of"), "{err}");
+        let err = check(&format!(
+            "{INPUT}[[operations.outputs]]\necho = \"Add/nothing\"\nto = \"AddResponse/Added\"\n"
+        ))
+        .expect_err("an unknown input path");
+        assert!(err.contains("nothing"), "{err}");
+    }
+}
+
