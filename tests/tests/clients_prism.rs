@@ -87,7 +87,11 @@ fn settings() -> Settings {
             "*",
             "0198c0c2-6c1b-7f43-9d6d-5e4a3b2c1d0e",
         )
-        .with_entry("data_element_ids", "*", "0198c0c2-6c1b-7f43-9d6d-5e4a3b2c1d0f")
+        .with_entry(
+            "data_element_ids",
+            "*",
+            "0198c0c2-6c1b-7f43-9d6d-5e4a3b2c1d0f",
+        )
         .with_entry("data_types", "*", "default")
         .with_entry("email_subjects", "*", "Message from the agency")
         .with_entry("instance_apps", "*", "test-app")

@@ -513,8 +513,11 @@ from = "Add/party"
             "status": {"oneOf": [{"$ref": "#/components/schemas/Status"}]}}}}}},
         "responses": {"204": {"description": "added"}}}}},
       "components": {"schemas": {"Status": {"type": "string", "enum": ["Open", "Closed"]}}}}"##;
-        check_with(openapi, "to = \"body.status\"\nmap = { a = \"Open\", b = \"Closed\" }")
-            .expect("a oneOf of one enumeration takes mapped values");
+        check_with(
+            openapi,
+            "to = \"body.status\"\nmap = { a = \"Open\", b = \"Closed\" }",
+        )
+        .expect("a oneOf of one enumeration takes mapped values");
         let err = check_with(openapi, "to = \"body.status\"\nmap = { a = \"Gone\" }")
             .expect_err("the enumeration's values are checked through the union");
         assert!(err.contains("Gone"), "{err}");
@@ -613,4 +616,3 @@ calls = [{{ name = "add", endpoint = "POST /members", for_each = "Add/party" }}]
         assert!(err.contains("nothing"), "{err}");
     }
 }
-
