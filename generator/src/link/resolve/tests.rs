@@ -414,6 +414,32 @@ outputs = [{ from = "body.name", to = "GetResponse/Data" }]"#,
     }
 }
 
+/// A one-operation WSDL (`urn:s`, document/literal) whose request and response elements have
+/// the given sequences of `xs:element`s.
+fn one_operation_wsdl(op: &str, request: &str, response: &str) -> String {
+    format!(
+        r#"<wsdl:definitions name="S" targetNamespace="urn:s" xmlns:tns="urn:s"
+        xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/">
+      <wsdl:types>
+        <xs:schema elementFormDefault="qualified" targetNamespace="urn:s" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+          <xs:element name="{op}"><xs:complexType><xs:sequence>{request}</xs:sequence></xs:complexType></xs:element>
+          <xs:element name="{op}Response"><xs:complexType><xs:sequence>{response}</xs:sequence></xs:complexType></xs:element>
+        </xs:schema>
+      </wsdl:types>
+      <wsdl:message name="In"><wsdl:part name="parameters" element="tns:{op}"/></wsdl:message>
+      <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:{op}Response"/></wsdl:message>
+      <wsdl:portType name="P"><wsdl:operation name="{op}">
+        <wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation></wsdl:portType>
+      <wsdl:binding name="B" type="tns:P"><soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
+        <wsdl:operation name="{op}"><soap:operation soapAction="urn:s/{op}" style="document"/>
+          <wsdl:input><soap:body use="literal"/></wsdl:input>
+          <wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation></wsdl:binding>
+      <wsdl:service name="S"><wsdl:port name="B" binding="tns:B">
+        <soap:address location="https://example.invalid/s"/></wsdl:port></wsdl:service>
+    </wsdl:definitions>"#
+    )
+}
+
 /// A `oneOf` of strings (the Resource Registry's `PartyUrn`) takes text; one with an object
 /// member does not.
 mod string_unions {
@@ -422,27 +448,6 @@ mod string_unions {
     use crate::diag::SourceMap;
     use crate::link::{Overrides, load_mapping};
     use crate::load::Limits;
-
-    const WSDL: &str = r#"<wsdl:definitions name="S" targetNamespace="urn:s" xmlns:tns="urn:s"
-        xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/">
-      <wsdl:types>
-        <xs:schema elementFormDefault="qualified" targetNamespace="urn:s" xmlns:xs="http://www.w3.org/2001/XMLSchema">
-          <xs:element name="Add"><xs:complexType><xs:sequence>
-            <xs:element name="party" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
-          <xs:element name="AddResponse"><xs:complexType><xs:sequence/></xs:complexType></xs:element>
-        </xs:schema>
-      </wsdl:types>
-      <wsdl:message name="In"><wsdl:part name="parameters" element="tns:Add"/></wsdl:message>
-      <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:AddResponse"/></wsdl:message>
-      <wsdl:portType name="P"><wsdl:operation name="Add">
-        <wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation></wsdl:portType>
-      <wsdl:binding name="B" type="tns:P"><soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
-        <wsdl:operation name="Add"><soap:operation soapAction="urn:s/Add" style="document"/>
-          <wsdl:input><soap:body use="literal"/></wsdl:input>
-          <wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation></wsdl:binding>
-      <wsdl:service name="S"><wsdl:port name="B" binding="tns:B">
-        <soap:address location="https://example.invalid/s"/></wsdl:port></wsdl:service>
-    </wsdl:definitions>"#;
 
     fn openapi(second_member: &str) -> String {
         format!(
@@ -481,7 +486,14 @@ from = "Add/party"
 "#
         );
         let mut sources = SourceMap::new();
-        sources.register_virtual("m/s.wsdl", WSDL);
+        sources.register_virtual(
+            "m/s.wsdl",
+            super::one_operation_wsdl(
+                "Add",
+                r#"<xs:element name="party" type="xs:string"/>"#,
+                r#""#,
+            ),
+        );
         sources.register_virtual("m/a.json", openapi.to_owned());
         sources.register_virtual("m/x.toml", manifest);
         load_mapping(
@@ -532,28 +544,6 @@ mod echo {
     use crate::link::{Overrides, Source, load_mapping};
     use crate::load::Limits;
 
-    const WSDL: &str = r#"<wsdl:definitions name="S" targetNamespace="urn:s" xmlns:tns="urn:s"
-        xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/">
-      <wsdl:types>
-        <xs:schema elementFormDefault="qualified" targetNamespace="urn:s" xmlns:xs="http://www.w3.org/2001/XMLSchema">
-          <xs:element name="Add"><xs:complexType><xs:sequence>
-            <xs:element name="party" type="xs:string" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>
-          <xs:element name="AddResponse"><xs:complexType><xs:sequence>
-            <xs:element name="Added" type="xs:string" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>
-        </xs:schema>
-      </wsdl:types>
-      <wsdl:message name="In"><wsdl:part name="parameters" element="tns:Add"/></wsdl:message>
-      <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:AddResponse"/></wsdl:message>
-      <wsdl:portType name="P"><wsdl:operation name="Add">
-        <wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation></wsdl:portType>
-      <wsdl:binding name="B" type="tns:P"><soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
-        <wsdl:operation name="Add"><soap:operation soapAction="urn:s/Add" style="document"/>
-          <wsdl:input><soap:body use="literal"/></wsdl:input>
-          <wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation></wsdl:binding>
-      <wsdl:service name="S"><wsdl:port name="B" binding="tns:B">
-        <soap:address location="https://example.invalid/s"/></wsdl:port></wsdl:service>
-    </wsdl:definitions>"#;
-
     const OPENAPI: &str = r#"{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
       "paths": {"/members": {"post": {
         "requestBody": {"content": {"application/json": {"schema": {"type": "object",
@@ -574,7 +564,14 @@ calls = [{{ name = "add", endpoint = "POST /members", for_each = "Add/party" }}]
 "#
         );
         let mut sources = SourceMap::new();
-        sources.register_virtual("m/s.wsdl", WSDL);
+        sources.register_virtual(
+            "m/s.wsdl",
+            super::one_operation_wsdl(
+                "Add",
+                r#"<xs:element name="party" type="xs:string" maxOccurs="unbounded"/>"#,
+                r#"<xs:element name="Added" type="xs:string" maxOccurs="unbounded"/>"#,
+            ),
+        );
         sources.register_virtual("m/a.json", OPENAPI);
         sources.register_virtual("m/x.toml", manifest);
         load_mapping(
