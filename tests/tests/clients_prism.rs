@@ -71,6 +71,7 @@ adapters!(
 fn settings() -> Settings {
     Settings::new()
         .with_value("sender", "0192:991825827")
+        .with_value("system_user_org", "991825827")
         .with_value("org", "ttd")
         .with_value("app", "test-app")
         .with_value("app_url", "https://ttd.apps.tt02.altinn.no/ttd/test-app")

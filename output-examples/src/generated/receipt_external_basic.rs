@@ -3910,7 +3910,7 @@ pub mod plan {
                     location: ParamIn::Query,
                     name: "updatedAfter",
                 },
-                transforms: &[],
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
             },
             Link {
                 field: "GetReceiptListBasic/dateTo",
@@ -3921,7 +3921,7 @@ pub mod plan {
                     location: ParamIn::Query,
                     name: "updatedBefore",
                 },
-                transforms: &[],
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
             },
         ],
         outputs: &[
@@ -4061,7 +4061,7 @@ pub mod plan {
                     location: ParamIn::Query,
                     name: "updatedAfter",
                 },
-                transforms: &[],
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
             },
             Link {
                 field: "GetReceiptListBasicV2/dateTo",
@@ -4072,7 +4072,7 @@ pub mod plan {
                     location: ParamIn::Query,
                     name: "updatedBefore",
                 },
-                transforms: &[],
+                transforms: &[Transform::Format(Format::DateTimeUtc)],
             },
         ],
         outputs: &[
