@@ -71,6 +71,16 @@ fn the_example_parses_with_its_defaults() {
         c.environment.apis["altinn-correspondence-v1"],
         "https://platform.tt02.altinn.no"
     );
+    assert_eq!(
+        c.environment.apis["dialogporten-enduser-v1"],
+        "https://platform.tt02.altinn.no/dialogporten"
+    );
+    assert_eq!(
+        c.environment.apis["altinn-resource-registry-v1"],
+        "https://platform.tt02.altinn.no/resourceregistry/api/v1"
+    );
+    // Every app has its own host: no default.
+    assert!(!c.environment.apis.contains_key("altinn-app-v1"));
     assert_eq!(c.callers[0].user, "legacy-erp");
     assert_eq!(c.callers[0].parties, ["991825827"]);
     assert!(matches!(c.maskinporten[0].key, ClientKey::Kid { .. }));

@@ -56,10 +56,15 @@ adapters!(
     correspondence_agency_external_basic,
     correspondence_external_ec2,
     download_queue_external_basic,
+    intermediary_inbound_external_ec2,
     notification_agency_external_basic,
     online_batch_receiver,
     pre_fill_basic,
     receipt_agency_external_basic,
+    receipt_external_basic,
+    register_srr_agency_external_basic,
+    service_owner_archive_external_basic,
+    subscription_basic,
 );
 
 /// What a deployment would configure: every `config` key and lookup table the manifests use,
@@ -67,6 +72,7 @@ adapters!(
 fn settings() -> Settings {
     Settings::new()
         .with_value("sender", "0192:991825827")
+        .with_value("system_user_org", "991825827")
         .with_value("org", "ttd")
         .with_value("app", "test-app")
         .with_value("app_url", "https://ttd.apps.tt02.altinn.no/ttd/test-app")
@@ -74,14 +80,29 @@ fn settings() -> Settings {
         .with_value("last_event_id", "0")
         .with_value("webhook_url", "https://example.test/altinn-events")
         .with_entry("resource_ids", "*", "ttd-test-resource")
+        .with_entry("access_lists", "*", "ttd-approved")
         .with_entry("app_ids", "*", "ttd/test-app")
+        .with_entry("app_names", "*", "test-app")
+        .with_entry("app_orgs", "*", "ttd")
         .with_entry(
             "correspondence_ids",
             "*",
             "0198c0c2-6c1b-7f43-9d6d-5e4a3b2c1d0e",
         )
+        .with_entry(
+            "data_element_ids",
+            "*",
+            "0198c0c2-6c1b-7f43-9d6d-5e4a3b2c1d0f",
+        )
         .with_entry("data_types", "*", "default")
         .with_entry("email_subjects", "*", "Message from the agency")
+        .with_entry("instance_apps", "*", "test-app")
+        .with_entry(
+            "instance_ids",
+            "*",
+            "50001234/0198c0c2-6c1b-7f43-9d6d-5e4a3b2c1d10",
+        )
+        .with_entry("instance_orgs", "*", "ttd")
         .with_entry("service_codes", "*", "4504")
         .with_entry("substatus_labels", "*", "received")
 }

@@ -142,10 +142,15 @@ conformance!(
     correspondence_agency_external_basic => "correspondence-agency-external-basic.toml",
     correspondence_external_ec2 => "correspondence-external-ec2.toml",
     download_queue_external_basic => "download-queue-external-basic.toml",
+    intermediary_inbound_external_ec2 => "intermediary-inbound-external-ec2.toml",
     notification_agency_external_basic => "notification-agency-external-basic.toml",
     online_batch_receiver => "online-batch-receiver.toml",
     pre_fill_basic => "pre-fill-basic.toml",
     receipt_agency_external_basic => "receipt-agency-external-basic.toml",
+    receipt_external_basic => "receipt-external-basic.toml",
+    register_srr_agency_external_basic => "register-srr-agency-external-basic.toml",
+    service_owner_archive_external_basic => "service-owner-archive-external-basic.toml",
+    subscription_basic => "subscription-basic.toml",
 );
 
 /// Every manifest in `mappings/` has a test above: a new manifest without one fails here.

@@ -56,10 +56,15 @@ apis!(
     correspondence_agency_external_basic,
     correspondence_external_ec2,
     download_queue_external_basic,
+    intermediary_inbound_external_ec2,
     notification_agency_external_basic,
     online_batch_receiver,
     pre_fill_basic,
     receipt_agency_external_basic,
+    receipt_external_basic,
+    register_srr_agency_external_basic,
+    service_owner_archive_external_basic,
+    subscription_basic,
 );
 
 /// The running facade and what the tests need to drive it.
@@ -264,10 +269,17 @@ webhook_url = "https://example.test/altinn-events"
 
 [settings.tables]
 resource_ids = {{ "*" = "ttd-test-resource" }}
+access_lists = {{ "*" = "ttd-approved" }}
 app_ids = {{ "*" = "ttd/test-app" }}
+app_names = {{ "*" = "test-app" }}
+app_orgs = {{ "*" = "ttd" }}
 correspondence_ids = {{ "*" = "0198c0c2-6c1b-7f43-9d6d-5e4a3b2c1d0e" }}
+data_element_ids = {{ "*" = "0198c0c2-6c1b-7f43-9d6d-5e4a3b2c1d0f" }}
 data_types = {{ "*" = "default" }}
 email_subjects = {{ "*" = "Message from the agency" }}
+instance_apps = {{ "*" = "test-app" }}
+instance_ids = {{ "*" = "50001234/0198c0c2-6c1b-7f43-9d6d-5e4a3b2c1d10" }}
+instance_orgs = {{ "*" = "ttd" }}
 service_codes = {{ "*" = "4504" }}
 substatus_labels = {{ "*" = "received" }}
 "#,

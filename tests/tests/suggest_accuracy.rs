@@ -122,13 +122,32 @@ fn find(dir: &Path, name: &str) -> PathBuf {
     panic!("no {name} under {}", dir.display())
 }
 
-/// The tuning set: each curated manifest's WSDL and specs from the corpus, its calls as truth.
+/// The services of the unseen set (`expected.toml`): their curated manifests, written after
+/// the unseen figures were taken, stay out of the tuning set.
+fn unseen_services() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(workspace().join("tests/suggest-eval/unseen/expected.toml"))
+        .unwrap();
+    let t: toml::Value = toml::from_str(&text).unwrap();
+    t["op"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|op| op["service"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The tuning set: each curated manifest's WSDL and specs from the corpus, its calls as truth
+/// (the manifests of unseen services left out).
 fn tuning(corpus: &Path, all: bool) -> Vec<Case> {
+    let unseen = unseen_services();
     manifests()
         .into_iter()
-        .map(|m| {
+        .filter_map(|m| {
             let text = std::fs::read_to_string(&m).unwrap();
             let t: toml::Value = toml::from_str(&text).unwrap();
+            if unseen.contains(t["api"].as_str().unwrap()) {
+                return None;
+            }
             let file = |v: &toml::Value| {
                 let p = v
                     .as_str()
@@ -156,12 +175,12 @@ fn tuning(corpus: &Path, all: bool) -> Vec<Case> {
                 });
                 truth.insert(o["soap"].as_str().unwrap().to_owned(), calls);
             }
-            Case {
+            Some(Case {
                 name: m.file_stem().unwrap().to_string_lossy().into_owned(),
                 wsdl,
                 specs,
                 truth,
-            }
+            })
         })
         .collect()
 }

@@ -65,10 +65,15 @@ codecs!(
     correspondence_agency_external_basic,
     correspondence_external_ec2,
     download_queue_external_basic,
+    intermediary_inbound_external_ec2,
     notification_agency_external_basic,
     online_batch_receiver,
     pre_fill_basic,
     receipt_agency_external_basic,
+    receipt_external_basic,
+    register_srr_agency_external_basic,
+    service_owner_archive_external_basic,
+    subscription_basic,
 );
 
 /// One element to send through the generated types: an operation's body or a header part.

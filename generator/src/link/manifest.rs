@@ -246,6 +246,10 @@ pub struct LinkSpec {
     /// A deployment configuration key instead of a source (e.g. `sender`).
     #[serde(default)]
     pub config: Option<Spanned<String>>,
+    /// Outputs only: a SOAP input path whose value the answer repeats (old answers that echo
+    /// each request item, e.g. the reportee of every right added).
+    #[serde(default)]
+    pub echo: Option<Spanned<String>>,
     /// Map the value through a table supplied by configuration at run time.
     #[serde(default)]
     pub lookup: Option<Spanned<String>>,

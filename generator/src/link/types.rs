@@ -69,7 +69,8 @@ pub fn category(types: &TypeGraph, ty: &TypeRef) -> Cat {
             TypeKind::Enum(e) => {
                 return Cat::Enum(e.values.iter().map(|v| v.value.clone()).collect());
             }
-            TypeKind::Struct(_) | TypeKind::Union(_) => return Cat::Object,
+            TypeKind::Struct(_) => return Cat::Object,
+            TypeKind::Union(u) => return union_category(types, &u.members),
             TypeKind::List(l)
                 if l.item_element.is_some() || types.builtin_of(&l.item).is_none() =>
             {
@@ -80,6 +81,36 @@ pub fn category(types: &TypeGraph, ty: &TypeRef) -> Cat {
         }
     }
     types.builtin_of(ty).map_or(Cat::Any, builtin_category)
+}
+
+/// A union of one member is that member (Dialogporten writes every nullable reference as
+/// `oneOf: [{$ref}]`, its enumerations included). A union whose members are all values of one
+/// scalar kind is that kind: the Resource Registry's `PartyUrn` is a `oneOf` of three patterned
+/// strings, and a URN is text. Anything else (objects among the members, or mixed kinds) stays an
+/// object, checked no further. A member that is itself a union counts as an object, so a cyclic
+/// schema cannot recurse.
+fn union_category(types: &TypeGraph, members: &[TypeRef]) -> Cat {
+    let mut cats = members.iter().map(|m| {
+        let nested = types
+            .resolve(types.unalias(m))
+            .is_some_and(|d| matches!(d.kind, TypeKind::Union(_)));
+        if nested {
+            Cat::Object
+        } else {
+            category(types, m)
+        }
+    });
+    match (cats.next(), members.len()) {
+        (Some(only), 1) => only,
+        (Some(first), _) if !matches!(first, Cat::Object | Cat::List | Cat::Any | Cat::Enum(_)) => {
+            if cats.all(|c| c == first) {
+                first
+            } else {
+                Cat::Object
+            }
+        }
+        _ => Cat::Object,
+    }
 }
 
 fn builtin_category(b: Builtin) -> Cat {

@@ -11,6 +11,8 @@ pub mod correspondence_agency_external_basic;
 pub mod correspondence_external_ec2;
 /// Download queue for service owners (DownloadQueueExternalBasic): the Altinn 2 side from `wsdl/DownloadQueueExternalBasic.wsdl`, the Altinn 3 side from `openapi/altinn-storage-v1.json` (manifest `mappings/download-queue-external-basic.toml`).
 pub mod download_queue_external_basic;
+/// Form submission for end-user systems (IntermediaryInboundExternalEC2): the Altinn 2 side from `wsdl/IntermediaryInboundExternalEC2.wsdl`, the Altinn 3 side from `openapi/altinn-app-v1.json` (manifest `mappings/intermediary-inbound-external-ec2.toml`).
+pub mod intermediary_inbound_external_ec2;
 /// Standalone notifications for service owners (NotificationAgencyExternalBasic): the Altinn 2 side from `wsdl/NotificationAgencyExternalBasic.wsdl`, the Altinn 3 side from `openapi/altinn-notifications-v1.json` (manifest `mappings/notification-agency-external-basic.toml`).
 pub mod notification_agency_external_basic;
 /// Pushed form sets (OnlineBatchReceiver): the Altinn 2 side from `wsdl/OnlineBatchReceiver.wsdl`, the Altinn 3 side from `openapi/altinn-events-v1.json`, `openapi/altinn-storage-v1.json` (manifest `mappings/online-batch-receiver.toml`).
@@ -19,6 +21,14 @@ pub mod online_batch_receiver;
 pub mod pre_fill_basic;
 /// Receipts for service owners (ReceiptAgencyExternalBasic): the Altinn 2 side from `wsdl/ReceiptAgencyExternalBasic.wsdl`, the Altinn 3 side from `openapi/altinn-storage-v1.json` (manifest `mappings/receipt-agency-external-basic.toml`).
 pub mod receipt_agency_external_basic;
+/// Receipts for end-user systems (ReceiptExternalBasic): the Altinn 2 side from `wsdl/ReceiptExternalBasic.wsdl`, the Altinn 3 side from `openapi/dialogporten-enduser-v1.json` (manifest `mappings/receipt-external-basic.toml`).
+pub mod receipt_external_basic;
+/// Service rights register (RegisterSRRAgencyExternalBasic): the Altinn 2 side from `wsdl/RegisterSRRAgencyExternalBasic.wsdl`, the Altinn 3 side from `openapi/altinn-resource-registry-v1.json` (manifest `mappings/register-srr-agency-external-basic.toml`).
+pub mod register_srr_agency_external_basic;
+/// Service owner archive (ServiceOwnerArchiveExternalBasic): the Altinn 2 side from `wsdl/ServiceOwnerArchiveExternalBasic.wsdl`, the Altinn 3 side from `openapi/altinn-storage-v1.json` (manifest `mappings/service-owner-archive-external-basic.toml`).
+pub mod service_owner_archive_external_basic;
+/// Subscriptions (SubscriptionBasic): the Altinn 2 side from `wsdl/SubscriptionBasic.wsdl`, the Altinn 3 side from  (manifest `mappings/subscription-basic.toml`).
+pub mod subscription_basic;
 /// Every API's SOAP facade, for the runtime's `facade::serve`.
 pub fn services() -> ::std::vec::Vec<
     ::std::sync::Arc<dyn ::altinn_bridge_runtime::facade::SoapService>,
@@ -30,9 +40,14 @@ pub fn services() -> ::std::vec::Vec<
         ::std::sync::Arc::new(correspondence_agency_external_basic::facade::Service),
         ::std::sync::Arc::new(correspondence_external_ec2::facade::Service),
         ::std::sync::Arc::new(download_queue_external_basic::facade::Service),
+        ::std::sync::Arc::new(intermediary_inbound_external_ec2::facade::Service),
         ::std::sync::Arc::new(notification_agency_external_basic::facade::Service),
         ::std::sync::Arc::new(online_batch_receiver::facade::Service),
         ::std::sync::Arc::new(pre_fill_basic::facade::Service),
-        ::std::sync::Arc::new(receipt_agency_external_basic::facade::Service)
+        ::std::sync::Arc::new(receipt_agency_external_basic::facade::Service),
+        ::std::sync::Arc::new(receipt_external_basic::facade::Service),
+        ::std::sync::Arc::new(register_srr_agency_external_basic::facade::Service),
+        ::std::sync::Arc::new(service_owner_archive_external_basic::facade::Service),
+        ::std::sync::Arc::new(subscription_basic::facade::Service)
     ]
 }

@@ -169,10 +169,17 @@ const PRODUCTION: &str = "https://platform.altinn.no";
 
 /// The base URL of each Altinn 3 API in an environment (`host` is TT02's or production's). The
 /// correspondence and broker specs carry the full path in each operation; the others do not.
+/// The App API (`altinn-app-v1`) has no default: each app is served from its owner's host
+/// (`https://{org}.apps.altinn.no`), so a deployment names it.
 fn default_apis(host: &str) -> BTreeMap<String, String> {
     [
         ("altinn-correspondence-v1", String::new()),
         ("altinn-broker-v1", String::new()),
+        ("dialogporten-enduser-v1", "/dialogporten".to_owned()),
+        (
+            "altinn-resource-registry-v1",
+            "/resourceregistry/api/v1".to_owned(),
+        ),
         ("altinn-events-v1", "/events/api/v1".to_owned()),
         (
             "altinn-notifications-v1",

@@ -79,6 +79,14 @@ pub fn module(
     let client_doc = format!(
         " `{api}`'s operations over Altinn 3: each method takes the old request and answers the old response or a SOAP fault."
     );
+    // An API whose every operation has no successor (SubscriptionBasic) never calls upstream:
+    // its client keeps the fields for the common constructor but reads none of them.
+    let unused_fields = m
+        .resolved
+        .operations
+        .iter()
+        .all(|o| o.no_successor.is_some())
+        .then(|| quote!(#[allow(dead_code)]));
     quote! {
         /// The Altinn 2 service these adapters replace.
         pub const API: &str = #api;
@@ -109,6 +117,7 @@ pub fn module(
 
         #[doc = #client_doc]
         #[derive(Debug, Clone)]
+        #unused_fields
         pub struct Client {
             upstream: ::altinn_bridge_runtime::adapter::Upstream,
             settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,

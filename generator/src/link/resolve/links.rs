@@ -129,6 +129,14 @@ impl<'a> Cx<'a> {
     }
 
     pub(super) fn input_source(&mut self, l: &LinkSpec, scope: &OpScope<'a>) -> Option<Source> {
+        if let Some(e) = &l.echo {
+            self.error(
+                e,
+                "`echo` repeats a request value in the answer: it belongs to an output link",
+                "here",
+            );
+            return None;
+        }
         if let Some(c) = self.config_source(l)? {
             return Some(c);
         }
@@ -347,7 +355,15 @@ impl<'a> Cx<'a> {
             );
             return None;
         }
-        self.warn(at, format!("`{}` declares no request body; the value is sent as raw bytes (application/octet-stream)", ep.id));
+        // The media type is the manifest's `body` when it names one (form data as XML).
+        let media = call.body.as_deref().unwrap_or("application/octet-stream");
+        self.warn(
+            at,
+            format!(
+                "`{}` declares no request body; the value is sent as raw bytes ({media})",
+                ep.id
+            ),
+        );
         let step = PathStep {
             name: String::new(),
             xml_name: None,
@@ -385,6 +401,21 @@ impl<'a> Cx<'a> {
         let config = self.config_source(l)?;
         let from = match (&l.from, &l.value) {
             _ if config.is_some() => config?,
+            (None, None) if l.echo.is_some() => {
+                let echo = l.echo.as_ref()?;
+                Source::Soap {
+                    path: self.soap_path(&scope.op.input_parts(), echo, "SOAP input")?,
+                }
+            }
+            (Some(_), _) | (_, Some(_)) if l.echo.is_some() => {
+                let at = l.echo.as_ref()?;
+                self.error(
+                    at,
+                    "an output link takes exactly one of `from`, `value`, `config` or `echo`",
+                    "here",
+                );
+                return None;
+            }
             (Some(f), None) => {
                 let (call, ep) = self.call_named(scope, l.call.as_ref(), true)?;
                 Source::Response {
@@ -398,7 +429,7 @@ impl<'a> Cx<'a> {
             _ => {
                 self.error(
                     to_spec,
-                    "an output link takes exactly one of `from` or `value`",
+                    "an output link takes exactly one of `from`, `value`, `config` or `echo`",
                     "here",
                 );
                 return None;
@@ -426,10 +457,10 @@ impl<'a> Cx<'a> {
         let Some(key) = &l.config else {
             return Some(None);
         };
-        if l.from.is_some() || l.value.is_some() {
+        if l.from.is_some() || l.value.is_some() || l.echo.is_some() {
             self.error(
                 key,
-                "a link takes one of `from`, `value` or `config`",
+                "a link takes one of `from`, `value`, `config` or `echo`",
                 "here",
             );
             return None;

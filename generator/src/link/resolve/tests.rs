@@ -413,3 +413,203 @@ outputs = [{ from = "body.name", to = "GetResponse/Data" }]"#,
         );
     }
 }
+
+/// A one-operation WSDL (`urn:s`, document/literal) whose request and response elements have
+/// the given sequences of `xs:element`s.
+fn one_operation_wsdl(op: &str, request: &str, response: &str) -> String {
+    format!(
+        r#"<wsdl:definitions name="S" targetNamespace="urn:s" xmlns:tns="urn:s"
+        xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/">
+      <wsdl:types>
+        <xs:schema elementFormDefault="qualified" targetNamespace="urn:s" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+          <xs:element name="{op}"><xs:complexType><xs:sequence>{request}</xs:sequence></xs:complexType></xs:element>
+          <xs:element name="{op}Response"><xs:complexType><xs:sequence>{response}</xs:sequence></xs:complexType></xs:element>
+        </xs:schema>
+      </wsdl:types>
+      <wsdl:message name="In"><wsdl:part name="parameters" element="tns:{op}"/></wsdl:message>
+      <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:{op}Response"/></wsdl:message>
+      <wsdl:portType name="P"><wsdl:operation name="{op}">
+        <wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation></wsdl:portType>
+      <wsdl:binding name="B" type="tns:P"><soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
+        <wsdl:operation name="{op}"><soap:operation soapAction="urn:s/{op}" style="document"/>
+          <wsdl:input><soap:body use="literal"/></wsdl:input>
+          <wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation></wsdl:binding>
+      <wsdl:service name="S"><wsdl:port name="B" binding="tns:B">
+        <soap:address location="https://example.invalid/s"/></wsdl:port></wsdl:service>
+    </wsdl:definitions>"#
+    )
+}
+
+/// A `oneOf` of strings (the Resource Registry's `PartyUrn`) takes text; one with an object
+/// member does not.
+mod string_unions {
+    use std::path::Path;
+
+    use crate::diag::SourceMap;
+    use crate::link::{Overrides, load_mapping};
+    use crate::load::Limits;
+
+    fn openapi(second_member: &str) -> String {
+        format!(
+            r##"{{"openapi": "3.0.1", "info": {{"title": "t", "version": "1"}},
+      "paths": {{"/lists/{{id}}/members": {{"post": {{
+        "parameters": [{{"name": "id", "in": "path", "required": true, "schema": {{"type": "string"}}}}],
+        "requestBody": {{"content": {{"application/json": {{"schema": {{"type": "object", "required": ["data"],
+          "properties": {{"data": {{"type": "array", "items": {{"$ref": "#/components/schemas/Urn"}}}}}}}}}}}}}},
+        "responses": {{"204": {{"description": "added"}}}}}}}}}},
+      "components": {{"schemas": {{
+        "Urn": {{"type": "string", "oneOf": [{{"$ref": "#/components/schemas/ById"}}, {second_member}]}},
+        "ById": {{"type": "string", "pattern": "^urn:x:id:.+$"}}}}}}}}"##
+        )
+    }
+
+    fn check(second_member: &str) -> Result<(), String> {
+        check_with(&openapi(second_member), r#"to = "body.data[]""#)
+    }
+
+    fn check_with(openapi: &str, link: &str) -> Result<(), String> {
+        let manifest = format!(
+            r#"api = "S"
+strategy = 1
+[sources]
+wsdl = "s.wsdl"
+openapi = ["a.json"]
+[[operations]]
+soap = "Add"
+calls = [{{ name = "add", endpoint = "POST /lists/{{id}}/members" }}]
+[[operations.inputs]]
+value = "l1"
+to = "path.id"
+[[operations.inputs]]
+from = "Add/party"
+{link}
+"#
+        );
+        let mut sources = SourceMap::new();
+        sources.register_virtual(
+            "m/s.wsdl",
+            super::one_operation_wsdl(
+                "Add",
+                r#"<xs:element name="party" type="xs:string"/>"#,
+                r#""#,
+            ),
+        );
+        sources.register_virtual("m/a.json", openapi.to_owned());
+        sources.register_virtual("m/x.toml", manifest);
+        load_mapping(
+            &mut sources,
+            Path::new("m/x.toml"),
+            &Overrides::default(),
+            &Limits::default(),
+        )
+        .map(|_| ())
+        .map_err(|d| sources.render_all(&d))
+    }
+
+    #[test]
+    fn text_fills_a_union_of_strings_but_not_one_with_an_object() {
+        check(r#"{"type": "string", "pattern": "^urn:x:org:.+$"}"#)
+            .expect("text fills a oneOf whose members are all strings");
+        let err = check(r#"{"type": "object", "properties": {"a": {"type": "string"}}}"#)
+            .expect_err("an object member makes the union an object");
+        assert!(err.contains("type clash"), "{err}");
+    }
+
+    #[test]
+    fn a_union_of_one_enumeration_is_that_enumeration() {
+        let openapi = r##"{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+      "paths": {"/lists/{id}/members": {"post": {
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+          "properties": {"data": {"type": "array", "items": {"type": "string"}},
+            "status": {"oneOf": [{"$ref": "#/components/schemas/Status"}]}}}}}},
+        "responses": {"204": {"description": "added"}}}}},
+      "components": {"schemas": {"Status": {"type": "string", "enum": ["Open", "Closed"]}}}}"##;
+        check_with(
+            openapi,
+            "to = \"body.status\"\nmap = { a = \"Open\", b = \"Closed\" }",
+        )
+        .expect("a oneOf of one enumeration takes mapped values");
+        let err = check_with(openapi, "to = \"body.status\"\nmap = { a = \"Gone\" }")
+            .expect_err("the enumeration's values are checked through the union");
+        assert!(err.contains("Gone"), "{err}");
+    }
+}
+
+/// `echo`: an output that repeats a request value (the old answer names each item it handled).
+mod echo {
+    use std::path::Path;
+
+    use crate::diag::SourceMap;
+    use crate::link::{Overrides, Source, load_mapping};
+    use crate::load::Limits;
+
+    const OPENAPI: &str = r#"{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+      "paths": {"/members": {"post": {
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+          "properties": {"data": {"type": "array", "items": {"type": "string"}}}}}}},
+        "responses": {"204": {"description": "added"}}}}}}"#;
+
+    fn check(links: &str) -> Result<crate::link::Resolved, String> {
+        let manifest = format!(
+            r#"api = "S"
+strategy = 1
+[sources]
+wsdl = "s.wsdl"
+openapi = ["a.json"]
+[[operations]]
+soap = "Add"
+calls = [{{ name = "add", endpoint = "POST /members", for_each = "Add/party" }}]
+{links}
+"#
+        );
+        let mut sources = SourceMap::new();
+        sources.register_virtual(
+            "m/s.wsdl",
+            super::one_operation_wsdl(
+                "Add",
+                r#"<xs:element name="party" type="xs:string" maxOccurs="unbounded"/>"#,
+                r#"<xs:element name="Added" type="xs:string" maxOccurs="unbounded"/>"#,
+            ),
+        );
+        sources.register_virtual("m/a.json", OPENAPI);
+        sources.register_virtual("m/x.toml", manifest);
+        load_mapping(
+            &mut sources,
+            Path::new("m/x.toml"),
+            &Overrides::default(),
+            &Limits::default(),
+        )
+        .map(|(m, _)| m.resolved)
+        .map_err(|d| sources.render_all(&d))
+    }
+
+    const INPUT: &str = "[[operations.inputs]]\nfrom = \"Add/party\"\nto = \"body.data[]\"\n";
+
+    #[test]
+    fn an_output_repeats_a_request_value() {
+        let resolved = check(&format!(
+            "{INPUT}[[operations.outputs]]\necho = \"Add/party\"\nto = \"AddResponse/Added\"\n"
+        ))
+        .expect("echo resolves against the SOAP input");
+        let link = &resolved.operations[0].outputs[0];
+        assert!(matches!(&link.from, Source::Soap { path } if path.text == "Add/party"));
+    }
+
+    #[test]
+    fn echo_is_for_outputs_only_and_alone() {
+        let err = check("[[operations.inputs]]\necho = \"Add/party\"\nto = \"body.data[]\"\n")
+            .expect_err("an input cannot echo");
+        assert!(err.contains("belongs to an output link"), "{err}");
+        let err = check(&format!(
+            "{INPUT}[[operations.outputs]]\necho = \"Add/party\"\nvalue = \"x\"\nto = \"AddResponse/Added\"\n"
+        ))
+        .expect_err("echo and value together");
+        assert!(err.contains("exactly one of"), "{err}");
+        let err = check(&format!(
+            "{INPUT}[[operations.outputs]]\necho = \"Add/nothing\"\nto = \"AddResponse/Added\"\n"
+        ))
+        .expect_err("an unknown input path");
+        assert!(err.contains("nothing"), "{err}");
+    }
+}
