@@ -106,6 +106,7 @@ static OP: Operation = Operation {
                 call: "order",
                 location: ParamIn::Path,
                 name: "lang",
+                required: true,
             },
             transforms: &[Transform::Map(&[("1044", "nb"), ("1033", "en")])],
         },

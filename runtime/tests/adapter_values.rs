@@ -156,6 +156,7 @@ static OP: Operation = Operation {
                 call: "details",
                 location: ParamIn::Path,
                 name: "id",
+                required: true,
             },
             &[],
         ),

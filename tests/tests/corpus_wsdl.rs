@@ -99,7 +99,7 @@ fn manifest(corpus: &Path) -> Vec<Row> {
 fn every_wsdl_loads_and_matches_the_manifest_counts() {
     let corpus = require_corpus("every_wsdl_loads_and_matches_the_manifest_counts");
     let rows = manifest(&corpus);
-    assert_eq!(rows.len(), 10, "MANIFEST.md lists ten WSDLs");
+    assert!(rows.len() >= 10, "MANIFEST.md lists {} WSDLs", rows.len());
     assert_eq!(
         wsdls(&corpus).len(),
         rows.len(),

@@ -714,6 +714,13 @@ fn a_wrong_password_is_a_fault_and_makes_no_upstream_call() {
             .collect();
         for op in &batch.ops {
             let fault = &results["operations"][op]["fault"];
+            // An operation with no successor answers its reason before any credentials are
+            // checked (the conformance harness checks that reason).
+            if batch.no_successor(op).is_some() {
+                check(&batch, op, &results["operations"][op])
+                    .unwrap_or_else(|e| panic!("{op}: {e}"));
+                continue;
+            }
             assert_eq!(
                 fault["message"], "authentication failed",
                 "{op}: {}",

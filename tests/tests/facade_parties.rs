@@ -72,11 +72,14 @@ client_id = "archive-client"
 kid = "archive-kid"
 key_file = "key.pem"
 scopes = ["altinn:broker.read"]
+system_user_org = "991825827"
 [[callers]]
 user = "{USER}"
 password_hash = "{hash}"
 maskinporten = "main"
 parties = ["{OWN}"]
+[settings.values]
+sender = "0192:991825827"
 [settings.tables.resource_ids]
 "*" = "altinn-bridge-test-resource"
 {extra}

@@ -58,7 +58,7 @@ pub fn lower(r: &Resolved) -> Result<Lowered, Diagnostics> {
         .collect();
     for op in &r.operations {
         for l in &op.inputs {
-            if let Err(d) = param_in_of(l) {
+            if let Err(d) = param_in_of(l).and_then(|_| in_the_path(op, l)) {
                 errors.0.push(d);
             }
         }
@@ -94,6 +94,35 @@ pub fn param_in_of(l: &FieldLink) -> Result<Option<ParamIn>, Diagnostic> {
             Err(d)
         }
     }
+}
+
+/// A path parameter link's parameter is in its call's path template: a spec may declare one
+/// that is not (the App API's `dataType`), and a value linked to it would go nowhere.
+fn in_the_path(op: &OpLink, l: &FieldLink) -> Result<(), Diagnostic> {
+    let Target::Param {
+        call,
+        location: ParamLocation::Path,
+        name,
+        ..
+    } = &l.to
+    else {
+        return Ok(());
+    };
+    let Some(c) = op.calls.iter().find(|c| &c.name == call) else {
+        return Ok(());
+    };
+    if c.path.contains(&format!("{{{name}}}")) {
+        return Ok(());
+    }
+    let mut d = Diagnostic::error(format!(
+        "the path parameter `{name}` is not in the path `{}`: a value linked to it would go nowhere",
+        c.path
+    ))
+    .note("the spec declares a parameter its path does not use; drop the field with a reason");
+    if let Some(span) = &l.span {
+        d = d.at(span.clone(), "links to it");
+    }
+    Err(d)
 }
 
 fn call(op: &OpLink, c: &Call) -> LoweredCall {
@@ -204,7 +233,8 @@ mod tests {
           "responses": {"200": {"description": "ok", "content": {"application/json": {
             "schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}}}}},
         "/items/{id}": {"get": {
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                         {"name": "ghost", "in": "path", "required": true, "schema": {"type": "string"}}],
           "responses": {"200": {"description": "ok", "content": {"application/json": {
             "schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}}}}}}}"#;
 
@@ -266,12 +296,16 @@ to = "SendResponse/Id"
         assert_eq!(calls[0].body, BodyKind::Json, "a +json type is JSON");
         assert_eq!(calls[0].retry, Retry::IdempotencyKey);
         assert_eq!(calls[0].retry_key.as_deref(), Some("body.idempotentKey"));
-        assert_eq!((calls[1].body.clone(), calls[1].retry), (BodyKind::None, Retry::IdempotentMethod));
+        assert_eq!(
+            (calls[1].body.clone(), calls[1].retry),
+            (BodyKind::None, Retry::IdempotentMethod)
+        );
         assert_eq!(l.settings, ["sender"]);
         assert_eq!(l.tables, ["resource_ids"]);
         // Without a key, the POST is never repeated once sent.
-        let unkeyed = lowered("[[operations.inputs]]\nfrom = \"Send/ref\"\ndrop = \"unused here\"\n")
-            .expect("lowers");
+        let unkeyed =
+            lowered("[[operations.inputs]]\nfrom = \"Send/ref\"\ndrop = \"unused here\"\n")
+                .expect("lowers");
         assert_eq!(unkeyed.operations[0].calls[0].retry, Retry::Never);
     }
 
@@ -279,7 +313,25 @@ to = "SendResponse/Id"
     fn a_cookie_parameter_is_refused_where_it_is_linked() {
         let cookie = "[[operations.inputs]]\ninto = \"send\"\nfrom = \"Send/ref\"\nto = \"cookie.session\"\n";
         let err = lowered(cookie).expect_err("cookies cannot be sent");
-        assert!(err.contains("the cookie parameter `session` cannot be sent"), "{err}");
-        assert!(err.contains("x.toml:"), "the error points into the manifest: {err}");
+        assert!(
+            err.contains("the cookie parameter `session` cannot be sent"),
+            "{err}"
+        );
+        assert!(
+            err.contains("x.toml:"),
+            "the error points into the manifest: {err}"
+        );
+    }
+
+    #[test]
+    fn a_path_parameter_missing_from_the_path_is_refused() {
+        let ghost =
+            "[[operations.inputs]]\ninto = \"get\"\nfrom = \"Send/ref\"\nto = \"path.ghost\"\n";
+        let err = lowered(ghost).expect_err("the path has no {ghost}");
+        assert!(
+            err.contains("the path parameter `ghost` is not in the path `/items/{id}`"),
+            "{err}"
+        );
+        assert!(err.contains("x.toml:"), "{err}");
     }
 }

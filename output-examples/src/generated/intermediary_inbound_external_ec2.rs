@@ -3559,6 +3559,18 @@ pub const SCOPES: &[&str] = &["altinn:instances.read", "altinn:instances.write"]
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = true;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &["system_user_org"];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &[
+    "app_names",
+    "app_orgs",
+    "data_element_ids",
+    "data_types",
+    "instance_apps",
+    "instance_ids",
+    "instance_orgs",
+];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -3578,12 +3590,6 @@ pub mod plan {
     const RECEIPT_TYPE_NAME: XmlStep = XmlStep {
         ns: "http://schemas.altinn.no/services/Intermediary/Receipt/2009/10",
         local: "ReceiptTypeName",
-        attribute: false,
-        many: false,
-    };
-    const DATA_FORMAT_ID: XmlStep = XmlStep {
-        ns: "http://schemas.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2018/06",
-        local: "DataFormatId",
         attribute: false,
         many: false,
     };
@@ -3659,7 +3665,7 @@ pub mod plan {
         attribute: false,
         many: false,
     };
-    const DATA_FORMAT_ID2: XmlStep = XmlStep {
+    const DATA_FORMAT_ID: XmlStep = XmlStep {
         ns: "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10",
         local: "DataFormatId",
         attribute: false,
@@ -3811,19 +3817,19 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "=No such app, instance or data element"),
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=The app refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -3833,7 +3839,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -3857,19 +3863,19 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "=No such app, instance or data element"),
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=The app refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -3879,7 +3885,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -3902,11 +3908,11 @@ pub mod plan {
             Call {
                 name: "instance",
                 api: "altinn-app-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/{org}/{app}/instances/create",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::InstansiationInstance,
@@ -3921,7 +3927,7 @@ pub mod plan {
             Call {
                 name: "form",
                 api: "altinn-app-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/data/type/{dataType}",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -3935,7 +3941,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/xml"),
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -3946,7 +3952,7 @@ pub mod plan {
             Call {
                 name: "attachment",
                 api: "altinn-app-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/data/type/{dataType}",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -3959,7 +3965,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -3970,11 +3976,11 @@ pub mod plan {
             Call {
                 name: "next",
                 api: "altinn-app-v1",
-                method: "PUT",
+                method: Method::Put,
                 path: "/{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/process/next",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::ProcessNext,
@@ -3998,6 +4004,7 @@ pub mod plan {
                     call: "instance",
                     location: ParamIn::Path,
                     name: "org",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("app_orgs")],
             },
@@ -4011,6 +4018,7 @@ pub mod plan {
                     call: "instance",
                     location: ParamIn::Path,
                     name: "app",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("app_names")],
             },
@@ -4024,6 +4032,7 @@ pub mod plan {
                     call: "form",
                     location: ParamIn::Path,
                     name: "org",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("app_orgs")],
             },
@@ -4037,6 +4046,7 @@ pub mod plan {
                     call: "form",
                     location: ParamIn::Path,
                     name: "app",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("app_names")],
             },
@@ -4056,6 +4066,7 @@ pub mod plan {
                     call: "form",
                     location: ParamIn::Path,
                     name: "instanceOwnerPartyId",
+                    required: true,
                 },
                 transforms: &[Transform::Format(Format::InstancePartyId)],
             },
@@ -4075,6 +4086,7 @@ pub mod plan {
                     call: "form",
                     location: ParamIn::Path,
                     name: "instanceGuid",
+                    required: true,
                 },
                 transforms: &[Transform::Format(Format::InstanceGuid)],
             },
@@ -4088,6 +4100,7 @@ pub mod plan {
                     call: "attachment",
                     location: ParamIn::Path,
                     name: "org",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("app_orgs")],
             },
@@ -4101,6 +4114,7 @@ pub mod plan {
                     call: "attachment",
                     location: ParamIn::Path,
                     name: "app",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("app_names")],
             },
@@ -4120,6 +4134,7 @@ pub mod plan {
                     call: "attachment",
                     location: ParamIn::Path,
                     name: "instanceOwnerPartyId",
+                    required: true,
                 },
                 transforms: &[Transform::Format(Format::InstancePartyId)],
             },
@@ -4139,6 +4154,7 @@ pub mod plan {
                     call: "attachment",
                     location: ParamIn::Path,
                     name: "instanceGuid",
+                    required: true,
                 },
                 transforms: &[Transform::Format(Format::InstanceGuid)],
             },
@@ -4152,6 +4168,7 @@ pub mod plan {
                     call: "next",
                     location: ParamIn::Path,
                     name: "org",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("app_orgs")],
             },
@@ -4165,6 +4182,7 @@ pub mod plan {
                     call: "next",
                     location: ParamIn::Path,
                     name: "app",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("app_names")],
             },
@@ -4184,6 +4202,7 @@ pub mod plan {
                     call: "next",
                     location: ParamIn::Path,
                     name: "instanceOwnerPartyId",
+                    required: true,
                 },
                 transforms: &[Transform::Format(Format::InstancePartyId)],
             },
@@ -4203,6 +4222,7 @@ pub mod plan {
                     call: "next",
                     location: ParamIn::Path,
                     name: "instanceGuid",
+                    required: true,
                 },
                 transforms: &[Transform::Format(Format::InstanceGuid)],
             },
@@ -4237,7 +4257,7 @@ pub mod plan {
                         FORM_TASKS,
                         FORMS,
                         FORM_EACH,
-                        DATA_FORMAT_ID2,
+                        DATA_FORMAT_ID,
                     ],
                 ),
                 filter: &[],
@@ -4245,6 +4265,7 @@ pub mod plan {
                     call: "form",
                     location: ParamIn::Path,
                     name: "dataType",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("data_types")],
             },
@@ -4284,6 +4305,7 @@ pub mod plan {
                     call: "attachment",
                     location: ParamIn::Path,
                     name: "dataType",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("data_types")],
             },
@@ -4423,19 +4445,19 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "=No such app, instance or data element"),
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=The app refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -4445,7 +4467,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4468,7 +4490,7 @@ pub mod plan {
             Call {
                 name: "update",
                 api: "altinn-app-v1",
-                method: "PUT",
+                method: Method::Put,
                 path: "/{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -4481,7 +4503,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Bytes("application/xml"),
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -4501,6 +4523,7 @@ pub mod plan {
                     call: "update",
                     location: ParamIn::Path,
                     name: "org",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("instance_orgs")],
             },
@@ -4514,6 +4537,7 @@ pub mod plan {
                     call: "update",
                     location: ParamIn::Path,
                     name: "app",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("instance_apps")],
             },
@@ -4527,6 +4551,7 @@ pub mod plan {
                     call: "update",
                     location: ParamIn::Path,
                     name: "instanceOwnerPartyId",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -4543,6 +4568,7 @@ pub mod plan {
                     call: "update",
                     location: ParamIn::Path,
                     name: "instanceGuid",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -4565,30 +4591,12 @@ pub mod plan {
                     call: "update",
                     location: ParamIn::Path,
                     name: "dataGuid",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("data_element_ids"),
                     Transform::Format(Format::Uuid),
                 ],
-            },
-            Link {
-                field: "UpdateFormDataEC/formTaskUpdate/FormUpdateList/FormUpdate/DataFormatId",
-                from: Source::Soap(
-                    &[
-                        UPDATE_FORM_DATA_EC2,
-                        FORM_TASK_UPDATE,
-                        FORM_UPDATE_LIST,
-                        FORM_UPDATE_EACH,
-                        DATA_FORMAT_ID,
-                    ],
-                ),
-                filter: &[],
-                to: Target::Param {
-                    call: "update",
-                    location: ParamIn::Path,
-                    name: "dataType",
-                },
-                transforms: &[Transform::Lookup("data_types")],
             },
             Link {
                 field: "UpdateFormDataEC/formTaskUpdate/FormUpdateList/FormUpdate/FormData",
@@ -4640,19 +4648,19 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "=No such app, instance or data element"),
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=The app refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -4662,7 +4670,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4685,11 +4693,11 @@ pub mod plan {
             Call {
                 name: "next",
                 api: "altinn-app-v1",
-                method: "PUT",
+                method: Method::Put,
                 path: "/{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/process/next",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::ProcessNext,
@@ -4713,6 +4721,7 @@ pub mod plan {
                     call: "next",
                     location: ParamIn::Path,
                     name: "org",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("instance_orgs")],
             },
@@ -4726,6 +4735,7 @@ pub mod plan {
                     call: "next",
                     location: ParamIn::Path,
                     name: "app",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("instance_apps")],
             },
@@ -4739,6 +4749,7 @@ pub mod plan {
                     call: "next",
                     location: ParamIn::Path,
                     name: "instanceOwnerPartyId",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -4755,6 +4766,7 @@ pub mod plan {
                     call: "next",
                     location: ParamIn::Path,
                     name: "instanceGuid",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -4829,19 +4841,19 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "=No such app, instance or data element"),
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=The app refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -4851,7 +4863,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4877,16 +4889,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -5328,13 +5349,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -5350,7 +5374,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

@@ -2108,6 +2108,7 @@ pub mod plan {
                     call: "readback",
                     location: ParamIn::Path,
                     name: "id",
+                    required: true,
                 },
                 transforms: &[],
             },

@@ -3114,6 +3114,10 @@ pub const SCOPES: &[&str] = &["digdir:dialogporten"];
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = true;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &["system_user_org"];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &[];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -3324,7 +3328,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3333,12 +3337,12 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=Dialogporten refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -3348,7 +3352,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -3371,11 +3375,11 @@ pub mod plan {
             Call {
                 name: "lookup",
                 api: "dialogporten-enduser-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/api/v1/enduser/dialoglookup",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -3386,11 +3390,11 @@ pub mod plan {
             Call {
                 name: "dialog",
                 api: "dialogporten-enduser-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/api/v1/enduser/dialogs/{dialogId}",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -3422,6 +3426,7 @@ pub mod plan {
                     call: "lookup",
                     location: ParamIn::Query,
                     name: "instanceRef",
+                    required: true,
                 },
                 transforms: &[],
             },
@@ -3441,6 +3446,7 @@ pub mod plan {
                     call: "dialog",
                     location: ParamIn::Path,
                     name: "dialogId",
+                    required: true,
                 },
                 transforms: &[],
             },
@@ -3578,7 +3584,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3587,12 +3593,12 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=Dialogporten refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -3602,7 +3608,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -3625,11 +3631,11 @@ pub mod plan {
             Call {
                 name: "lookup",
                 api: "dialogporten-enduser-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/api/v1/enduser/dialoglookup",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -3640,11 +3646,11 @@ pub mod plan {
             Call {
                 name: "dialog",
                 api: "dialogporten-enduser-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/api/v1/enduser/dialogs/{dialogId}",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -3676,6 +3682,7 @@ pub mod plan {
                     call: "lookup",
                     location: ParamIn::Query,
                     name: "instanceRef",
+                    required: true,
                 },
                 transforms: &[],
             },
@@ -3695,6 +3702,7 @@ pub mod plan {
                     call: "dialog",
                     location: ParamIn::Path,
                     name: "dialogId",
+                    required: true,
                 },
                 transforms: &[],
             },
@@ -3840,7 +3848,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3849,12 +3857,12 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=Dialogporten refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -3864,7 +3872,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -3887,11 +3895,11 @@ pub mod plan {
             Call {
                 name: "search",
                 api: "dialogporten-enduser-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/api/v1/enduser/dialogs",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -3909,6 +3917,7 @@ pub mod plan {
                     call: "search",
                     location: ParamIn::Query,
                     name: "updatedAfter",
+                    required: false,
                 },
                 transforms: &[Transform::Format(Format::DateTimeUtc)],
             },
@@ -3920,6 +3929,7 @@ pub mod plan {
                     call: "search",
                     location: ParamIn::Query,
                     name: "updatedBefore",
+                    required: false,
                 },
                 transforms: &[Transform::Format(Format::DateTimeUtc)],
             },
@@ -3991,7 +4001,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4000,12 +4010,12 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=Dialogporten refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -4015,7 +4025,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4038,11 +4048,11 @@ pub mod plan {
             Call {
                 name: "search",
                 api: "dialogporten-enduser-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/api/v1/enduser/dialogs",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -4060,6 +4070,7 @@ pub mod plan {
                     call: "search",
                     location: ParamIn::Query,
                     name: "updatedAfter",
+                    required: false,
                 },
                 transforms: &[Transform::Format(Format::DateTimeUtc)],
             },
@@ -4071,6 +4082,7 @@ pub mod plan {
                     call: "search",
                     location: ParamIn::Query,
                     name: "updatedBefore",
+                    required: false,
                 },
                 transforms: &[Transform::Format(Format::DateTimeUtc)],
             },
@@ -4142,7 +4154,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4151,12 +4163,12 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=Dialogporten refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -4166,7 +4178,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4190,7 +4202,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4199,12 +4211,12 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=Dialogporten refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -4214,7 +4226,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4238,7 +4250,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4247,12 +4259,12 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[("AltinnErrorMessage", "=Dialogporten refused the request")],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -4262,7 +4274,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4288,16 +4300,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -4840,13 +4861,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -4862,7 +4886,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

@@ -1041,6 +1041,10 @@ pub const SCOPES: &[&str] = &[
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = false;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &["org"];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &["access_lists"];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -1185,7 +1189,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     (
@@ -1195,7 +1199,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "=The Resource Registry refused the request"),
@@ -1203,7 +1207,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -1213,7 +1217,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -1236,7 +1240,7 @@ pub mod plan {
             Call {
                 name: "add",
                 api: "altinn-resource-registry-v1",
-                method: "POST",
+                method: Method::Post,
                 path: "/access-lists/{owner}/{identifier}/members",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -1244,7 +1248,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::Never,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::PostAccessListsByOwnerByIdentifierMembersRequest,
@@ -1266,6 +1270,7 @@ pub mod plan {
                     call: "add",
                     location: ParamIn::Path,
                     name: "owner",
+                    required: true,
                 },
                 transforms: &[],
             },
@@ -1277,6 +1282,7 @@ pub mod plan {
                     call: "add",
                     location: ParamIn::Path,
                     name: "identifier",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("access_lists")],
             },
@@ -1406,7 +1412,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     (
@@ -1416,7 +1422,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "=The Resource Registry refused the request"),
@@ -1424,7 +1430,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -1434,7 +1440,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -1457,7 +1463,7 @@ pub mod plan {
             Call {
                 name: "remove",
                 api: "altinn-resource-registry-v1",
-                method: "DELETE",
+                method: Method::Delete,
                 path: "/access-lists/{owner}/{identifier}/members",
                 for_each: ::std::option::Option::Some(
                     Loop::Soap(
@@ -1469,7 +1475,7 @@ pub mod plan {
                     ),
                 ),
                 body: BodyKind::Json,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::DeleteAccessListsByOwnerByIdentifierMembersRequest,
@@ -1491,6 +1497,7 @@ pub mod plan {
                     call: "remove",
                     location: ParamIn::Path,
                     name: "owner",
+                    required: true,
                 },
                 transforms: &[],
             },
@@ -1502,6 +1509,7 @@ pub mod plan {
                     call: "remove",
                     location: ParamIn::Path,
                     name: "identifier",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("access_lists")],
             },
@@ -1610,7 +1618,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     (
@@ -1620,7 +1628,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "=The Resource Registry refused the request"),
@@ -1628,7 +1636,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -1638,7 +1646,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -1661,11 +1669,11 @@ pub mod plan {
             Call {
                 name: "members",
                 api: "altinn-resource-registry-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/access-lists/{owner}/{identifier}/members",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -1683,6 +1691,7 @@ pub mod plan {
                     call: "members",
                     location: ParamIn::Path,
                     name: "owner",
+                    required: true,
                 },
                 transforms: &[],
             },
@@ -1694,6 +1703,7 @@ pub mod plan {
                     call: "members",
                     location: ParamIn::Path,
                     name: "identifier",
+                    required: true,
                 },
                 transforms: &[Transform::Lookup("access_lists")],
             },
@@ -1742,7 +1752,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "404",
+                status: StatusMatch::Exact(404),
                 client: true,
                 fields: &[
                     (
@@ -1752,7 +1762,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "=The Resource Registry refused the request"),
@@ -1760,7 +1770,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     (
@@ -1770,7 +1780,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -1796,16 +1806,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -2172,13 +2191,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -2194,7 +2216,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

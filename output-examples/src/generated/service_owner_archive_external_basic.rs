@@ -3448,6 +3448,10 @@ pub const SCOPES: &[&str] = &["altinn:serviceowner/instances.read"];
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = false;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &[];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &["instance_ids", "service_codes"];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -3640,7 +3644,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3649,7 +3653,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -3658,7 +3662,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -3681,11 +3685,11 @@ pub mod plan {
             Call {
                 name: "instance",
                 api: "altinn-storage-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -3696,7 +3700,7 @@ pub mod plan {
             Call {
                 name: "data",
                 api: "altinn-storage-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "instance",
@@ -3708,7 +3712,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,
             },
@@ -3724,6 +3728,7 @@ pub mod plan {
                     call: "instance",
                     location: ParamIn::Path,
                     name: "instanceOwnerPartyId",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -3740,6 +3745,7 @@ pub mod plan {
                     call: "instance",
                     location: ParamIn::Path,
                     name: "instanceGuid",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -3756,6 +3762,7 @@ pub mod plan {
                     call: "data",
                     location: ParamIn::Path,
                     name: "instanceOwnerPartyId",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -3772,6 +3779,7 @@ pub mod plan {
                     call: "data",
                     location: ParamIn::Path,
                     name: "instanceGuid",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -3798,6 +3806,7 @@ pub mod plan {
                     call: "data",
                     location: ParamIn::Path,
                     name: "dataGuid",
+                    required: true,
                 },
                 transforms: &[Transform::Format(Format::Uuid)],
             },
@@ -4016,7 +4025,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4025,7 +4034,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4034,7 +4043,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4057,11 +4066,11 @@ pub mod plan {
             Call {
                 name: "instance",
                 api: "altinn-storage-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}",
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<
@@ -4072,7 +4081,7 @@ pub mod plan {
             Call {
                 name: "data",
                 api: "altinn-storage-v1",
-                method: "GET",
+                method: Method::Get,
                 path: "/instances/{instanceOwnerPartyId}/{instanceGuid}/data/{dataGuid}",
                 for_each: ::std::option::Option::Some(Loop::Response {
                     call: "instance",
@@ -4084,7 +4093,7 @@ pub mod plan {
                     ],
                 }),
                 body: BodyKind::None,
-                idempotent_by_body: false,
+                retry: Retry::IdempotentMethod,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,
             },
@@ -4100,6 +4109,7 @@ pub mod plan {
                     call: "instance",
                     location: ParamIn::Path,
                     name: "instanceOwnerPartyId",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -4116,6 +4126,7 @@ pub mod plan {
                     call: "instance",
                     location: ParamIn::Path,
                     name: "instanceGuid",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -4132,6 +4143,7 @@ pub mod plan {
                     call: "data",
                     location: ParamIn::Path,
                     name: "instanceOwnerPartyId",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -4148,6 +4160,7 @@ pub mod plan {
                     call: "data",
                     location: ParamIn::Path,
                     name: "instanceGuid",
+                    required: true,
                 },
                 transforms: &[
                     Transform::Lookup("instance_ids"),
@@ -4174,6 +4187,7 @@ pub mod plan {
                     call: "data",
                     location: ParamIn::Path,
                     name: "dataGuid",
+                    required: true,
                 },
                 transforms: &[Transform::Format(Format::Uuid)],
             },
@@ -4392,7 +4406,7 @@ pub mod plan {
         ],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4401,7 +4415,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4410,7 +4424,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4434,7 +4448,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4443,7 +4457,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4452,7 +4466,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4476,7 +4490,7 @@ pub mod plan {
         outputs: &[],
         faults: &[
             FaultRule {
-                status: "4XX",
+                status: StatusMatch::Class(4),
                 client: true,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4485,7 +4499,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "5XX",
+                status: StatusMatch::Class(5),
                 client: false,
                 fields: &[
                     ("AltinnErrorMessage", "title"),
@@ -4494,7 +4508,7 @@ pub mod plan {
                 ],
             },
             FaultRule {
-                status: "timeout",
+                status: StatusMatch::Timeout,
                 client: false,
                 fields: &[
                     (
@@ -4520,16 +4534,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -4936,13 +4959,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -4958,7 +4984,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

@@ -994,6 +994,10 @@ pub const SCOPES: &[&str] = &[];
 /// Whether the calls act through an Altinn system user: the upstream's token provider
 /// then asks for a system-user token for the setting `system_user_org`.
 pub const SYSTEM_USER: bool = false;
+/// The settings (`config` values) these adapters read: each must be set.
+pub const SETTINGS: &[&str] = &[];
+/// The lookup tables these adapters read: each must be set.
+pub const TABLES: &[&str] = &[];
 /// One static description per mapped operation: its calls and field links, as the
 /// manifest resolved them. [`Client`] hands these to the runtime's executor.
 pub mod plan {
@@ -1035,16 +1039,25 @@ pub struct Client {
 impl Client {
     /// A client calling `upstream` (one HTTP client per name in [`APIS`]) with the
     /// deployment's `settings` (the manifest's `config` values and lookup tables).
+    /// Refuses settings that lack a value in [`SETTINGS`] or a table in [`TABLES`],
+    /// naming it, so a deployment fails when it starts, not on its first request.
     pub fn new(
         upstream: ::altinn_bridge_runtime::adapter::Upstream,
         settings: impl ::std::convert::Into<
             ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
         >,
+    ) -> ::std::result::Result<Self, ::altinn_bridge_runtime::Error> {
+        let settings = settings.into();
+        settings.require(SETTINGS, TABLES)?;
+        ::std::result::Result::Ok(Self::checked(upstream, settings))
+    }
+    /// A client whose settings were checked already (the facade checks them once,
+    /// when it starts).
+    fn checked(
+        upstream: ::altinn_bridge_runtime::adapter::Upstream,
+        settings: ::std::sync::Arc<::altinn_bridge_runtime::adapter::Settings>,
     ) -> Self {
-        Self {
-            upstream,
-            settings: settings.into(),
-        }
+        Self { upstream, settings }
     }
     /// `Test`: Altinn 3 has no successor, so this always answers the documented fault.
     pub async fn test(
@@ -1265,13 +1278,16 @@ pub mod facade {
         fn operations(&self) -> &'static [Operation] {
             OPERATIONS
         }
+        fn settings(&self) -> (&'static [&'static str], &'static [&'static str]) {
+            (super::SETTINGS, super::TABLES)
+        }
         fn call<'a>(
             &'a self,
             op: &'static Operation,
             req: ::altinn_bridge_runtime::facade::Request,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );
@@ -1287,7 +1303,7 @@ pub mod facade {
             len: ::std::option::Option<u64>,
         ) -> ::altinn_bridge_runtime::facade::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let client = super::Client::new(
+                let client = super::Client::checked(
                     req.caller.upstream.clone(),
                     req.caller.settings.clone(),
                 );

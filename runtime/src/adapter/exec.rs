@@ -795,7 +795,21 @@ const MAP_VALUE: &str = "{value}";
 impl Parts {
     fn set(&mut self, call: &Call, link: &Link, values: Vec<Val>) -> Result<()> {
         match link.to {
-            Target::Param { location, name, .. } => {
+            Target::Param {
+                location,
+                name,
+                required,
+                ..
+            } => {
+                if required && values.is_empty() {
+                    return Err(Error::Convert {
+                        field: link.field.to_owned(),
+                        message: format!(
+                            "no value for `{name}`, a {} parameter the call requires",
+                            location.as_str()
+                        ),
+                    });
+                }
                 let mut texts = values.iter().map(Val::to_text);
                 match location {
                     ParamIn::Query => self.query.extend(texts.map(|t| (name, t))),

@@ -175,6 +175,8 @@ pub enum Target {
         location: ParamIn,
         /// The parameter's name.
         name: &'static str,
+        /// The spec requires it: a request with no value for it is refused before it is sent.
+        required: bool,
     },
     /// A SOAP output field (steps below the output element).
     Soap(&'static [XmlStep]),

@@ -69,6 +69,7 @@ pub static PLAN: Plan = Plan {
             call: "download",
             location: ParamIn::Path,
             name: "fileTransferId",
+            required: true,
         },
         transforms: &[],
     }],

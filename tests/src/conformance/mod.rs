@@ -56,7 +56,8 @@ pub fn settings(m: &Mapping, values: &mut Values) -> Settings {
                 if let Transform::Lookup { table } = t
                     && !s.tables.get(table).is_some_and(|t| t.contains_key("*"))
                 {
-                    s = s.with_entry(table.clone(), "*", format!("lookup-{}", values.token()));
+                    let value = table_value(after(&link.transforms, t), values);
+                    s = s.with_entry(table.clone(), "*", value);
                 }
             }
         }
@@ -82,11 +83,8 @@ pub fn settings_for(
                 continue;
             };
             for made in request.leaves.get(&path.text).into_iter().flatten() {
-                s = s.with_entry(
-                    table.clone(),
-                    made.text.trim(),
-                    format!("lookup-{}", values.token()),
-                );
+                let value = table_value(after(&link.transforms, t), values);
+                s = s.with_entry(table.clone(), made.text.trim(), value);
             }
         }
     }
@@ -114,4 +112,30 @@ pub fn key_pair(dir: &Path) -> (String, String) {
         std::fs::read_to_string(&key).expect("the key"),
         String::from_utf8(public.stdout).expect("PEM is text"),
     )
+}
+
+/// The transforms after `t` in `all`.
+fn after<'t>(all: &'t [Transform], t: &Transform) -> &'t [Transform] {
+    let i = all
+        .iter()
+        .position(|x| std::ptr::eq(x, t))
+        .map_or(all.len(), |i| i + 1);
+    &all[i..]
+}
+
+/// A distinctive table value that fits the transforms applied to it after the lookup (an
+/// instance id where one is taken apart, a GUID where one is parsed).
+fn table_value(after: &[Transform], values: &mut Values) -> String {
+    use altinn_bridge::link::Format;
+    for t in after {
+        if let Transform::Format { format } = t {
+            match format {
+                Format::InstancePartyId | Format::InstanceGuid => return values.instance_id(),
+                Format::Uuid => return values.guid(),
+                Format::Integer => return values.int_in(71_000_000, 79_999_999).to_string(),
+                _ => {}
+            }
+        }
+    }
+    format!("lookup-{}", values.token())
 }

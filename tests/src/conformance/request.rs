@@ -333,6 +333,8 @@ impl Builder<'_> {
                         unique: false,
                     };
                 }
+                // What follows a lookup works on the table's value, not on the SOAP field's.
+                Transform::Lookup { .. } => break,
                 Transform::Split { separator } => Some(format!(
                     "{}{separator}{}",
                     self.values.token(),

@@ -736,11 +736,16 @@ impl Cx<'_> {
                     Some(kind),
                 )
             }
-            Target::Param { call, name, .. } => {
+            Target::Param {
+                call,
+                name,
+                required,
+                ..
+            } => {
                 // Lowering refused links the runtime cannot send (cookies).
                 let loc = vocab::word("ParamIn", &lower::param_in_of(l).ok()??);
                 (
-                    quote!(Target::Param { call: #call, location: #loc, name: #name }),
+                    quote!(Target::Param { call: #call, location: #loc, name: #name, required: #required }),
                     None,
                 )
             }

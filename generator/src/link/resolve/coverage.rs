@@ -25,7 +25,13 @@ impl<'a> Cx<'a> {
                 .map(|l| &l.to)
                 .filter(|t| target_call(t) == Some(&call.name))
                 .collect();
-            for p in ep.params.iter().filter(|p| p.required) {
+            // A path parameter the path template does not use cannot be sent: the spec's
+            // declaration is wrong, and linking it is refused when the plan is lowered.
+            let in_template = |p: &&crate::model::Parameter| {
+                p.location != crate::model::ParamLocation::Path
+                    || call.path.contains(&format!("{{{}}}", p.name))
+            };
+            for p in ep.params.iter().filter(|p| p.required).filter(in_template) {
                 let fed = targets.iter().any(|t| matches!(t, Target::Param { name, location, .. } if *name == p.name && *location == p.location));
                 if !fed {
                     let loc = format!("{:?}", p.location).to_lowercase();
