@@ -471,7 +471,7 @@ fn check(batch: &Batch<'_>, op: &str, result: &Value) -> Result<(), String> {
         Some(reason) => {
             let message = fault["message"].as_str().unwrap_or_default();
             let first_line = reason.lines().next().unwrap_or_default();
-            if message.contains("has no Altinn 3 successor") && message.contains(first_line) {
+            if message.contains("has no successor in Altinn 3") && message.contains(first_line) {
                 Ok(())
             } else {
                 Err(format!(

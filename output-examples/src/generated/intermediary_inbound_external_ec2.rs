@@ -2621,44 +2621,44 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct AppProcessElementInfo {
-        #[serde(rename = "flow", default, skip_serializing_if = "Option::is_none")]
-        pub flow: ::std::option::Option<i32>,
-        #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
-        pub started: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "elementId", default, skip_serializing_if = "Option::is_none")]
-        pub element_id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "actions", default, skip_serializing_if = "Option::is_none")]
+        pub actions: ::std::option::Option<AppProcessElementInfoActions>,
         #[serde(
             rename = "altinnTaskType",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub altinn_task_type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "ended", default, skip_serializing_if = "Option::is_none")]
-        pub ended: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "validated", default, skip_serializing_if = "Option::is_none")]
-        pub validated: ::std::option::Option<ValidationStatus>,
-        #[serde(rename = "flowType", default, skip_serializing_if = "Option::is_none")]
-        pub flow_type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "actions", default, skip_serializing_if = "Option::is_none")]
-        pub actions: ::std::option::Option<AppProcessElementInfoActions>,
-        #[serde(
-            rename = "userActions",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_actions: ::std::option::Option<::std::vec::Vec<UserAction>>,
-        #[serde(rename = "read", default, skip_serializing_if = "Option::is_none")]
-        pub read: ::std::option::Option<bool>,
-        #[serde(rename = "write", default, skip_serializing_if = "Option::is_none")]
-        pub write: ::std::option::Option<bool>,
+        #[serde(rename = "elementId", default, skip_serializing_if = "Option::is_none")]
+        pub element_id: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "elementType",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub element_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ended", default, skip_serializing_if = "Option::is_none")]
+        pub ended: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "flow", default, skip_serializing_if = "Option::is_none")]
+        pub flow: ::std::option::Option<i32>,
+        #[serde(rename = "flowType", default, skip_serializing_if = "Option::is_none")]
+        pub flow_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "read", default, skip_serializing_if = "Option::is_none")]
+        pub read: ::std::option::Option<bool>,
+        #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
+        pub started: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "userActions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub user_actions: ::std::option::Option<::std::vec::Vec<UserAction>>,
+        #[serde(rename = "validated", default, skip_serializing_if = "Option::is_none")]
+        pub validated: ::std::option::Option<ValidationStatus>,
+        #[serde(rename = "write", default, skip_serializing_if = "Option::is_none")]
+        pub write: ::std::option::Option<bool>,
     }
     pub type AppProcessElementInfoActions = ::std::collections::BTreeMap<
         ::std::string::String,
@@ -2667,20 +2667,16 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct AppProcessState {
-        #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
-        pub started: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "startEvent", default, skip_serializing_if = "Option::is_none")]
-        pub start_event: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "currentTask",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub current_task: ::std::option::Option<AppProcessElementInfo>,
-        #[serde(rename = "ended", default, skip_serializing_if = "Option::is_none")]
-        pub ended: ::std::option::Option<::std::string::String>,
         #[serde(rename = "endEvent", default, skip_serializing_if = "Option::is_none")]
         pub end_event: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ended", default, skip_serializing_if = "Option::is_none")]
+        pub ended: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "processTasks",
             default,
@@ -2689,6 +2685,10 @@ pub mod rest {
         pub process_tasks: ::std::option::Option<
             ::std::vec::Vec<AppProcessTaskTypeInfo>,
         >,
+        #[serde(rename = "startEvent", default, skip_serializing_if = "Option::is_none")]
+        pub start_event: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
+        pub started: ::std::option::Option<::std::string::String>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -2711,70 +2711,36 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CalculationResult {
-        #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
-        pub created: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "lastChanged",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub last_changed: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "lastChangedBy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub last_changed_by: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "instanceGuid",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_guid: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
-        pub data_type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "filename", default, skip_serializing_if = "Option::is_none")]
-        pub filename: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "contentType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub content_type: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "blobStoragePath",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub blob_storage_path: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "selfLinks", default, skip_serializing_if = "Option::is_none")]
-        pub self_links: ::std::option::Option<ResourceLinks>,
-        #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
-        pub size: ::std::option::Option<i64>,
+        #[serde(
+            rename = "changedFields",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub changed_fields: ::std::option::Option<CalculationResultChangedFields>,
         #[serde(
             rename = "contentHash",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub content_hash: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "locked", default, skip_serializing_if = "Option::is_none")]
-        pub locked: ::std::option::Option<bool>,
-        #[serde(rename = "refs", default, skip_serializing_if = "Option::is_none")]
-        pub refs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
-        pub is_read: ::std::option::Option<bool>,
         #[serde(
-            rename = "userDefinedMetadata",
+            rename = "contentType",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub user_defined_metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
-        #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
-        pub metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
+        pub content_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
+        pub created: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
+        pub data_type: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "deleteStatus",
             default,
@@ -2787,14 +2753,48 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub file_scan_result: ::std::option::Option<FileScanResult>,
-        #[serde(rename = "references", default, skip_serializing_if = "Option::is_none")]
-        pub references: ::std::option::Option<::std::vec::Vec<Reference>>,
+        #[serde(rename = "filename", default, skip_serializing_if = "Option::is_none")]
+        pub filename: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         #[serde(
-            rename = "changedFields",
+            rename = "instanceGuid",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub changed_fields: ::std::option::Option<CalculationResultChangedFields>,
+        pub instance_guid: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
+        pub is_read: ::std::option::Option<bool>,
+        #[serde(
+            rename = "lastChanged",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub last_changed: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "lastChangedBy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub last_changed_by: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "locked", default, skip_serializing_if = "Option::is_none")]
+        pub locked: ::std::option::Option<bool>,
+        #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
+        pub metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
+        #[serde(rename = "references", default, skip_serializing_if = "Option::is_none")]
+        pub references: ::std::option::Option<::std::vec::Vec<Reference>>,
+        #[serde(rename = "refs", default, skip_serializing_if = "Option::is_none")]
+        pub refs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "selfLinks", default, skip_serializing_if = "Option::is_none")]
+        pub self_links: ::std::option::Option<ResourceLinks>,
+        #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        #[serde(
+            rename = "userDefinedMetadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub user_defined_metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
     }
     pub type CalculationResultChangedFields = ::std::collections::BTreeMap<
         ::std::string::String,
@@ -2804,25 +2804,25 @@ pub mod rest {
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CompleteConfirmation {
         #[serde(
-            rename = "stakeholderId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub stakeholder_id: ::std::option::Option<::std::string::String>,
-        #[serde(
             rename = "confirmedOn",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub confirmed_on: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "stakeholderId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub stakeholder_id: ::std::option::Option<::std::string::String>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CustomEmail {
-        #[serde(rename = "subject")]
-        pub subject: CustomText,
         #[serde(rename = "body")]
         pub body: CustomText,
+        #[serde(rename = "subject")]
+        pub subject: CustomText,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -2835,80 +2835,40 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct CustomText {
+        #[serde(rename = "en")]
+        pub en: ::std::option::Option<::std::string::String>,
         #[serde(rename = "nb")]
         pub nb: ::std::option::Option<::std::string::String>,
         #[serde(rename = "nn")]
         pub nn: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "en")]
-        pub en: ::std::option::Option<::std::string::String>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct DataElement {
-        #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
-        pub created: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "lastChanged",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub last_changed: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "lastChangedBy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub last_changed_by: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "instanceGuid",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_guid: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
-        pub data_type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "filename", default, skip_serializing_if = "Option::is_none")]
-        pub filename: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "contentType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub content_type: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "blobStoragePath",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub blob_storage_path: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "selfLinks", default, skip_serializing_if = "Option::is_none")]
-        pub self_links: ::std::option::Option<ResourceLinks>,
-        #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
-        pub size: ::std::option::Option<i64>,
         #[serde(
             rename = "contentHash",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub content_hash: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "locked", default, skip_serializing_if = "Option::is_none")]
-        pub locked: ::std::option::Option<bool>,
-        #[serde(rename = "refs", default, skip_serializing_if = "Option::is_none")]
-        pub refs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
-        pub is_read: ::std::option::Option<bool>,
         #[serde(
-            rename = "userDefinedMetadata",
+            rename = "contentType",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub user_defined_metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
-        #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
-        pub metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
+        pub content_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
+        pub created: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
+        pub data_type: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "deleteStatus",
             default,
@@ -2921,30 +2881,70 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub file_scan_result: ::std::option::Option<FileScanResult>,
+        #[serde(rename = "filename", default, skip_serializing_if = "Option::is_none")]
+        pub filename: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "instanceGuid",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub instance_guid: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
+        pub is_read: ::std::option::Option<bool>,
+        #[serde(
+            rename = "lastChanged",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub last_changed: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "lastChangedBy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub last_changed_by: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "locked", default, skip_serializing_if = "Option::is_none")]
+        pub locked: ::std::option::Option<bool>,
+        #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
+        pub metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
         #[serde(rename = "references", default, skip_serializing_if = "Option::is_none")]
         pub references: ::std::option::Option<::std::vec::Vec<Reference>>,
+        #[serde(rename = "refs", default, skip_serializing_if = "Option::is_none")]
+        pub refs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "selfLinks", default, skip_serializing_if = "Option::is_none")]
+        pub self_links: ::std::option::Option<ResourceLinks>,
+        #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        #[serde(
+            rename = "userDefinedMetadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub user_defined_metadata: ::std::option::Option<::std::vec::Vec<KeyValueEntry>>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct DataModelPairResponse {
-        #[serde(rename = "dataElementId")]
-        pub data_element_id: ::std::string::String,
         #[serde(rename = "data")]
         pub data: ::altinn_bridge_runtime::serde_json::Value,
+        #[serde(rename = "dataElementId")]
+        pub data_element_id: ::std::string::String,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct DataPostErrorResponse {
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-        pub r#type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: ::std::option::Option<i32>,
         #[serde(rename = "detail", default, skip_serializing_if = "Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
         #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
         pub instance: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        pub status: ::std::option::Option<i32>,
+        #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        pub r#type: ::std::option::Option<::std::string::String>,
         #[serde(rename = "uploadValidationIssues")]
         pub upload_validation_issues: ::std::vec::Vec<ValidationIssueWithSource>,
         /// Properties the schema does not name.
@@ -2957,30 +2957,30 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct DataPostResponse {
-        #[serde(rename = "newDataElementId")]
-        pub new_data_element_id: ::std::string::String,
         #[serde(rename = "instance")]
         pub instance: Instance,
-        #[serde(rename = "validationIssues")]
-        pub validation_issues: ::std::vec::Vec<ValidationSourcePair>,
+        #[serde(rename = "newDataElementId")]
+        pub new_data_element_id: ::std::string::String,
         #[serde(rename = "newDataModels")]
         pub new_data_models: ::std::vec::Vec<DataModelPairResponse>,
+        #[serde(rename = "validationIssues")]
+        pub validation_issues: ::std::vec::Vec<ValidationSourcePair>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct DeleteStatus {
-        #[serde(
-            rename = "isHardDeleted",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub is_hard_deleted: ::std::option::Option<bool>,
         #[serde(
             rename = "hardDeleted",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub hard_deleted: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "isHardDeleted",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub is_hard_deleted: ::std::option::Option<bool>,
     }
     #[derive(
         Debug,
@@ -3008,10 +3008,34 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct Instance {
+        #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
+        pub app_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "completeConfirmations",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub complete_confirmations: ::std::option::Option<
+            ::std::vec::Vec<CompleteConfirmation>,
+        >,
         #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
         pub created: ::std::option::Option<::std::string::String>,
         #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
         pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<DataElement>>,
+        #[serde(rename = "dataValues", default, skip_serializing_if = "Option::is_none")]
+        pub data_values: ::std::option::Option<InstanceDataValues>,
+        #[serde(rename = "dueBefore", default, skip_serializing_if = "Option::is_none")]
+        pub due_before: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "instanceOwner",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub instance_owner: ::std::option::Option<InstanceOwner>,
         #[serde(
             rename = "lastChanged",
             default,
@@ -3024,50 +3048,26 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub last_changed_by: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "instanceOwner",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_owner: ::std::option::Option<InstanceOwner>,
-        #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
-        pub app_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "org", default, skip_serializing_if = "Option::is_none")]
         pub org: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "selfLinks", default, skip_serializing_if = "Option::is_none")]
-        pub self_links: ::std::option::Option<ResourceLinks>,
-        #[serde(rename = "dueBefore", default, skip_serializing_if = "Option::is_none")]
-        pub due_before: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "visibleAfter",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub visible_after: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "process", default, skip_serializing_if = "Option::is_none")]
-        pub process: ::std::option::Option<ProcessState>,
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: ::std::option::Option<InstanceStatus>,
-        #[serde(
-            rename = "completeConfirmations",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub complete_confirmations: ::std::option::Option<
-            ::std::vec::Vec<CompleteConfirmation>,
-        >,
-        #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-        pub data: ::std::option::Option<::std::vec::Vec<DataElement>>,
         #[serde(
             rename = "presentationTexts",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub presentation_texts: ::std::option::Option<InstancePresentationTexts>,
-        #[serde(rename = "dataValues", default, skip_serializing_if = "Option::is_none")]
-        pub data_values: ::std::option::Option<InstanceDataValues>,
+        #[serde(rename = "process", default, skip_serializing_if = "Option::is_none")]
+        pub process: ::std::option::Option<ProcessState>,
+        #[serde(rename = "selfLinks", default, skip_serializing_if = "Option::is_none")]
+        pub self_links: ::std::option::Option<ResourceLinks>,
+        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        pub status: ::std::option::Option<InstanceStatus>,
+        #[serde(
+            rename = "visibleAfter",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub visible_after: ::std::option::Option<::std::string::String>,
     }
     pub type InstanceDataValues = ::std::collections::BTreeMap<
         ::std::string::String,
@@ -3080,6 +3080,18 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstanceOwner {
+        #[serde(
+            rename = "externalIdentifier",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub external_identifier: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "organisationNumber",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub organisation_number: ::std::option::Option<::std::string::String>,
         #[serde(rename = "partyId", default, skip_serializing_if = "Option::is_none")]
         pub party_id: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -3088,80 +3100,68 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub person_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "organisationNumber",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub organisation_number: ::std::option::Option<::std::string::String>,
         #[serde(rename = "username", default, skip_serializing_if = "Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "externalIdentifier",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub external_identifier: ::std::option::Option<::std::string::String>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstanceOwnerResponse {
-        #[serde(rename = "partyId")]
-        pub party_id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "personNumber")]
-        pub person_number: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "organisationNumber")]
-        pub organisation_number: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "username")]
-        pub username: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "externalIdentifier",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub external_identifier: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "organisationNumber")]
+        pub organisation_number: ::std::option::Option<::std::string::String>,
         #[serde(rename = "party")]
         pub party: PartyResponse,
+        #[serde(rename = "partyId")]
+        pub party_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "personNumber")]
+        pub person_number: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "username")]
+        pub username: ::std::option::Option<::std::string::String>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstanceResponse {
-        #[serde(rename = "id")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "instanceOwner")]
-        pub instance_owner: InstanceOwnerResponse,
         #[serde(rename = "appId")]
         pub app_id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "org")]
-        pub org: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "selfLinks")]
-        pub self_links: ResourceLinks,
-        #[serde(rename = "dueBefore")]
-        pub due_before: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "visibleAfter")]
-        pub visible_after: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "process")]
-        pub process: ProcessState,
-        #[serde(rename = "status")]
-        pub status: InstanceStatus,
         #[serde(rename = "completeConfirmations")]
         pub complete_confirmations: ::std::option::Option<
             ::std::vec::Vec<CompleteConfirmation>,
         >,
-        #[serde(rename = "data")]
-        pub data: ::std::option::Option<::std::vec::Vec<DataElement>>,
-        #[serde(rename = "presentationTexts")]
-        pub presentation_texts: ::std::option::Option<InstanceResponsePresentationTexts>,
-        #[serde(rename = "dataValues")]
-        pub data_values: ::std::option::Option<InstanceResponseDataValues>,
         #[serde(rename = "created")]
         pub created: ::std::option::Option<::std::string::String>,
         #[serde(rename = "createdBy")]
         pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "data")]
+        pub data: ::std::option::Option<::std::vec::Vec<DataElement>>,
+        #[serde(rename = "dataValues")]
+        pub data_values: ::std::option::Option<InstanceResponseDataValues>,
+        #[serde(rename = "dueBefore")]
+        pub due_before: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "id")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "instanceOwner")]
+        pub instance_owner: InstanceOwnerResponse,
         #[serde(rename = "lastChanged")]
         pub last_changed: ::std::option::Option<::std::string::String>,
         #[serde(rename = "lastChangedBy")]
         pub last_changed_by: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "org")]
+        pub org: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "presentationTexts")]
+        pub presentation_texts: ::std::option::Option<InstanceResponsePresentationTexts>,
+        #[serde(rename = "process")]
+        pub process: ProcessState,
+        #[serde(rename = "selfLinks")]
+        pub self_links: ResourceLinks,
+        #[serde(rename = "status")]
+        pub status: InstanceStatus,
+        #[serde(rename = "visibleAfter")]
+        pub visible_after: ::std::option::Option<::std::string::String>,
     }
     pub type InstanceResponseDataValues = ::std::collections::BTreeMap<
         ::std::string::String,
@@ -3174,22 +3174,16 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstanceStatus {
-        #[serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")]
-        pub is_archived: ::std::option::Option<bool>,
         #[serde(rename = "archived", default, skip_serializing_if = "Option::is_none")]
         pub archived: ::std::option::Option<::std::string::String>,
         #[serde(
-            rename = "isSoftDeleted",
+            rename = "hardDeleted",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub is_soft_deleted: ::std::option::Option<bool>,
-        #[serde(
-            rename = "softDeleted",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub soft_deleted: ::std::option::Option<::std::string::String>,
+        pub hard_deleted: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")]
+        pub is_archived: ::std::option::Option<bool>,
         #[serde(
             rename = "isHardDeleted",
             default,
@@ -3197,33 +3191,39 @@ pub mod rest {
         )]
         pub is_hard_deleted: ::std::option::Option<bool>,
         #[serde(
-            rename = "hardDeleted",
+            rename = "isSoftDeleted",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub hard_deleted: ::std::option::Option<::std::string::String>,
+        pub is_soft_deleted: ::std::option::Option<bool>,
         #[serde(rename = "readStatus", default, skip_serializing_if = "Option::is_none")]
         pub read_status: ::std::option::Option<ReadStatus>,
+        #[serde(
+            rename = "softDeleted",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub soft_deleted: ::std::option::Option<::std::string::String>,
         #[serde(rename = "substatus", default, skip_serializing_if = "Option::is_none")]
         pub substatus: ::std::option::Option<Substatus>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstansiationInstance {
+        #[serde(rename = "dueBefore", default, skip_serializing_if = "Option::is_none")]
+        pub due_before: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "instanceOwner",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub instance_owner: ::std::option::Option<InstanceOwner>,
-        #[serde(rename = "dueBefore", default, skip_serializing_if = "Option::is_none")]
-        pub due_before: ::std::option::Option<::std::string::String>,
         #[serde(
-            rename = "visibleAfter",
+            rename = "notification",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub visible_after: ::std::option::Option<::std::string::String>,
+        pub notification: ::std::option::Option<InstantiationNotification>,
         #[serde(rename = "prefill", default, skip_serializing_if = "Option::is_none")]
         pub prefill: ::std::option::Option<InstansiationInstancePrefill>,
         #[serde(
@@ -3233,11 +3233,11 @@ pub mod rest {
         )]
         pub source_instance_id: ::std::option::Option<::std::string::String>,
         #[serde(
-            rename = "notification",
+            rename = "visibleAfter",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub notification: ::std::option::Option<InstantiationNotification>,
+        pub visible_after: ::std::option::Option<::std::string::String>,
     }
     pub type InstansiationInstancePrefill = ::std::collections::BTreeMap<
         ::std::string::String,
@@ -3247,41 +3247,49 @@ pub mod rest {
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstantiationNotification {
         #[serde(
-            rename = "notificationChannel",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub notification_channel: ::std::option::Option<NotificationChannel>,
-        #[serde(
             rename = "allowSendingAfterWorkHours",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub allow_sending_after_work_hours: ::std::option::Option<bool>,
-        #[serde(rename = "language", default, skip_serializing_if = "Option::is_none")]
-        pub language: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "requestedSendTime",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub requested_send_time: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "customSms", default, skip_serializing_if = "Option::is_none")]
-        pub custom_sms: ::std::option::Option<CustomSms>,
         #[serde(
             rename = "customEmail",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub custom_email: ::std::option::Option<CustomEmail>,
+        #[serde(rename = "customSms", default, skip_serializing_if = "Option::is_none")]
+        pub custom_sms: ::std::option::Option<CustomSms>,
+        #[serde(rename = "language", default, skip_serializing_if = "Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "notificationChannel",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub notification_channel: ::std::option::Option<NotificationChannel>,
         #[serde(rename = "reminders", default, skip_serializing_if = "Option::is_none")]
         pub reminders: ::std::option::Option<
             ::std::vec::Vec<InstantiationNotificationReminder>,
         >,
+        #[serde(
+            rename = "requestedSendTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub requested_send_time: ::std::option::Option<::std::string::String>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct InstantiationNotificationReminder {
+        #[serde(
+            rename = "customEmail",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub custom_email: ::std::option::Option<CustomEmail>,
+        #[serde(rename = "customSms", default, skip_serializing_if = "Option::is_none")]
+        pub custom_sms: ::std::option::Option<CustomSms>,
         #[serde(
             rename = "requestedSendTime",
             default,
@@ -3294,14 +3302,6 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub send_after_days: ::std::option::Option<i32>,
-        #[serde(rename = "customSms", default, skip_serializing_if = "Option::is_none")]
-        pub custom_sms: ::std::option::Option<CustomSms>,
-        #[serde(
-            rename = "customEmail",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub custom_email: ::std::option::Option<CustomEmail>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -3315,37 +3315,37 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct PartyResponse {
-        #[serde(rename = "partyId")]
-        pub party_id: i32,
-        #[serde(rename = "partyUuid")]
-        pub party_uuid: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "partyTypeName")]
-        pub party_type_name: PartyType,
-        #[serde(rename = "ssn")]
-        pub ssn: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "orgNumber")]
-        pub org_number: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "unitType")]
-        pub unit_type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "name")]
-        pub name: ::std::option::Option<::std::string::String>,
         #[serde(rename = "isDeleted")]
         pub is_deleted: bool,
+        #[serde(rename = "name")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "orgNumber")]
+        pub org_number: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "partyId")]
+        pub party_id: i32,
+        #[serde(rename = "partyTypeName")]
+        pub party_type_name: PartyType,
+        #[serde(rename = "partyUuid")]
+        pub party_uuid: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ssn")]
+        pub ssn: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "unitType")]
+        pub unit_type: ::std::option::Option<::std::string::String>,
     }
     pub type PartyType = i32;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct ProblemDetails {
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-        pub r#type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: ::std::option::Option<i32>,
         #[serde(rename = "detail", default, skip_serializing_if = "Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
         #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
         pub instance: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        pub status: ::std::option::Option<i32>,
+        #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        pub r#type: ::std::option::Option<::std::string::String>,
         /// Properties the schema does not name.
         #[serde(flatten)]
         pub additional_properties: ::std::collections::BTreeMap<
@@ -3356,26 +3356,26 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct ProcessElementInfo {
-        #[serde(rename = "flow", default, skip_serializing_if = "Option::is_none")]
-        pub flow: ::std::option::Option<i32>,
-        #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
-        pub started: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "elementId", default, skip_serializing_if = "Option::is_none")]
-        pub element_id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "altinnTaskType",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub altinn_task_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "elementId", default, skip_serializing_if = "Option::is_none")]
+        pub element_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "ended", default, skip_serializing_if = "Option::is_none")]
         pub ended: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "validated", default, skip_serializing_if = "Option::is_none")]
-        pub validated: ::std::option::Option<ValidationStatus>,
+        #[serde(rename = "flow", default, skip_serializing_if = "Option::is_none")]
+        pub flow: ::std::option::Option<i32>,
         #[serde(rename = "flowType", default, skip_serializing_if = "Option::is_none")]
         pub flow_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
+        pub started: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "validated", default, skip_serializing_if = "Option::is_none")]
+        pub validated: ::std::option::Option<ValidationStatus>,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
@@ -3392,29 +3392,29 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct ProcessState {
-        #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
-        pub started: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "startEvent", default, skip_serializing_if = "Option::is_none")]
-        pub start_event: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "currentTask",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub current_task: ::std::option::Option<ProcessElementInfo>,
-        #[serde(rename = "ended", default, skip_serializing_if = "Option::is_none")]
-        pub ended: ::std::option::Option<::std::string::String>,
         #[serde(rename = "endEvent", default, skip_serializing_if = "Option::is_none")]
         pub end_event: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ended", default, skip_serializing_if = "Option::is_none")]
+        pub ended: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "startEvent", default, skip_serializing_if = "Option::is_none")]
+        pub start_event: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "started", default, skip_serializing_if = "Option::is_none")]
+        pub started: ::std::option::Option<::std::string::String>,
     }
     pub type ReadStatus = i32;
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct Reference {
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
         #[serde(rename = "relation", default, skip_serializing_if = "Option::is_none")]
         pub relation: ::std::option::Option<RelationType>,
+        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
         #[serde(rename = "valueType", default, skip_serializing_if = "Option::is_none")]
         pub value_type: ::std::option::Option<ReferenceType>,
     }
@@ -3471,10 +3471,10 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct UserAction {
-        #[serde(rename = "id")]
-        pub id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "authorized", default, skip_serializing_if = "Option::is_none")]
         pub authorized: ::std::option::Option<bool>,
+        #[serde(rename = "id")]
+        pub id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
         pub r#type: ::std::option::Option<ActionType>,
     }
@@ -3482,32 +3482,22 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct ValidationIssueWithSource {
-        #[serde(rename = "severity")]
-        pub severity: ValidationIssueSeverity,
-        #[serde(
-            rename = "dataElementId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data_element_id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "field", default, skip_serializing_if = "Option::is_none")]
-        pub field: ::std::option::Option<::std::string::String>,
         #[serde(rename = "code")]
         pub code: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "source")]
-        pub source: ::std::string::String,
-        #[serde(
-            rename = "noIncrementalUpdates",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub no_incremental_updates: ::std::option::Option<bool>,
         #[serde(
             rename = "customTextKey",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub custom_text_key: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "customTextParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub custom_text_parameters: ::std::option::Option<
+            ValidationIssueWithSourceCustomTextParameters,
+        >,
         #[serde(
             rename = "customTextParams",
             default,
@@ -3517,13 +3507,23 @@ pub mod rest {
             ::std::vec::Vec<::std::string::String>,
         >,
         #[serde(
-            rename = "customTextParameters",
+            rename = "dataElementId",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub custom_text_parameters: ::std::option::Option<
-            ValidationIssueWithSourceCustomTextParameters,
-        >,
+        pub data_element_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "field", default, skip_serializing_if = "Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "noIncrementalUpdates",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub no_incremental_updates: ::std::option::Option<bool>,
+        #[serde(rename = "severity")]
+        pub severity: ValidationIssueSeverity,
+        #[serde(rename = "source")]
+        pub source: ::std::string::String,
     }
     pub type ValidationIssueWithSourceCustomTextParameters = ::std::collections::BTreeMap<
         ::std::string::String,
@@ -3532,22 +3532,22 @@ pub mod rest {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct ValidationSourcePair {
-        #[serde(rename = "source")]
-        pub source: ::std::string::String,
         #[serde(rename = "issues")]
         pub issues: ::std::vec::Vec<ValidationIssueWithSource>,
+        #[serde(rename = "source")]
+        pub source: ::std::string::String,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct ValidationStatus {
-        #[serde(rename = "timestamp", default, skip_serializing_if = "Option::is_none")]
-        pub timestamp: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "canCompleteTask",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub can_complete_task: ::std::option::Option<bool>,
+        #[serde(rename = "timestamp", default, skip_serializing_if = "Option::is_none")]
+        pub timestamp: ::std::option::Option<::std::string::String>,
     }
 }
 /// The Altinn 2 service these adapters replace.
@@ -4937,7 +4937,7 @@ impl Client {
         ::std::result::Result::Err(
             ::altinn_bridge_runtime::adapter::no_successor(
                 "GetAltinnSubmissionStatusEC",
-                "The operation names no submission (it takes only the credentials): it told an end-user system\nwhether Altinn 2 accepted submissions at all. Altinn 3 has no such call; each app answers or fails\non its own, and the status of one submission is its instance's process\n(`GET /{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/process`) or its dialog in\nDialogporten ([Dialogporten: migrating from Altinn 2](https://docs.altinn.studio/en/dialogporten/user-guides/migrating-from-altinn2/)).\n",
+                "The operation names no submission (it takes only the credentials): it told an end-user system\nwhether Altinn 2 accepted submissions at all. Altinn 3 has no such call; each app answers or fails\non its own, and the status of one submission is its instance's process\n(`GET /{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/process`) or its dialog in\nDialogporten (Dialogporten: migrating from Altinn 2).\n",
             ),
         )
     }
@@ -5135,7 +5135,7 @@ impl Client {
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "GetAltinnSubmissionStatusEC",
-                        "The operation names no submission (it takes only the credentials): it told an end-user system\nwhether Altinn 2 accepted submissions at all. Altinn 3 has no such call; each app answers or fails\non its own, and the status of one submission is its instance's process\n(`GET /{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/process`) or its dialog in\nDialogporten ([Dialogporten: migrating from Altinn 2](https://docs.altinn.studio/en/dialogporten/user-guides/migrating-from-altinn2/)).\n",
+                        "The operation names no submission (it takes only the credentials): it told an end-user system\nwhether Altinn 2 accepted submissions at all. Altinn 3 has no such call; each app answers or fails\non its own, and the status of one submission is its instance's process\n(`GET /{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/process`) or its dialog in\nDialogporten (Dialogporten: migrating from Altinn 2).\n",
                     ),
                 )
             }
@@ -5229,7 +5229,7 @@ pub mod facade {
             credentials: Credentials::None,
             parties: &[],
             no_successor: ::std::option::Option::Some(
-                "The operation names no submission (it takes only the credentials): it told an end-user system\nwhether Altinn 2 accepted submissions at all. Altinn 3 has no such call; each app answers or fails\non its own, and the status of one submission is its instance's process\n(`GET /{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/process`) or its dialog in\nDialogporten ([Dialogporten: migrating from Altinn 2](https://docs.altinn.studio/en/dialogporten/user-guides/migrating-from-altinn2/)).",
+                "The operation names no submission (it takes only the credentials): it told an end-user system\nwhether Altinn 2 accepted submissions at all. Altinn 3 has no such call; each app answers or fails\non its own, and the status of one submission is its instance's process\n(`GET /{org}/{app}/instances/{instanceOwnerPartyId}/{instanceGuid}/process`) or its dialog in\nDialogporten (Dialogporten: migrating from Altinn 2).",
             ),
             streamed: ::std::option::Option::None,
         },

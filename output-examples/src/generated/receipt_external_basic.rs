@@ -4436,7 +4436,7 @@ impl Client {
         ::std::result::Result::Err(
             ::altinn_bridge_runtime::adapter::no_successor(
                 "SaveReceiptBasic",
-                "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n([Dialogporten: migrating from Altinn 2](https://docs.altinn.studio/en/dialogporten/user-guides/migrating-from-altinn2/)).\n",
+                "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n(Dialogporten: migrating from Altinn 2).\n",
             ),
         )
     }
@@ -4452,7 +4452,7 @@ impl Client {
         ::std::result::Result::Err(
             ::altinn_bridge_runtime::adapter::no_successor(
                 "UpdateReceiptBasic",
-                "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n([Dialogporten: migrating from Altinn 2](https://docs.altinn.studio/en/dialogporten/user-guides/migrating-from-altinn2/)).\n",
+                "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n(Dialogporten: migrating from Altinn 2).\n",
             ),
         )
     }
@@ -4646,7 +4646,7 @@ impl Client {
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "SaveReceiptBasic",
-                        "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n([Dialogporten: migrating from Altinn 2](https://docs.altinn.studio/en/dialogporten/user-guides/migrating-from-altinn2/)).\n",
+                        "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n(Dialogporten: migrating from Altinn 2).\n",
                     ),
                 )
             }
@@ -4655,7 +4655,7 @@ impl Client {
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "UpdateReceiptBasic",
-                        "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n([Dialogporten: migrating from Altinn 2](https://docs.altinn.studio/en/dialogporten/user-guides/migrating-from-altinn2/)).\n",
+                        "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n(Dialogporten: migrating from Altinn 2).\n",
                     ),
                 )
             }
@@ -4821,7 +4821,7 @@ pub mod facade {
             credentials: Credentials::None,
             parties: &[],
             no_successor: ::std::option::Option::Some(
-                "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n([Dialogporten: migrating from Altinn 2](https://docs.altinn.studio/en/dialogporten/user-guides/migrating-from-altinn2/)).",
+                "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n(Dialogporten: migrating from Altinn 2).",
             ),
             streamed: ::std::option::Option::None,
         },
@@ -4837,7 +4837,7 @@ pub mod facade {
             credentials: Credentials::None,
             parties: &[],
             no_successor: ::std::option::Option::Some(
-                "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n([Dialogporten: migrating from Altinn 2](https://docs.altinn.studio/en/dialogporten/user-guides/migrating-from-altinn2/)).",
+                "Altinn 3 keeps no receipts an end-user system could write. The state of a submission is its\ninstance's process and its dialog, which the app and the service owner maintain\n(Dialogporten: migrating from Altinn 2).",
             ),
             streamed: ::std::option::Option::None,
         },

@@ -962,18 +962,26 @@ pub mod rest {
     pub struct AccessListMembershipDto {
         #[serde(rename = "id")]
         pub id: PartyUrnPartyUuid,
-        #[serde(rename = "since")]
-        pub since: ::std::string::String,
         #[serde(
             rename = "identifiers",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub identifiers: ::std::option::Option<AccessListMembershipDtoIdentifiers>,
+        #[serde(rename = "since")]
+        pub since: ::std::string::String,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]
     pub struct AccessListMembershipDtoIdentifiers {
+        #[serde(
+            rename = "urn:altinn:organization:identifier-no",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub urn_altinn_organization_identifier_no: ::std::option::Option<
+            OrganizationNumber,
+        >,
         #[serde(
             rename = "urn:altinn:party:id",
             default,
@@ -986,14 +994,6 @@ pub mod rest {
             skip_serializing_if = "Option::is_none"
         )]
         pub urn_altinn_party_uuid: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "urn:altinn:organization:identifier-no",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub urn_altinn_organization_identifier_no: ::std::option::Option<
-            OrganizationNumber,
-        >,
     }
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::altinn_bridge_runtime::serde")]

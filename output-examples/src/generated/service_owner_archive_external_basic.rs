@@ -4626,7 +4626,7 @@ impl Client {
         ::std::result::Result::Err(
             ::altinn_bridge_runtime::adapter::no_successor(
                 "GetArchiveShipmentStatusExternalBasic",
-                "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n([receiving data](https://docs.altinn.studio/nb/api/guides/appownerintegration/receivingdata)). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.\n",
+                "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n(receiving data). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.\n",
             ),
         )
     }
@@ -4642,7 +4642,7 @@ impl Client {
         ::std::result::Result::Err(
             ::altinn_bridge_runtime::adapter::no_successor(
                 "GetArchiveShipmentStatusExternalBasicV2",
-                "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n([receiving data](https://docs.altinn.studio/nb/api/guides/appownerintegration/receivingdata)). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.\n",
+                "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n(receiving data). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.\n",
             ),
         )
     }
@@ -4798,7 +4798,7 @@ impl Client {
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "GetArchiveShipmentStatusExternalBasic",
-                        "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n([receiving data](https://docs.altinn.studio/nb/api/guides/appownerintegration/receivingdata)). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.\n",
+                        "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n(receiving data). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.\n",
                     ),
                 )
             }
@@ -4807,7 +4807,7 @@ impl Client {
                 ::std::result::Result::Err(
                     ::altinn_bridge_runtime::adapter::no_successor(
                         "GetArchiveShipmentStatusExternalBasicV2",
-                        "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n([receiving data](https://docs.altinn.studio/nb/api/guides/appownerintegration/receivingdata)). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.\n",
+                        "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n(receiving data). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.\n",
                     ),
                 )
             }
@@ -4919,7 +4919,7 @@ pub mod facade {
             credentials: Credentials::None,
             parties: &[],
             no_successor: ::std::option::Option::Some(
-                "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n([receiving data](https://docs.altinn.studio/nb/api/guides/appownerintegration/receivingdata)). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.",
+                "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n(receiving data). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.",
             ),
             streamed: ::std::option::Option::None,
         },
@@ -4935,7 +4935,7 @@ pub mod facade {
             credentials: Credentials::None,
             parties: &[],
             no_successor: ::std::option::Option::Some(
-                "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n([receiving data](https://docs.altinn.studio/nb/api/guides/appownerintegration/receivingdata)). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.",
+                "Altinn 2 shipped each archived form set to the service owner's own archive and logged the\nshipment; this operation read that log. Altinn 3 ships nothing: the service owner fetches\nsubmitted instances from Storage and confirms each one\n(receiving data). What\nhas not been taken yet is a Storage search (`GET /instances?org=…&appId=…&confirmed=false`, one app\nat a time); its date filters take an operator prefix (`lastChanged=gt:…`) the old dates do not\ncarry.",
             ),
             streamed: ::std::option::Option::None,
         },

@@ -420,7 +420,12 @@ impl Cx<'_> {
                 continue;
             };
             let params = path_params(&e.path, &x.path);
-            for p in e.params.iter().filter(|p| p.required) {
+            // A path parameter the spec declares but its path does not use cannot be sent
+            // (the App API's `dataType`): the generator refuses links to it.
+            let sendable = |p: &&altinn_bridge::model::Parameter| {
+                p.location != ParamLocation::Path || e.path.contains(&format!("{{{}}}", p.name))
+            };
+            for p in e.params.iter().filter(|p| p.required).filter(sendable) {
                 let present = match p.location {
                     ParamLocation::Path => params.get(&p.name).is_some_and(|v| !v.is_empty()),
                     ParamLocation::Query => x.query.iter().any(|(k, _)| *k == p.name),
