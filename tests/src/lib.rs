@@ -15,6 +15,7 @@ pub mod altinn3;
 pub mod broker;
 #[cfg(not(test))]
 pub mod conformance;
+pub mod expected;
 #[cfg(not(test))]
 pub mod failing;
 #[cfg(not(test))]

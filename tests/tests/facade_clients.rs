@@ -557,6 +557,7 @@ fn every_operation(
             ));
         }
     }
+    altinn_bridge_tests::expected::forgive(&mut failures);
     let called = ok + documented + bugs + failures.iter().filter(|f| f.contains("::")).count();
     eprintln!(
         "{client}: {ok} operations answered, {documented} documented no-successor faults, {bugs} known client bug(s), {} failure(s):\n{}",
