@@ -89,7 +89,7 @@ pub fn param_in_of(l: &FieldLink) -> Result<Option<ParamIn>, Diagnostic> {
             ))
             .note("link a header, query or path parameter, or drop the field with a reason");
             if let Some(span) = &l.span {
-                d = d.at(span.clone(), "links to a cookie");
+                d = d.at(*span, "links to a cookie");
             }
             Err(d)
         }
@@ -120,7 +120,7 @@ fn in_the_path(op: &OpLink, l: &FieldLink) -> Result<(), Diagnostic> {
     ))
     .note("the spec declares a parameter its path does not use; drop the field with a reason");
     if let Some(span) = &l.span {
-        d = d.at(span.clone(), "links to it");
+        d = d.at(*span, "links to it");
     }
     Err(d)
 }
