@@ -26,7 +26,7 @@ use altinn_bridge_runtime::soap::Fault;
 use altinn_bridge_runtime::xml::{self, Element};
 use altinn_bridge_tests::conformance::check::{Cx, Observed};
 use altinn_bridge_tests::conformance::node_soap::NodeSoap;
-use altinn_bridge_tests::conformance::recorder::{Recorder, api_stem};
+use altinn_bridge_tests::conformance::recorder::Recorder;
 use altinn_bridge_tests::conformance::request::{self, Hints, Request};
 use altinn_bridge_tests::conformance::values::{Values, instant};
 use altinn_bridge_tests::conformance::walk;
@@ -485,11 +485,7 @@ fn refused_for_nil(message: &str, req: &Request, op: &OpLink) -> bool {
             let Source::Soap { path } = &l.from else {
                 return false;
             };
-            let nil = (1..=path.steps.len()).any(|k| {
-                walk::select(&roots, &path.steps[..k])
-                    .iter()
-                    .any(|e| e.is_nil())
-            });
+            let nil = walk::nil_on_path(&roots, &path.steps);
             let target = match &l.to {
                 Target::Body { path, .. } => path.steps.last().map(|s| s.name.as_str()),
                 Target::Param { name, .. } => Some(name.as_str()),
@@ -705,7 +701,6 @@ async fn no_successor(
             exchanges.len()
         ));
     }
-    let _ = api_stem;
 }
 
 /// The real SOAP clients a test drives: zeep, and node-soap (whose arguments zeep converts).

@@ -111,7 +111,7 @@ fn in_the_path(op: &OpLink, l: &FieldLink) -> Result<(), Diagnostic> {
     let Some(c) = op.calls.iter().find(|c| &c.name == call) else {
         return Ok(());
     };
-    if c.path.contains(&format!("{{{name}}}")) {
+    if crate::model::path_uses(&c.path, name) {
         return Ok(());
     }
     let mut d = Diagnostic::error(format!(

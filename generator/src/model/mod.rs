@@ -12,7 +12,7 @@ mod types;
 pub use names::{EndpointId, OpId, QName, TypeId};
 pub use rest::{
     Endpoint, HttpMethod, MediaContent, ParamLocation, Parameter, RequestBody, Response,
-    RestContract, SecurityRequirement, SecurityScheme, Webhook,
+    RestContract, SecurityRequirement, SecurityScheme, Webhook, path_uses,
 };
 pub use soap::{
     Binding, BindingOperation, ElementDecl, Mep, MessageDef, MessagePart, PartContent, Port,

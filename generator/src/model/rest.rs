@@ -8,6 +8,12 @@ use super::names::EndpointId;
 use super::types::{TypeGraph, TypeRef};
 use crate::diag::Span;
 
+/// Whether the path template `path` has the segment `{name}`: a spec may declare a path
+/// parameter its path does not use, and no value can be sent there.
+pub fn path_uses(path: &str, name: &str) -> bool {
+    path.contains(&format!("{{{name}}}"))
+}
+
 /// An HTTP method: the shared vocabulary's (generated code and the runtime use the same enum).
 /// Ordered as OpenAPI lists them, so endpoints on one path sort naturally.
 pub use altinn_bridge_vocab::Method as HttpMethod;

@@ -423,7 +423,8 @@ impl Cx<'_> {
             // A path parameter the spec declares but its path does not use cannot be sent
             // (the App API's `dataType`): the generator refuses links to it.
             let sendable = |p: &&altinn_bridge::model::Parameter| {
-                p.location != ParamLocation::Path || e.path.contains(&format!("{{{}}}", p.name))
+                p.location != ParamLocation::Path
+                    || altinn_bridge::model::path_uses(&e.path, &p.name)
             };
             for p in e.params.iter().filter(|p| p.required).filter(sendable) {
                 let present = match p.location {
@@ -607,11 +608,7 @@ fn nothing_to_loop_over(
 ) -> bool {
     match &call.for_each {
         None => false,
-        Some(Loop::Soap { path }) => (1..=path.steps.len()).any(|k| {
-            walk::select(roots, &path.steps[..k])
-                .iter()
-                .any(|e| e.is_nil())
-        }),
+        Some(Loop::Soap { path }) => walk::nil_on_path(roots, &path.steps),
         Some(Loop::Response { call: from, .. }) => {
             done.get(from.as_str()).is_some_and(Vec::is_empty)
         }

@@ -29,6 +29,11 @@ pub fn select<'e>(roots: &[&'e Element], steps: &[PathStep]) -> Vec<&'e Element>
     descend(start, rest)
 }
 
+/// Whether an element on the way to `steps` (the last included) is sent nil.
+pub fn nil_on_path(roots: &[&Element], steps: &[PathStep]) -> bool {
+    (1..=steps.len()).any(|k| select(roots, &steps[..k]).iter().any(|e| e.is_nil()))
+}
+
 /// The elements at `steps` below each of `from`.
 pub fn descend<'e>(from: Vec<&'e Element>, steps: &[PathStep]) -> Vec<&'e Element> {
     let mut here = from;

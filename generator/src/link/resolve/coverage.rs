@@ -29,7 +29,7 @@ impl<'a> Cx<'a> {
             // declaration is wrong, and linking it is refused when the plan is lowered.
             let in_template = |p: &&crate::model::Parameter| {
                 p.location != crate::model::ParamLocation::Path
-                    || call.path.contains(&format!("{{{}}}", p.name))
+                    || crate::model::path_uses(&call.path, &p.name)
             };
             for p in ep.params.iter().filter(|p| p.required).filter(in_template) {
                 let fed = targets.iter().any(|t| matches!(t, Target::Param { name, location, .. } if *name == p.name && *location == p.location));
