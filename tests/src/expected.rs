@@ -55,30 +55,6 @@ pub const EXPECTED_REFUSALS: &[(&str, &str, &str, &str)] = &[
         "The app refused the request",
         "Prism refuses the request for the same phantom parameter",
     ),
-    (
-        "intermediary_inbound_external_ec2",
-        "CompleteAndSignShipmentEC",
-        "The app failed",
-        "the runtime sends no Accept header and Prism then answers text/plain with 500 (open: send Accept: application/json)",
-    ),
-    (
-        "register_srr_agency_external_basic",
-        "",
-        "must match exactly one schema in oneOf",
-        "members must be party URNs; the manifest vocabulary has no prefix transform yet (open), so the bare number is sent",
-    ),
-    (
-        "register_srr_agency_external_basic",
-        "AddRightsBasic",
-        "The Resource Registry refused the request",
-        "as above",
-    ),
-    (
-        "register_srr_agency_external_basic",
-        "DeleteRightsBasic",
-        "The Resource Registry refused the request",
-        "as above",
-    ),
 ];
 
 /// Removes the failures (`module::op...`) an entry explains, and adds one for each entry that

@@ -269,6 +269,10 @@ pub struct LinkSpec {
     /// Join a source list into text with this separator.
     #[serde(default)]
     pub join: Option<Spanned<String>>,
+    /// The Altinn 3 side writes the value after this prefix: put before it in a request link,
+    /// taken off (and required) in an answer link.
+    #[serde(default)]
+    pub prefix: Option<Spanned<String>>,
     /// Keep only the first value of a repeated source; the others are dropped, as the docs say.
     #[serde(default)]
     pub first: Option<Spanned<bool>>,

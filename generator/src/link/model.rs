@@ -159,8 +159,8 @@ pub enum Target {
 /// A format conversion: the shared vocabulary's (the runtime executes the same enum).
 pub use altinn_bridge_vocab::Format;
 
-/// A step applied to a value on its way, in this order: split, first, map, lookup, format, join,
-/// default.
+/// A step applied to a value on its way, in this order: (an answer's prefix taken off), split,
+/// first, map, lookup, format, (a request's prefix put on), join, default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Transform {
@@ -185,6 +185,17 @@ pub enum Transform {
     Format {
         /// Which.
         format: Format,
+    },
+    /// Text put before each value on its way to Altinn 3 (a request link's `prefix`).
+    Prefix {
+        /// The prefix.
+        prefix: String,
+    },
+    /// The same prefix taken off each Altinn 3 value on its way back (an answer link's
+    /// `prefix`); a value without it is an error at run time.
+    StripPrefix {
+        /// The prefix.
+        prefix: String,
     },
     /// A list to text.
     Join {
@@ -252,6 +263,10 @@ pub struct Call {
     /// else the JSON one the OpenAPI document declares, else its first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The media types its success (2XX) responses declare, sorted; the lowering decides from
+    /// them what the call asks for (`Accept`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<String>,
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -44,6 +44,10 @@ pub struct LoweredCall {
     /// For [`Retry::IdempotencyKey`]: where the key goes (`body.idempotentKey`,
     /// `header Idempotency-Key`).
     pub retry_key: Option<String>,
+    /// The media type the call asks for (`Accept`): the JSON one when a success response
+    /// declares JSON, since a server (or a mock) may otherwise pick another declared type
+    /// (ASP.NET documents `text/plain` first); `None` (any) for files and empty answers.
+    pub accept: Option<String>,
 }
 
 /// Lowers a resolved manifest; errors (with spans) for links the runtime cannot honour.
@@ -143,7 +147,20 @@ fn call(op: &OpLink, c: &Call) -> LoweredCall {
         body,
         retry,
         retry_key,
+        accept: accept(&c.answers),
     }
+}
+
+/// What a call answering `answers` asks for: `application/json` when declared, else the first
+/// JSON media type declared (`application/problem+json` is an error's, never a success's), else
+/// nothing.
+fn accept(answers: &[String]) -> Option<String> {
+    let json = |m: &&String| BodyKind::of_media_type(m.as_str()) == BodyKind::Json;
+    answers
+        .iter()
+        .find(|m| m.as_str() == "application/json")
+        .or_else(|| answers.iter().find(json))
+        .cloned()
 }
 
 /// Where a link fills an idempotency key of `c`: a body property whose name starts with

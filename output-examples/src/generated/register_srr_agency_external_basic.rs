@@ -1249,6 +1249,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Json,
                 retry: Retry::Never,
+                accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::PostAccessListsByOwnerByIdentifierMembersRequest,
@@ -1307,7 +1308,9 @@ pub mod plan {
                     ],
                     kind: Kind::Any,
                 },
-                transforms: &[],
+                transforms: &[
+                    Transform::Prefix("urn:altinn:organization:identifier-no:"),
+                ],
             },
         ],
         outputs: &[
@@ -1476,6 +1479,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Json,
                 retry: Retry::IdempotentMethod,
+                accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
                         super::rest::DeleteAccessListsByOwnerByIdentifierMembersRequest,
@@ -1534,7 +1538,9 @@ pub mod plan {
                     ],
                     kind: Kind::Any,
                 },
-                transforms: &[],
+                transforms: &[
+                    Transform::Prefix("urn:altinn:organization:identifier-no:"),
+                ],
             },
         ],
         outputs: &[
@@ -1674,6 +1680,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_response::<

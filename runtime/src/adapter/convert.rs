@@ -96,6 +96,14 @@ pub fn apply(
                 .into_iter()
                 .map(|v| format(v, f, field))
                 .collect::<Result<_>>()?,
+            Transform::Prefix(prefix) => values
+                .into_iter()
+                .map(|v| Val::Text(format!("{prefix}{}", v.to_text().trim())))
+                .collect(),
+            Transform::StripPrefix(prefix) => values
+                .into_iter()
+                .map(|v| strip_prefix(&v, prefix, field))
+                .collect::<Result<_>>()?,
             Transform::Join(sep) if !values.is_empty() => {
                 let texts: Vec<String> = values.iter().map(Val::to_text).collect();
                 vec![Val::Text(texts.join(sep))]
@@ -106,6 +114,19 @@ pub fn apply(
         };
     }
     Ok(values)
+}
+
+/// `v` without `prefix`; a value that lacks it (or holds nothing after it) is refused, so a
+/// party URN of another kind is never passed off as an organisation number.
+fn strip_prefix(v: &Val, prefix: &str, field: &str) -> Result<Val> {
+    let text = v.to_text();
+    match text.trim().strip_prefix(prefix) {
+        Some(rest) if !rest.is_empty() => Ok(Val::Text(rest.to_owned())),
+        _ => Err(bad(
+            field,
+            format!("`{text}` does not start with `{prefix}` followed by a value"),
+        )),
+    }
 }
 
 fn map_value(v: &Val, table: &[(&str, &str)], field: &str) -> Result<Val> {
@@ -343,6 +364,54 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ORG: &str = "urn:altinn:organization:identifier-no:";
+
+    #[test]
+    fn a_prefix_goes_before_each_value_and_comes_off_on_the_way_back() {
+        let settings = Settings::default();
+        let sent = apply(
+            vec![
+                Val::Text(" 910000001 ".into()),
+                Val::Text("910000002".into()),
+            ],
+            &[Transform::Prefix(ORG)],
+            &settings,
+            "Reportee",
+        )
+        .unwrap();
+        let texts: Vec<String> = sent.iter().map(Val::to_text).collect();
+        assert_eq!(
+            texts,
+            [format!("{ORG}910000001"), format!("{ORG}910000002")]
+        );
+        let back = apply(sent, &[Transform::StripPrefix(ORG)], &settings, "Reportee").unwrap();
+        let texts: Vec<String> = back.iter().map(Val::to_text).collect();
+        assert_eq!(texts, ["910000001", "910000002"]);
+    }
+
+    #[test]
+    fn a_value_without_the_prefix_is_refused_on_the_way_back() {
+        let settings = Settings::default();
+        for other in [
+            "urn:altinn:party:uuid:0b6e4c3a-6f0e-4b5b-9d2a-2f8e1c3d4e5f",
+            ORG,
+            "910000001",
+        ] {
+            let err = apply(
+                vec![Val::Text(other.into())],
+                &[Transform::StripPrefix(ORG)],
+                &settings,
+                "Reportee",
+            )
+            .expect_err(other)
+            .to_string();
+            assert!(
+                err.contains("Reportee") && err.contains("does not start with"),
+                "{err}"
+            );
+        }
+    }
 
     #[test]
     fn local_norwegian_time_becomes_utc_across_summer_time() {

@@ -881,6 +881,12 @@ impl Parts {
         for (k, v) in &self.query {
             req = req.query(*k, v.clone());
         }
+        for (name, value) in &self.path {
+            req = req.base_param(*name, value.clone());
+        }
+        if let Some(accept) = call.accept {
+            req = req.header("Accept", accept);
+        }
         for (k, v) in &self.headers {
             req = req.header(*k, v.clone());
         }

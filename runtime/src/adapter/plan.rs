@@ -58,6 +58,9 @@ pub struct Call {
     /// Whether the call may be sent again when its outcome is unknown, and why (decided by the
     /// generator, shown in the docs).
     pub retry: Retry,
+    /// The media type asked for (`Accept`), when the call answers JSON: a server may otherwise
+    /// pick another type it declares. `None`: any (files, empty answers).
+    pub accept: Option<&'static str>,
     /// Checks a JSON request body against the generated REST type (and normalises it through
     /// it) before it is sent.
     pub check_request: Option<CheckRequest>,
@@ -199,6 +202,12 @@ pub enum Transform {
     Lookup(&'static str),
     /// A format conversion.
     Format(Format),
+    /// Text put before each value on its way to Altinn 3 (`urn:altinn:organization:identifier-no:`
+    /// before an organisation number).
+    Prefix(&'static str),
+    /// The same prefix taken off an Altinn 3 value on its way back; a value without it is an
+    /// error, never passed on as it is.
+    StripPrefix(&'static str),
     /// Several values to one text.
     Join(&'static str),
     /// Used when there is no value.

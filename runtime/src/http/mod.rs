@@ -1,5 +1,6 @@
 //! HTTP to Altinn 3 APIs on reqwest (rustls): bearer tokens, timeouts, safe retries, typed errors.
 
+mod base;
 mod problem;
 mod request;
 mod retry;
@@ -50,8 +51,11 @@ pub struct Client {
     http: reqwest::Client,
     base_url: String,
     /// `base_url` parsed once: each request sets only its path on a copy, instead of parsing
-    /// scheme, host and port again.
+    /// scheme, host and port again (unless it has placeholders).
     base: reqwest::Url,
+    /// The placeholders of a base URL such as `https://{org}.apps.altinn.no`, filled per request
+    /// from its path parameters (see [`Request::base_param`]); empty for a fixed base.
+    placeholders: Vec<String>,
     tokens: Option<TokenProvider>,
     bearer: Option<Secret>,
     subscription_key: Option<Secret>,
@@ -77,7 +81,16 @@ impl Client {
             .build()
             .map_err(|e| Error::Request(e.to_string()))?;
         let base_url = base_url.into().trim_end_matches('/').to_owned();
-        let base = reqwest::Url::parse(&base_url)
+        let placeholders = base::placeholders(&base_url).map_err(Error::Config)?;
+        // A templated base is checked with every placeholder standing for a plain label.
+        let example = base::fill(
+            &base_url,
+            &placeholders
+                .iter()
+                .map(|p| (p.clone(), "x".to_owned()))
+                .collect::<Vec<_>>(),
+        )?;
+        let base = reqwest::Url::parse(&example)
             .ok()
             .filter(|u| u.query().is_none() && u.fragment().is_none())
             .ok_or_else(|| {
@@ -89,6 +102,7 @@ impl Client {
             http,
             base_url,
             base,
+            placeholders,
             tokens: None,
             bearer: None,
             subscription_key: None,
@@ -139,7 +153,7 @@ impl Client {
     /// Sends `request`, retrying on 429/503, timeouts and refused connections only when the
     /// request is safe to repeat ([`Request::is_retry_safe`]).
     pub async fn send(&self, request: Request) -> Result<Response> {
-        let url = format!("{}{}", self.base_url, request.path);
+        let url = self.full_url(&request)?;
         let max = if request.retry_safe {
             self.retry.max_attempts.max(1)
         } else {
@@ -231,10 +245,20 @@ impl Client {
         Ok(Attempt::Failed(Box::new(error), token))
     }
 
+    /// The base URL (placeholders filled from `request`'s path parameters) and its path, as text.
+    fn full_url(&self, request: &Request) -> Result<String> {
+        if self.placeholders.is_empty() {
+            return Ok(format!("{}{}", self.base_url, request.path));
+        }
+        let base = base::fill(&self.base_url, &request.base_params)?;
+        Ok(format!("{base}{}", request.path))
+    }
+
     /// The URL of `path` on the parsed base, or `None` for a path carrying its own query or
-    /// fragment, which the string `base_url + path` says as it is.
+    /// fragment, which the string `base_url + path` says as it is, and for a templated base,
+    /// which differs per request.
     fn url(&self, path: &str) -> Option<reqwest::Url> {
-        if path.contains(['?', '#']) {
+        if path.contains(['?', '#']) || !self.placeholders.is_empty() {
             return None;
         }
         let mut url = self.base.clone();

@@ -51,6 +51,8 @@ pub struct Request {
     pub(crate) retry_safe: bool,
     pub(crate) customer: Option<String>,
     pub(crate) timeout: Option<Duration>,
+    /// Values for a templated base URL's placeholders (the call's path parameters).
+    pub(crate) base_params: Vec<(String, String)>,
 }
 
 impl Request {
@@ -67,6 +69,7 @@ impl Request {
             retry_safe,
             customer: None,
             timeout: None,
+            base_params: Vec::new(),
         }
     }
 
@@ -98,6 +101,14 @@ impl Request {
     /// Adds a query parameter.
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Gives a value for the placeholder `name` of a templated base URL
+    /// (`https://{org}.apps.altinn.no`); a fixed base ignores it. Generated adapters pass every
+    /// path parameter of the call.
+    pub fn base_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.base_params.push((name.into(), value.into()));
         self
     }
 

@@ -73,7 +73,7 @@ impl Client {
                 "a streamed request carries its body as the stream only".into(),
             ));
         }
-        let url = format!("{}{}", self.base_url, request.path);
+        let url = self.full_url(&request)?;
         let timeout = request.timeout.unwrap_or(self.timeout);
         let (mut builder, token) = self.build(&request, &url, None).await?;
         builder = builder.header(CONTENT_TYPE, content_type);
@@ -120,7 +120,7 @@ impl Client {
     /// [`Client::send`] until the headers of a success arrive; after that, a failure ends the
     /// stream with an error. Error statuses are [`Error::Api`] with the ProblemDetails read.
     pub async fn get_stream(&self, request: Request) -> Result<StreamResponse> {
-        let url = format!("{}{}", self.base_url, request.path);
+        let url = self.full_url(&request)?;
         let max = if request.retry_safe {
             self.retry.max_attempts.max(1)
         } else {

@@ -142,6 +142,20 @@ pub fn through(
                     .map(|v| convert(v, *format))
                     .collect::<Result<_, _>>()?
             }
+            Transform::Prefix { prefix } => vals
+                .into_iter()
+                .map(|v| Val::Text(format!("{prefix}{}", v.to_text().trim())))
+                .collect(),
+            Transform::StripPrefix { prefix } => vals
+                .into_iter()
+                .map(|v| {
+                    let text = v.to_text();
+                    text.trim()
+                        .strip_prefix(prefix.as_str())
+                        .map(|rest| Val::Text(rest.to_owned()))
+                        .ok_or(format!("`{text}` lacks the prefix `{prefix}`"))
+                })
+                .collect::<Result<_, _>>()?,
             Transform::Join { separator } if !vals.is_empty() => {
                 let texts: Vec<String> = vals.iter().map(Val::to_text).collect();
                 vec![Val::Text(texts.join(separator))]

@@ -231,6 +231,10 @@ impl Gen<'_> {
                     let i = self.values.int_in(0, 1_000_000) as usize;
                     Some(keys[i % keys.len()].clone())
                 }
+                // The value Altinn 3 writes: the prefix, then a value of the field's own kind.
+                Transform::StripPrefix { prefix } => {
+                    Some(format!("{prefix}{}", self.values.token()))
+                }
                 Transform::Format { format } => match format {
                     Format::InstancePartyId | Format::InstanceGuid => {
                         Some(self.values.instance_id())

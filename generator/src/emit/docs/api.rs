@@ -83,6 +83,8 @@ struct CallCtx {
     body: String,
     /// Whether the call is retried when its outcome is unknown, and why.
     retry: String,
+    /// The media type it asks for (`Accept`), or empty for any.
+    accept: String,
     note: String,
 }
 
@@ -308,6 +310,7 @@ fn call_context(c: &Call, lowered: &LoweredCall, request: &Root) -> CallCtx {
     CallCtx {
         body: body_text(&lowered.body),
         retry: retry_text(lowered),
+        accept: lowered.accept.as_deref().map(code).unwrap_or_default(),
         name: code(&c.name),
         method: c.method.as_str().to_owned(),
         path: code(&c.path),
@@ -405,6 +408,10 @@ fn transforms_only(l: &FieldLink) -> String {
         .map(|t| match t {
             Transform::Split { separator } => format!("split on {}", quoted(separator)),
             Transform::Join { separator } => format!("join with {}", quoted(separator)),
+            Transform::Prefix { prefix } => format!("prefixed with {}", quoted(prefix)),
+            Transform::StripPrefix { prefix } => {
+                format!("without the prefix {} (required)", quoted(prefix))
+            }
             Transform::First => "the first value only (the others are dropped)".to_owned(),
             Transform::Default { value } => format!("{} when absent", quoted(value)),
             Transform::Format { format } => format_name(*format).to_owned(),

@@ -687,6 +687,10 @@ impl Cx<'_> {
             }
             None => quote!(::std::option::Option::None),
         };
+        let accept = match &lowered.accept {
+            Some(m) => quote!(::std::option::Option::Some(#m)),
+            None => quote!(::std::option::Option::None),
+        };
         quote! {
             Call {
                 name: #name,
@@ -696,6 +700,7 @@ impl Cx<'_> {
                 for_each: #for_each,
                 body: #body,
                 retry: #retry,
+                accept: #accept,
                 check_request: #check_request,
                 check_response: #check_response,
             }
@@ -898,6 +903,8 @@ fn transform(t: &Transform) -> TokenStream {
             let f = format_tokens(*format);
             quote!(Transform::Format(#f))
         }
+        Transform::Prefix { prefix } => quote!(Transform::Prefix(#prefix)),
+        Transform::StripPrefix { prefix } => quote!(Transform::StripPrefix(#prefix)),
         Transform::Join { separator } => quote!(Transform::Join(#separator)),
         Transform::First => quote!(Transform::First),
         Transform::Default { value } => quote!(Transform::Default(#value)),

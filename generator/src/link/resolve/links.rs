@@ -494,6 +494,15 @@ impl<'a> Cx<'a> {
                 path.leaf_type().map(|t| category(src_types, t))
             }
         };
+        let answer = matches!(to, Target::Soap { .. });
+        if let Some(prefix) = l.prefix.as_ref().filter(|_| answer) {
+            // Taken off first: what follows works on the value the old contract knew.
+            self.prefix_fits(prefix, at, &cat)?;
+            out.push(Transform::StripPrefix {
+                prefix: prefix.get_ref().clone(),
+            });
+            cat = Some(Cat::Text);
+        }
         if let Some(sep) = &l.split {
             let ok = matches!(cat, Some(Cat::Text) | None);
             self.source_fits(ok, sep, "`split` needs a text source", at, &cat)?;
@@ -566,6 +575,14 @@ impl<'a> Cx<'a> {
             }
             out.push(Transform::Format { format });
             cat = Some(crate::link::types::format_output(format));
+        }
+        if let Some(prefix) = l.prefix.as_ref().filter(|_| !answer) {
+            // Put on last before joining: each value is written the way Altinn 3 writes it.
+            self.prefix_fits(prefix, at, &cat)?;
+            out.push(Transform::Prefix {
+                prefix: prefix.get_ref().clone(),
+            });
+            cat = Some(Cat::Text);
         }
         if let Some(sep) = &l.join {
             // Values from a call made once per item (an output of a repeated call) are a list too.
@@ -761,6 +778,28 @@ impl<'a> Cx<'a> {
         );
         self.error(key, msg, "here");
         None
+    }
+}
+
+impl Cx<'_> {
+    /// A `prefix` is text and goes on (or comes off) a scalar written as text: an identifier,
+    /// a number, an enumeration value, a GUID.
+    fn prefix_fits(
+        &mut self,
+        prefix: &Spanned<String>,
+        at: &Spanned<String>,
+        cat: &Option<Cat>,
+    ) -> Option<()> {
+        if prefix.get_ref().is_empty() {
+            self.error(prefix, "an empty `prefix` changes nothing", "here");
+            return None;
+        }
+        let ok = matches!(
+            cat,
+            Some(Cat::Text | Cat::Enum(_) | Cat::Integer(_) | Cat::Number | Cat::Guid) | None
+        );
+        let what = "`prefix` needs a value written as text (an identifier, number or GUID)";
+        self.source_fits(ok, prefix, what, at, cat)
     }
 }
 

@@ -470,6 +470,7 @@ impl<'a> Cx<'a> {
             path: ep.path.clone(),
             for_each,
             body,
+            answers: success_media(ep),
             note: spec.note.clone(),
         };
         Some((call, ep))
@@ -731,4 +732,16 @@ impl<'a> Cx<'a> {
             None => None,
         }
     }
+}
+
+/// The media types `ep`'s success responses declare, sorted and without repeats.
+fn success_media(ep: &Endpoint) -> Vec<String> {
+    let types: BTreeSet<&str> = ep
+        .responses
+        .iter()
+        .filter(|r| r.status.starts_with('2'))
+        .flat_map(|r| &r.content)
+        .map(|m| m.media_type.as_str())
+        .collect();
+    types.into_iter().map(str::to_owned).collect()
 }

@@ -218,6 +218,36 @@ inputs = [
         );
         assert_eq!(ok, "");
     }
+
+    #[test]
+    fn a_prefix_goes_on_text_and_never_on_a_list_or_nothing() {
+        let ok = errors(
+            r#"calls = [{ name = "send", endpoint = "POST /send", for_each = "Send/Note" }]
+inputs = [
+  { from = "Send/Note/Title", to = "body.subject", prefix = "urn:x:" },
+  { from = "Send/Note/Token/Value", drop = "not here" },
+]"#,
+        );
+        assert_eq!(ok, "");
+        let err = errors(
+            r#"calls = [{ name = "send", endpoint = "POST /send", for_each = "Send/Note" }]
+inputs = [
+  { from = "Send/Note/Title", to = "body.subject", prefix = "" },
+]"#,
+        );
+        assert!(err.contains("an empty `prefix` changes nothing"), "{err}");
+        // Split first: the list the split makes cannot take a prefix as one text.
+        let err = errors(
+            r#"calls = [{ name = "send", endpoint = "POST /send", for_each = "Send/Note" }]
+inputs = [
+  { from = "Send/Note/Title", to = "body.subject", split = ",", prefix = "urn:x:", join = "," },
+]"#,
+        );
+        assert!(
+            err.contains("`prefix` needs a value written as text"),
+            "{err}"
+        );
+    }
 }
 
 /// Links typed against their own call's document; downloads that declare no content.

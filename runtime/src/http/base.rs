@@ -1,0 +1,119 @@
+//! Base URLs with placeholders: `https://{org}.apps.altinn.no` names the host by a path
+//! parameter of each call, so one client serves the apps of every owner. Each Altinn 3 app has
+//! its own host (`{org}.apps.altinn.no`) while its API is the same for all; the owner is known
+//! per request (looked up from the old service code), never per deployment.
+
+use crate::error::{Error, Result};
+
+/// The placeholder names in `base`, in order; `Err` for an unclosed brace or a name that is
+/// not a parameter name.
+pub(crate) fn placeholders(base: &str) -> std::result::Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    let mut rest = base;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| format!("`{base}` opens a placeholder it never closes"))?;
+        let name = &after[..close];
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        if name.is_empty() || !name.chars().all(word) {
+            return Err(format!("`{{{name}}}` in `{base}` is not a parameter name"));
+        }
+        names.push(name.to_owned());
+        rest = &after[close + 1..];
+    }
+    Ok(names)
+}
+
+/// `base` with each placeholder replaced by the value `vars` gives it. A value must be a DNS
+/// label (letters, digits, `-`): it becomes part of a host name, and anything else could point
+/// the request at another host.
+pub(crate) fn fill(base: &str, vars: &[(String, String)]) -> Result<String> {
+    let mut out = String::with_capacity(base.len() + 16);
+    let mut rest = base;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}').unwrap_or(after.len());
+        let name = &after[..close];
+        let value = vars
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .ok_or_else(|| {
+                Error::Request(format!(
+                    "the base URL `{base}` names `{{{name}}}`, a path parameter this call does not send"
+                ))
+            })?;
+        let label = !value.is_empty()
+            && value.len() <= 63
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !value.starts_with('-')
+            && !value.ends_with('-');
+        if !label {
+            return Err(Error::Request(format!(
+                "`{value}` cannot stand for `{{{name}}}` in the base URL `{base}`: it must be a host name label (letters, digits, `-`)"
+            )));
+        }
+        out.push_str(value);
+        rest = &after[(close + 1).min(after.len())..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_host_is_named_by_the_call_s_parameter() {
+        let base = "https://{org}.apps.altinn.no";
+        assert_eq!(placeholders(base).unwrap(), ["org"]);
+        let filled = fill(base, &vars(&[("app", "mva"), ("org", "skd")])).unwrap();
+        assert_eq!(filled, "https://skd.apps.altinn.no");
+        assert_eq!(fill("http://x", &[]).unwrap(), "http://x");
+    }
+
+    #[test]
+    fn a_value_that_could_change_the_host_is_refused() {
+        let base = "https://{org}.apps.altinn.no";
+        for bad in ["", "evil.example", "a/b", "a@b", "-x", "x:1", "ø"] {
+            let err = fill(base, &vars(&[("org", bad)]))
+                .expect_err(bad)
+                .to_string();
+            assert!(err.contains("host name label"), "{bad}: {err}");
+        }
+        let err = fill(base, &[]).expect_err("missing").to_string();
+        assert!(err.contains("does not send"), "{err}");
+    }
+
+    #[test]
+    fn malformed_placeholders_are_named() {
+        assert!(
+            placeholders("https://{org.apps")
+                .unwrap_err()
+                .contains("never closes")
+        );
+        assert!(
+            placeholders("https://{}.x")
+                .unwrap_err()
+                .contains("not a parameter name")
+        );
+        assert!(
+            placeholders("https://{a b}.x")
+                .unwrap_err()
+                .contains("not a parameter name")
+        );
+    }
+}
