@@ -41,6 +41,7 @@ static OP: Operation = Operation {
         for_each: None,
         body: BodyKind::None,
         retry: Retry::IdempotentMethod,
+        pages: None,
         accept: Some("application/json"),
         check_request: None,
         check_response: None,

@@ -61,6 +61,7 @@ const fn call(
         } else {
             Retry::Never
         },
+        pages: None,
         accept: None,
         check_request: None,
         check_response: None,

@@ -215,9 +215,33 @@ pub struct CallSpec {
     /// the OpenAPI document declares none or several.
     #[serde(default)]
     pub body: Option<Spanned<String>>,
+    /// The answer comes page by page: every page is fetched and its items collected.
+    #[serde(default)]
+    pub pages: Option<PagesSpec>,
     /// Free text for the docs.
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// How a paged answer leads to its next page: by a continuation token sent back as a query
+/// parameter (`token` and `param`, optionally `more`), or by a link (`next`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagesSpec {
+    /// The array collected from every page (`items`, `data`).
+    pub items: Spanned<String>,
+    /// The response field holding the next page's continuation token.
+    #[serde(default)]
+    pub token: Option<Spanned<String>>,
+    /// The query parameter the token is sent back in.
+    #[serde(default)]
+    pub param: Option<Spanned<String>>,
+    /// A boolean response field: another page follows (`hasNextPage`).
+    #[serde(default)]
+    pub more: Option<Spanned<String>>,
+    /// The response field holding the next page's URL (`links.next`).
+    #[serde(default)]
+    pub next: Option<Spanned<String>>,
 }
 
 /// One field link. Exactly one of `from`, `value`, `config` says where the value comes from

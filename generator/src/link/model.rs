@@ -263,6 +263,9 @@ pub struct Call {
     /// else the JSON one the OpenAPI document declares, else its first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The answer comes page by page (see [`Pages`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<Pages>,
     /// The media types its success (2XX) responses declare, sorted; the lowering decides from
     /// them what the call asks for (`Accept`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -270,6 +273,32 @@ pub struct Call {
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// How a paged answer leads to its next page. Every page is fetched with the same request
+/// (only the token or the URL changes) and the items of each are collected into the first's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Pages {
+    /// A continuation token in the answer, sent back in a query parameter.
+    Token {
+        /// The array collected from every page.
+        items: ResolvedPath,
+        /// The field with the next page's token; absent, null or empty: the last page.
+        token: ResolvedPath,
+        /// The query parameter that carries it.
+        param: String,
+        /// A boolean field saying whether another page follows.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        more: Option<ResolvedPath>,
+    },
+    /// A link to the next page in the answer.
+    Next {
+        /// The array collected from every page.
+        items: ResolvedPath,
+        /// The field with the next page's URL; absent, null or empty: the last page.
+        next: ResolvedPath,
+    },
 }
 
 /// What a repeated call iterates over.

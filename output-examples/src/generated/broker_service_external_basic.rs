@@ -1853,6 +1853,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -2110,6 +2111,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,
@@ -2125,6 +2127,7 @@ pub mod plan {
                 }),
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -2440,6 +2443,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,
@@ -2566,6 +2570,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::None,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,

@@ -668,6 +668,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Bytes("application/octet-stream"),
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -781,6 +782,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::None,
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::None,

@@ -6263,6 +6263,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Json,
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -6290,6 +6291,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -6306,6 +6308,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
                 retry: Retry::IdempotencyKey,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -7121,6 +7124,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -7145,6 +7149,7 @@ pub mod plan {
                 }),
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -7510,6 +7515,7 @@ pub mod plan {
                 ),
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -7534,6 +7540,7 @@ pub mod plan {
                 }),
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -7731,6 +7738,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Json,
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -7758,6 +7766,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -7774,6 +7783,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
                 retry: Retry::IdempotencyKey,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -8519,6 +8529,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -8543,6 +8554,7 @@ pub mod plan {
                 }),
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -8886,6 +8898,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -8910,6 +8923,7 @@ pub mod plan {
                 }),
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(

@@ -1523,6 +1523,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Json,
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -1722,6 +1723,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Json,
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -1942,6 +1944,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Json,
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -1970,6 +1973,7 @@ pub mod plan {
                 ),
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(

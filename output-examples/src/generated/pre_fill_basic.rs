@@ -2490,6 +2490,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -2519,6 +2520,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Bytes("application/xml"),
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -2544,6 +2546,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -2963,6 +2966,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Json,
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -2994,6 +2998,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Bytes("application/xml"),
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -3021,6 +3026,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Bytes("application/octet-stream"),
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(

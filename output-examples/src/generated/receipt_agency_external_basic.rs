@@ -2479,6 +2479,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -2698,6 +2699,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -3009,6 +3011,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -3229,6 +3232,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::Json,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<

@@ -3380,6 +3380,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -3396,6 +3397,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -3638,6 +3640,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -3654,6 +3657,7 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -3904,6 +3908,29 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::Some(Pages::Token {
+                    items: &[
+                        JsonStep {
+                            name: "items",
+                            many: false,
+                        },
+                    ],
+                    token: &[
+                        JsonStep {
+                            name: "continuationToken",
+                            many: false,
+                        },
+                    ],
+                    param: "continuationToken",
+                    more: ::std::option::Option::Some(
+                        &[
+                            JsonStep {
+                                name: "hasNextPage",
+                                many: false,
+                            },
+                        ],
+                    ),
+                }),
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(
@@ -4058,6 +4085,29 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::Some(Pages::Token {
+                    items: &[
+                        JsonStep {
+                            name: "items",
+                            many: false,
+                        },
+                    ],
+                    token: &[
+                        JsonStep {
+                            name: "continuationToken",
+                            many: false,
+                        },
+                    ],
+                    param: "continuationToken",
+                    more: ::std::option::Option::Some(
+                        &[
+                            JsonStep {
+                                name: "hasNextPage",
+                                many: false,
+                            },
+                        ],
+                    ),
+                }),
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(

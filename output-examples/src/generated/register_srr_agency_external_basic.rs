@@ -1249,6 +1249,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Json,
                 retry: Retry::Never,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -1479,6 +1480,7 @@ pub mod plan {
                 ),
                 body: BodyKind::Json,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::None,
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::Some(
                     ::altinn_bridge_runtime::adapter::check_request::<
@@ -1680,6 +1682,24 @@ pub mod plan {
                 for_each: ::std::option::Option::None,
                 body: BodyKind::None,
                 retry: Retry::IdempotentMethod,
+                pages: ::std::option::Option::Some(Pages::Next {
+                    items: &[
+                        JsonStep {
+                            name: "data",
+                            many: false,
+                        },
+                    ],
+                    next: &[
+                        JsonStep {
+                            name: "links",
+                            many: false,
+                        },
+                        JsonStep {
+                            name: "next",
+                            many: false,
+                        },
+                    ],
+                }),
                 accept: ::std::option::Option::Some("application/json"),
                 check_request: ::std::option::Option::None,
                 check_response: ::std::option::Option::Some(

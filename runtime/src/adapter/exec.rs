@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::answer::Pending;
 use super::convert::{self, Val};
+use super::paging;
 use super::plan::{
     self, BodyKind, Call, Filter, FilterPath, Format, JsonStep, Kind, Link, Loop, Operation,
     ParamIn, Source, Target, Transform, XmlStep,
@@ -291,25 +292,17 @@ impl<'x> Run<'_, 'x> {
                 let request = req.build_without_body(call)?;
                 client.send_stream(request, ct, body, len).await?
             }
-            _ => client.send(req.build(call)?).await?,
-        };
-        let answer = if response.body.is_empty() {
-            Answer::Empty
-        } else {
-            match serde_json::from_slice::<Value>(&response.body) {
-                Ok(v) => {
-                    if let Some(check) = call.check_response {
-                        check(&v).map_err(|m| Error::Decode {
-                            url: format!("{} {}", call.method, call.path),
-                            message: m,
-                        })?;
-                    }
-                    Answer::Json(v)
+            _ => {
+                let request = req.build(call)?;
+                if let Some(pages) = call.pages {
+                    return paging::every_page(client, call, request, pages)
+                        .await
+                        .map(Answer::Json);
                 }
-                Err(_) => Answer::Bytes(response.body.to_vec()),
+                client.send(request).await?
             }
         };
-        Ok(answer)
+        answer_of(call, &response.body)
     }
 
     /// The values of a link with a `where`: only from the items of its source's repeated step
@@ -557,6 +550,32 @@ impl Run<'_, '_> {
                 (at, v)
             })
             .collect())
+    }
+}
+
+/// A response body as the links read it: JSON (checked against the call's REST type), other
+/// bytes whole, or nothing.
+fn answer_of(call: &Call, body: &[u8]) -> Result<Answer> {
+    if body.is_empty() {
+        return Ok(Answer::Empty);
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => {
+            check_json(call, &v)?;
+            Ok(Answer::Json(v))
+        }
+        Err(_) => Ok(Answer::Bytes(body.to_vec())),
+    }
+}
+
+/// `v` through the call's generated REST type, when it has one.
+pub(super) fn check_json(call: &Call, v: &Value) -> Result<()> {
+    match call.check_response {
+        Some(check) => check(v).map_err(|m| Error::Decode {
+            url: format!("{} {}", call.method, call.path),
+            message: m,
+        }),
+        None => Ok(()),
     }
 }
 

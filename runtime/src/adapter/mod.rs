@@ -8,6 +8,7 @@ pub mod convert;
 mod exec;
 mod faults;
 mod markdown;
+mod paging;
 pub mod plan;
 mod settings;
 mod typed;

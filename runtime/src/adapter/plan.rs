@@ -58,6 +58,8 @@ pub struct Call {
     /// Whether the call may be sent again when its outcome is unknown, and why (decided by the
     /// generator, shown in the docs).
     pub retry: Retry,
+    /// The answer comes page by page: every page is fetched and its items collected.
+    pub pages: Option<Pages>,
     /// The media type asked for (`Accept`), when the call answers JSON: a server may otherwise
     /// pick another type it declares. `None`: any (files, empty answers).
     pub accept: Option<&'static str>,
@@ -66,6 +68,30 @@ pub struct Call {
     pub check_request: Option<CheckRequest>,
     /// Checks a JSON response against the generated REST type.
     pub check_response: Option<CheckResponse>,
+}
+
+/// How a paged answer leads to its next page. Every page repeats the call's request (only the
+/// token or the URL changes) and its items are added to the first page's.
+#[derive(Debug, Clone, Copy)]
+pub enum Pages {
+    /// A continuation token in the answer, sent back in a query parameter.
+    Token {
+        /// The array collected from every page.
+        items: &'static [JsonStep],
+        /// The field with the next page's token; absent, null or empty: the last page.
+        token: &'static [JsonStep],
+        /// The query parameter that carries it.
+        param: &'static str,
+        /// A boolean field saying whether another page follows.
+        more: Option<&'static [JsonStep]>,
+    },
+    /// A link to the next page in the answer, on the API's own base URL.
+    Next {
+        /// The array collected from every page.
+        items: &'static [JsonStep],
+        /// The field with the next page's URL; absent, null or empty: the last page.
+        next: &'static [JsonStep],
+    },
 }
 
 /// What a repeated call iterates over.

@@ -65,8 +65,44 @@ pub(crate) fn fill(base: &str, vars: &[(String, String)]) -> Result<String> {
     Ok(out)
 }
 
+/// `link` relative to `base` (no trailing `/`): the rest of an absolute URL that starts with
+/// `base`, or of a path that starts with `base`'s path; `None` for anything else. The rest is
+/// empty or starts a path segment or query, so `https://x/api` never matches `https://x/apix`.
+pub(crate) fn below(base: &str, link: &str) -> Option<String> {
+    let rest = match link.strip_prefix(base) {
+        Some(rest) => rest,
+        None if link.starts_with('/') && !link.starts_with("//") => {
+            let after_scheme = base.split_once("://").map_or(base, |(_, r)| r);
+            let base_path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+            link.strip_prefix(base_path)?
+        }
+        None => return None,
+    };
+    (rest.is_empty() || rest.starts_with(['/', '?'])).then(|| rest.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_next_link_is_followed_only_below_the_base() {
+        let base = "https://platform.altinn.no/resourceregistry/api/v1";
+        let next = "/access-lists/skd/x/members?token=abc";
+        assert_eq!(below(base, &format!("{base}{next}")).as_deref(), Some(next));
+        assert_eq!(
+            below(base, &format!("/resourceregistry/api/v1{next}")).as_deref(),
+            Some(next)
+        );
+        for elsewhere in [
+            "https://evil.example/resourceregistry/api/v1/x",
+            "https://platform.altinn.no/resourceregistry/api/v1x/y",
+            "//evil.example/resourceregistry/api/v1/x",
+            "/storage/api/v1/instances",
+            "access-lists/skd",
+        ] {
+            assert_eq!(below(base, elsewhere), None, "{elsewhere}");
+        }
+    }
+
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

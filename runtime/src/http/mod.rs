@@ -254,6 +254,22 @@ impl Client {
         Ok(format!("{base}{}", request.path))
     }
 
+    /// The path (and query) of `link` below this client's base URL, for `request`: an absolute
+    /// URL must start with the base, a path with the base's path. A link elsewhere is refused: a
+    /// next-page link must never carry this client's token to another host.
+    pub fn below_base(&self, request: &Request, link: &str) -> Result<String> {
+        let base = if self.placeholders.is_empty() {
+            self.base_url.clone()
+        } else {
+            base::fill(&self.base_url, &request.base_params)?
+        };
+        base::below(&base, link).ok_or_else(|| {
+            Error::Request(format!(
+                "the next page's link `{link}` is not below the API's base URL `{base}`; it is not followed"
+            ))
+        })
+    }
+
     /// The URL of `path` on the parsed base, or `None` for a path carrying its own query or
     /// fragment, which the string `base_url + path` says as it is, and for a templated base,
     /// which differs per request.

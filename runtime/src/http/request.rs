@@ -104,6 +104,22 @@ impl Request {
         self
     }
 
+    /// The same request with the query parameter `name` set to `value` alone (the next page's
+    /// continuation token).
+    pub(crate) fn with_query(mut self, name: &str, value: String) -> Self {
+        self.query.retain(|(n, _)| n != name);
+        self.query.push((name.to_owned(), value));
+        self
+    }
+
+    /// The same request sent to `path_and_query` on the client's base URL instead (the next
+    /// page's link); its own query parameters give way to the link's.
+    pub(crate) fn at(mut self, path_and_query: String) -> Self {
+        self.path = path_and_query;
+        self.query.clear();
+        self
+    }
+
     /// Gives a value for the placeholder `name` of a templated base URL
     /// (`https://{org}.apps.altinn.no`); a fixed base ignores it. Generated adapters pass every
     /// path parameter of the call.

@@ -58,6 +58,7 @@ pub static PLAN: Plan = Plan {
         for_each: None,
         body: BodyKind::None,
         retry: Retry::IdempotentMethod,
+        pages: None,
         accept: None,
         check_request: None,
         check_response: None,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use altinn_bridge::link::{Format, Mapping, Source, Transform};
+use altinn_bridge::link::{Format, Mapping, Pages, Source, Transform};
 use altinn_bridge::model::{Builtin, Endpoint, TypeGraph, TypeKind, TypeRef};
 use serde_json::{Map, Value};
 
@@ -21,6 +21,10 @@ pub struct ResponseHints {
     by_field: BTreeMap<(String, String), Vec<Transform>>,
     /// Fields a `where` tests: the first item of each array gets the wanted value.
     wanted: BTreeMap<(String, String), String>,
+    /// The fields that lead a paged answer to its next page: each answer says it is the last
+    /// page (`false` or `null`), since the harness's upstream answers every request alike.
+    /// The runtime's own tests (`runtime/tests/adapter_pages.rs`) follow several pages.
+    last_page: BTreeMap<(String, String), Value>,
 }
 
 impl ResponseHints {
@@ -51,7 +55,27 @@ impl ResponseHints {
                 }
             }
         }
-        ResponseHints { by_field, wanted }
+        let mut last_page = BTreeMap::new();
+        for c in m.resolved.operations.iter().flat_map(|op| &op.calls) {
+            let e = format!("{} {}", c.method.as_str(), c.path);
+            let ends: Vec<(&str, Value)> = match &c.pages {
+                Some(Pages::Token { token, more, .. }) => {
+                    let mut v = vec![(token.text.as_str(), Value::Null)];
+                    v.extend(more.iter().map(|m| (m.text.as_str(), Value::Bool(false))));
+                    v
+                }
+                Some(Pages::Next { next, .. }) => vec![(next.text.as_str(), Value::Null)],
+                None => Vec::new(),
+            };
+            for (path, value) in ends {
+                last_page.insert((e.clone(), normal(path)), value);
+            }
+        }
+        ResponseHints {
+            by_field,
+            wanted,
+            last_page,
+        }
     }
 
     fn get(&self, endpoint: &str, path: &str) -> &[Transform] {
@@ -215,6 +239,9 @@ impl Gen<'_> {
 
     fn scalar(&mut self, ty: &TypeRef, path: &str) -> Value {
         let key = (self.endpoint.to_owned(), path.to_owned());
+        if let Some(v) = self.hints.last_page.get(&key) {
+            return v.clone();
+        }
         if let Some(w) = self.hints.wanted.get(&key)
             && self.given.insert(key)
         {

@@ -4,7 +4,8 @@ use altinn_bridge_vocab::{BodyKind, Retry, StatusMatch};
 use serde::Serialize;
 
 use crate::link::{
-    Call, FaultMap, FieldLink, Format, Loop, OldAuth, OpLink, Resolved, Source, Target, Transform,
+    Call, FaultMap, FieldLink, Format, Loop, OldAuth, OpLink, Pages, Resolved, Source, Target,
+    Transform,
 };
 
 use crate::lower::{Lowered, LoweredCall, LoweredOp};
@@ -85,6 +86,8 @@ struct CallCtx {
     retry: String,
     /// The media type it asks for (`Accept`), or empty for any.
     accept: String,
+    /// How a paged answer is read whole, or empty.
+    pages: String,
     note: String,
 }
 
@@ -306,11 +309,37 @@ fn retry_text(lc: &LoweredCall) -> String {
     }
 }
 
+/// A paged call as the call list says it: every page is read, and how the next is found.
+fn pages_text(p: &Pages) -> String {
+    match p {
+        Pages::Token {
+            items,
+            token,
+            param,
+            more,
+        } => format!(
+            "every page read (the token in {} sent back as {}{}) and the items of {} collected",
+            code(&token.text),
+            code(param),
+            more.as_ref()
+                .map(|m| format!(" while {} is true", code(&m.text)))
+                .unwrap_or_default(),
+            code(&items.text)
+        ),
+        Pages::Next { items, next } => format!(
+            "every page read (by the link in {}, followed only below the API's base URL) and the items of {} collected",
+            code(&next.text),
+            code(&items.text)
+        ),
+    }
+}
+
 fn call_context(c: &Call, lowered: &LoweredCall, request: &Root) -> CallCtx {
     CallCtx {
         body: body_text(&lowered.body),
         retry: retry_text(lowered),
         accept: lowered.accept.as_deref().map(code).unwrap_or_default(),
+        pages: c.pages.as_ref().map(pages_text).unwrap_or_default(),
         name: code(&c.name),
         method: c.method.as_str().to_owned(),
         path: code(&c.path),

@@ -16,7 +16,7 @@ use quote::quote;
 use altinn_bridge_vocab::{BodyKind, Kind};
 
 use crate::link::{
-    Call, FaultMap, FieldLink, Format, Loop, Mapping, OpLink, ResolvedPath, Source, Target,
+    Call, FaultMap, FieldLink, Format, Loop, Mapping, OpLink, Pages, ResolvedPath, Source, Target,
     Transform,
 };
 use crate::lower::{self, Lowered, LoweredCall, LoweredOp};
@@ -687,6 +687,13 @@ impl Cx<'_> {
             }
             None => quote!(::std::option::Option::None),
         };
+        let pages = match &c.pages {
+            None => quote!(::std::option::Option::None),
+            Some(p) => {
+                let p = pages_tokens(p);
+                quote!(::std::option::Option::Some(#p))
+            }
+        };
         let accept = match &lowered.accept {
             Some(m) => quote!(::std::option::Option::Some(#m)),
             None => quote!(::std::option::Option::None),
@@ -700,6 +707,7 @@ impl Cx<'_> {
                 for_each: #for_each,
                 body: #body,
                 retry: #retry,
+                pages: #pages,
                 accept: #accept,
                 check_request: #check_request,
                 check_response: #check_response,
@@ -908,6 +916,32 @@ fn transform(t: &Transform) -> TokenStream {
         Transform::Join { separator } => quote!(Transform::Join(#separator)),
         Transform::First => quote!(Transform::First),
         Transform::Default { value } => quote!(Transform::Default(#value)),
+    }
+}
+
+/// A paged call's plan: the item, token and link paths as JSON steps.
+fn pages_tokens(p: &Pages) -> TokenStream {
+    match p {
+        Pages::Token {
+            items,
+            token,
+            param,
+            more,
+        } => {
+            let (items, token) = (json_steps(items), json_steps(token));
+            let more = match more {
+                Some(m) => {
+                    let m = json_steps(m);
+                    quote!(::std::option::Option::Some(&[#(#m),*]))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(Pages::Token { items: &[#(#items),*], token: &[#(#token),*], param: #param, more: #more })
+        }
+        Pages::Next { items, next } => {
+            let (items, next) = (json_steps(items), json_steps(next));
+            quote!(Pages::Next { items: &[#(#items),*], next: &[#(#next),*] })
+        }
     }
 }
 

@@ -19,11 +19,12 @@ mod tests;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
-use crate::link::manifest::{self, CallSpec, FaultSpec, Manifest, OperationSpec};
+use crate::link::manifest::{self, CallSpec, FaultSpec, Manifest, OperationSpec, PagesSpec};
 use crate::link::model::*;
 use crate::link::paths::{fields_of, list_item, walk_soap};
 use crate::model::{
-    Endpoint, HttpMethod, MessagePart, PartContent, RestContract, SoapContract, SoapOperation,
+    Endpoint, HttpMethod, MessagePart, ParamLocation, PartContent, RestContract, SoapContract,
+    SoapOperation,
 };
 
 /// The contracts a manifest is checked against.
@@ -462,6 +463,10 @@ impl<'a> Cx<'a> {
             None => None,
         };
         let body = self.body_media(spec, ep);
+        let pages = match &spec.pages {
+            Some(p) => Some(self.pages(p, ep, &spec.endpoint)?),
+            None => None,
+        };
         let call = Call {
             name: spec.name.get_ref().clone(),
             endpoint: ep.id.clone(),
@@ -470,10 +475,86 @@ impl<'a> Cx<'a> {
             path: ep.path.clone(),
             for_each,
             body,
+            pages,
             answers: success_media(ep),
             note: spec.note.clone(),
         };
         Some((call, ep))
+    }
+
+    /// A call's `pages`: the items an array of the answer, the token or link a field of it, the
+    /// token's parameter a query parameter of the endpoint, and the method one that may be
+    /// repeated (every page repeats the request).
+    fn pages(&mut self, p: &PagesSpec, ep: &Endpoint, endpoint: &Spanned<String>) -> Option<Pages> {
+        if !ep.method.is_idempotent() {
+            self.error(
+                endpoint,
+                format!(
+                    "`pages` repeats the request for every page, and a {} may not be repeated",
+                    ep.method.as_str()
+                ),
+                "here",
+            );
+            return None;
+        }
+        let items = self.response_path(ep, &p.items)?;
+        let types = self.rest_types(ep);
+        if !(items.steps.last().is_some_and(|s| s.many)
+            || items
+                .leaf_type()
+                .and_then(|t| list_item(types, t))
+                .is_some())
+        {
+            self.error(
+                &p.items,
+                "`items` must be an array of the answer",
+                "not a list",
+            );
+            return None;
+        }
+        match (&p.token, &p.param, &p.more, &p.next) {
+            (Some(token), Some(param), more, None) => {
+                let token = self.response_path(ep, token)?;
+                let more = match more {
+                    Some(m) => Some(self.response_path(ep, m)?),
+                    None => None,
+                };
+                let query = ep
+                    .params
+                    .iter()
+                    .any(|q| q.location == ParamLocation::Query && &q.name == param.get_ref());
+                if !query {
+                    self.error(
+                        param,
+                        format!(
+                            "`{}` is not a query parameter of `{}`",
+                            param.get_ref(),
+                            ep.id
+                        ),
+                        "here",
+                    );
+                    return None;
+                }
+                Some(Pages::Token {
+                    items,
+                    token,
+                    param: param.get_ref().clone(),
+                    more,
+                })
+            }
+            (None, None, None, Some(next)) => Some(Pages::Next {
+                items,
+                next: self.response_path(ep, next)?,
+            }),
+            _ => {
+                self.error(
+                    &p.items,
+                    "`pages` takes `token` and `param` (and optionally `more`), or `next`",
+                    "here",
+                );
+                None
+            }
+        }
     }
 
     /// What the call's body is sent as: the manifest's `body`, which must be one the endpoint

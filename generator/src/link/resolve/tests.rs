@@ -220,6 +220,23 @@ inputs = [
     }
 
     #[test]
+    fn pages_are_only_for_calls_that_may_be_repeated() {
+        let err = errors(
+            r#"calls = [{ name = "send", endpoint = "POST /send", pages = { items = "items", next = "next" } }]
+inputs = [
+  { from = "Send/Note/Title", drop = "x" },
+  { from = "Send/Note/Token/Value", drop = "x" },
+]"#,
+        );
+        assert!(
+            err.contains(
+                "`pages` repeats the request for every page, and a POST may not be repeated"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_prefix_goes_on_text_and_never_on_a_list_or_nothing() {
         let ok = errors(
             r#"calls = [{ name = "send", endpoint = "POST /send", for_each = "Send/Note" }]
