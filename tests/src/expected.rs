@@ -55,6 +55,24 @@ pub const EXPECTED_REFUSALS: &[(&str, &str, &str, &str)] = &[
         "The app refused the request",
         "Prism refuses the request for the same phantom parameter",
     ),
+    (
+        "receipt_external_basic",
+        "GetReceiptListBasic",
+        "twice",
+        "Prism's static example answers every page alike (`hasNextPage` true, the same token): the adapter refuses to loop instead of reading one page",
+    ),
+    (
+        "receipt_external_basic",
+        "GetReceiptListBasicV2",
+        "twice",
+        "as GetReceiptListBasic",
+    ),
+    (
+        "register_srr_agency_external_basic",
+        "GetRightsBasic",
+        "No such access list",
+        "Prism's example `links.next` names a page Prism does not serve: its 404 is the documented fault",
+    ),
 ];
 
 /// Removes the failures (`module::op...`) an entry explains, and adds one for each entry that
