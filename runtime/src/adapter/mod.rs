@@ -8,11 +8,14 @@ pub mod convert;
 mod exec;
 mod faults;
 mod markdown;
+mod output;
 mod paging;
 pub mod plan;
+mod request;
 mod settings;
 mod typed;
 mod upstream;
+mod walk;
 
 pub use answer::{Pending, Segment, XmlAnswer, call_xml_answer};
 pub use exec::{run, run_streamed};
