@@ -2,7 +2,10 @@
 //!
 //! `raw_parse` only parses the corpus bytes with the raw parsers (roxmltree for WSDL/XSD,
 //! serde_json for OpenAPI); `load_model` builds the contract model from the same bytes (held in
-//! memory for both, so disk I/O is not measured). The ratio of the two is printed at the end.
+//! memory for both, so disk I/O is not measured). The ratio of the two is printed at the end,
+//! for the whole corpus (`ingest`) and per format: `ingest_wsdl` (WSDLs with their XSDs, raw
+//! roxmltree), `ingest_openapi30` and `ingest_openapi31` (JSON specs, raw serde_json; 3.1 ones
+//! also go through the normalising pass).
 //!
 //! `large_openapi` does the same for one synthetic OpenAPI document of about 1.2 MB (YAML, and the
 //! same document as JSON), made up here (no corpus file is that large): raw `yaml_serde` /
@@ -214,6 +217,51 @@ fn bench_large(c: &mut Criterion) {
     g.finish();
 }
 
+/// The corpus split by format: WSDL with its XSDs, OpenAPI 3.0 JSON, OpenAPI 3.1 JSON (the
+/// corpus has no YAML; the synthetic document covers it). Each part keeps every file it needs.
+fn by_format(inputs: &Inputs) -> Vec<(&'static str, Inputs)> {
+    let is_json = |p: &Path| p.extension().is_some_and(|x| x == "json");
+    let is_31 = |t: &str| {
+        serde_json::from_str::<serde_json::Value>(t.trim_start_matches('\u{feff}'))
+            .ok()
+            .and_then(|v| v["openapi"].as_str().map(|v| v.starts_with("3.1")))
+            .unwrap_or(false)
+    };
+    let part = |label: &'static str, keep: &dyn Fn(&Path, &str) -> bool| {
+        let files: Vec<(PathBuf, String)> = inputs
+            .files
+            .iter()
+            .filter(|(p, t)| keep(p, t))
+            .cloned()
+            .collect();
+        let entries = inputs
+            .entries
+            .iter()
+            .filter(|e| files.iter().any(|(p, _)| p == *e))
+            .cloned()
+            .collect();
+        Inputs {
+            files,
+            entries,
+            label,
+        }
+    };
+    vec![
+        ("wsdl", part("WSDL/XSD", &|p, _| !is_json(p))),
+        (
+            "openapi30",
+            part("OpenAPI 3.0 JSON", &|p, t| is_json(p) && !is_31(t)),
+        ),
+        (
+            "openapi31",
+            part("OpenAPI 3.1 JSON", &|p, t| is_json(p) && is_31(t)),
+        ),
+    ]
+}
+
+/// The groups of `bench` that hold a raw parse and a load of the same bytes.
+const PAIRS: [&str; 4] = ["ingest", "ingest_wsdl", "ingest_openapi30", "ingest_openapi31"];
+
 fn bench(c: &mut Criterion) {
     let inputs = inputs();
     let bytes: usize = inputs.files.iter().map(|(_, t)| t.len()).sum();
@@ -222,6 +270,26 @@ fn bench(c: &mut Criterion) {
         inputs.label,
         inputs.files.len()
     );
+    for (name, part) in by_format(&inputs) {
+        let bytes: usize = part.files.iter().map(|(_, t)| t.len()).sum();
+        if part.entries.is_empty() {
+            continue;
+        }
+        eprintln!(
+            "ingest_{name}: {} ({} files, {bytes} bytes)",
+            part.label,
+            part.files.len()
+        );
+        let mut g = c.benchmark_group(format!("ingest_{name}"));
+        g.throughput(criterion::Throughput::Bytes(bytes as u64));
+        g.bench_function("raw_parse", |b| {
+            b.iter(|| raw_parse(std::hint::black_box(&part.files)))
+        });
+        g.bench_function("load_model", |b| {
+            b.iter(|| load_model(std::hint::black_box(&part)))
+        });
+        g.finish();
+    }
     let mut g = c.benchmark_group("ingest");
     g.throughput(criterion::Throughput::Bytes(bytes as u64));
     g.bench_function("raw_parse", |b| {
@@ -280,13 +348,19 @@ fn main() {
             );
         }
     }
+    for group in PAIRS {
+        let raw = mean_ns_in(group, "raw_parse");
+        let model = mean_ns_in(group, "load_model");
+        if let (Some(raw), Some(model)) = (raw, model) {
+            println!(
+                "{group}: raw_parse {:.2} ms, load_model {:.2} ms, ratio load/raw = {:.2}x",
+                raw / 1e6,
+                model / 1e6,
+                model / raw
+            );
+        }
+    }
     if let (Some(raw), Some(model)) = (mean_ns("raw_parse"), mean_ns("load_model")) {
-        println!(
-            "ingest: raw_parse {:.2} ms, load_model {:.2} ms, ratio load/raw = {:.2}x",
-            raw / 1e6,
-            model / 1e6,
-            model / raw
-        );
         if let Some(link) = mean_ns("check_and_docs") {
             println!(
                 "link: check_and_docs {:.2} ms over all manifests (it loads only the contracts they name), \
