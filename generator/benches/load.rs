@@ -260,7 +260,12 @@ fn by_format(inputs: &Inputs) -> Vec<(&'static str, Inputs)> {
 }
 
 /// The groups of `bench` that hold a raw parse and a load of the same bytes.
-const PAIRS: [&str; 4] = ["ingest", "ingest_wsdl", "ingest_openapi30", "ingest_openapi31"];
+const PAIRS: [&str; 4] = [
+    "ingest",
+    "ingest_wsdl",
+    "ingest_openapi30",
+    "ingest_openapi31",
+];
 
 fn bench(c: &mut Criterion) {
     let inputs = inputs();

@@ -50,7 +50,11 @@ fn per_file(dir: &Path, keep: &Path) -> String {
         // Absolute paths of this machine would make the digest depend on the checkout.
         let dump = dump.replace(&format!("{}/", dir.display()), "CORPUS/");
         let line = model_dump::line(&name, &dump, keep);
-        out += &format!("{name} {} {}", model_dump::sha256(&bytes), &line[name.len() + 1..]);
+        out += &format!(
+            "{name} {} {}",
+            model_dump::sha256(&bytes),
+            &line[name.len() + 1..]
+        );
     }
     out
 }
