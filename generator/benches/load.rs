@@ -11,6 +11,10 @@
 //! same document as JSON), made up here (no corpus file is that large): raw `yaml_serde` /
 //! `serde_json` parse against the whole load, whose spans come from a position index.
 //!
+//! After criterion's groups, an interleaved pass times raw parse and load alternately
+//! (`ALTINN_BRIDGE_BENCH_ROUNDS` rounds, default 30; 0 skips it): on a shared machine its ratios
+//! are the steadier ones.
+//!
 //! Run: `cargo bench -p altinn-bridge --bench load`. The corpus comes from
 //! `$ALTINN_BRIDGE_CORPUS` or `../shared/corpus`; without it the embedded default is used.
 
@@ -338,6 +342,124 @@ criterion_group! {
     targets = bench, bench_large
 }
 
+/// The CPU time this thread has run, in seconds (Linux: `/proc/thread-self/schedstat`). Other
+/// builds on the same cores stretch wall time but barely this, so the ratios hold still.
+fn thread_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
+}
+
+/// Raw parse and load timed alternately, `rounds` times each, for each part of the corpus and
+/// the synthetic document: on a shared machine a burst of other work then hits both sides of a
+/// pair alike, where criterion's groups, measured one after the other, can catch it on one side
+/// only; and by CPU time where the system gives it. Prints the ratio of the minimums and the
+/// median of the per-round ratios.
+fn interleaved(rounds: usize) {
+    use std::time::Instant;
+    let inputs = inputs();
+    let yaml = synthetic::openapi_yaml(1_200_000, "things");
+    let value: serde_json::Value = yaml_serde::from_str(&yaml).expect("the synthetic YAML parses");
+    let json = serde_json::to_string_pretty(&value).expect("serialises");
+    let limits = Limits::default();
+    let large = |name: &str, text: &str| {
+        let path = PathBuf::from(format!("synthetic.{name}"));
+        let mut sources = SourceMap::new();
+        sources.register_virtual(&path, text.to_owned());
+        load::openapi::load(&mut sources, &path, &limits)
+            .expect("the synthetic document loads")
+            .value
+            .endpoints
+            .len()
+    };
+    let large_raw = |name: &str, text: &str| -> bool {
+        let v: serde_json::Value = if name == "yaml" {
+            yaml_serde::from_str(text).expect("parses")
+        } else {
+            serde_json::from_str(text).expect("parses")
+        };
+        v.is_object()
+    };
+    type Case<'c> = (String, Box<dyn Fn() + 'c>, Box<dyn Fn() + 'c>);
+    let parts = by_format(&inputs);
+    let mut cases: Vec<Case<'_>> = Vec::new();
+    for (name, part) in &parts {
+        if part.entries.is_empty() {
+            continue;
+        }
+        cases.push((
+            format!("ingest_{name}"),
+            Box::new(move || {
+                std::hint::black_box(raw_parse(&part.files));
+            }),
+            Box::new(move || {
+                std::hint::black_box(load_model(part));
+            }),
+        ));
+    }
+    let all = &inputs;
+    cases.push((
+        "ingest".into(),
+        Box::new(move || {
+            std::hint::black_box(raw_parse(&all.files));
+        }),
+        Box::new(move || {
+            std::hint::black_box(load_model(all));
+        }),
+    ));
+    for (name, text) in [("yaml", &yaml), ("json", &json)] {
+        cases.push((
+            format!("large_openapi ({name})"),
+            Box::new(move || {
+                std::hint::black_box(large_raw(name, text));
+            }),
+            Box::new(move || {
+                std::hint::black_box(large(name, text));
+            }),
+        ));
+    }
+    let clock = if thread_cpu_secs().is_some() {
+        "CPU time of this thread"
+    } else {
+        "wall time"
+    };
+    println!("interleaved pass: {clock}");
+    // The CPU clock advances in scheduler ticks (a few ms): each sample is a batch of calls
+    // long enough (about 50 ms) for a tick to be a small error.
+    let time = |f: &dyn Fn(), batch: usize| {
+        let (wall, cpu) = (Instant::now(), thread_cpu_secs());
+        for _ in 0..batch {
+            f();
+        }
+        match (cpu, thread_cpu_secs()) {
+            (Some(a), Some(b)) => (b - a) / batch as f64,
+            _ => wall.elapsed().as_secs_f64() / batch as f64,
+        }
+    };
+    for (name, raw, load) in &cases {
+        let (mut raws, mut loads, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        load();
+        let t = Instant::now();
+        raw();
+        let batch = (0.05 / t.elapsed().as_secs_f64().max(1e-6)).ceil() as usize;
+        for _ in 0..rounds {
+            let (r, l) = (time(raw.as_ref(), batch), time(load.as_ref(), batch));
+            raws.push(r);
+            loads.push(l);
+            ratios.push(l / r);
+        }
+        let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "interleaved {name}: raw min {:.2} ms, load min {:.2} ms, ratio of minimums {:.2}x, median ratio {:.2}x ({rounds} rounds)",
+            min(&raws) * 1e3,
+            min(&loads) * 1e3,
+            min(&loads) / min(&raws),
+            ratios[rounds / 2]
+        );
+    }
+}
+
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
@@ -375,5 +497,13 @@ fn main() {
                 link / model
             );
         }
+    }
+    // `ALTINN_BRIDGE_BENCH_ROUNDS=0` skips the interleaved pass.
+    let rounds = std::env::var("ALTINN_BRIDGE_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    if rounds > 0 {
+        interleaved(rounds);
     }
 }
