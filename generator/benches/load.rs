@@ -2,11 +2,18 @@
 //!
 //! `raw_parse` only parses the corpus bytes with the raw parsers (roxmltree for WSDL/XSD,
 //! serde_json for OpenAPI); `load_model` builds the contract model from the same bytes (held in
-//! memory for both, so disk I/O is not measured). The ratio of the two is printed at the end.
+//! memory for both, so disk I/O is not measured). The ratio of the two is printed at the end,
+//! for the whole corpus (`ingest`) and per format: `ingest_wsdl` (WSDLs with their XSDs, raw
+//! roxmltree), `ingest_openapi30` and `ingest_openapi31` (JSON specs, raw serde_json; 3.1 ones
+//! also go through the normalising pass).
 //!
 //! `large_openapi` does the same for one synthetic OpenAPI document of about 1.2 MB (YAML, and the
 //! same document as JSON), made up here (no corpus file is that large): raw `yaml_serde` /
 //! `serde_json` parse against the whole load, whose spans come from a position index.
+//!
+//! After criterion's groups, an interleaved pass times raw parse and load alternately
+//! (`ALTINN_BRIDGE_BENCH_ROUNDS` rounds, default 30; 0 skips it): on a shared machine its ratios
+//! are the steadier ones.
 //!
 //! Run: `cargo bench -p altinn-bridge --bench load`. The corpus comes from
 //! `$ALTINN_BRIDGE_CORPUS` or `../shared/corpus`; without it the embedded default is used.
@@ -214,6 +221,56 @@ fn bench_large(c: &mut Criterion) {
     g.finish();
 }
 
+/// The corpus split by format: WSDL with its XSDs, OpenAPI 3.0 JSON, OpenAPI 3.1 JSON (the
+/// corpus has no YAML; the synthetic document covers it). Each part keeps every file it needs.
+fn by_format(inputs: &Inputs) -> Vec<(&'static str, Inputs)> {
+    let is_json = |p: &Path| p.extension().is_some_and(|x| x == "json");
+    let is_31 = |t: &str| {
+        serde_json::from_str::<serde_json::Value>(t.trim_start_matches('\u{feff}'))
+            .ok()
+            .and_then(|v| v["openapi"].as_str().map(|v| v.starts_with("3.1")))
+            .unwrap_or(false)
+    };
+    let part = |label: &'static str, keep: &dyn Fn(&Path, &str) -> bool| {
+        let files: Vec<(PathBuf, String)> = inputs
+            .files
+            .iter()
+            .filter(|(p, t)| keep(p, t))
+            .cloned()
+            .collect();
+        let entries = inputs
+            .entries
+            .iter()
+            .filter(|e| files.iter().any(|(p, _)| p == *e))
+            .cloned()
+            .collect();
+        Inputs {
+            files,
+            entries,
+            label,
+        }
+    };
+    vec![
+        ("wsdl", part("WSDL/XSD", &|p, _| !is_json(p))),
+        (
+            "openapi30",
+            part("OpenAPI 3.0 JSON", &|p, t| is_json(p) && !is_31(t)),
+        ),
+        (
+            "openapi31",
+            part("OpenAPI 3.1 JSON", &|p, t| is_json(p) && is_31(t)),
+        ),
+    ]
+}
+
+/// The groups of `bench` that hold a raw parse and a load of the same bytes.
+const PAIRS: [&str; 4] = [
+    "ingest",
+    "ingest_wsdl",
+    "ingest_openapi30",
+    "ingest_openapi31",
+];
+
 fn bench(c: &mut Criterion) {
     let inputs = inputs();
     let bytes: usize = inputs.files.iter().map(|(_, t)| t.len()).sum();
@@ -222,6 +279,26 @@ fn bench(c: &mut Criterion) {
         inputs.label,
         inputs.files.len()
     );
+    for (name, part) in by_format(&inputs) {
+        let bytes: usize = part.files.iter().map(|(_, t)| t.len()).sum();
+        if part.entries.is_empty() {
+            continue;
+        }
+        eprintln!(
+            "ingest_{name}: {} ({} files, {bytes} bytes)",
+            part.label,
+            part.files.len()
+        );
+        let mut g = c.benchmark_group(format!("ingest_{name}"));
+        g.throughput(criterion::Throughput::Bytes(bytes as u64));
+        g.bench_function("raw_parse", |b| {
+            b.iter(|| raw_parse(std::hint::black_box(&part.files)))
+        });
+        g.bench_function("load_model", |b| {
+            b.iter(|| load_model(std::hint::black_box(&part)))
+        });
+        g.finish();
+    }
     let mut g = c.benchmark_group("ingest");
     g.throughput(criterion::Throughput::Bytes(bytes as u64));
     g.bench_function("raw_parse", |b| {
@@ -265,6 +342,124 @@ criterion_group! {
     targets = bench, bench_large
 }
 
+/// The CPU time this thread has run, in seconds (Linux: `/proc/thread-self/schedstat`). Other
+/// builds on the same cores stretch wall time but barely this, so the ratios hold still.
+fn thread_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
+}
+
+/// Raw parse and load timed alternately, `rounds` times each, for each part of the corpus and
+/// the synthetic document: on a shared machine a burst of other work then hits both sides of a
+/// pair alike, where criterion's groups, measured one after the other, can catch it on one side
+/// only; and by CPU time where the system gives it. Prints the ratio of the minimums and the
+/// median of the per-round ratios.
+fn interleaved(rounds: usize) {
+    use std::time::Instant;
+    let inputs = inputs();
+    let yaml = synthetic::openapi_yaml(1_200_000, "things");
+    let value: serde_json::Value = yaml_serde::from_str(&yaml).expect("the synthetic YAML parses");
+    let json = serde_json::to_string_pretty(&value).expect("serialises");
+    let limits = Limits::default();
+    let large = |name: &str, text: &str| {
+        let path = PathBuf::from(format!("synthetic.{name}"));
+        let mut sources = SourceMap::new();
+        sources.register_virtual(&path, text.to_owned());
+        load::openapi::load(&mut sources, &path, &limits)
+            .expect("the synthetic document loads")
+            .value
+            .endpoints
+            .len()
+    };
+    let large_raw = |name: &str, text: &str| -> bool {
+        let v: serde_json::Value = if name == "yaml" {
+            yaml_serde::from_str(text).expect("parses")
+        } else {
+            serde_json::from_str(text).expect("parses")
+        };
+        v.is_object()
+    };
+    type Case<'c> = (String, Box<dyn Fn() + 'c>, Box<dyn Fn() + 'c>);
+    let parts = by_format(&inputs);
+    let mut cases: Vec<Case<'_>> = Vec::new();
+    for (name, part) in &parts {
+        if part.entries.is_empty() {
+            continue;
+        }
+        cases.push((
+            format!("ingest_{name}"),
+            Box::new(move || {
+                std::hint::black_box(raw_parse(&part.files));
+            }),
+            Box::new(move || {
+                std::hint::black_box(load_model(part));
+            }),
+        ));
+    }
+    let all = &inputs;
+    cases.push((
+        "ingest".into(),
+        Box::new(move || {
+            std::hint::black_box(raw_parse(&all.files));
+        }),
+        Box::new(move || {
+            std::hint::black_box(load_model(all));
+        }),
+    ));
+    for (name, text) in [("yaml", &yaml), ("json", &json)] {
+        cases.push((
+            format!("large_openapi ({name})"),
+            Box::new(move || {
+                std::hint::black_box(large_raw(name, text));
+            }),
+            Box::new(move || {
+                std::hint::black_box(large(name, text));
+            }),
+        ));
+    }
+    let clock = if thread_cpu_secs().is_some() {
+        "CPU time of this thread"
+    } else {
+        "wall time"
+    };
+    println!("interleaved pass: {clock}");
+    // The CPU clock advances in scheduler ticks (a few ms): each sample is a batch of calls
+    // long enough (about 50 ms) for a tick to be a small error.
+    let time = |f: &dyn Fn(), batch: usize| {
+        let (wall, cpu) = (Instant::now(), thread_cpu_secs());
+        for _ in 0..batch {
+            f();
+        }
+        match (cpu, thread_cpu_secs()) {
+            (Some(a), Some(b)) => (b - a) / batch as f64,
+            _ => wall.elapsed().as_secs_f64() / batch as f64,
+        }
+    };
+    for (name, raw, load) in &cases {
+        let (mut raws, mut loads, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        load();
+        let t = Instant::now();
+        raw();
+        let batch = (0.05 / t.elapsed().as_secs_f64().max(1e-6)).ceil() as usize;
+        for _ in 0..rounds {
+            let (r, l) = (time(raw.as_ref(), batch), time(load.as_ref(), batch));
+            raws.push(r);
+            loads.push(l);
+            ratios.push(l / r);
+        }
+        let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "interleaved {name}: raw min {:.2} ms, load min {:.2} ms, ratio of minimums {:.2}x, median ratio {:.2}x ({rounds} rounds)",
+            min(&raws) * 1e3,
+            min(&loads) * 1e3,
+            min(&loads) / min(&raws),
+            ratios[rounds / 2]
+        );
+    }
+}
+
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
@@ -280,13 +475,19 @@ fn main() {
             );
         }
     }
+    for group in PAIRS {
+        let raw = mean_ns_in(group, "raw_parse");
+        let model = mean_ns_in(group, "load_model");
+        if let (Some(raw), Some(model)) = (raw, model) {
+            println!(
+                "{group}: raw_parse {:.2} ms, load_model {:.2} ms, ratio load/raw = {:.2}x",
+                raw / 1e6,
+                model / 1e6,
+                model / raw
+            );
+        }
+    }
     if let (Some(raw), Some(model)) = (mean_ns("raw_parse"), mean_ns("load_model")) {
-        println!(
-            "ingest: raw_parse {:.2} ms, load_model {:.2} ms, ratio load/raw = {:.2}x",
-            raw / 1e6,
-            model / 1e6,
-            model / raw
-        );
         if let Some(link) = mean_ns("check_and_docs") {
             println!(
                 "link: check_and_docs {:.2} ms over all manifests (it loads only the contracts they name), \
@@ -296,5 +497,13 @@ fn main() {
                 link / model
             );
         }
+    }
+    // `ALTINN_BRIDGE_BENCH_ROUNDS=0` skips the interleaved pass.
+    let rounds = std::env::var("ALTINN_BRIDGE_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    if rounds > 0 {
+        interleaved(rounds);
     }
 }

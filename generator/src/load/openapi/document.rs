@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::locate::{Locator, child};
+use super::locate::{Locator, child, lookup};
 use super::schema::wrong_type;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::SecurityScheme;
@@ -157,7 +157,7 @@ fn operation(op: &Value, ptr: &str) -> Option<(String, String)> {
 
 /// The members (object) or items (array) at `ptr`, with their pointers.
 fn entries<'v>(doc: &'v Value, ptr: &str) -> Vec<(String, &'v Value)> {
-    match doc.pointer(ptr) {
+    match lookup(doc, ptr) {
         Some(Value::Object(m)) => m.iter().map(|(k, v)| (child(ptr, k), v)).collect(),
         Some(Value::Array(a)) => a
             .iter()
@@ -169,7 +169,7 @@ fn entries<'v>(doc: &'v Value, ptr: &str) -> Vec<(String, &'v Value)> {
 }
 
 fn fails<T: DeserializeOwned>(doc: &Value, ptr: &str) -> Option<(String, String)> {
-    doc.pointer(ptr)
+    lookup(doc, ptr)
         .and_then(try_as::<T>)
         .map(|e| (ptr.to_owned(), e))
 }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::locate::{Locator, child, ref_to_pointer};
+use super::locate::{Locator, child, lookup, ref_to_pointer};
 use super::names;
 use super::schema::{Hint, Schemas, Shape, wrong_type};
 use crate::diag::Diagnostic;
@@ -317,9 +317,7 @@ impl<'a> Endpoints<'a, '_> {
     }
 
     fn responses(&mut self, rs: &oa::Responses, ptr: &str, hint: &str) -> Vec<Response> {
-        let raw_keys: Vec<&String> = self
-            .root
-            .pointer(ptr)
+        let raw_keys: Vec<&String> = lookup(self.root, ptr)
             .and_then(Value::as_object)
             .map(|o| o.keys().collect())
             .unwrap_or_default();
@@ -396,7 +394,7 @@ impl<'a> Endpoints<'a, '_> {
                 );
                 return None;
             };
-            let Some(v) = self.root.pointer(&target) else {
+            let Some(v) = lookup(self.root, &target) else {
                 self.ref_error(
                     &at,
                     format!("dangling $ref `{reference}`: no {what} is defined there"),

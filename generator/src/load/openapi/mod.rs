@@ -29,6 +29,7 @@ use serde_json::Value;
 use super::{Limits, Loaded, display_name, read_source};
 use crate::diag::{Diagnostics, SourceMap};
 use crate::model::RestContract;
+use locate::{lookup, lookup_mut};
 
 /// Loads an OpenAPI 3.0 or 3.1 document, JSON or YAML.
 pub fn load(
@@ -63,7 +64,7 @@ pub fn load(
     }
     let api = document::read(&root, &loc);
     for (parent, key, v) in taken {
-        if let (Some(v), Some(Value::Object(obj))) = (v, root.pointer_mut(parent)) {
+        if let (Some(v), Some(Value::Object(obj))) = (v, lookup_mut(&mut root, parent)) {
             obj.insert(key.to_owned(), v);
         }
     }
@@ -73,7 +74,7 @@ pub fn load(
 
 /// Removes `parent/key` from `root`, returning it.
 fn take(root: &mut Value, parent: &str, key: &str) -> Option<Value> {
-    root.pointer_mut(parent)?.as_object_mut()?.remove(key)
+    lookup_mut(root, parent)?.as_object_mut()?.remove(key)
 }
 
 fn build(
@@ -97,7 +98,7 @@ fn build(
     schemas.refuse_reference_cycles();
     let mut diags = std::mem::take(&mut schemas.diags);
     let security_schemes =
-        document::security_schemes(root.pointer("/components/securitySchemes"), loc, &mut diags);
+        document::security_schemes(lookup(root, "/components/securitySchemes"), loc, &mut diags);
     check_requirements(api, &security_schemes, loc, &mut diags);
     if diags.has_errors() {
         return Err(diags);

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
-use super::locate::{Locator, child, ref_to_pointer};
+use super::locate::{Locator, child, lookup, ref_to_pointer};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{
     Builtin, Compositor, Derivation, EnumType, EnumValue, Facets, Field, FieldKind, ListType,
@@ -147,7 +147,7 @@ impl<'a> Schemas<'a> {
     /// Converts every component schema.
     pub(super) fn components(&mut self) {
         let Some(map) = component_schemas(self.root) else {
-            if let Some(v) = self.root.pointer("/components/schemas") {
+            if let Some(v) = lookup(self.root, "/components/schemas") {
                 self.wrong_type("/components/schemas", v, "an object of named schemas");
             }
             return;
@@ -192,7 +192,7 @@ impl<'a> Schemas<'a> {
         let ref_of = |id: &TypeId| {
             let ptr = id.0.trim_start_matches('#');
             let direct = child(ptr, "$ref");
-            if self.root.pointer(&direct).is_some() {
+            if lookup(self.root, &direct).is_some() {
                 direct
             } else {
                 format!("{ptr}/allOf/0/$ref")
@@ -226,7 +226,7 @@ impl<'a> Schemas<'a> {
     /// The type of the schema at pointer `ptr` (inline or a `$ref`); an anonymous type made for
     /// it is named after `hint`.
     pub(super) fn type_at(&mut self, ptr: &str, hint: Hint<'_>) -> Shape {
-        match self.root.pointer(ptr) {
+        match lookup(self.root, ptr) {
             Some(v) => self.type_of(ptr, v, hint, 0),
             None => Shape::any(),
         }
@@ -307,7 +307,7 @@ impl<'a> Schemas<'a> {
             );
             return Shape::any();
         };
-        let Some(value) = self.root.pointer(&target) else {
+        let Some(value) = lookup(self.root, &target) else {
             self.diags.push(
                 Diagnostic::error(format!("dangling $ref `{r}`: nothing is defined there"))
                     .at(self.loc.value_span(at), "no such schema")
@@ -850,8 +850,7 @@ pub(super) fn json_kind(v: &Value) -> &'static str {
 }
 
 fn component_schemas(root: &Value) -> Option<&Map<String, Value>> {
-    root.pointer("/components/schemas")
-        .and_then(Value::as_object)
+    lookup(root, "/components/schemas").and_then(Value::as_object)
 }
 
 fn is_component(ptr: &str) -> bool {

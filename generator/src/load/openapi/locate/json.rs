@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{Entry, FNV_OFFSET, Index, escape, fnv, pointer_hash};
+use super::{Entry, FNV_OFFSET, Index, escape, fnv, fnv_index, pointer_hash};
 
 /// The entry of every object and array, by pointer hash.
 pub(super) fn index(text: &str, max_depth: usize) -> Index {
@@ -172,7 +172,7 @@ impl Scan<'_> {
                 None => return,
                 Some(_) => {}
             }
-            let h = fnv(fnv(path, b"/"), n.to_string().as_bytes());
+            let h = fnv_index(path, n);
             let before = self.i;
             self.value(h, None, map, depth + 1);
             n += 1;

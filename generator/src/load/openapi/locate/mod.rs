@@ -12,26 +12,87 @@
 mod json;
 mod yaml;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
+use serde_json::Value;
+
 use super::read::Syntax;
 use crate::diag::{FileId, Span};
 
-/// Escapes one reference token (`~` → `~0`, `/` → `~1`).
-pub(super) fn escape(token: &str) -> String {
+/// Escapes one reference token (`~` → `~0`, `/` → `~1`); borrowed when there is nothing to
+/// escape, which is almost always (this runs for every key the loader points at).
+pub(super) fn escape(token: &str) -> Cow<'_, str> {
     if token.contains(['~', '/']) {
-        token.replace('~', "~0").replace('/', "~1")
+        Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
     } else {
-        token.to_owned()
+        Cow::Borrowed(token)
     }
 }
 
-/// `ptr` extended by one token.
+/// `ptr` extended by one token, in one allocation (no formatting machinery: pointers are made
+/// for every schema, field and endpoint).
 pub(super) fn child(ptr: &str, token: &str) -> String {
-    format!("{ptr}/{}", escape(token))
+    let token = escape(token);
+    let mut out = String::with_capacity(ptr.len() + 1 + token.len());
+    out.push_str(ptr);
+    out.push('/');
+    out.push_str(&token);
+    out
+}
+
+/// The value at JSON pointer `ptr`, as `Value::pointer` finds it, without its two allocations
+/// per token: only a token holding `~` is unescaped into a new string. Lookups by pointer are
+/// how the loader reaches every schema and `$ref` target, so they are on the hot path.
+pub(super) fn lookup<'v>(root: &'v Value, ptr: &str) -> Option<&'v Value> {
+    if ptr.is_empty() {
+        return Some(root);
+    }
+    let rest = ptr.strip_prefix('/')?;
+    rest.split('/').try_fold(root, |v, token| {
+        let token = unescape(token);
+        match v {
+            Value::Object(map) => map.get(token.as_ref()),
+            Value::Array(list) => array_index(&token).and_then(|i| list.get(i)),
+            _ => None,
+        }
+    })
+}
+
+/// [`lookup`] for a mutable value.
+pub(super) fn lookup_mut<'v>(root: &'v mut Value, ptr: &str) -> Option<&'v mut Value> {
+    if ptr.is_empty() {
+        return Some(root);
+    }
+    let rest = ptr.strip_prefix('/')?;
+    rest.split('/').try_fold(root, |v, token| {
+        let token = unescape(token);
+        match v {
+            Value::Object(map) => map.get_mut(token.as_ref()),
+            Value::Array(list) => array_index(&token).and_then(move |i| list.get_mut(i)),
+            _ => None,
+        }
+    })
+}
+
+/// One token of a pointer unescaped (`~1` → `/`, then `~0` → `~`, the order RFC 6901 asks).
+fn unescape(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+/// An array index as `Value::pointer` accepts it: digits, no sign, no leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+        return None;
+    }
+    token.parse().ok()
 }
 
 /// The unescaped tokens of a pointer (`#` fragment prefix and percent-encoding allowed).
@@ -114,6 +175,23 @@ fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(FNV_PRIME);
     }
     h
+}
+
+/// `h` extended by `/` and the decimal digits of array index `n`, without formatting a string
+/// (one per array item while indexing).
+fn fnv_index(h: u64, n: usize) -> u64 {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    fnv(fnv(h, b"/"), &digits[at..])
 }
 
 /// The hash of a whole pointer (without `#`).
@@ -313,6 +391,45 @@ paths:
         assert_eq!(&text[l.value_span("/a/x").range()], "1");
         assert_eq!(&text[l.value_span("/a/y/1").range()], "\"s\"");
         assert_eq!(&text[l.span("/a/nope/deeper").range()], "\"a\"");
+    }
+
+    #[test]
+    fn index_hashes_match_pointer_hashes() {
+        for n in [0usize, 7, 10, 123, usize::MAX] {
+            assert_eq!(
+                fnv_index(pointer_hash("/a"), n),
+                pointer_hash(&format!("/a/{n}"))
+            );
+        }
+    }
+
+    #[test]
+    fn lookup_agrees_with_serde_json_pointer() {
+        let doc = serde_json::json!({
+            "a/b": {"c~d": [1, {"e": null}]},
+            "": {"": 2},
+            "list": [[0, 1], [2]],
+        });
+        for ptr in [
+            "",
+            "/",
+            "//",
+            "/a~1b",
+            "/a~1b/c~0d/1/e",
+            "/a~1b/c~0d/01",
+            "/a~1b/c~0d/+1",
+            "/a~1b/c~0d/2",
+            "/list/1/0",
+            "/list/x",
+            "a",
+            "/missing/deeper",
+            "/a~01b",
+        ] {
+            assert_eq!(lookup(&doc, ptr), doc.pointer(ptr), "{ptr}");
+            let mut m = doc.clone();
+            let theirs = m.clone().pointer_mut(ptr).map(|v| v.clone());
+            assert_eq!(lookup_mut(&mut m, ptr).map(|v| v.clone()), theirs, "{ptr}");
+        }
     }
 
     #[test]

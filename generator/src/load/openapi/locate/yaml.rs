@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{Entry, FNV_OFFSET, Index, escape, fnv};
+use super::{Entry, FNV_OFFSET, Index, escape, fnv, fnv_index};
 
 /// An open block collection.
 struct Frame {
@@ -132,7 +132,7 @@ impl State {
                 }
                 let n = top.next;
                 top.next += 1;
-                let hash = fnv(fnv(top.hash, b"/"), n.to_string().as_bytes());
+                let hash = fnv_index(top.hash, n);
                 let after = body[1..].trim_start_matches(' ');
                 let inner = col + body.len() - after.len();
                 map.insert(
