@@ -431,7 +431,7 @@ fn generate(
         Err(e) => return failure(e),
     };
     report_written(
-        output::write_all(out, &files, check),
+        output::sync(out, &files, check),
         check,
         out,
         "generate",
@@ -463,7 +463,7 @@ fn build(
     };
     let (code, docs) = (out.join("src"), out.join("docs"));
     let wrote_code = report_written(
-        output::write_all(&code, &files, false),
+        output::sync(&code, &files, false),
         false,
         &code,
         "build",
@@ -527,20 +527,29 @@ fn report_written(
     what: &str,
 ) -> ExitCode {
     match result {
-        Ok(o) if check && !o.changed.is_empty() => {
+        Ok(o) if check && !(o.changed.is_empty() && o.removed.is_empty()) => {
             for p in &o.changed {
-                eprintln!("stale: {}", p.display());
+                let state = if p.exists() { "stale" } else { "missing" };
+                eprintln!("{state}: {}", p.display());
+            }
+            for p in &o.removed {
+                eprintln!("stale (no longer generated): {}", p.display());
             }
             eprintln!(
                 "error: {} {what}(s) differ from what the manifests generate; run `altinn-bridge {command}`",
-                o.changed.len()
+                o.changed.len() + o.removed.len()
             );
             ExitCode::FAILURE
         }
         Ok(o) => {
             let verb = if check { "would write" } else { "wrote" };
+            let removed = if o.removed.is_empty() {
+                String::new()
+            } else {
+                format!(", removed {} no longer generated", o.removed.len())
+            };
             println!(
-                "{verb} {} {what}(s), {} unchanged, in {}",
+                "{verb} {} {what}(s), {} unchanged{removed}, in {}",
                 o.changed.len(),
                 o.unchanged,
                 out.display()

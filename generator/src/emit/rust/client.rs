@@ -1,6 +1,7 @@
-//! The adapter half of a generated file: `pub mod plan` (one static description per mapped
-//! operation, written from the resolved links) and `pub struct Client`, whose methods keep the
-//! old operations' shapes and make the Altinn 3 calls through the runtime's executor.
+//! The adapter half of an API's module: its constants (`API`, `APIS`, `SETTINGS`, ...), the
+//! `plan` module (one static description per mapped operation, written from the resolved links)
+//! and `pub struct Client`, whose methods keep the old operations' shapes and make the Altinn 3
+//! calls through the runtime's executor.
 //!
 //! The typed edges stay generated: a method takes the generated SOAP input struct, every JSON
 //! request body is read through its generated REST type before it is sent, every JSON answer is
@@ -16,8 +17,7 @@ use quote::quote;
 use altinn_bridge_vocab::{BodyKind, Kind};
 
 use crate::link::{
-    Call, FaultMap, FieldLink, Format, Loop, Mapping, OpLink, ResolvedPath, Source, Target,
-    Transform,
+    Call, FieldLink, Format, Loop, Mapping, OpLink, ResolvedPath, Source, Target, Transform,
 };
 use crate::lower::{self, Lowered, LoweredCall, LoweredOp};
 use crate::model::{
@@ -25,18 +25,31 @@ use crate::model::{
     TypeKind, TypeRef,
 };
 
+use super::faults::SharedFaults;
 use super::names::{Unique, ident, snake};
+use super::namespaces::Namespaces;
 use super::rest::RestNames;
-use super::soap::ElementTypes;
+use super::soap::{ElementTypes, SoapModule};
 use super::vocab;
 
-/// `pub mod plan` and `pub struct Client` for one manifest.
+/// The adapter parts of one API's module, each written to its own file.
+pub struct Adapter {
+    /// The API's constants, at the top of its module.
+    pub consts: TokenStream,
+    /// The items of `mod plan`.
+    pub plan: TokenStream,
+    /// `Client` and its methods, beside the constants.
+    pub client: TokenStream,
+}
+
+/// The constants, `plan` and `Client` for one manifest.
 pub fn module(
     m: &Mapping,
     lowered: &Lowered,
-    elements: &ElementTypes,
+    soap: &SoapModule,
     rest_names: &RestNames,
-) -> TokenStream {
+) -> Adapter {
+    let elements = &soap.elements;
     // The plan module's names: one static per operation, then the path step constants.
     let mut statics = Unique::default();
     let stat_names: Vec<String> = m
@@ -46,11 +59,14 @@ pub fn module(
         .map(|l| statics.claim(l.name.to_shouty_snake_case()))
         .collect();
     let steps = StepNames::of(m, &mut statics);
+    let faults = SharedFaults::of(&m.resolved.faults, &mut statics);
     let cx = Cx {
         m,
         elements,
         rest_names,
         steps: &steps,
+        namespaces: &soap.namespaces,
+        faults: &faults,
     };
     let mut methods = Unique::default();
     let ops: Vec<OpCode> = m
@@ -65,7 +81,8 @@ pub fn module(
             Some(cx.operation((link, lop), op, ident(stat), method))
         })
         .collect();
-    let step_consts = steps.consts();
+    let step_consts = steps.consts(&soap.namespaces);
+    let fault_consts = faults.consts();
     let plans = ops.iter().map(|o| &o.plan);
     let methods = ops.iter().map(|o| &o.method);
     let arms = ops.iter().map(|o| &o.dispatch);
@@ -87,7 +104,7 @@ pub fn module(
         .iter()
         .all(|o| o.no_successor.is_some())
         .then(|| quote!(#[allow(dead_code)]));
-    quote! {
+    let consts = quote! {
         /// The Altinn 2 service these adapters replace.
         pub const API: &str = #api;
 
@@ -106,15 +123,14 @@ pub fn module(
 
         /// The lookup tables these adapters read: each must be set.
         pub const TABLES: &[&str] = &[#(#tables),*];
-
-        /// One static description per mapped operation: its calls and field links, as the
-        /// manifest resolved them. [`Client`] hands these to the runtime's executor.
-        pub mod plan {
-            use ::altinn_bridge_runtime::adapter::plan::*;
-            #step_consts
-            #(#plans)*
-        }
-
+    };
+    let plan = quote! {
+        use ::altinn_bridge_runtime::adapter::plan::*;
+        #step_consts
+        #fault_consts
+        #(#plans)*
+    };
+    let client = quote! {
         #[doc = #client_doc]
         #[derive(Debug, Clone)]
         #unused_fields
@@ -206,6 +222,11 @@ pub fn module(
                 }
             }
         }
+    };
+    Adapter {
+        consts,
+        plan,
+        client,
     }
 }
 
@@ -221,6 +242,8 @@ struct Cx<'a> {
     elements: &'a ElementTypes,
     rest_names: &'a RestNames,
     steps: &'a StepNames,
+    namespaces: &'a Namespaces,
+    faults: &'a SharedFaults,
 }
 
 /// One step of a SOAP path as the plan writes it: namespace, local name, attribute, repeats.
@@ -280,7 +303,7 @@ impl StepNames {
     }
 
     /// The steps of `path`, by their constants.
-    fn path(&self, path: &ResolvedPath) -> Vec<TokenStream> {
+    fn path(&self, path: &ResolvedPath, namespaces: &Namespaces) -> Vec<TokenStream> {
         step_keys(path)
             .into_iter()
             .map(|k| match self.names.get(&k) {
@@ -288,22 +311,24 @@ impl StepNames {
                     let id = ident(name);
                     quote!(#id)
                 }
-                None => step_literal(&k),
+                None => step_literal(&k, namespaces),
             })
             .collect()
     }
 
-    fn consts(&self) -> TokenStream {
+    fn consts(&self, namespaces: &Namespaces) -> TokenStream {
         let items = self.names.iter().map(|(k, name)| {
             let id = ident(name);
-            let value = step_literal(k);
+            let value = step_literal(k, namespaces);
             quote!(const #id: XmlStep = #value;)
         });
         quote!(#(#items)*)
     }
 }
 
-fn step_literal((ns, local, attribute, many): &StepKey) -> TokenStream {
+/// A step as a value; in `mod plan`, so its namespace is `super::soap::NS_…`.
+fn step_literal((ns, local, attribute, many): &StepKey, namespaces: &Namespaces) -> TokenStream {
+    let ns = namespaces.at(&quote!(super::soap::), ns);
     quote!(XmlStep { ns: #ns, local: #local, attribute: #attribute, many: #many })
 }
 
@@ -422,10 +447,18 @@ impl Cx<'_> {
     ) -> OpCode {
         let name = &link.name;
         let output = op.output.as_ref().and_then(|o| element_part(&o.body));
-        let plan = self.plan((link, lowered), &stat, output);
+        // The WSDL's `wsdl:documentation` of the operation, below the line saying what it calls.
+        let contract = match op.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => {
+                let lines = super::common::doc_attr(Some(d));
+                quote!(#[doc = ""] #lines)
+            }
+            None => TokenStream::new(),
+        };
+        let plan = self.plan((link, lowered), &stat, output, &contract);
         let input = op.input.as_ref().and_then(|i| element_part(&i.body));
         let headers: Vec<&MessagePart> = op.input.iter().flat_map(|i| &i.headers).collect();
-        let method_code = self.method(link, &stat, &method, input, &headers, output);
+        let method_code = self.method(link, (&stat, &method), (input, &headers, output), &contract);
         // A one-way operation reads no answer; any XML type stands in for the output.
         let out_ty = output.map_or_else(
             || quote!(::altinn_bridge_runtime::xml::Element),
@@ -507,6 +540,21 @@ impl Cx<'_> {
         Some((in_q.clone(), arm))
     }
 
+    /// An element's `(namespace, local name)` through `soap` (the module's path from here):
+    /// its constant when the `soap` module has one.
+    fn element_name(&self, q: &QName, soap: &TokenStream) -> TokenStream {
+        match self.elements.get(q) {
+            Some(info) => {
+                let id = &info.name;
+                quote!(#soap #id)
+            }
+            None => {
+                let (ns, local) = (self.namespaces.at(soap, &q.ns), &q.local);
+                quote!((#ns, #local))
+            }
+        }
+    }
+
     fn element_type(&self, q: &QName) -> TokenStream {
         match self.elements.get(q) {
             Some(info) => info.ty.clone(),
@@ -514,14 +562,17 @@ impl Cx<'_> {
         }
     }
 
+    /// The operation's typed method; `contract` are its doc lines from the WSDL.
     fn method(
         &self,
         link: &OpLink,
-        stat: &proc_macro2::Ident,
-        method: &proc_macro2::Ident,
-        input: Option<(&QName, &TypeRef)>,
-        headers: &[&MessagePart],
-        output: Option<(&QName, &TypeRef)>,
+        (stat, method): (&proc_macro2::Ident, &proc_macro2::Ident),
+        (input, headers, output): (
+            Option<(&QName, &TypeRef)>,
+            &[&MessagePart],
+            Option<(&QName, &TypeRef)>,
+        ),
+        contract: &TokenStream,
     ) -> TokenStream {
         let name = &link.name;
         let mut args = Vec::new();
@@ -534,7 +585,7 @@ impl Cx<'_> {
         {
             let arg = ident(&scope.claim(snake(&q.local)));
             let ty = self.element_type(q);
-            let (ns, local) = (&q.ns, &q.local);
+            let (ns, local) = (self.namespaces.at(&quote!(soap::), &q.ns), &q.local);
             args.push(quote!(#arg: &#ty));
             arg_names.push(arg.clone());
             elements.push(quote!(::altinn_bridge_runtime::adapter::to_element(#arg, #ns, #local)));
@@ -578,6 +629,7 @@ impl Cx<'_> {
         };
         quote! {
             #[doc = #doc]
+            #contract
             pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#out_ty, ::altinn_bridge_runtime::soap::Fault> {
                 #body
             }
@@ -589,6 +641,7 @@ impl Cx<'_> {
         (link, lowered): (&OpLink, &LoweredOp),
         stat: &proc_macro2::Ident,
         output: Option<(&QName, &TypeRef)>,
+        contract: &TokenStream,
     ) -> TokenStream {
         let name = &link.name;
         let calls = link
@@ -600,26 +653,40 @@ impl Cx<'_> {
             .inputs
             .iter()
             .filter(|l| !matches!(l.to, Target::Dropped))
-            .filter_map(|l| self.link(link, l));
-        let outputs = link.outputs.iter().filter_map(|l| self.link(link, l));
-        let faults = link.faults.iter().map(fault_rule);
+            .filter_map(|l| self.link(link, l))
+            .collect::<Vec<_>>();
+        let outputs = link
+            .outputs
+            .iter()
+            .filter_map(|l| self.link(link, l))
+            .collect::<Vec<_>>();
+        let faults = self.faults.of_op(&link.faults);
         let output = match output {
             Some((q, _)) => {
-                let (ns, local) = (&q.ns, &q.local);
-                quote!(::std::option::Option::Some((#ns, #local)))
+                let name = self.element_name(q, &quote!(super::soap::));
+                quote!(::std::option::Option::Some(#name))
             }
             None => quote!(::std::option::Option::None),
         };
-        let doc = format!(" `{name}`.");
+        let doc = match &link.no_successor {
+            Some(_) => format!(" `{name}`: no Altinn 3 successor; it answers its fault."),
+            None => format!(
+                " `{name}`: {} call(s), {} input and {} output link(s).",
+                link.calls.len(),
+                inputs.len(),
+                outputs.len()
+            ),
+        };
         let system_user = self.m.resolved.auth.as_ref().is_some_and(|a| a.system_user);
         quote! {
             #[doc = #doc]
+            #contract
             pub static #stat: Operation = Operation {
                 name: #name,
                 calls: &[#(#calls),*],
                 inputs: &[#(#inputs),*],
                 outputs: &[#(#outputs),*],
-                faults: &[#(#faults),*],
+                faults: #faults,
                 output: #output,
                 system_user: #system_user,
             };
@@ -646,7 +713,7 @@ impl Cx<'_> {
         let for_each = match &c.for_each {
             None => quote!(::std::option::Option::None),
             Some(Loop::Soap { path }) => {
-                let steps = self.steps.path(path);
+                let steps = self.steps.path(path, self.namespaces);
                 quote!(::std::option::Option::Some(Loop::Soap(&[#(#steps),*])))
             }
             Some(Loop::Response { call, path }) => {
@@ -712,7 +779,7 @@ impl Cx<'_> {
         let field = field_name(l);
         let from = match &l.from {
             Source::Soap { path } => {
-                let steps = self.steps.path(path);
+                let steps = self.steps.path(path, self.namespaces);
                 quote!(Source::Soap(&[#(#steps),*]))
             }
             Source::Response { call, path } => {
@@ -750,11 +817,11 @@ impl Cx<'_> {
                 )
             }
             Target::Soap { path } if whole_body_to_binary(self.m, l) => {
-                let steps = self.steps.path(path);
+                let steps = self.steps.path(path, self.namespaces);
                 (quote!(Target::SoapBinary(&[#(#steps),*])), None)
             }
             Target::Soap { path } => {
-                let steps = self.steps.path(path);
+                let steps = self.steps.path(path, self.namespaces);
                 (quote!(Target::Soap(&[#(#steps),*])), None)
             }
             Target::Dropped => return None,
@@ -779,7 +846,7 @@ impl Cx<'_> {
             let equals = &f.equals;
             let path = match &l.from {
                 Source::Soap { .. } => {
-                    let steps = self.steps.path(&f.path);
+                    let steps = self.steps.path(&f.path, self.namespaces);
                     quote!(FilterPath::Soap(&[#(#steps),*]))
                 }
                 _ => {
@@ -906,12 +973,4 @@ fn transform(t: &Transform) -> TokenStream {
 
 fn format_tokens(f: Format) -> TokenStream {
     vocab::word("Format", &f)
-}
-
-fn fault_rule(f: &FaultMap) -> TokenStream {
-    let status = vocab::status(f.status);
-    let client = f.client;
-    let fields: BTreeMap<&String, &String> = f.fields.iter().collect();
-    let rows = fields.iter().map(|(k, v)| quote!((#k, #v)));
-    quote!(FaultRule { status: #status, client: #client, fields: &[#(#rows),*] })
 }
