@@ -114,8 +114,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Write Rust for every manifest: one module per API with `soap` (XML) and `rest` (serde)
-    /// types, plus a `mod.rs`. Only changed files are written.
+    /// Write Rust for every manifest: per API a module file and a folder with its `soap` (XML)
+    /// and `rest` (serde) types, `plan`, `Client` and `facade`, plus a `mod.rs`. Only changed
+    /// files are written; files an earlier run wrote that are no longer produced are removed.
     Generate {
         /// Manifests. Without any, every `mappings/*.toml`.
         manifests: Vec<PathBuf>,
@@ -125,7 +126,8 @@ enum Command {
         /// Read each contract from this directory instead of the manifest's paths.
         #[arg(long = "contracts", value_name = "DIR")]
         contracts: Vec<PathBuf>,
-        /// Write nothing; exit non-zero and name the files that are stale.
+        /// Write nothing; exit non-zero and name the files that are stale, missing, or left
+        /// from an earlier run that no longer produces them.
         #[arg(long)]
         check: bool,
         /// Leave out the SOAP facade modules (strategy 2): clients and types only.

@@ -37,7 +37,7 @@ pub mod plan {
 ::std::include!("correspondence_agency_external/client.rs");
 
 /// The SOAP facade: old clients call the old contract at its old path; each
-/// request runs through [`Client`] against Altinn 3.
+/// request runs through [`Client`](super::Client) against Altinn 3.
 pub mod facade {
     ::std::include!("correspondence_agency_external/facade.rs");
 }

@@ -40,7 +40,7 @@ pub mod plan {
 ::std::include!("download_queue_external_basic/client.rs");
 
 /// The SOAP facade: old clients call the old contract at its old path; each
-/// request runs through [`Client`] against Altinn 3.
+/// request runs through [`Client`](super::Client) against Altinn 3.
 pub mod facade {
     ::std::include!("download_queue_external_basic/facade.rs");
 }

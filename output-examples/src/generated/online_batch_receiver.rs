@@ -41,7 +41,7 @@ pub mod plan {
 ::std::include!("online_batch_receiver/client.rs");
 
 /// The SOAP facade: old clients call the old contract at its old path; each
-/// request runs through [`Client`] against Altinn 3.
+/// request runs through [`Client`](super::Client) against Altinn 3.
 pub mod facade {
     ::std::include!("online_batch_receiver/facade.rs");
 }

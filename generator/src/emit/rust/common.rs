@@ -46,7 +46,11 @@ pub enum Origin {
 pub fn type_doc(def: &TypeDef, origin: Origin) -> TokenStream {
     let fallback = match (origin, def.anonymous) {
         (Origin::Xsd, false) => format!("XSD type `{}`.", def.id),
-        (Origin::Xsd, true) => format!("The anonymous XSD type at `{}`.", def.id),
+        // An element's own anonymous type has its id with a trailing `#`.
+        (Origin::Xsd, true) => match def.id.0.strip_suffix('#') {
+            Some(element) => format!("The inline type of SOAP element `{element}`."),
+            None => format!("The inline XSD type at `{}`.", def.id),
+        },
         (Origin::OpenApi, _) => format!("OpenAPI schema `{}`.", def.id),
     };
     doc_or(def.doc.as_deref(), &fallback)

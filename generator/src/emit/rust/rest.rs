@@ -262,14 +262,16 @@ mod tests {
             property("count", TypeRef::Builtin(Builtin::Long), true, false),
         ];
         let mut graph = TypeGraph::default();
-        graph.insert(TypeDef::new(
+        let mut def = TypeDef::new(
             tree.clone(),
             QName::local("Tree"),
             TypeKind::Struct(StructType {
                 fields,
                 ..StructType::default()
             }),
-        ));
+        );
+        def.doc = Some("A tree.".to_owned());
+        graph.insert(def);
         let values = ["in-progress", "in_progress", "done"].map(|v| EnumValue {
             value: v.into(),
             numeric: None,
@@ -297,8 +299,13 @@ mod tests {
             "#[serde(rename = \"in-progress\")]\n    InProgress,",
             "#[serde(rename = \"in_progress\")]\n    InProgress2,",
             "skip_serializing_if = \"Option::is_none\"",
+            "/// OpenAPI schema `#/components/schemas/Kind`.\n#[derive(",
+            "/// A tree.\n#[derive(",
+            "    /// JSON property `count`.\n    #[serde(rename = \"count\")]",
+            "    /// `in-progress`.\n    #[serde(rename = \"in-progress\")]",
         ] {
             assert!(text.contains(expected), "missing `{expected}` in\n{text}");
         }
+        assert!(!text.contains("schemas/Tree`"), "a documented schema keeps its own doc");
     }
 }

@@ -659,6 +659,9 @@ mod tests {
             "xml::read::optional_nillable(el, NS_URN_T, \"next\")?",
             ".map(|n| n.map(::std::boxed::Box::new))",
             "self.next.as_ref().map(xml::Nillable::as_deref)",
+            // Without documentation in the contract, the docs name where each part comes from.
+            "/// XSD type `{urn:t}Node`.\n#[derive(",
+            "    /// SOAP element `{urn:t}type`.\n    pub r#type:",
         ] {
             assert!(text.contains(expected), "missing `{expected}` in\n{text}");
         }

@@ -809,7 +809,7 @@ impl xml::XmlContent for ArrayOfstring {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -826,7 +826,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -843,7 +843,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}CheckIfAvailableFilesBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}CheckIfAvailableFilesBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckIfAvailableFilesBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}systemUserName`.
@@ -901,7 +901,7 @@ impl xml::XmlContent for CheckIfAvailableFilesBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}CheckIfAvailableFilesBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}CheckIfAvailableFilesBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckIfAvailableFilesBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}CheckIfAvailableFilesBasicResult`.
@@ -933,7 +933,7 @@ impl xml::XmlContent for CheckIfAvailableFilesBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}ConfirmDownloadedBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}ConfirmDownloadedBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfirmDownloadedBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}systemUserName`.
@@ -995,7 +995,7 @@ impl xml::XmlContent for ConfirmDownloadedBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}ConfirmDownloadedBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}ConfirmDownloadedBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfirmDownloadedBasicResponse {}
 
@@ -1012,7 +1012,7 @@ impl xml::XmlContent for ConfirmDownloadedBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}GetAvailableFilesBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}GetAvailableFilesBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAvailableFilesBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}systemUserName`.
@@ -1070,7 +1070,7 @@ impl xml::XmlContent for GetAvailableFilesBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}GetAvailableFilesBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}GetAvailableFilesBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAvailableFilesBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}GetAvailableFilesBasicResult`.
@@ -1104,7 +1104,7 @@ impl xml::XmlContent for GetAvailableFilesBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}InitiateBrokerServiceBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}InitiateBrokerServiceBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InitiateBrokerServiceBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}systemUserName`.
@@ -1162,7 +1162,7 @@ impl xml::XmlContent for InitiateBrokerServiceBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}InitiateBrokerServiceBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}InitiateBrokerServiceBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InitiateBrokerServiceBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}InitiateBrokerServiceBasicResult`.

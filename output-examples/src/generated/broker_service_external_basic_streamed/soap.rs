@@ -177,7 +177,7 @@ impl Message {
 /// XSD type `{http://schemas.microsoft.com/Message}StreamBody`.
 pub type StreamBody = xml::Base64Binary;
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -194,7 +194,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -211,7 +211,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}DownloadFileStreamedBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}DownloadFileStreamedBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadFileStreamedBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}systemUserName`.
@@ -269,7 +269,7 @@ impl xml::XmlContent for DownloadFileStreamedBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}DownloadFileStreamedBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}DownloadFileStreamedBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadFileStreamedBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}DownloadFileStreamedBasicResult`.
@@ -301,7 +301,7 @@ impl xml::XmlContent for DownloadFileStreamedBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}ReceiptExternalStreamedBE#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}ReceiptExternalStreamedBE`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReceiptExternalStreamedBe {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}LastChanged`.
@@ -407,7 +407,7 @@ impl xml::XmlContent for ReceiptExternalStreamedBe {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}StreamedPayloadBasicBE#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}StreamedPayloadBasicBE`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamedPayloadBasicBe {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Broker/2015/06}DataStream`.

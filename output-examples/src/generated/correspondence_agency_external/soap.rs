@@ -3763,7 +3763,7 @@ impl xml::XmlContent for ArrayOfstring {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -3780,7 +3780,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -3797,7 +3797,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusHistoryRequest#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusHistoryRequest`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CorrespondenceStatusHistoryRequest {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceSendersReferences`.
@@ -3831,7 +3831,7 @@ impl xml::XmlContent for CorrespondenceStatusHistoryRequest {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusHistoryResult#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusHistoryResult`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CorrespondenceStatusHistoryResult {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusInformation`.
@@ -3865,7 +3865,7 @@ impl xml::XmlContent for CorrespondenceStatusHistoryResult {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceService#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceService`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSimpleCorrespondenceService {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}templateServiceCode`.
@@ -3910,7 +3910,7 @@ impl xml::XmlContent for CreateSimpleCorrespondenceService {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceServiceResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceServiceResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSimpleCorrespondenceServiceResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceServiceResult`.
@@ -3947,7 +3947,7 @@ impl xml::XmlContent for CreateSimpleCorrespondenceServiceResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetails#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetails`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetails {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}filterCriteria`.
@@ -3979,7 +3979,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetails {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsResult`.
@@ -4016,7 +4016,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV2#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsV2 {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}filterCriteria`.
@@ -4048,7 +4048,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsV2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV2Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV2Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsV2Response {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV2Result`.
@@ -4085,7 +4085,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsV2Response {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV3#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV3`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsV3 {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}filterCriteria`.
@@ -4117,7 +4117,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsV3 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV3Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV3Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsV3Response {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsV3Result`.
@@ -4154,7 +4154,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsV3Response {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondence#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondence`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsertCorrespondence2 {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}SystemUserCode`.
@@ -4212,7 +4212,7 @@ impl xml::XmlContent for InsertCorrespondence2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsertCorrespondenceResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceResult`.
@@ -4247,7 +4247,7 @@ impl xml::XmlContent for InsertCorrespondenceResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceV2#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceV2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsertCorrespondenceV2_2 {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}SystemUserCode`.
@@ -4305,7 +4305,7 @@ impl xml::XmlContent for InsertCorrespondenceV2_2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceV2Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceV2Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsertCorrespondenceV2Response {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceV2Result`.

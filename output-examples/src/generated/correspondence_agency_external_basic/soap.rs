@@ -3817,7 +3817,7 @@ impl xml::XmlContent for ArrayOfstring {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -3834,7 +3834,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -3851,7 +3851,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusHistoryRequest#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusHistoryRequest`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CorrespondenceStatusHistoryRequest {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceSendersReferences`.
@@ -3885,7 +3885,7 @@ impl xml::XmlContent for CorrespondenceStatusHistoryRequest {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusHistoryResult#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusHistoryResult`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CorrespondenceStatusHistoryResult {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CorrespondenceStatusInformation`.
@@ -3919,7 +3919,7 @@ impl xml::XmlContent for CorrespondenceStatusHistoryResult {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceServiceBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceServiceBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSimpleCorrespondenceServiceBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}systemUserName`.
@@ -3990,7 +3990,7 @@ impl xml::XmlContent for CreateSimpleCorrespondenceServiceBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceServiceBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceServiceBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSimpleCorrespondenceServiceBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}CreateSimpleCorrespondenceServiceBasicResult`.
@@ -4027,7 +4027,7 @@ impl xml::XmlContent for CreateSimpleCorrespondenceServiceBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}systemUserName`.
@@ -4085,7 +4085,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicResult`.
@@ -4122,7 +4122,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicV2#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicV2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsBasicV2 {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}systemUserName`.
@@ -4180,7 +4180,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsBasicV2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicV2Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicV2Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsBasicV2Response {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicV2Result`.
@@ -4217,7 +4217,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsBasicV2Response {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicV3#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicV3`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsBasicV3 {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}systemUserName`.
@@ -4275,7 +4275,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsBasicV3 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicV3Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicV3Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceStatusDetailsBasicV3Response {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}GetCorrespondenceStatusDetailsBasicV3Result`.
@@ -4312,7 +4312,7 @@ impl xml::XmlContent for GetCorrespondenceStatusDetailsBasicV3Response {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsertCorrespondenceBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}systemUserName`.
@@ -4396,7 +4396,7 @@ impl xml::XmlContent for InsertCorrespondenceBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsertCorrespondenceBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceBasicResult`.
@@ -4431,7 +4431,7 @@ impl xml::XmlContent for InsertCorrespondenceBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceBasicV2#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceBasicV2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsertCorrespondenceBasicV2 {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}systemUserName`.
@@ -4515,7 +4515,7 @@ impl xml::XmlContent for InsertCorrespondenceBasicV2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceBasicV2Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceBasicV2Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsertCorrespondenceBasicV2Response {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10}InsertCorrespondenceBasicV2Result`.

@@ -749,7 +749,7 @@ impl xml::XmlText for CorrespondenceStatusTypeV2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -766,7 +766,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -783,7 +783,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}ArchiveCorrespondenceForEndUserSystemEC#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}ArchiveCorrespondenceForEndUserSystemEC`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchiveCorrespondenceForEndUserSystemEc {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}userName`.
@@ -833,7 +833,7 @@ impl xml::XmlContent for ArchiveCorrespondenceForEndUserSystemEc {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}ArchiveCorrespondenceForEndUserSystemECResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}ArchiveCorrespondenceForEndUserSystemECResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchiveCorrespondenceForEndUserSystemEcResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}ArchiveCorrespondenceForEndUserSystemECResult`.
@@ -870,7 +870,7 @@ impl xml::XmlContent for ArchiveCorrespondenceForEndUserSystemEcResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}GetCorrespondenceForEndUserSystemsEC#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}GetCorrespondenceForEndUserSystemsEC`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceForEndUserSystemsEc {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}userName`.
@@ -933,7 +933,7 @@ impl xml::XmlContent for GetCorrespondenceForEndUserSystemsEc {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}GetCorrespondenceForEndUserSystemsECResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}GetCorrespondenceForEndUserSystemsECResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCorrespondenceForEndUserSystemsEcResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}GetCorrespondenceForEndUserSystemsECResult`.
@@ -970,7 +970,7 @@ impl xml::XmlContent for GetCorrespondenceForEndUserSystemsEcResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}SaveCorrespondenceConfirmationEC#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}SaveCorrespondenceConfirmationEC`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaveCorrespondenceConfirmationEc {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}userName`.
@@ -1020,7 +1020,7 @@ impl xml::XmlContent for SaveCorrespondenceConfirmationEc {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}SaveCorrespondenceConfirmationECResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Correspondence/2010/10}SaveCorrespondenceConfirmationECResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaveCorrespondenceConfirmationEcResponse {}
 

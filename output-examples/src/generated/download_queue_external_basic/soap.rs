@@ -574,7 +574,7 @@ impl xml::XmlContent for ArchivedFormTaskDqbe {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -591,7 +591,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -608,7 +608,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetArchivedFormTaskBasicDQ#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetArchivedFormTaskBasicDQ`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetArchivedFormTaskBasicDq {
     /// SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}systemUserName`.
@@ -692,7 +692,7 @@ impl xml::XmlContent for GetArchivedFormTaskBasicDq {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetArchivedFormTaskBasicDQResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetArchivedFormTaskBasicDQResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetArchivedFormTaskBasicDqResponse {
     /// SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetArchivedFormTaskBasicDQResult`.
@@ -729,7 +729,7 @@ impl xml::XmlContent for GetArchivedFormTaskBasicDqResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetDownloadQueueItems#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetDownloadQueueItems`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDownloadQueueItems {
     /// SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}systemUserName`.
@@ -787,7 +787,7 @@ impl xml::XmlContent for GetDownloadQueueItems {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetDownloadQueueItemsResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetDownloadQueueItemsResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDownloadQueueItemsResponse {
     /// SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetDownloadQueueItemsResult`.
@@ -821,7 +821,7 @@ impl xml::XmlContent for GetDownloadQueueItemsResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetFormSetPdfBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetFormSetPdfBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetFormSetPdfBasic {
     /// SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}systemName`.
@@ -918,7 +918,7 @@ impl xml::XmlContent for GetFormSetPdfBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetFormSetPdfBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetFormSetPdfBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetFormSetPdfBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}GetFormSetPdfBasicResult`.
@@ -952,7 +952,7 @@ impl xml::XmlContent for GetFormSetPdfBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}PurgeItem#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}PurgeItem`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PurgeItem {
     /// SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}systemUserName`.
@@ -1010,7 +1010,7 @@ impl xml::XmlContent for PurgeItem {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}PurgeItemResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}PurgeItemResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PurgeItemResponse {
     /// SOAP element `{http://www.altinn.no/services/Archive/DownloadQueue/2012/08}PurgeItemResult`.

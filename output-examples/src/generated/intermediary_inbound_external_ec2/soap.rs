@@ -961,7 +961,7 @@ impl xml::XmlContent for Signature {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -978,7 +978,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -1289,7 +1289,7 @@ impl xml::XmlContent for Attachment {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}CompleteAndSignShipmentEC#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}CompleteAndSignShipmentEC`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompleteAndSignShipmentEc {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}userName`.
@@ -1373,7 +1373,7 @@ impl xml::XmlContent for CompleteAndSignShipmentEc {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}CompleteAndSignShipmentECResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}CompleteAndSignShipmentECResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompleteAndSignShipmentEcResponse {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}CompleteAndSignShipmentECResult`.
@@ -1865,7 +1865,7 @@ impl xml::XmlContent for FormTaskShipmentBe {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}GetAltinnSubmissionStatusEC#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}GetAltinnSubmissionStatusEC`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAltinnSubmissionStatusEc {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}userName`.
@@ -1910,7 +1910,7 @@ impl xml::XmlContent for GetAltinnSubmissionStatusEc {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}GetAltinnSubmissionStatusECResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}GetAltinnSubmissionStatusECResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAltinnSubmissionStatusEcResponse {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}GetAltinnSubmissionStatusECResult`.
@@ -2599,7 +2599,7 @@ impl xml::XmlText for SigningOptions {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}SubmitFormTaskEC#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}SubmitFormTaskEC`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitFormTaskEc {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}userName`.
@@ -2657,7 +2657,7 @@ impl xml::XmlContent for SubmitFormTaskEc {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}SubmitFormTaskECResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}SubmitFormTaskECResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitFormTaskEcResponse {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}SubmitFormTaskECResult`.
@@ -2692,7 +2692,7 @@ impl xml::XmlContent for SubmitFormTaskEcResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}UpdateFormDataEC#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}UpdateFormDataEC`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateFormDataEc {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}userName`.
@@ -2750,7 +2750,7 @@ impl xml::XmlContent for UpdateFormDataEc {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}UpdateFormDataECResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}UpdateFormDataECResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateFormDataEcResponse {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10}UpdateFormDataECResult`.

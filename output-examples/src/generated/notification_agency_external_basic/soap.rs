@@ -815,7 +815,7 @@ impl xml::XmlContent for Service {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -832,7 +832,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -849,7 +849,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendStandaloneNotificationBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}systemUserName`.
@@ -907,7 +907,7 @@ impl xml::XmlContent for SendStandaloneNotificationBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendStandaloneNotificationBasicResponse {}
 
@@ -924,7 +924,7 @@ impl xml::XmlContent for SendStandaloneNotificationBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV2#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendStandaloneNotificationBasicV2 {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}systemUserName`.
@@ -982,7 +982,7 @@ impl xml::XmlContent for SendStandaloneNotificationBasicV2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV2Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV2Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendStandaloneNotificationBasicV2Response {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV2Result`.
@@ -1019,7 +1019,7 @@ impl xml::XmlContent for SendStandaloneNotificationBasicV2Response {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV3#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV3`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendStandaloneNotificationBasicV3 {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}systemUserName`.
@@ -1077,7 +1077,7 @@ impl xml::XmlContent for SendStandaloneNotificationBasicV3 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV3Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV3Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendStandaloneNotificationBasicV3Response {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Notification/2010/10}SendStandaloneNotificationBasicV3Result`.

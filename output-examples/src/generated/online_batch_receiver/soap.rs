@@ -79,7 +79,7 @@ impl Message {
     }
 }
 
-/// The anonymous XSD type at `{http://AltInn.no/webservices/}ReceiveOnlineBatchExternalAttachment#`.
+/// The inline type of SOAP element `{http://AltInn.no/webservices/}ReceiveOnlineBatchExternalAttachment`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReceiveOnlineBatchExternalAttachment {
     /// SOAP element `{http://AltInn.no/webservices/}username`.
@@ -168,7 +168,7 @@ impl xml::XmlContent for ReceiveOnlineBatchExternalAttachment {
     }
 }
 
-/// The anonymous XSD type at `{http://AltInn.no/webservices/}ReceiveOnlineBatchExternalAttachmentResponse#`.
+/// The inline type of SOAP element `{http://AltInn.no/webservices/}ReceiveOnlineBatchExternalAttachmentResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReceiveOnlineBatchExternalAttachmentResponse {
     /// SOAP element `{http://AltInn.no/webservices/}ReceiveOnlineBatchExternalAttachmentResult`.

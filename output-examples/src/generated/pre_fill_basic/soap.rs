@@ -1572,7 +1572,7 @@ impl xml::XmlText for AttachmentType {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -1589,7 +1589,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -1606,7 +1606,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitAndInstantiatePrefilledFormTaskBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitAndInstantiatePrefilledFormTaskBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitAndInstantiatePrefilledFormTaskBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}systemUserName`.
@@ -1740,7 +1740,7 @@ impl xml::XmlContent for SubmitAndInstantiatePrefilledFormTaskBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitAndInstantiatePrefilledFormTaskBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitAndInstantiatePrefilledFormTaskBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitAndInstantiatePrefilledFormTaskBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitAndInstantiatePrefilledFormTaskBasicResult`.
@@ -1777,7 +1777,7 @@ impl xml::XmlContent for SubmitAndInstantiatePrefilledFormTaskBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitPrefilledFormTasksBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitPrefilledFormTasksBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitPrefilledFormTasksBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}systemUserName`.
@@ -1850,7 +1850,7 @@ impl xml::XmlContent for SubmitPrefilledFormTasksBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitPrefilledFormTasksBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitPrefilledFormTasksBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitPrefilledFormTasksBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/PreFill/2009/10}SubmitPrefilledFormTasksBasicResult`.

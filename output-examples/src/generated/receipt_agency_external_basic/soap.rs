@@ -1189,7 +1189,7 @@ impl xml::XmlText for ReferenceType {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -1206,7 +1206,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -1223,7 +1223,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReceiptBasic {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}systemUserName`.
@@ -1277,7 +1277,7 @@ impl xml::XmlContent for GetReceiptBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReceiptBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicResult`.
@@ -1309,7 +1309,7 @@ impl xml::XmlContent for GetReceiptBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicV2#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicV2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReceiptBasicV2 {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}systemUserName`.
@@ -1358,7 +1358,7 @@ impl xml::XmlContent for GetReceiptBasicV2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicV2Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicV2Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReceiptBasicV2Response {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptBasicV2Result`.
@@ -1390,7 +1390,7 @@ impl xml::XmlContent for GetReceiptBasicV2Response {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReceiptListBasic {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}systemUserName`.
@@ -1461,7 +1461,7 @@ impl xml::XmlContent for GetReceiptListBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReceiptListBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicResult`.
@@ -1495,7 +1495,7 @@ impl xml::XmlContent for GetReceiptListBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicV2#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicV2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReceiptListBasicV2 {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}systemUserName`.
@@ -1566,7 +1566,7 @@ impl xml::XmlContent for GetReceiptListBasicV2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicV2Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicV2Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReceiptListBasicV2Response {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}GetReceiptListBasicV2Result`.
@@ -1600,7 +1600,7 @@ impl xml::XmlContent for GetReceiptListBasicV2Response {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}SaveReceiptBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}SaveReceiptBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaveReceiptBasic {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}systemUserName`.
@@ -1657,7 +1657,7 @@ impl xml::XmlContent for SaveReceiptBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}SaveReceiptBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}SaveReceiptBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaveReceiptBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}SaveReceiptBasicResult`.
@@ -1689,7 +1689,7 @@ impl xml::XmlContent for SaveReceiptBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}UpdateReceiptBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}UpdateReceiptBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateReceiptBasic {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}systemUserName`.
@@ -1740,7 +1740,7 @@ impl xml::XmlContent for UpdateReceiptBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}UpdateReceiptBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}UpdateReceiptBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateReceiptBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/Intermediary/Receipt/2009/10}UpdateReceiptBasicResult`.

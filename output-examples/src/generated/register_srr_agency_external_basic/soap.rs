@@ -596,7 +596,7 @@ impl xml::XmlContent for RegisterSrrRight {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -613,7 +613,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -630,7 +630,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Register/SRR/2015/06}AddRightsBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}AddRightsBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddRightsBasic {
     /// SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}systemUserName`.
@@ -705,7 +705,7 @@ impl xml::XmlContent for AddRightsBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Register/SRR/2015/06}AddRightsBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}AddRightsBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddRightsBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}AddRightsBasicResult`.
@@ -739,7 +739,7 @@ impl xml::XmlContent for AddRightsBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Register/SRR/2015/06}DeleteRightsBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}DeleteRightsBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteRightsBasic {
     /// SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}systemUserName`.
@@ -814,7 +814,7 @@ impl xml::XmlContent for DeleteRightsBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Register/SRR/2015/06}DeleteRightsBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}DeleteRightsBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteRightsBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}DeleteRightsBasicResult`.
@@ -848,7 +848,7 @@ impl xml::XmlContent for DeleteRightsBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Register/SRR/2015/06}GetRightsBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}GetRightsBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRightsBasic {
     /// SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}systemUserName`.
@@ -919,7 +919,7 @@ impl xml::XmlContent for GetRightsBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Register/SRR/2015/06}GetRightsBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}GetRightsBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRightsBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/Register/SRR/2015/06}GetRightsBasicResult`.

@@ -2708,7 +2708,7 @@ impl xml::XmlContent for ArrayOfint {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -2725,7 +2725,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -2742,7 +2742,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchiveShipmentStatusExternalBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchiveShipmentStatusExternalBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetArchiveShipmentStatusExternalBasic {
     /// SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}systemUserName`.
@@ -2802,7 +2802,7 @@ impl xml::XmlContent for GetArchiveShipmentStatusExternalBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchiveShipmentStatusExternalBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchiveShipmentStatusExternalBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetArchiveShipmentStatusExternalBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchiveShipmentStatusExternalBasicResult`.
@@ -2839,7 +2839,7 @@ impl xml::XmlContent for GetArchiveShipmentStatusExternalBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchiveShipmentStatusExternalBasicV2#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchiveShipmentStatusExternalBasicV2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetArchiveShipmentStatusExternalBasicV2 {
     /// SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}systemUserName`.
@@ -2899,7 +2899,7 @@ impl xml::XmlContent for GetArchiveShipmentStatusExternalBasicV2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchiveShipmentStatusExternalBasicV2Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchiveShipmentStatusExternalBasicV2Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetArchiveShipmentStatusExternalBasicV2Response {
     /// SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchiveShipmentStatusExternalBasicV2Result`.
@@ -2936,7 +2936,7 @@ impl xml::XmlContent for GetArchiveShipmentStatusExternalBasicV2Response {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchivedFormTaskBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchivedFormTaskBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetArchivedFormTaskBasic {
     /// SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}systemUserName`.
@@ -3007,7 +3007,7 @@ impl xml::XmlContent for GetArchivedFormTaskBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchivedFormTaskBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchivedFormTaskBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetArchivedFormTaskBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchivedFormTaskBasicResult`.
@@ -3041,7 +3041,7 @@ impl xml::XmlContent for GetArchivedFormTaskBasicResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchivedFormTaskBasicV2#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchivedFormTaskBasicV2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetArchivedFormTaskBasicV2 {
     /// SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}systemUserName`.
@@ -3112,7 +3112,7 @@ impl xml::XmlContent for GetArchivedFormTaskBasicV2 {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchivedFormTaskBasicV2Response#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchivedFormTaskBasicV2Response`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetArchivedFormTaskBasicV2Response {
     /// SOAP element `{http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10}GetArchivedFormTaskBasicV2Result`.

@@ -902,7 +902,7 @@ impl xml::XmlText for PeriodType {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}Test#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}Test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {}
 
@@ -919,7 +919,7 @@ impl xml::XmlContent for Test {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/2009/10}TestResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/2009/10}TestResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResponse {}
 
@@ -936,7 +936,7 @@ impl xml::XmlContent for TestResponse {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Subscription/2009/10}SubmitSubscriptionBasic#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Subscription/2009/10}SubmitSubscriptionBasic`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitSubscriptionBasic {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Subscription/2009/10}systemUserName`.
@@ -1007,7 +1007,7 @@ impl xml::XmlContent for SubmitSubscriptionBasic {
     }
 }
 
-/// The anonymous XSD type at `{http://www.altinn.no/services/ServiceEngine/Subscription/2009/10}SubmitSubscriptionBasicResponse#`.
+/// The inline type of SOAP element `{http://www.altinn.no/services/ServiceEngine/Subscription/2009/10}SubmitSubscriptionBasicResponse`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitSubscriptionBasicResponse {
     /// SOAP element `{http://www.altinn.no/services/ServiceEngine/Subscription/2009/10}SubmitSubscriptionBasicResult`.
