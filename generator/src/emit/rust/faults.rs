@@ -119,10 +119,10 @@ mod tests {
         let mut scope = Unique::with(&["FAULT_4XX"]);
         let shared = SharedFaults::of(&api, &mut scope);
         let consts = shared.consts().to_string();
-        assert!(consts.contains("const FAULT_4XX_2 : FaultRule"), "{consts}");
+        assert!(consts.contains("const FAULT_4XX2 : FaultRule"), "{consts}");
         assert!(
             consts
-                .contains("pub const API_FAULTS : & [FaultRule] = & [FAULT_4XX_2 , FAULT_TIMEOUT]"),
+                .contains("pub const API_FAULTS : & [FaultRule] = & [FAULT_4XX2 , FAULT_TIMEOUT]"),
             "{consts}"
         );
         assert_eq!(shared.of_op(&api).to_string(), "API_FAULTS");
@@ -133,7 +133,7 @@ mod tests {
             text.starts_with("& [FaultRule { status : StatusMatch :: Exact (404)"),
             "{text}"
         );
-        assert!(text.ends_with(", FAULT_4XX_2 , FAULT_TIMEOUT]"), "{text}");
+        assert!(text.ends_with(", FAULT_4XX2 , FAULT_TIMEOUT]"), "{text}");
         // Rules that do not end with the shared ones are not silently replaced by them.
         let other = [fault(StatusMatch::Default, "B")];
         assert!(!shared.of_op(&other).to_string().contains("API_FAULTS"));
