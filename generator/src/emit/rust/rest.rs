@@ -306,6 +306,9 @@ mod tests {
         ] {
             assert!(text.contains(expected), "missing `{expected}` in\n{text}");
         }
-        assert!(!text.contains("schemas/Tree`"), "a documented schema keeps its own doc");
+        assert!(
+            !text.contains("schemas/Tree`"),
+            "a documented schema keeps its own doc"
+        );
     }
 }
