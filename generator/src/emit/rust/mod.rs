@@ -22,6 +22,7 @@ mod faults;
 pub mod format;
 pub mod names;
 mod namespaces;
+mod operations;
 mod plan;
 mod rest;
 mod soap;
