@@ -18,10 +18,9 @@ use crate::model::{Builtin, MessagePart, PartContent, QName, SoapOperation, Type
 
 use super::faults::SharedFaults;
 use super::names::{Unique, ident, snake};
-use super::namespaces::Namespaces;
 use super::operations::StepNames;
 use super::rest::RestNames;
-use super::soap::{ElementTypes, SoapModule};
+use super::soap::SoapModule;
 
 /// The adapter parts of one API's module, each written to its own file.
 pub struct Adapter {
@@ -40,8 +39,8 @@ pub fn module(
     soap: &SoapModule,
     rest_names: &RestNames,
 ) -> Adapter {
-    let elements = &soap.elements;
-    // The plan module's names: one static per operation, then the path step constants.
+    // The plan module's names: one static per operation, the path step constants, then the
+    // shared fault rules.
     let mut statics = Unique::default();
     let stat_names: Vec<String> = m
         .resolved
@@ -53,10 +52,9 @@ pub fn module(
     let faults = SharedFaults::of(&m.resolved.faults, &mut statics);
     let cx = Cx {
         m,
-        elements,
         rest_names,
         steps: &steps,
-        namespaces: &soap.namespaces,
+        soap,
         faults: &faults,
     };
     let mut methods = Unique::default();
@@ -228,13 +226,19 @@ pub(super) fn api_name(display: &str) -> String {
         .map_or_else(|| display.to_owned(), |s| s.to_string_lossy().into_owned())
 }
 
+/// An operation's input body element, input header parts and output body element.
+type Messages<'a> = (
+    Option<(&'a QName, &'a TypeRef)>,
+    &'a [&'a MessagePart],
+    Option<(&'a QName, &'a TypeRef)>,
+);
+
 /// What the client's and the plan's code for one manifest is written from.
 pub(super) struct Cx<'a> {
     pub(super) m: &'a Mapping,
-    pub(super) elements: &'a ElementTypes,
     pub(super) rest_names: &'a RestNames,
     pub(super) steps: &'a StepNames,
-    pub(super) namespaces: &'a Namespaces,
+    pub(super) soap: &'a SoapModule,
     pub(super) faults: &'a SharedFaults,
 }
 
@@ -412,11 +416,11 @@ impl Cx<'_> {
         output: Option<(&QName, &TypeRef)>,
     ) -> Option<(QName, TokenStream)> {
         let (in_q, _) = input?;
-        let in_v = &self.elements.get(in_q)?.variant;
+        let in_v = &self.soap.elements.get(in_q)?.variant;
         let mut lets = Vec::new();
         let mut args = Vec::new();
         for (i, (q, _)) in headers.iter().filter_map(|p| part_element(p)).enumerate() {
-            let v = &self.elements.get(q)?.variant;
+            let v = &self.soap.elements.get(q)?.variant;
             let var = quote::format_ident!("header_{i}");
             let local = &q.local;
             lets.push(quote! {
@@ -432,7 +436,7 @@ impl Cx<'_> {
         }
         let wrap = match output {
             Some((q, _)) => {
-                let v = &self.elements.get(q)?.variant;
+                let v = &self.soap.elements.get(q)?.variant;
                 quote!(.map(|o| ::std::option::Option::Some(soap::Message::#v(o))))
             }
             None => quote!(.map(|()| ::std::option::Option::None)),
@@ -449,20 +453,11 @@ impl Cx<'_> {
     /// An element's `(namespace, local name)` through `soap` (the module's path from here):
     /// its constant when the `soap` module has one.
     pub(super) fn element_name(&self, q: &QName, soap: &TokenStream) -> TokenStream {
-        match self.elements.get(q) {
-            Some(info) => {
-                let id = &info.name;
-                quote!(#soap #id)
-            }
-            None => {
-                let (ns, local) = (self.namespaces.at(soap, &q.ns), &q.local);
-                quote!((#ns, #local))
-            }
-        }
+        self.soap.name_of(q, soap)
     }
 
     fn element_type(&self, q: &QName) -> TokenStream {
-        match self.elements.get(q) {
+        match self.soap.elements.get(q) {
             Some(info) => info.ty.clone(),
             None => quote!(::altinn_bridge_runtime::xml::Element),
         }
@@ -473,11 +468,7 @@ impl Cx<'_> {
         &self,
         link: &OpLink,
         (stat, method): (&proc_macro2::Ident, &proc_macro2::Ident),
-        (input, headers, output): (
-            Option<(&QName, &TypeRef)>,
-            &[&MessagePart],
-            Option<(&QName, &TypeRef)>,
-        ),
+        (input, headers, output): Messages<'_>,
         contract: &TokenStream,
     ) -> TokenStream {
         let name = &link.name;
@@ -491,7 +482,7 @@ impl Cx<'_> {
         {
             let arg = ident(&scope.claim(snake(&q.local)));
             let ty = self.element_type(q);
-            let (ns, local) = (self.namespaces.at(&quote!(soap::), &q.ns), &q.local);
+            let (ns, local) = (self.soap.namespaces.at(&quote!(soap::), &q.ns), &q.local);
             args.push(quote!(#arg: &#ty));
             arg_names.push(arg.clone());
             elements.push(quote!(::altinn_bridge_runtime::adapter::to_element(#arg, #ns, #local)));

@@ -141,13 +141,7 @@ fn endpoint_path(m: &Mapping) -> String {
 
 /// An element's `(namespace, local name)` from here: its constant in `soap` when it has one.
 fn element_name(soap: &SoapModule, q: &QName) -> TokenStream {
-    match soap.elements.get(q) {
-        Some(info) => {
-            let id = &info.name;
-            quote!(super::soap::#id)
-        }
-        None => qname(soap, q),
-    }
+    soap.name_of(q, &quote!(super::soap::))
 }
 
 /// `(namespace, local name)` with the namespace by its constant in `soap`.

@@ -186,7 +186,7 @@ impl Cx<'_> {
         let for_each = match &c.for_each {
             None => quote!(::std::option::Option::None),
             Some(Loop::Soap { path }) => {
-                let steps = self.steps.path(path, self.namespaces);
+                let steps = self.steps.path(path, &self.soap.namespaces);
                 quote!(::std::option::Option::Some(Loop::Soap(&[#(#steps),*])))
             }
             Some(Loop::Response { call, path }) => {
@@ -252,7 +252,7 @@ impl Cx<'_> {
         let field = field_name(l);
         let from = match &l.from {
             Source::Soap { path } => {
-                let steps = self.steps.path(path, self.namespaces);
+                let steps = self.steps.path(path, &self.soap.namespaces);
                 quote!(Source::Soap(&[#(#steps),*]))
             }
             Source::Response { call, path } => {
@@ -290,11 +290,11 @@ impl Cx<'_> {
                 )
             }
             Target::Soap { path } if whole_body_to_binary(self.m, l) => {
-                let steps = self.steps.path(path, self.namespaces);
+                let steps = self.steps.path(path, &self.soap.namespaces);
                 (quote!(Target::SoapBinary(&[#(#steps),*])), None)
             }
             Target::Soap { path } => {
-                let steps = self.steps.path(path, self.namespaces);
+                let steps = self.steps.path(path, &self.soap.namespaces);
                 (quote!(Target::Soap(&[#(#steps),*])), None)
             }
             Target::Dropped => return None,
@@ -319,7 +319,7 @@ impl Cx<'_> {
             let equals = &f.equals;
             let path = match &l.from {
                 Source::Soap { .. } => {
-                    let steps = self.steps.path(&f.path, self.namespaces);
+                    let steps = self.steps.path(&f.path, &self.soap.namespaces);
                     quote!(FilterPath::Soap(&[#(#steps),*]))
                 }
                 _ => {

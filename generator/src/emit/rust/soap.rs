@@ -39,6 +39,24 @@ pub struct SoapModule {
     pub namespaces: Namespaces,
 }
 
+impl SoapModule {
+    /// An element's `(namespace, local name)` as code reaches it through `module` (`soap::`,
+    /// `super::soap::`): its constant when the module has one, else the pair with the
+    /// namespace by its constant.
+    pub fn name_of(&self, q: &crate::model::QName, module: &TokenStream) -> TokenStream {
+        match self.elements.get(q) {
+            Some(info) => {
+                let id = &info.name;
+                quote!(#module #id)
+            }
+            None => {
+                let (ns, local) = (self.namespaces.at(module, &q.ns), &q.local);
+                quote!((#ns, #local))
+            }
+        }
+    }
+}
+
 /// The `soap` module's items for one manifest. `path_uris` are the namespaces the plans and the
 /// facade use besides those of the types and elements (see [`super::namespaces::of_paths`]):
 /// every namespace generated code writes gets its constant here.
