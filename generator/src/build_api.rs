@@ -1,6 +1,7 @@
 //! [`Builder`]: generate the adapters from a build script, the way `prost-build` does.
 //!
-//! In `build.rs` (the files land in `OUT_DIR`, one `<api>.rs` per manifest plus `mod.rs`):
+//! In `build.rs` (the files land in `OUT_DIR`: per manifest a module file `<api>.rs` and a folder
+//! `<api>/` with the files it includes, plus `mod.rs`):
 //!
 //! ```no_run
 //! altinn_bridge::Builder::new()
@@ -10,8 +11,9 @@
 //! ```
 //!
 //! and in the crate, `#[path = concat!(env!("OUT_DIR"), "/correspondence_agency_external_basic.rs")]`
-//! is not allowed, so include it: `pub mod correspondence { include!(concat!(env!("OUT_DIR"),
-//! "/correspondence_agency_external_basic.rs")); }`. The generated crate needs
+//! is not allowed, so include the module file: `pub mod correspondence {
+//! include!(concat!(env!("OUT_DIR"), "/correspondence_agency_external_basic.rs")); }`. It
+//! includes its folder's files itself, relative to where it lies. The generated crate needs
 //! `altinn-bridge-runtime` as its only dependency.
 
 use std::collections::BTreeMap;
@@ -111,7 +113,8 @@ impl Builder {
         }
     }
 
-    /// Generates and writes the files that changed; prints `cargo:rerun-if-changed` for every
+    /// Generates and writes the files that changed, and removes those an earlier run wrote that
+    /// are no longer produced (see [`output::sync`]); prints `cargo:rerun-if-changed` for every
     /// manifest and contract read (unless [`quiet`](Self::quiet)).
     pub fn generate(&self) -> Result<Outcome, Error> {
         let out = match &self.out_dir {
@@ -134,14 +137,15 @@ impl Builder {
                 }
             }
         }
-        output::write_all(&out, &generated?.files, false)
+        output::sync(&out, &generated?.files, false)
     }
 }
 
 /// What one run produces.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Generated {
-    /// File name → content: one `<api>.rs` per manifest and a `mod.rs`.
+    /// Path relative to the output directory → content: per manifest `<api>.rs` and the files
+    /// of `<api>/`, the contract copies its facade serves (`contracts/<api>/`), and `mod.rs`.
     pub files: BTreeMap<String, String>,
     /// Every file read (manifests, WSDLs, schemas, OpenAPI documents), in reading order.
     pub inputs: Vec<PathBuf>,

@@ -114,8 +114,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Write Rust for every manifest: one module per API with `soap` (XML) and `rest` (serde)
-    /// types, plus a `mod.rs`. Only changed files are written.
+    /// Write Rust for every manifest: per API a module file and a folder with its `soap` (XML)
+    /// and `rest` (serde) types, `plan`, `Client` and `facade`, plus a `mod.rs`. Only changed
+    /// files are written; files an earlier run wrote that are no longer produced are removed.
     Generate {
         /// Manifests. Without any, every `mappings/*.toml`.
         manifests: Vec<PathBuf>,
@@ -125,7 +126,8 @@ enum Command {
         /// Read each contract from this directory instead of the manifest's paths.
         #[arg(long = "contracts", value_name = "DIR")]
         contracts: Vec<PathBuf>,
-        /// Write nothing; exit non-zero and name the files that are stale.
+        /// Write nothing; exit non-zero and name the files that are stale, missing, or left
+        /// from an earlier run that no longer produces them.
         #[arg(long)]
         check: bool,
         /// Leave out the SOAP facade modules (strategy 2): clients and types only.
@@ -431,7 +433,7 @@ fn generate(
         Err(e) => return failure(e),
     };
     report_written(
-        output::write_all(out, &files, check),
+        output::sync(out, &files, check),
         check,
         out,
         "generate",
@@ -463,7 +465,7 @@ fn build(
     };
     let (code, docs) = (out.join("src"), out.join("docs"));
     let wrote_code = report_written(
-        output::write_all(&code, &files, false),
+        output::sync(&code, &files, false),
         false,
         &code,
         "build",
@@ -527,20 +529,29 @@ fn report_written(
     what: &str,
 ) -> ExitCode {
     match result {
-        Ok(o) if check && !o.changed.is_empty() => {
+        Ok(o) if check && !(o.changed.is_empty() && o.removed.is_empty()) => {
             for p in &o.changed {
-                eprintln!("stale: {}", p.display());
+                let state = if p.exists() { "stale" } else { "missing" };
+                eprintln!("{state}: {}", p.display());
+            }
+            for p in &o.removed {
+                eprintln!("stale (no longer generated): {}", p.display());
             }
             eprintln!(
                 "error: {} {what}(s) differ from what the manifests generate; run `altinn-bridge {command}`",
-                o.changed.len()
+                o.changed.len() + o.removed.len()
             );
             ExitCode::FAILURE
         }
         Ok(o) => {
             let verb = if check { "would write" } else { "wrote" };
+            let removed = if o.removed.is_empty() {
+                String::new()
+            } else {
+                format!(", removed {} no longer generated", o.removed.len())
+            };
             println!(
-                "{verb} {} {what}(s), {} unchanged, in {}",
+                "{verb} {} {what}(s), {} unchanged{removed}, in {}",
                 o.changed.len(),
                 o.unchanged,
                 out.display()

@@ -432,6 +432,10 @@ pub struct Resolved {
     pub openapi: Vec<String>,
     /// Operations in manifest order.
     pub operations: Vec<OpLink>,
+    /// The API-wide fault mappings (`[[faults]]`), in manifest order: every operation's
+    /// [`OpLink::faults`] ends with them, so generated code can define them once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultMap>,
     /// SOAP operations of the contract that the manifest does not mention (sorted).
     pub unmapped_operations: Vec<String>,
     /// Input coverage over all operations.

@@ -1,43 +1,46 @@
-//! The adapter half of a generated file: `pub mod plan` (one static description per mapped
-//! operation, written from the resolved links) and `pub struct Client`, whose methods keep the
-//! old operations' shapes and make the Altinn 3 calls through the runtime's executor.
+//! The adapter half of an API's module: its constants (`API`, `APIS`, `SETTINGS`, ...), the
+//! `plan` module (one static description per mapped operation, written from the resolved links)
+//! and `pub struct Client`, whose methods keep the old operations' shapes and make the Altinn 3
+//! calls through the runtime's executor.
 //!
 //! The typed edges stay generated: a method takes the generated SOAP input struct, every JSON
 //! request body is read through its generated REST type before it is sent, every JSON answer is
 //! read through its REST type, and the SOAP output is read back into the generated output
 //! struct, so a value that does not fit either contract fails with an error naming it.
 
-use std::collections::BTreeMap;
-
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use altinn_bridge_vocab::{BodyKind, Kind};
+use crate::link::{FieldLink, Mapping, OpLink, Source, Target};
+use crate::lower::{Lowered, LoweredOp};
+use crate::model::{Builtin, MessagePart, PartContent, QName, SoapOperation, TypeRef};
 
-use crate::link::{
-    Call, FaultMap, FieldLink, Format, Loop, Mapping, OpLink, Pages, ResolvedPath, Source, Target,
-    Transform,
-};
-use crate::lower::{self, Lowered, LoweredCall, LoweredOp};
-use crate::model::{
-    Builtin, Endpoint, MessagePart, PartContent, QName, RestContract, SoapOperation, TypeDef,
-    TypeKind, TypeRef,
-};
-
+use super::faults::SharedFaults;
 use super::names::{Unique, ident, snake};
+use super::operations::StepNames;
 use super::rest::RestNames;
-use super::soap::ElementTypes;
-use super::vocab;
+use super::soap::SoapModule;
 
-/// `pub mod plan` and `pub struct Client` for one manifest.
+/// The adapter parts of one API's module, each written to its own file.
+pub struct Adapter {
+    /// The API's constants, at the top of its module.
+    pub consts: TokenStream,
+    /// The items of `mod plan`.
+    pub plan: TokenStream,
+    /// `Client` and its methods, beside the constants.
+    pub client: TokenStream,
+}
+
+/// The constants, `plan` and `Client` for one manifest.
 pub fn module(
     m: &Mapping,
     lowered: &Lowered,
-    elements: &ElementTypes,
+    soap: &SoapModule,
     rest_names: &RestNames,
-) -> TokenStream {
-    // The plan module's names: one static per operation, then the path step constants.
+) -> Adapter {
+    // The plan module's names: one static per operation, the path step constants, then the
+    // shared fault rules.
     let mut statics = Unique::default();
     let stat_names: Vec<String> = m
         .resolved
@@ -46,11 +49,13 @@ pub fn module(
         .map(|l| statics.claim(l.name.to_shouty_snake_case()))
         .collect();
     let steps = StepNames::of(m, &mut statics);
+    let faults = SharedFaults::of(&m.resolved.faults, &mut statics);
     let cx = Cx {
         m,
-        elements,
         rest_names,
         steps: &steps,
+        soap,
+        faults: &faults,
     };
     let mut methods = Unique::default();
     let ops: Vec<OpCode> = m
@@ -65,7 +70,8 @@ pub fn module(
             Some(cx.operation((link, lop), op, ident(stat), method))
         })
         .collect();
-    let step_consts = steps.consts();
+    let step_consts = steps.consts(&soap.namespaces);
+    let fault_consts = faults.consts();
     let plans = ops.iter().map(|o| &o.plan);
     let methods = ops.iter().map(|o| &o.method);
     let arms = ops.iter().map(|o| &o.dispatch);
@@ -87,7 +93,7 @@ pub fn module(
         .iter()
         .all(|o| o.no_successor.is_some())
         .then(|| quote!(#[allow(dead_code)]));
-    quote! {
+    let consts = quote! {
         /// The Altinn 2 service these adapters replace.
         pub const API: &str = #api;
 
@@ -106,15 +112,14 @@ pub fn module(
 
         /// The lookup tables these adapters read: each must be set.
         pub const TABLES: &[&str] = &[#(#tables),*];
-
-        /// One static description per mapped operation: its calls and field links, as the
-        /// manifest resolved them. [`Client`] hands these to the runtime's executor.
-        pub mod plan {
-            use ::altinn_bridge_runtime::adapter::plan::*;
-            #step_consts
-            #(#plans)*
-        }
-
+    };
+    let plan = quote! {
+        use ::altinn_bridge_runtime::adapter::plan::*;
+        #step_consts
+        #fault_consts
+        #(#plans)*
+    };
+    let client = quote! {
         #[doc = #client_doc]
         #[derive(Debug, Clone)]
         #unused_fields
@@ -206,105 +211,35 @@ pub fn module(
                 }
             }
         }
+    };
+    Adapter {
+        consts,
+        plan,
+        client,
     }
 }
 
 /// The OpenAPI document's file stem: how generated code names an Altinn 3 API.
-fn api_name(display: &str) -> String {
+pub(super) fn api_name(display: &str) -> String {
     std::path::Path::new(display)
         .file_stem()
         .map_or_else(|| display.to_owned(), |s| s.to_string_lossy().into_owned())
 }
 
-struct Cx<'a> {
-    m: &'a Mapping,
-    elements: &'a ElementTypes,
-    rest_names: &'a RestNames,
-    steps: &'a StepNames,
-}
+/// An operation's input body element, input header parts and output body element.
+type Messages<'a> = (
+    Option<(&'a QName, &'a TypeRef)>,
+    &'a [&'a MessagePart],
+    Option<(&'a QName, &'a TypeRef)>,
+);
 
-/// One step of a SOAP path as the plan writes it: namespace, local name, attribute, repeats.
-type StepKey = (String, String, bool, bool);
-
-/// Every SOAP path step the plans use, each written once as a `const` (paths share most of
-/// their steps) and named after its element, in sorted order so names never depend on the
-/// order operations are listed in.
-struct StepNames {
-    names: BTreeMap<StepKey, String>,
-}
-
-impl StepNames {
-    fn of(m: &Mapping, scope: &mut Unique) -> Self {
-        let mut keys = std::collections::BTreeSet::new();
-        for op in &m.resolved.operations {
-            let loops = op.calls.iter().filter_map(|c| match &c.for_each {
-                Some(Loop::Soap { path }) => Some(path),
-                _ => None,
-            });
-            let links = op
-                .inputs
-                .iter()
-                .filter(|l| !matches!(l.to, Target::Dropped))
-                .chain(&op.outputs);
-            let ends = links.flat_map(|l| {
-                let from = match &l.from {
-                    Source::Soap { path } => Some(path),
-                    _ => None,
-                };
-                let to = match &l.to {
-                    Target::Soap { path } => Some(path),
-                    _ => None,
-                };
-                from.into_iter().chain(to)
-            });
-            keys.extend(loops.chain(ends).flat_map(step_keys));
-        }
-        let names = keys
-            .into_iter()
-            .map(|k| {
-                let mut base = k.1.to_shouty_snake_case();
-                base.retain(|c| c.is_ascii_alphanumeric() || c == '_');
-                if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
-                    base.insert_str(0, "E_");
-                }
-                let suffix = match (k.2, k.3) {
-                    (true, _) => "_ATTR",
-                    (false, true) => "_EACH",
-                    (false, false) => "",
-                };
-                let name = scope.claim(format!("{base}{suffix}"));
-                (k, name)
-            })
-            .collect();
-        StepNames { names }
-    }
-
-    /// The steps of `path`, by their constants.
-    fn path(&self, path: &ResolvedPath) -> Vec<TokenStream> {
-        step_keys(path)
-            .into_iter()
-            .map(|k| match self.names.get(&k) {
-                Some(name) => {
-                    let id = ident(name);
-                    quote!(#id)
-                }
-                None => step_literal(&k),
-            })
-            .collect()
-    }
-
-    fn consts(&self) -> TokenStream {
-        let items = self.names.iter().map(|(k, name)| {
-            let id = ident(name);
-            let value = step_literal(k);
-            quote!(const #id: XmlStep = #value;)
-        });
-        quote!(#(#items)*)
-    }
-}
-
-fn step_literal((ns, local, attribute, many): &StepKey) -> TokenStream {
-    quote!(XmlStep { ns: #ns, local: #local, attribute: #attribute, many: #many })
+/// What the client's and the plan's code for one manifest is written from.
+pub(super) struct Cx<'a> {
+    pub(super) m: &'a Mapping,
+    pub(super) rest_names: &'a RestNames,
+    pub(super) steps: &'a StepNames,
+    pub(super) soap: &'a SoapModule,
+    pub(super) faults: &'a SharedFaults,
 }
 
 struct OpCode {
@@ -351,7 +286,7 @@ fn call_message_method(ops: &[OpCode]) -> TokenStream {
 
 /// Whether `l` fills a base64Binary SOAP field with a call's whole body (a file download),
 /// which the facade streams into its answer.
-fn whole_body_to_binary(m: &Mapping, l: &FieldLink) -> bool {
+pub(super) fn whole_body_to_binary(m: &Mapping, l: &FieldLink) -> bool {
     let whole_body = matches!(&l.from, Source::Response { path, .. } if path.text.is_empty());
     let binary = matches!(&l.to, Target::Soap { path }
         if path.leaf_type().and_then(|t| m.soap.types.builtin_of(t)) == Some(Builtin::Base64Binary));
@@ -422,10 +357,18 @@ impl Cx<'_> {
     ) -> OpCode {
         let name = &link.name;
         let output = op.output.as_ref().and_then(|o| element_part(&o.body));
-        let plan = self.plan((link, lowered), &stat, output);
+        // The WSDL's `wsdl:documentation` of the operation, below the line saying what it calls.
+        let contract = match op.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => {
+                let lines = super::common::doc_attr(Some(d));
+                quote!(#[doc = ""] #lines)
+            }
+            None => TokenStream::new(),
+        };
+        let plan = self.plan((link, lowered), &stat, output, &contract);
         let input = op.input.as_ref().and_then(|i| element_part(&i.body));
         let headers: Vec<&MessagePart> = op.input.iter().flat_map(|i| &i.headers).collect();
-        let method_code = self.method(link, &stat, &method, input, &headers, output);
+        let method_code = self.method(link, (&stat, &method), (input, &headers, output), &contract);
         // A one-way operation reads no answer; any XML type stands in for the output.
         let out_ty = output.map_or_else(
             || quote!(::altinn_bridge_runtime::xml::Element),
@@ -473,11 +416,11 @@ impl Cx<'_> {
         output: Option<(&QName, &TypeRef)>,
     ) -> Option<(QName, TokenStream)> {
         let (in_q, _) = input?;
-        let in_v = &self.elements.get(in_q)?.variant;
+        let in_v = &self.soap.elements.get(in_q)?.variant;
         let mut lets = Vec::new();
         let mut args = Vec::new();
         for (i, (q, _)) in headers.iter().filter_map(|p| part_element(p)).enumerate() {
-            let v = &self.elements.get(q)?.variant;
+            let v = &self.soap.elements.get(q)?.variant;
             let var = quote::format_ident!("header_{i}");
             let local = &q.local;
             lets.push(quote! {
@@ -493,7 +436,7 @@ impl Cx<'_> {
         }
         let wrap = match output {
             Some((q, _)) => {
-                let v = &self.elements.get(q)?.variant;
+                let v = &self.soap.elements.get(q)?.variant;
                 quote!(.map(|o| ::std::option::Option::Some(soap::Message::#v(o))))
             }
             None => quote!(.map(|()| ::std::option::Option::None)),
@@ -507,21 +450,26 @@ impl Cx<'_> {
         Some((in_q.clone(), arm))
     }
 
+    /// An element's `(namespace, local name)` through `soap` (the module's path from here):
+    /// its constant when the `soap` module has one.
+    pub(super) fn element_name(&self, q: &QName, soap: &TokenStream) -> TokenStream {
+        self.soap.name_of(q, soap)
+    }
+
     fn element_type(&self, q: &QName) -> TokenStream {
-        match self.elements.get(q) {
+        match self.soap.elements.get(q) {
             Some(info) => info.ty.clone(),
             None => quote!(::altinn_bridge_runtime::xml::Element),
         }
     }
 
+    /// The operation's typed method; `contract` are its doc lines from the WSDL.
     fn method(
         &self,
         link: &OpLink,
-        stat: &proc_macro2::Ident,
-        method: &proc_macro2::Ident,
-        input: Option<(&QName, &TypeRef)>,
-        headers: &[&MessagePart],
-        output: Option<(&QName, &TypeRef)>,
+        (stat, method): (&proc_macro2::Ident, &proc_macro2::Ident),
+        (input, headers, output): Messages<'_>,
+        contract: &TokenStream,
     ) -> TokenStream {
         let name = &link.name;
         let mut args = Vec::new();
@@ -534,7 +482,7 @@ impl Cx<'_> {
         {
             let arg = ident(&scope.claim(snake(&q.local)));
             let ty = self.element_type(q);
-            let (ns, local) = (&q.ns, &q.local);
+            let (ns, local) = (self.soap.namespaces.at(&quote!(soap::), &q.ns), &q.local);
             args.push(quote!(#arg: &#ty));
             arg_names.push(arg.clone());
             elements.push(quote!(::altinn_bridge_runtime::adapter::to_element(#arg, #ns, #local)));
@@ -578,272 +526,12 @@ impl Cx<'_> {
         };
         quote! {
             #[doc = #doc]
+            #contract
             pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#out_ty, ::altinn_bridge_runtime::soap::Fault> {
                 #body
             }
         }
     }
-
-    fn plan(
-        &self,
-        (link, lowered): (&OpLink, &LoweredOp),
-        stat: &proc_macro2::Ident,
-        output: Option<(&QName, &TypeRef)>,
-    ) -> TokenStream {
-        let name = &link.name;
-        let calls = link
-            .calls
-            .iter()
-            .zip(&lowered.calls)
-            .map(|(c, lc)| self.call(c, lc));
-        let inputs = link
-            .inputs
-            .iter()
-            .filter(|l| !matches!(l.to, Target::Dropped))
-            .filter_map(|l| self.link(link, l));
-        let outputs = link.outputs.iter().filter_map(|l| self.link(link, l));
-        let faults = link.faults.iter().map(fault_rule);
-        let output = match output {
-            Some((q, _)) => {
-                let (ns, local) = (&q.ns, &q.local);
-                quote!(::std::option::Option::Some((#ns, #local)))
-            }
-            None => quote!(::std::option::Option::None),
-        };
-        let doc = format!(" `{name}`.");
-        let system_user = self.m.resolved.auth.as_ref().is_some_and(|a| a.system_user);
-        quote! {
-            #[doc = #doc]
-            pub static #stat: Operation = Operation {
-                name: #name,
-                calls: &[#(#calls),*],
-                inputs: &[#(#inputs),*],
-                outputs: &[#(#outputs),*],
-                faults: &[#(#faults),*],
-                output: #output,
-                system_user: #system_user,
-            };
-        }
-    }
-
-    fn endpoint(&self, c: &Call) -> Option<(&RestContract, &Endpoint)> {
-        let contract = self.m.rest.get(c.api)?;
-        let ep = contract.endpoints.iter().find(|e| e.id == c.endpoint)?;
-        Some((contract, ep))
-    }
-
-    fn call(&self, c: &Call, lowered: &LoweredCall) -> TokenStream {
-        let name = &c.name;
-        let api = self
-            .m
-            .resolved
-            .openapi
-            .get(c.api)
-            .map(|o| api_name(o))
-            .unwrap_or_default();
-        let method = vocab::word("Method", &lowered.method);
-        let path = &c.path;
-        let for_each = match &c.for_each {
-            None => quote!(::std::option::Option::None),
-            Some(Loop::Soap { path }) => {
-                let steps = self.steps.path(path);
-                quote!(::std::option::Option::Some(Loop::Soap(&[#(#steps),*])))
-            }
-            Some(Loop::Response { call, path }) => {
-                let steps = json_steps(path);
-                quote!(::std::option::Option::Some(Loop::Response { call: #call, path: &[#(#steps),*] }))
-            }
-        };
-        let ep = self.endpoint(c);
-        // The body's media type was decided when the manifest was resolved (`Call::body`).
-        let media = ep.and_then(|(_, e)| e.body.as_ref()).and_then(|b| {
-            b.content
-                .iter()
-                .find(|m| Some(&m.media_type) == c.body.as_ref())
-        });
-        let body = vocab::body_kind(&lowered.body);
-        let retry = vocab::word("Retry", &lowered.retry);
-        let check_request = match media
-            .filter(|_| lowered.body == BodyKind::Json)
-            .and_then(|m| m.ty.as_ref())
-            .and_then(|t| self.rest_type(c.api, t))
-        {
-            Some(ty) => {
-                quote!(::std::option::Option::Some(::altinn_bridge_runtime::adapter::check_request::<super::rest::#ty>))
-            }
-            None => quote!(::std::option::Option::None),
-        };
-        let response_ty = ep.and_then(|(_, e)| {
-            e.responses
-                .iter()
-                .filter(|r| r.status.starts_with('2'))
-                .flat_map(|r| &r.content)
-                .find(|m| BodyKind::of_media_type(m.media_type.as_str()) == BodyKind::Json)
-                .and_then(|m| m.ty.as_ref())
-        });
-        let check_response = match response_ty.and_then(|t| self.rest_type(c.api, t)) {
-            Some(ty) => {
-                quote!(::std::option::Option::Some(::altinn_bridge_runtime::adapter::check_response::<super::rest::#ty>))
-            }
-            None => quote!(::std::option::Option::None),
-        };
-        let pages = match &c.pages {
-            None => quote!(::std::option::Option::None),
-            Some(p) => {
-                let p = pages_tokens(p);
-                quote!(::std::option::Option::Some(#p))
-            }
-        };
-        let accept = match &lowered.accept {
-            Some(m) => quote!(::std::option::Option::Some(#m)),
-            None => quote!(::std::option::Option::None),
-        };
-        quote! {
-            Call {
-                name: #name,
-                api: #api,
-                method: #method,
-                path: #path,
-                for_each: #for_each,
-                body: #body,
-                retry: #retry,
-                pages: #pages,
-                accept: #accept,
-                check_request: #check_request,
-                check_response: #check_response,
-            }
-        }
-    }
-
-    /// The generated REST type for a schema, when the `rest` module named one.
-    fn rest_type(&self, api: usize, t: &TypeRef) -> Option<proc_macro2::Ident> {
-        let id = t.as_named()?;
-        self.rest_names.get(api)?.get(id).map(|n| ident(n))
-    }
-
-    fn link(&self, op: &OpLink, l: &FieldLink) -> Option<TokenStream> {
-        let field = field_name(l);
-        let from = match &l.from {
-            Source::Soap { path } => {
-                let steps = self.steps.path(path);
-                quote!(Source::Soap(&[#(#steps),*]))
-            }
-            Source::Response { call, path } => {
-                let steps = json_steps(path);
-                quote!(Source::Response { call: #call, path: &[#(#steps),*] })
-            }
-            Source::Const { value } => quote!(Source::Const(#value)),
-            Source::Config { key } => quote!(Source::Config(#key)),
-        };
-        let (to, kind) = match &l.to {
-            Target::Body { call, path } => {
-                let kind = self.kind(op, call, path);
-                let steps = if path.text.is_empty() {
-                    Vec::new()
-                } else {
-                    json_steps(path)
-                };
-                let k = kind_tokens(kind);
-                (
-                    quote!(Target::Body { call: #call, path: &[#(#steps),*], kind: #k }),
-                    Some(kind),
-                )
-            }
-            Target::Param {
-                call,
-                name,
-                required,
-                ..
-            } => {
-                // Lowering refused links the runtime cannot send (cookies).
-                let loc = vocab::word("ParamIn", &lower::param_in_of(l).ok()??);
-                (
-                    quote!(Target::Param { call: #call, location: #loc, name: #name, required: #required }),
-                    None,
-                )
-            }
-            Target::Soap { path } if whole_body_to_binary(self.m, l) => {
-                let steps = self.steps.path(path);
-                (quote!(Target::SoapBinary(&[#(#steps),*])), None)
-            }
-            Target::Soap { path } => {
-                let steps = self.steps.path(path);
-                (quote!(Target::Soap(&[#(#steps),*])), None)
-            }
-            Target::Dropped => return None,
-        };
-        let mut transforms: Vec<TokenStream> = l.transforms.iter().map(transform).collect();
-        // base64 text sent as a binary body is decoded unless the manifest already says so.
-        let base64_source = matches!(&l.from, Source::Soap { path }
-            if path.leaf_type().and_then(|t| self.m.soap.types.builtin_of(t)) == Some(Builtin::Base64Binary));
-        let decodes = l.transforms.iter().any(|t| {
-            matches!(
-                t,
-                Transform::Format {
-                    format: Format::Base64ToBinary
-                }
-            )
-        });
-        if base64_source && kind == Some(Kind::Bytes) && !decodes {
-            transforms.push(quote!(Transform::Format(Format::Base64ToBinary)));
-        }
-        let filter = l.filter.iter().map(|f| {
-            let item = f.item;
-            let equals = &f.equals;
-            let path = match &l.from {
-                Source::Soap { .. } => {
-                    let steps = self.steps.path(&f.path);
-                    quote!(FilterPath::Soap(&[#(#steps),*]))
-                }
-                _ => {
-                    let steps = json_steps(&f.path);
-                    quote!(FilterPath::Json(&[#(#steps),*]))
-                }
-            };
-            quote!(Filter { item: #item, path: #path, equals: #equals })
-        });
-        Some(quote! {
-            Link {
-                field: #field,
-                from: #from,
-                filter: &[#(#filter),*],
-                to: #to,
-                transforms: &[#(#transforms),*],
-            }
-        })
-    }
-
-    /// The JSON kind of a body target's leaf.
-    fn kind(&self, op: &OpLink, call: &str, path: &ResolvedPath) -> Kind {
-        let Some(c) = op.calls.iter().find(|c| c.name == call) else {
-            return Kind::Any;
-        };
-        let Some((contract, _)) = self.endpoint(c) else {
-            return Kind::Any;
-        };
-        let Some(t) = path.leaf_type() else {
-            return Kind::Any;
-        };
-        let graph = &contract.types;
-        match graph.builtin_of(t) {
-            Some(Builtin::Boolean) => Kind::Boolean,
-            Some(b) if b.is_integer() => Kind::Integer,
-            Some(Builtin::Number | Builtin::Double | Builtin::Float | Builtin::Decimal) => {
-                Kind::Number
-            }
-            Some(Builtin::Binary | Builtin::Base64Binary) => Kind::Bytes,
-            Some(Builtin::AnyType) => Kind::Any,
-            Some(_) => Kind::String,
-            None => match graph.resolve(t).map(|d: &TypeDef| &d.kind) {
-                Some(TypeKind::Enum(_)) => Kind::String,
-                _ => Kind::Any,
-            },
-        }
-    }
-}
-
-fn kind_tokens(k: Kind) -> TokenStream {
-    vocab::word("Kind", &k)
 }
 
 /// The body element of a message (the first element part).
@@ -856,103 +544,4 @@ fn part_element(p: &MessagePart) -> Option<(&QName, &TypeRef)> {
         PartContent::Element { element, ty, .. } => Some((element, ty)),
         PartContent::Type { .. } => None,
     }
-}
-
-/// How errors name the field: the SOAP path, else the target.
-fn field_name(l: &FieldLink) -> String {
-    match (&l.from, &l.to) {
-        (Source::Soap { path }, _) => path.text.clone(),
-        (_, Target::Soap { path }) => path.text.clone(),
-        (_, Target::Body { call, path }) => format!("{call}: body.{}", path.text),
-        (_, Target::Param { call, name, .. }) => format!("{call}: {name}"),
-        _ => String::new(),
-    }
-}
-
-/// SOAP path steps, root element first; attributes are the segments written `@name`.
-fn step_keys(path: &ResolvedPath) -> Vec<StepKey> {
-    let segs: Vec<&str> = path.text.split('/').filter(|s| !s.is_empty()).collect();
-    path.steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let (ns, local) = match &s.xml_name {
-                Some(q) => (q.ns.clone(), q.local.clone()),
-                None => (String::new(), s.name.clone()),
-            };
-            let attribute = segs.get(i).is_some_and(|g| g.starts_with('@'));
-            (ns, local, attribute, s.many)
-        })
-        .collect()
-}
-
-fn json_steps(path: &ResolvedPath) -> Vec<TokenStream> {
-    if path.text.is_empty() {
-        return Vec::new();
-    }
-    path.steps
-        .iter()
-        .map(|s| {
-            let (name, many) = (&s.name, s.many);
-            quote!(JsonStep { name: #name, many: #many })
-        })
-        .collect()
-}
-
-fn transform(t: &Transform) -> TokenStream {
-    match t {
-        Transform::Split { separator } => quote!(Transform::Split(#separator)),
-        Transform::EnumMap { map } => {
-            let rows = map.iter().map(|(k, v)| quote!((#k, #v)));
-            quote!(Transform::Map(&[#(#rows),*]))
-        }
-        Transform::Lookup { table } => quote!(Transform::Lookup(#table)),
-        Transform::Format { format } => {
-            let f = format_tokens(*format);
-            quote!(Transform::Format(#f))
-        }
-        Transform::Prefix { prefix } => quote!(Transform::Prefix(#prefix)),
-        Transform::StripPrefix { prefix } => quote!(Transform::StripPrefix(#prefix)),
-        Transform::Join { separator } => quote!(Transform::Join(#separator)),
-        Transform::First => quote!(Transform::First),
-        Transform::Default { value } => quote!(Transform::Default(#value)),
-    }
-}
-
-/// A paged call's plan: the item, token and link paths as JSON steps.
-fn pages_tokens(p: &Pages) -> TokenStream {
-    match p {
-        Pages::Token {
-            items,
-            token,
-            param,
-            more,
-        } => {
-            let (items, token) = (json_steps(items), json_steps(token));
-            let more = match more {
-                Some(m) => {
-                    let m = json_steps(m);
-                    quote!(::std::option::Option::Some(&[#(#m),*]))
-                }
-                None => quote!(::std::option::Option::None),
-            };
-            quote!(Pages::Token { items: &[#(#items),*], token: &[#(#token),*], param: #param, more: #more })
-        }
-        Pages::Next { items, next } => {
-            let (items, next) = (json_steps(items), json_steps(next));
-            quote!(Pages::Next { items: &[#(#items),*], next: &[#(#next),*] })
-        }
-    }
-}
-
-fn format_tokens(f: Format) -> TokenStream {
-    vocab::word("Format", &f)
-}
-
-fn fault_rule(f: &FaultMap) -> TokenStream {
-    let status = vocab::status(f.status);
-    let client = f.client;
-    let fields: BTreeMap<&String, &String> = f.fields.iter().collect();
-    let rows = fields.iter().map(|(k, v)| quote!((#k, #v)));
-    quote!(FaultRule { status: #status, client: #client, fields: &[#(#rows),*] })
 }

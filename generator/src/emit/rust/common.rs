@@ -1,10 +1,13 @@
-//! Pieces both modules use: doc comments, enumeration variants, element name constants.
+//! Pieces both modules use: doc comments, enumeration variants.
+//!
+//! Every generated type, field and variant gets a doc comment: the contract's own
+//! documentation (`xs:documentation`, an OpenAPI `description`) where it has one, else a line
+//! naming what it was generated from, so a reader can find it in the contract.
 
-use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::model::{EnumType, EnumValue, QName};
+use crate::model::{EnumType, EnumValue, Field, FieldKind, TypeDef};
 
 use super::names::{Unique, ident, variant};
 
@@ -30,18 +33,52 @@ pub fn enum_variants(e: &EnumType) -> Vec<(Ident, &EnumValue)> {
         .collect()
 }
 
-/// `pub const NAME: (&str, &str) = (namespace, local name);` for a global element.
-pub fn name_const(scope: &mut Unique, q: &QName) -> TokenStream {
-    let mut base = q.local.to_shouty_snake_case();
-    base.retain(|c| c.is_ascii_alphanumeric() || c == '_');
-    if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
-        base.insert_str(0, "E_");
-    }
-    let name = ident(&scope.claim(base));
-    let (ns, local) = (q.ns.as_str(), q.local.as_str());
-    let doc = format!(" The element `{local}` of `{ns}`: (namespace, local name).");
-    quote! {
-        #[doc = #doc]
-        pub const #name: (&str, &str) = (#ns, #local);
+/// Where a type comes from, for [`type_doc`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// An XSD type of the WSDL.
+    Xsd,
+    /// A schema of an OpenAPI document.
+    OpenApi,
+}
+
+/// A type's doc lines: its documentation, else the XSD type or OpenAPI schema it comes from.
+pub fn type_doc(def: &TypeDef, origin: Origin) -> TokenStream {
+    let fallback = match (origin, def.anonymous) {
+        (Origin::Xsd, false) => format!("XSD type `{}`.", def.id),
+        // An element's own anonymous type has its id with a trailing `#`.
+        (Origin::Xsd, true) => match def.id.0.strip_suffix('#') {
+            Some(element) => format!("The inline type of SOAP element `{element}`."),
+            None => format!("The inline XSD type at `{}`.", def.id),
+        },
+        (Origin::OpenApi, _) => format!("OpenAPI schema `{}`.", def.id),
+    };
+    doc_or(def.doc.as_deref(), &fallback)
+}
+
+/// A field's doc lines: its documentation, else the element, attribute or property it reads.
+pub fn field_doc(f: &Field) -> TokenStream {
+    let fallback = match (&f.kind, &f.xml_name) {
+        (FieldKind::Element, Some(q)) => format!("SOAP element `{{{}}}{}`.", q.ns, q.local),
+        (FieldKind::Attribute, Some(q)) if !q.ns.is_empty() => {
+            format!("XML attribute `{{{}}}{}`.", q.ns, q.local)
+        }
+        (FieldKind::Attribute, _) => format!("XML attribute `{}`.", f.name),
+        (FieldKind::Text, _) => "The element's text content.".to_owned(),
+        (FieldKind::Property, _) => format!("JSON property `{}`.", f.name),
+        (FieldKind::Element, None) => format!("SOAP element `{}`.", f.name),
+    };
+    doc_or(f.doc.as_deref(), &fallback)
+}
+
+/// An enumeration value's doc lines: its documentation, else its text on the wire.
+pub fn value_doc(v: &EnumValue) -> TokenStream {
+    doc_or(v.doc.as_deref(), &format!("`{}`.", v.value))
+}
+
+fn doc_or(doc: Option<&str>, fallback: &str) -> TokenStream {
+    match doc.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => doc_attr(Some(d)),
+        None => doc_attr(Some(fallback)),
     }
 }

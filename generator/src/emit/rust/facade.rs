@@ -1,4 +1,4 @@
-//! The facade half of a generated file (strategy 2): `pub mod facade` with the operations'
+//! The facade half of an API's module (strategy 2): the items of `mod facade`, the operations'
 //! dispatch data and a `Service` that the runtime's SOAP server (feature `facade`) serves at the
 //! old endpoint path. It runs the same [`Client`](super) code as strategy 1, so there is one
 //! translation path, tested once.
@@ -9,19 +9,21 @@ use quote::quote;
 use crate::link::{Mapping, OpLink};
 use crate::model::{PartContent, QName, SoapOperation};
 
+use super::soap::SoapModule;
+
 /// The contract files a facade serves at `?wsdl` / `?xsd=`: (file name, path of the copy written
-/// beside the generated module, relative to it).
+/// beside the generated modules, relative to the facade's file).
 pub type Documents = Vec<(String, String)>;
 
-/// `pub mod facade` for one manifest.
-pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
+/// The items of `mod facade` for one manifest.
+pub fn module(m: &Mapping, documents: &Documents, soap: &SoapModule) -> TokenStream {
     let ops: Vec<TokenStream> = m
         .resolved
         .operations
         .iter()
         .filter_map(|link| {
             let op = m.soap.operations.iter().find(|o| o.id == link.soap_op)?;
-            Some(operation(m, link, op))
+            Some(operation(m, link, op, soap))
         })
         .collect();
     let path = endpoint_path(m);
@@ -30,9 +32,6 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
         .iter()
         .map(|(name, rel)| quote!((#name, ::std::include_str!(#rel))));
     quote! {
-        /// The SOAP facade: old clients call the old contract at its old path; each request runs
-        /// through [`Client`](super::Client) against Altinn 3.
-        pub mod facade {
             use ::altinn_bridge_runtime::facade::{Credentials, Operation};
 
             /// Where the old service answered (the WSDL port address's path).
@@ -103,7 +102,6 @@ pub fn module(m: &Mapping, documents: &Documents) -> TokenStream {
                     })
                 }
             }
-        }
     }
 }
 
@@ -141,7 +139,19 @@ fn endpoint_path(m: &Mapping) -> String {
         .unwrap_or_else(|| format!("/{}.svc", m.resolved.api))
 }
 
-fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation) -> TokenStream {
+/// An element's `(namespace, local name)` from here: its constant in `soap` when it has one.
+fn element_name(soap: &SoapModule, q: &QName) -> TokenStream {
+    soap.name_of(q, &quote!(super::soap::))
+}
+
+/// `(namespace, local name)` with the namespace by its constant in `soap`.
+fn qname(soap: &SoapModule, q: &QName) -> TokenStream {
+    let ns = soap.namespaces.at(&quote!(super::soap::), &q.ns);
+    let local = &q.local;
+    quote!((#ns, #local))
+}
+
+fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation, soap: &SoapModule) -> TokenStream {
     let name = &link.name;
     let soap_action = op.soap_action.clone().unwrap_or_default();
     let wsa_action = op
@@ -155,11 +165,13 @@ fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation) -> TokenStream {
             PartContent::Type { .. } => None,
         })
     });
-    let (ns, local) = input
-        .as_ref()
-        .map_or((String::new(), link.name.clone()), |q| {
-            (q.ns.clone(), q.local.clone())
-        });
+    let input_name = match &input {
+        Some(q) => element_name(soap, q),
+        None => {
+            let local = &link.name;
+            quote!(("", #local))
+        }
+    };
     let headers: Vec<QName> = op
         .input
         .iter()
@@ -169,20 +181,14 @@ fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation) -> TokenStream {
             PartContent::Type { .. } => None,
         })
         .collect();
-    let header_parts = headers.iter().map(|q| {
-        let (ns, local) = (&q.ns, &q.local);
-        quote!((#ns, #local))
-    });
-    let credentials = credentials(m, input.as_ref(), &headers);
+    let header_parts = headers.iter().map(|q| element_name(soap, q));
+    let credentials = credentials(m, input.as_ref(), &headers, soap);
     let parties = link.parties.iter().map(|path| {
         let steps = path
             .steps
             .iter()
             .filter_map(|s| s.xml_name.as_ref())
-            .map(|q| {
-                let (ns, local) = (&q.ns, &q.local);
-                quote!((#ns, #local))
-            });
+            .map(|q| qname(soap, q));
         quote!(&[#(#steps),*])
     });
     let streamed = match streamed_element(m, op) {
@@ -201,7 +207,7 @@ fn operation(m: &Mapping, link: &OpLink, op: &SoapOperation) -> TokenStream {
             name: #name,
             soap_action: #soap_action,
             wsa_action: #wsa_action,
-            input: (#ns, #local),
+            input: #input_name,
             header_parts: &[#(#header_parts),*],
             credentials: #credentials,
             parties: &[#(#parties),*],
@@ -234,7 +240,12 @@ fn streamed_element(m: &Mapping, op: &SoapOperation) -> Option<String> {
 
 /// Where the legacy caller's user name and password are: the manifest's `auth.old_fields` that
 /// belong to this operation (children of its body element, or header parts).
-fn credentials(m: &Mapping, input: Option<&QName>, headers: &[QName]) -> TokenStream {
+fn credentials(
+    m: &Mapping,
+    input: Option<&QName>,
+    headers: &[QName],
+    soap: &SoapModule,
+) -> TokenStream {
     let Some(auth) = &m.resolved.auth else {
         return quote!(Credentials::None);
     };
@@ -247,8 +258,8 @@ fn credentials(m: &Mapping, input: Option<&QName>, headers: &[QName]) -> TokenSt
             .find(|q| want(&q.local) && auth.old_fields.iter().any(|f| f == &q.local))
     };
     if let (Some(u), Some(p)) = (header(&is_user), header(&is_password)) {
-        let (un, ul, pn, pl) = (&u.ns, &u.local, &p.ns, &p.local);
-        return quote!(Credentials::Header { user: (#un, #ul), password: (#pn, #pl) });
+        let (user, password) = (element_name(soap, u), element_name(soap, p));
+        return quote!(Credentials::Header { user: #user, password: #password });
     }
     let Some(root) = input else {
         return quote!(Credentials::None);
@@ -267,8 +278,8 @@ fn credentials(m: &Mapping, input: Option<&QName>, headers: &[QName]) -> TokenSt
     };
     match (body(&is_user), body(&is_password)) {
         (Some(u), Some(p)) => {
-            let (un, ul, pn, pl) = (&u.ns, &u.local, &p.ns, &p.local);
-            quote!(Credentials::Body { user: &[(#un, #ul)], password: &[(#pn, #pl)] })
+            let (user, password) = (qname(soap, &u), qname(soap, &p));
+            quote!(Credentials::Body { user: &[#user], password: &[#password] })
         }
         _ => quote!(Credentials::None),
     }

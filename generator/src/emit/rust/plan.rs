@@ -6,9 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{TypeDef, TypeGraph, TypeId, TypeKind, TypeRef};
 
-use heck::ToShoutySnakeCase;
-
 use super::names::{Unique, camel};
+use super::namespaces::Namespaces;
 
 /// The types one module emits from one graph.
 pub struct Plan<'a> {
@@ -18,8 +17,8 @@ pub struct Plan<'a> {
     pub names: BTreeMap<TypeId, String>,
     /// Types on a containment cycle: a field holding one directly is boxed.
     pub recursive: BTreeSet<TypeId>,
-    /// XML namespace → the constant that names it (SOAP only; see [`Plan::name_namespaces`]).
-    pub namespaces: BTreeMap<String, String>,
+    /// The namespace constants its code refers to (SOAP only; empty for REST).
+    pub namespaces: Namespaces,
 }
 
 impl<'a> Plan<'a> {
@@ -40,7 +39,7 @@ impl<'a> Plan<'a> {
             graph,
             names,
             recursive: graph.recursive_types(),
-            namespaces: BTreeMap::new(),
+            namespaces: Namespaces::default(),
         }
     }
 
@@ -51,10 +50,8 @@ impl<'a> Plan<'a> {
             .filter_map(|(id, name)| Some((self.graph.get(id)?, name.as_str())))
     }
 
-    /// Names a constant for every namespace the planned types' elements and attributes use:
-    /// `NS_` and the URI's last three path segments (`…/Correspondence/2010/10` →
-    /// `NS_CORRESPONDENCE_2010_10`), unique in sorted URI order.
-    pub fn name_namespaces(&mut self) {
+    /// Every namespace the planned types' elements and attributes use.
+    pub fn type_namespaces(&self) -> BTreeSet<String> {
         let mut uris = BTreeSet::new();
         for (def, _) in self.types() {
             match &def.kind {
@@ -70,21 +67,7 @@ impl<'a> Plan<'a> {
                 _ => {}
             }
         }
-        uris.remove("");
-        let mut scope = Unique::default();
-        self.namespaces = uris
-            .into_iter()
-            .map(|uri| {
-                let tail: Vec<&str> = uri
-                    .rsplit(['/', ':'])
-                    .filter(|s| !s.is_empty())
-                    .take(3)
-                    .collect();
-                let words: Vec<&str> = tail.into_iter().rev().collect();
-                let name = scope.claim(format!("NS_{}", words.join("_")).to_shouty_snake_case());
-                (uri, name)
-            })
-            .collect();
+        uris
     }
 
     /// True when a field of this type must be boxed (a containment cycle passes through it).

@@ -9,7 +9,7 @@ use crate::model::{
     Builtin, EnumType, Field, RestContract, StructType, TypeDef, TypeKind, TypeRef,
 };
 
-use super::common::{doc_attr, enum_variants};
+use super::common::{Origin, enum_variants, field_doc, type_doc, value_doc};
 use super::names::{Unique, ident, snake};
 use super::plan::{Inline, Plan};
 
@@ -65,7 +65,7 @@ const SERDE_CRATE: &str = "::altinn_bridge_runtime::serde";
 
 fn item(plan: &Plan<'_>, def: &TypeDef, name: &str) -> TokenStream {
     let id = ident(name);
-    let doc = doc_attr(def.doc.as_deref());
+    let doc = type_doc(def, Origin::OpenApi);
     match &def.kind {
         TypeKind::Struct(s) if s.fields.is_empty() && s.bases.is_empty() && is_map(s) => {
             let value = map_value(plan, s);
@@ -150,7 +150,7 @@ fn nullable(plan: &Plan<'_>, f: &Field) -> bool {
 
 fn structure(plan: &Plan<'_>, def: &TypeDef, name: &str, s: &StructType) -> TokenStream {
     let id = ident(name);
-    let doc = doc_attr(def.doc.as_deref());
+    let doc = type_doc(def, Origin::OpenApi);
     let mut scope = Unique::default();
     let mut fields: Vec<TokenStream> = plan
         .graph
@@ -193,7 +193,7 @@ fn map_value(plan: &Plan<'_>, s: &StructType) -> TokenStream {
 
 fn field(plan: &Plan<'_>, f: &Field, scope: &mut Unique) -> TokenStream {
     let name = ident(&scope.claim(snake(&f.name)));
-    let doc = doc_attr(f.doc.as_deref());
+    let doc = field_doc(f);
     let json = &f.name;
     let ty = rust_type(plan, &f.ty);
     let ty = if plan.needs_box(&f.ty) {
@@ -223,9 +223,9 @@ fn field(plan: &Plan<'_>, f: &Field, scope: &mut Unique) -> TokenStream {
 
 fn enumeration(def: &TypeDef, name: &str, e: &EnumType) -> TokenStream {
     let id = ident(name);
-    let doc = doc_attr(def.doc.as_deref());
+    let doc = type_doc(def, Origin::OpenApi);
     let variants = enum_variants(e).into_iter().map(|(v, value)| {
-        let d = doc_attr(value.doc.as_deref());
+        let d = value_doc(value);
         let text = &value.value;
         quote!(#d #[serde(rename = #text)] #v,)
     });
@@ -262,14 +262,16 @@ mod tests {
             property("count", TypeRef::Builtin(Builtin::Long), true, false),
         ];
         let mut graph = TypeGraph::default();
-        graph.insert(TypeDef::new(
+        let mut def = TypeDef::new(
             tree.clone(),
             QName::local("Tree"),
             TypeKind::Struct(StructType {
                 fields,
                 ..StructType::default()
             }),
-        ));
+        );
+        def.doc = Some("A tree.".to_owned());
+        graph.insert(def);
         let values = ["in-progress", "in_progress", "done"].map(|v| EnumValue {
             value: v.into(),
             numeric: None,
@@ -297,8 +299,16 @@ mod tests {
             "#[serde(rename = \"in-progress\")]\n    InProgress,",
             "#[serde(rename = \"in_progress\")]\n    InProgress2,",
             "skip_serializing_if = \"Option::is_none\"",
+            "/// OpenAPI schema `#/components/schemas/Kind`.\n#[derive(",
+            "/// A tree.\n#[derive(",
+            "    /// JSON property `count`.\n    #[serde(rename = \"count\")]",
+            "    /// `in-progress`.\n    #[serde(rename = \"in-progress\")]",
         ] {
             assert!(text.contains(expected), "missing `{expected}` in\n{text}");
         }
+        assert!(
+            !text.contains("schemas/Tree`"),
+            "a documented schema keeps its own doc"
+        );
     }
 }

@@ -6,8 +6,11 @@ use quote::quote;
 
 use crate::model::{Builtin, Field, FieldKind, ListType, SoapContract, TypeDef, TypeKind, TypeRef};
 
-use super::common::{doc_attr, enum_variants, name_const};
+use heck::ToShoutySnakeCase;
+
+use super::common::{Origin, enum_variants, field_doc, type_doc, value_doc};
 use super::names::{Unique, ident, snake};
+use super::namespaces::Namespaces;
 use super::plan::{Inline, Plan};
 use crate::link::Resolved;
 
@@ -22,10 +25,46 @@ pub struct ElementInfo {
     pub ty: TokenStream,
     /// Its variant of `soap::Message`.
     pub variant: proc_macro2::Ident,
+    /// Its `(namespace, local name)` constant in `mod soap`.
+    pub name: proc_macro2::Ident,
 }
 
-/// The `soap` module's items for one manifest, and the Rust type of each operation element.
-pub fn module(resolved: &Resolved, soap: &SoapContract) -> (TokenStream, ElementTypes) {
+/// The `soap` module of one manifest, and what code beside it needs to refer into it.
+pub struct SoapModule {
+    /// The module's items.
+    pub tokens: TokenStream,
+    /// The Rust type, variant and name constant of each operation element.
+    pub elements: ElementTypes,
+    /// The namespace constants it defines.
+    pub namespaces: Namespaces,
+}
+
+impl SoapModule {
+    /// An element's `(namespace, local name)` as code reaches it through `module` (`soap::`,
+    /// `super::soap::`): its constant when the module has one, else the pair with the
+    /// namespace by its constant.
+    pub fn name_of(&self, q: &crate::model::QName, module: &TokenStream) -> TokenStream {
+        match self.elements.get(q) {
+            Some(info) => {
+                let id = &info.name;
+                quote!(#module #id)
+            }
+            None => {
+                let (ns, local) = (self.namespaces.at(module, &q.ns), &q.local);
+                quote!((#ns, #local))
+            }
+        }
+    }
+}
+
+/// The `soap` module's items for one manifest. `path_uris` are the namespaces the plans and the
+/// facade use besides those of the types and elements (see [`super::namespaces::of_paths`]):
+/// every namespace generated code writes gets its constant here.
+pub fn module(
+    resolved: &Resolved,
+    soap: &SoapContract,
+    path_uris: std::collections::BTreeSet<String>,
+) -> SoapModule {
     let ops: Vec<_> = resolved
         .operations
         .iter()
@@ -41,24 +80,42 @@ pub fn module(resolved: &Resolved, soap: &SoapContract) -> (TokenStream, Element
         parts.iter().map(|p| p.content.ty()),
         &mut scope,
     );
-    plan.name_namespaces();
+    let element_list = element_parts(&parts);
+    let mut uris = plan.type_namespaces();
+    uris.extend(path_uris);
+    uris.extend(element_list.iter().map(|(q, _)| q.ns.clone()));
+    plan.namespaces = Namespaces::new(uris);
     let namespaces = plan.namespaces.iter().map(|(uri, name)| {
         let id = ident(name);
         let doc = format!(" The namespace `{uri}`.");
         quote!(#[doc = #doc] pub const #id: &str = #uri;)
     });
-    let elements = element_consts(&parts);
-    let rows = message_rows(&plan, &parts);
+    let mut const_scope = Unique::with(&plan.namespaces.const_names());
+    let consts: Vec<proc_macro2::Ident> = element_list
+        .iter()
+        .map(|(q, _)| ident(&const_scope.claim(const_name(&q.local))))
+        .collect();
+    let elements = element_list.iter().zip(&consts).map(|((q, _), id)| {
+        let ns = ns_tokens(&plan, &q.ns);
+        let local = q.local.as_str();
+        let doc = format!(
+            " The element `{{{}}}{local}`: (namespace, local name).",
+            q.ns
+        );
+        quote!(#[doc = #doc] pub const #id: (&str, &str) = (#ns, #local);)
+    });
+    let rows = message_rows(&plan, &element_list, &consts);
     let messages = messages(&rows);
-    let types: ElementTypes = element_parts(&parts)
-        .into_iter()
+    let types: ElementTypes = element_list
+        .iter()
         .zip(&rows)
         .map(|((q, ty), row)| {
             let info = ElementInfo {
                 ty: outside_type(&plan, ty),
                 variant: row.0.clone(),
+                name: row.2.clone(),
             };
-            (q.clone(), info)
+            ((*q).clone(), info)
         })
         .collect();
     let items = plan.types().map(|(def, name)| item(&plan, def, name));
@@ -70,11 +127,15 @@ pub fn module(resolved: &Resolved, soap: &SoapContract) -> (TokenStream, Element
     let tokens = quote! {
         #uses
         #(#namespaces)*
-        #elements
+        #(#elements)*
         #messages
         #(#items)*
     };
-    (tokens, types)
+    SoapModule {
+        tokens,
+        elements: types,
+        namespaces: plan.namespaces.clone(),
+    }
 }
 
 /// The element parts of the mapped operations, sorted by name and deduplicated: what a SOAP body
@@ -94,25 +155,22 @@ fn element_parts<'p>(
     out
 }
 
-/// One variant of `enum Message`: its name, the type it holds, the element's namespace and name.
-type MessageRow<'p> = (proc_macro2::Ident, TokenStream, &'p str, &'p str);
+/// One variant of `enum Message`: its name, the type it holds, the element's name constant.
+type MessageRow = (proc_macro2::Ident, TokenStream, proc_macro2::Ident);
 
 /// The variants of `enum Message`, in the order of [`element_parts`] (sorted by element name).
-fn message_rows<'p>(
+fn message_rows(
     plan: &Plan<'_>,
-    parts: &[&'p crate::model::MessagePart],
-) -> Vec<MessageRow<'p>> {
+    elements: &[(&crate::model::QName, &TypeRef)],
+    consts: &[proc_macro2::Ident],
+) -> Vec<MessageRow> {
     let mut scope = Unique::default();
-    element_parts(parts)
+    elements
         .iter()
-        .map(|(q, ty)| {
+        .zip(consts)
+        .map(|((q, ty), name)| {
             let variant = ident(&scope.claim(super::names::camel(&q.local, "E")));
-            (
-                variant,
-                rust_type(plan, ty),
-                q.ns.as_str(),
-                q.local.as_str(),
-            )
+            (variant, rust_type(plan, ty), name.clone())
         })
         .collect()
 }
@@ -120,23 +178,23 @@ fn message_rows<'p>(
 /// `enum Message`: any body or header element of the mapped operations, read by its qualified
 /// name. The facade and the tests read whatever element arrives through it; an element that no
 /// mapped operation uses is an error, not a silent skip.
-fn messages(rows: &[MessageRow<'_>]) -> TokenStream {
+fn messages(rows: &[MessageRow]) -> TokenStream {
     if rows.is_empty() {
         return TokenStream::new();
     }
-    let decls = rows.iter().map(|(v, ty, ns, local)| {
-        let doc = format!(" `{{{ns}}}{local}`.");
+    let decls = rows.iter().map(|(v, ty, name)| {
+        let doc = format!(" The element [`{name}`].");
         quote!(#[doc = #doc] #v(#ty),)
     });
-    let reads = rows.iter().map(|(v, ty, ns, local)| {
-        quote!((#ns, #local) => <#ty as xml::XmlContent>::read_content(el).map(Self::#v),)
-    });
+    let reads = rows.iter().map(
+        |(v, ty, name)| quote!(#name => <#ty as xml::XmlContent>::read_content(el).map(Self::#v),),
+    );
     let names = rows
         .iter()
-        .map(|(v, _, ns, local)| quote!(Self::#v(_) => (#ns, #local),));
+        .map(|(v, _, name)| quote!(Self::#v(_) => #name,));
     let writes = rows
         .iter()
-        .map(|(v, _, _, _)| quote!(Self::#v(value) => xml::to_string(value, ns, local),));
+        .map(|(v, _, _)| quote!(Self::#v(value) => xml::to_string(value, ns, local),));
     quote! {
         /// Any body or header element of the mapped operations.
         // A message is read, used and dropped; boxing the large variants would only add allocations.
@@ -176,25 +234,20 @@ fn messages(rows: &[MessageRow<'_>]) -> TokenStream {
     }
 }
 
-/// `(namespace, local name)` of each operation element, for reading a SOAP body.
-fn element_consts(parts: &[&crate::model::MessagePart]) -> TokenStream {
-    let mut names: Vec<_> = parts
-        .iter()
-        .filter_map(|p| match &p.content {
-            crate::model::PartContent::Element { element, .. } => Some(element),
-            crate::model::PartContent::Type { .. } => None,
-        })
-        .collect();
-    names.sort();
-    names.dedup();
-    let mut scope = Unique::default();
-    let consts = names.iter().map(|q| name_const(&mut scope, q));
-    quote!(#(#consts)*)
+/// The name of an element's `(namespace, local name)` constant: its local name in shouty snake
+/// case, `E_` first when that would not be an identifier.
+fn const_name(local: &str) -> String {
+    let mut base = local.to_shouty_snake_case();
+    base.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
+        base.insert_str(0, "E_");
+    }
+    base
 }
 
 fn item(plan: &Plan<'_>, def: &TypeDef, name: &str) -> TokenStream {
     let id = ident(name);
-    let doc = doc_attr(def.doc.as_deref());
+    let doc = type_doc(def, Origin::Xsd);
     match &def.kind {
         TypeKind::Struct(_) => structure(plan, def, name),
         TypeKind::Enum(e) if !e.flags && !e.values.is_empty() => enumeration(def, name, e),
@@ -216,13 +269,7 @@ fn item(plan: &Plan<'_>, def: &TypeDef, name: &str) -> TokenStream {
 
 /// A namespace as its constant, or `""` for unqualified names.
 fn ns_tokens(plan: &Plan<'_>, ns: &str) -> TokenStream {
-    match plan.namespaces.get(ns) {
-        Some(name) => {
-            let id = ident(name);
-            quote!(#id)
-        }
-        None => quote!(#ns),
-    }
+    plan.namespaces.at(&TokenStream::new(), ns)
 }
 
 /// How generated code reaches the types: the module's own, and the runtime's XML scalars.
@@ -343,7 +390,7 @@ struct FieldCode {
 
 fn structure(plan: &Plan<'_>, def: &TypeDef, name: &str) -> TokenStream {
     let id = ident(name);
-    let doc = doc_attr(def.doc.as_deref());
+    let doc = type_doc(def, Origin::Xsd);
     let mut scope = Unique::default();
     let fields: Vec<FieldCode> = plan
         .graph
@@ -381,7 +428,7 @@ fn structure(plan: &Plan<'_>, def: &TypeDef, name: &str) -> TokenStream {
 
 fn field(plan: &Plan<'_>, f: &Field, scope: &mut Unique) -> FieldCode {
     let name = ident(&scope.claim(snake(&f.name)));
-    let doc = doc_attr(f.doc.as_deref());
+    let doc = field_doc(f);
     let q = f
         .xml_name
         .clone()
@@ -498,10 +545,10 @@ fn element_field(
 
 fn enumeration(def: &TypeDef, name: &str, e: &crate::model::EnumType) -> TokenStream {
     let id = ident(name);
-    let doc = doc_attr(def.doc.as_deref());
+    let doc = type_doc(def, Origin::Xsd);
     let variants = enum_variants(e);
     let decls = variants.iter().map(|(v, value)| {
-        let d = doc_attr(value.doc.as_deref());
+        let d = value_doc(value);
         quote!(#d #v,)
     });
     let reads = variants.iter().map(|(v, value)| {
@@ -538,7 +585,7 @@ fn enumeration(def: &TypeDef, name: &str, e: &crate::model::EnumType) -> TokenSt
 /// A collection type (`ArrayOfX`): a newtype over its items.
 fn list(plan: &Plan<'_>, def: &TypeDef, name: &str, l: &ListType) -> TokenStream {
     let id = ident(name);
-    let doc = doc_attr(def.doc.as_deref());
+    let doc = type_doc(def, Origin::Xsd);
     let item_ty = rust_type(plan, &l.item);
     let Some(item) = &l.item_element else {
         return quote!(#doc pub type #id = ::std::string::String;);
@@ -595,7 +642,7 @@ mod tests {
         let mut scope = Unique::default();
         let root = TypeRef::Named(TypeId::from(root));
         let mut plan = Plan::new(graph, [&root], &mut scope);
-        plan.name_namespaces();
+        plan.namespaces = Namespaces::new(plan.type_namespaces());
         let items = plan.types().map(|(def, name)| item(&plan, def, name));
         let file = syn::parse2::<syn::File>(quote!(#(#items)*)).expect("parses");
         prettyplease::unparse(&file)
@@ -630,6 +677,9 @@ mod tests {
             "xml::read::optional_nillable(el, NS_URN_T, \"next\")?",
             ".map(|n| n.map(::std::boxed::Box::new))",
             "self.next.as_ref().map(xml::Nillable::as_deref)",
+            // Without documentation in the contract, the docs name where each part comes from.
+            "/// XSD type `{urn:t}Node`.\n#[derive(",
+            "    /// SOAP element `{urn:t}type`.\n    pub r#type:",
         ] {
             assert!(text.contains(expected), "missing `{expected}` in\n{text}");
         }

@@ -106,6 +106,7 @@ pub fn resolve(
         wsdl: c.soap.source.clone(),
         openapi: c.rest.iter().map(|r| r.source.clone()).collect(),
         operations,
+        faults: api_faults,
         unmapped_operations: unmapped,
         coverage,
     };
