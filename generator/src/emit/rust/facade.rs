@@ -1,6 +1,6 @@
 //! The facade half of a generated file (strategy 2): `pub mod facade` with the operations'
-//! dispatch data and a `Service` that the runtime's SOAP server (feature `facade`) serves at the
-//! old endpoint path. It runs the same [`Client`](super) code as strategy 1, so there is one
+//! dispatch data and a `Service` (the runtime's `facade::SoapService`) that the facade's server
+//! (`altinn-bridge-facade`) serves at the old endpoint path. It runs the same [`Client`](super) code as strategy 1, so there is one
 //! translation path, tested once.
 
 use proc_macro2::TokenStream;

@@ -35,8 +35,8 @@ pub fn module_name(api: &str) -> String {
 /// What [`render_all`] emits besides the SOAP and REST types and the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
-    /// A `facade` module per API (strategy 2) and `mod.rs`'s `services()`; the generated code
-    /// then needs the runtime's `facade` feature (on by default).
+    /// A `facade` module per API (strategy 2) and `mod.rs`'s `services()`: implementations of
+    /// the runtime's `facade::SoapService`, which `altinn-bridge-facade` serves.
     pub facade: bool,
 }
 
