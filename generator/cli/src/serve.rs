@@ -6,7 +6,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::ExitCode;
 
-use altinn_bridge_facade::{self, FacadeConfig};
+use altinn_bridge_facade::{self as facade, FacadeConfig};
 
 /// Loads the configuration, then serves until Ctrl-C or SIGTERM; in-flight requests finish.
 pub fn run(config: &Path) -> ExitCode {
