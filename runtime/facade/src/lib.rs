@@ -6,8 +6,9 @@
 //!
 //! The server owns everything that is not contract-specific: the old endpoint paths, `?wsdl` and
 //! `?xsd`, SOAP 1.1 and 1.2, dispatch on `SOAPAction`, the 1.2 `action` parameter, `wsa:Action`
-//! or the body element, `mustUnderstand`, the legacy callers' credentials (argon2), limits on
-//! bodies, XML and concurrency, request ids, `/health`, faults, and graceful shutdown.
+//! or the body element, `mustUnderstand`, the legacy callers' credentials (argon2 password hashes,
+//! or the organisation number of a verified TLS client certificate), TLS, limits on bodies, XML
+//! and concurrency, request ids, `/health`, faults, and graceful shutdown.
 
 #![deny(missing_docs)]
 
@@ -62,7 +63,8 @@ pub(crate) struct App {
 
 /// The facade's routes for `services`: each service's path (POST for SOAP, GET for `?wsdl` and
 /// `?xsd=`), `GET /health`, and 404 for anything else. Fails when a caller's Maskinporten client
-/// cannot be built.
+/// cannot be built. Served by anything but [`Facade`], it sees no client certificates, so only
+/// password callers authenticate.
 pub fn router(services: Vec<Arc<dyn SoapService>>, config: &FacadeConfig) -> Result<Router> {
     let callers = upstream::callers(config)?;
     Ok(router_with(services, config, CallerStore::new(callers)))
