@@ -74,9 +74,9 @@ impl Builder {
         self
     }
 
-    /// Emits each API's SOAP facade (strategy 2) too; on by default. The generated code then
-    /// uses the runtime's `facade` feature (a default feature of `altinn-bridge-runtime`); turn
-    /// both off for a client-only build.
+    /// Emits each API's SOAP facade (strategy 2) too; on by default. The generated code still
+    /// depends on `altinn-bridge-runtime` alone (its `facade::SoapService`); what serves it
+    /// depends on `altinn-bridge-facade`. Off: clients and types only.
     pub fn facade(&mut self, facade: bool) -> &mut Self {
         self.no_facade = !facade;
         self

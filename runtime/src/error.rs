@@ -137,29 +137,6 @@ pub enum Error {
     /// Reading a streamed body failed (the sender or the connection broke off).
     #[error("could not read the message body: {0}")]
     BodyRead(String),
-    /// A configuration file is wrong: where, and what was expected there.
-    #[error("{file}:{line}:{column}: {message}")]
-    ConfigFile {
-        /// The file, as it was named.
-        file: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column, in characters.
-        column: usize,
-        /// What is wrong and what was expected.
-        message: String,
-    },
-    /// The facade could not listen or serve.
-    #[error("could not serve on {addr}: {message}")]
-    Serve {
-        /// The address.
-        addr: String,
-        /// The system's description.
-        message: String,
-    },
-    /// A legacy caller's credentials are missing or wrong; which part is never said.
-    #[error("authentication failed")]
-    AuthenticationFailed,
     /// A value could not be converted between the old and the new contract; `field` names it
     /// by its manifest path.
     #[error("cannot map `{field}`: {message}")]

@@ -1,5 +1,5 @@
 //! Peak memory while 64 MiB stream through the facade both ways: its growth must stay far below
-//! the payload (the 1 GiB run is `cargo run --release -p altinn-bridge-runtime --example
+//! the payload (the 1 GiB run is `cargo run --release -p altinn-bridge-facade --example
 //! mtom_memory`). One test in this binary, so no other test's allocations count.
 
 #[path = "mtom_support/mod.rs"]

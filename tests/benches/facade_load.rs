@@ -19,11 +19,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use altinn_bridge_examples::generated::correspondence_agency_external_basic as basic;
+use altinn_bridge_facade::{
+    self as facade, CallFuture, Facade, FacadeConfig, Operation, Request, SoapService,
+};
 use altinn_bridge_runtime::Secret;
 use altinn_bridge_runtime::adapter::{Settings, Upstream};
-use altinn_bridge_runtime::facade::{
-    self, CallFuture, Facade, FacadeConfig, Operation, Request, SoapService,
-};
 use altinn_bridge_runtime::soap::Envelope;
 use altinn_bridge_runtime::xml;
 use altinn_bridge_tests::failing::{Altinn3, FaultMix, TOKEN};

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use altinn_bridge_runtime::facade::hash_password;
+use altinn_bridge_facade::hash_password;
 use altinn_bridge_runtime::soap::SoapVersion;
 use altinn_bridge_tests::broker::{
     self, Broker, PASSWORD, Tally, USER, generated, mtom_upload, tallied,

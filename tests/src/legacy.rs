@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use altinn_bridge_runtime::facade::{FacadeConfig, hash_password};
+use altinn_bridge_facade::{FacadeConfig, hash_password};
 
 /// The legacy system user.
 pub const USER: &str = "legacy-erp";

@@ -72,7 +72,7 @@ version = "0.1.0"
 
 [workspace.dependencies]
 altinn-bridge = {{ path = "{generator}" }}
-altinn-bridge-runtime = {{ path = "{runtime}", default-features = false }}
+altinn-bridge-runtime = {{ path = "{runtime}" }}
 
 {profiles}"#,
         generator = ws.join("generator").display(),

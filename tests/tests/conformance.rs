@@ -15,12 +15,12 @@ use altinn_bridge::diag::SourceMap;
 use altinn_bridge::link::{Mapping, OpLink, Overrides, Source, Target};
 use altinn_bridge::model::{SoapOperation, SoapVersion as ModelVersion};
 use altinn_bridge_examples::generated;
+use altinn_bridge_facade::{
+    Credentials, Facade, FacadeConfig, Operation, SoapService, hash_password,
+};
 use altinn_bridge_runtime::Secret;
 use altinn_bridge_runtime::adapter::{Settings, Upstream};
 use altinn_bridge_runtime::auth::{Environment, MaskinportenConfig, SigningKey, TokenProvider};
-use altinn_bridge_runtime::facade::{
-    Credentials, Facade, FacadeConfig, Operation, SoapService, hash_password,
-};
 use altinn_bridge_runtime::http::{Client, RetryPolicy};
 use altinn_bridge_runtime::soap::Fault;
 use altinn_bridge_runtime::xml::{self, Element};

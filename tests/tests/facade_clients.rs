@@ -21,10 +21,10 @@ use std::sync::OnceLock;
 use altinn_bridge::diag::SourceMap;
 use altinn_bridge::link::{Mapping, Overrides};
 use altinn_bridge_examples::generated;
-use altinn_bridge_runtime::facade::{Credentials, Facade, FacadeConfig, Operation, hash_password};
+use altinn_bridge_facade::{Credentials, Facade, FacadeConfig, Operation, hash_password};
 use altinn_bridge_tests::zeep::{self, corpus_wsdl, manifests};
 
-#[path = "../../runtime/tests/tls_support/mod.rs"]
+#[path = "../../runtime/facade/tests/tls_support/mod.rs"]
 mod tls_support;
 use altinn_bridge_tests::{altinn3, files_with_ext, prism, python, require_corpus};
 use serde_json::{Value, json};

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use altinn_bridge_examples::generated::correspondence_agency_external_basic as basic;
-use altinn_bridge_runtime::facade::{Facade, SoapService};
+use altinn_bridge_facade::{Facade, SoapService};
 use altinn_bridge_runtime::soap::{Envelope, FaultCode};
 use altinn_bridge_runtime::xml;
 use altinn_bridge_tests::failing::{Altinn3, FaultMix, mix64, titles};

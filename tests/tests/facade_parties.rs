@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use altinn_bridge_examples::generated::broker_service_external_basic as broker;
-use altinn_bridge_runtime::facade::{Facade, FacadeConfig, SoapService, hash_password};
+use altinn_bridge_facade::{Facade, FacadeConfig, SoapService, hash_password};
 use altinn_bridge_runtime::soap::{Envelope, FaultCode};
 use altinn_bridge_tests::legacy;
 use axum::Router;

@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use altinn_bridge_examples::generated::broker_service_external_basic_streamed as streamed;
-use altinn_bridge_runtime::facade::{Facade, FacadeConfig, hash_password};
+use altinn_bridge_facade::{Facade, FacadeConfig, hash_password};
 use altinn_bridge_runtime::soap::SoapVersion;
 use altinn_bridge_tests::broker::{
     self, Broker, MtomUpload, PASSWORD, Tally, USER, generated, mtom_upload, tallied,

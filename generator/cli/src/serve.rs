@@ -1,12 +1,12 @@
 //! `altinn-bridge serve` and `hash-password`: the SOAP facade over the committed adapters of
 //! the shipped manifests (`output-examples`). A project with its own manifests generates its own
-//! adapters and calls `altinn_bridge_runtime::facade::serve` with their `services()` the same way.
+//! adapters and calls `altinn_bridge_facade::serve` with their `services()` the same way.
 
 use std::io::BufRead;
 use std::path::Path;
 use std::process::ExitCode;
 
-use altinn_bridge_runtime::facade::{self, FacadeConfig};
+use altinn_bridge_facade::{self as facade, FacadeConfig};
 
 /// Loads the configuration, then serves until Ctrl-C or SIGTERM; in-flight requests finish.
 pub fn run(config: &Path) -> ExitCode {

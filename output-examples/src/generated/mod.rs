@@ -44,7 +44,7 @@ pub mod service_owner_archive_external_basic;
 /// Subscriptions (SubscriptionBasic): the Altinn 2 side from `wsdl/SubscriptionBasic.wsdl`, the Altinn 3 side from  (manifest `mappings/subscription-basic.toml`).
 pub mod subscription_basic;
 
-/// Every API's SOAP facade, for the runtime's `facade::serve`.
+/// Every API's SOAP facade, for `altinn_bridge_facade::serve`.
 pub fn services() -> ::std::vec::Vec<
     ::std::sync::Arc<dyn ::altinn_bridge_runtime::facade::SoapService>,
 > {

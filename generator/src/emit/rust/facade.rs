@@ -1,6 +1,7 @@
 //! The facade half of an API's module (strategy 2): the items of `mod facade`, the operations'
-//! dispatch data and a `Service` that the runtime's SOAP server (feature `facade`) serves at the
-//! old endpoint path. It runs the same [`Client`](super) code as strategy 1, so there is one
+//! dispatch data and a `Service` (the runtime's `facade::SoapService`) that the facade's server
+//! (`altinn-bridge-facade`) serves at the old endpoint path. It runs the same [`Client`](super)
+//! code as strategy 1, so there is one
 //! translation path, tested once.
 
 use proc_macro2::TokenStream;
@@ -43,7 +44,7 @@ pub fn module(m: &Mapping, documents: &Documents, soap: &SoapModule) -> TokenStr
             /// The operations, with what the server dispatches on.
             pub static OPERATIONS: &[Operation] = &[#(#ops),*];
 
-            /// The facade for this API; give it to the runtime's `facade::serve`.
+            /// The facade for this API; give it to `altinn_bridge_facade::serve`.
             #[derive(Debug, Clone, Copy, Default)]
             pub struct Service;
 

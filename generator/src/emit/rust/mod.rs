@@ -45,8 +45,8 @@ pub fn module_name(api: &str) -> String {
 /// What [`render_all`] emits besides the SOAP and REST types and the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
-    /// A `facade` module per API (strategy 2) and `mod.rs`'s `services()`; the generated code
-    /// then needs the runtime's `facade` feature (on by default).
+    /// A `facade` module per API (strategy 2) and `mod.rs`'s `services()`: implementations of
+    /// the runtime's `facade::SoapService`, which `altinn-bridge-facade` serves.
     pub facade: bool,
 }
 
@@ -189,7 +189,7 @@ pub fn render_all(
             quote!(::std::sync::Arc::new(#id::facade::Service))
         });
         quote! {
-            /// Every API's SOAP facade, for the runtime's `facade::serve`.
+            /// Every API's SOAP facade, for `altinn_bridge_facade::serve`.
             pub fn services() -> ::std::vec::Vec<::std::sync::Arc<dyn ::altinn_bridge_runtime::facade::SoapService>> {
                 ::std::vec![#(#list),*]
             }

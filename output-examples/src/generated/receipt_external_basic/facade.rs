@@ -113,7 +113,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
 ];
 
-/// The facade for this API; give it to the runtime's `facade::serve`.
+/// The facade for this API; give it to `altinn_bridge_facade::serve`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Service;
 

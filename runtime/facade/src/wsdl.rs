@@ -12,8 +12,8 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
-use super::App;
-use super::service::SoapService;
+use crate::App;
+use altinn_bridge_runtime::facade::SoapService;
 
 const WSDL_NS: &str = "http://schemas.xmlsoap.org/wsdl/";
 const WSDL_SOAP11: &str = "http://schemas.xmlsoap.org/wsdl/soap/";

@@ -1,10 +1,10 @@
 //! The legacy caller's user name and password: where the operation keeps them (body or header
 //! parts), else a WS-Security `UsernameToken` with a plain-text password.
 
-use super::dispatch::{WSA_2004, WSA_2005};
-use super::service::{Credentials, Operation};
-use crate::secret::Secret;
-use crate::xml::Element;
+use crate::dispatch::{WSA_2004, WSA_2005};
+use altinn_bridge_runtime::facade::{Credentials, Operation};
+use altinn_bridge_runtime::secret::Secret;
+use altinn_bridge_runtime::xml::Element;
 
 /// WS-Security 1.0's namespace.
 pub(crate) const WSSE: &str =

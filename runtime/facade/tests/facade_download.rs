@@ -4,6 +4,8 @@
 //! completing it.
 
 mod download_support;
+// The MTOM stand-ins are the runtime's (its own MTOM tests use them too).
+#[path = "../../tests/mtom_support/mod.rs"]
 mod mtom_support;
 
 use download_support::{ask, facade, facade_with, read_inline, read_mtom, upstream};

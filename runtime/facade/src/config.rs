@@ -11,10 +11,10 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::adapter::Settings;
-use crate::auth::{ALTINN_EXCHANGE_PRODUCTION, ALTINN_EXCHANGE_TT02};
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use altinn_bridge_runtime::adapter::Settings;
+use altinn_bridge_runtime::auth::{ALTINN_EXCHANGE_PRODUCTION, ALTINN_EXCHANGE_TT02};
+use altinn_bridge_runtime::secret::Secret;
 
 /// The whole configuration, checked and with every key file read.
 #[derive(Debug, Clone)]
@@ -39,7 +39,8 @@ pub struct FacadeConfig {
     pub settings: Settings,
 }
 
-/// `[tls]`: the certificate chain and private key the facade serves HTTPS with.
+/// `[tls]`: the certificate chain and private key the facade serves HTTPS with, and the CAs a
+/// caller's client certificate must chain to.
 #[derive(Debug, Clone)]
 pub struct TlsConfig {
     /// The certificate file as written in the configuration, for messages.
@@ -48,6 +49,10 @@ pub struct TlsConfig {
     pub certificate_pem: String,
     /// The private key, PEM (PKCS#8, PKCS#1 or SEC1).
     pub key_pem: Secret,
+    /// The CA certificates, PEM, that client certificates are verified against; `None` asks
+    /// clients for no certificate. With it a client may still come without one (a password
+    /// caller), but one it presents must chain to these.
+    pub client_ca_pem: Option<String>,
 }
 
 /// `[upstream]`: how each call to Altinn 3 is timed out and retried. Retries only ever repeat
@@ -57,7 +62,7 @@ pub struct UpstreamConfig {
     /// Longest one upstream request may take.
     pub timeout: Duration,
     /// The retry policy (attempts, backoff, longest `Retry-After` honoured).
-    pub retry: crate::http::RetryPolicy,
+    pub retry: altinn_bridge_runtime::http::RetryPolicy,
 }
 
 impl Default for UpstreamConfig {
@@ -65,7 +70,7 @@ impl Default for UpstreamConfig {
     fn default() -> Self {
         Self {
             timeout: Duration::from_secs(30),
-            retry: crate::http::RetryPolicy::default(),
+            retry: altinn_bridge_runtime::http::RetryPolicy::default(),
         }
     }
 }
@@ -126,14 +131,31 @@ pub struct MaskinportenClient {
 /// One `[[callers]]` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallerConfig {
-    /// The legacy user name.
+    /// The legacy user name; for a certificate caller, the name it has in logs and faults.
     pub user: String,
-    /// The argon2 PHC hash of the password.
-    pub password_hash: String,
+    /// How the caller proves who it is.
+    pub auth: CallerAuth,
     /// The Maskinporten client's name.
     pub maskinporten: String,
     /// The parties the caller may act for.
     pub parties: Vec<String>,
+}
+
+/// How a `[[callers]]` entry authenticates: exactly one of `password_hash` or `certificate_org`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallerAuth {
+    /// Its user name and password in the message (body, header parts or a WS-Security
+    /// `UsernameToken`), checked against this argon2 PHC hash.
+    Password {
+        /// The argon2 PHC hash of the password.
+        hash: String,
+    },
+    /// A TLS client certificate, verified against `[tls] client_ca_file`, whose subject carries
+    /// this organisation number (an enterprise certificate, as Altinn 2's EC endpoints took).
+    Certificate {
+        /// The nine-digit organisation number.
+        org: String,
+    },
 }
 
 /// Bounds on requests.
@@ -219,6 +241,7 @@ struct RawConfig {
 struct RawTls {
     certificate_file: Spanned<String>,
     key_file: Spanned<String>,
+    client_ca_file: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -260,7 +283,8 @@ struct RawClient {
 #[serde(deny_unknown_fields)]
 struct RawCaller {
     user: Spanned<String>,
-    password_hash: Spanned<String>,
+    password_hash: Option<Spanned<String>>,
+    certificate_org: Option<Spanned<String>>,
     maskinporten: Spanned<String>,
     #[serde(default)]
     parties: Vec<String>,
@@ -348,14 +372,16 @@ impl FacadeConfig {
         unique(
             &src,
             raw.maskinporten.iter().map(|c| &c.name),
-            "Maskinporten client",
+            "Maskinporten client is named",
         )?;
-        unique(&src, raw.callers.iter().map(|c| &c.user), "caller")?;
+        unique(&src, raw.callers.iter().map(|c| &c.user), "caller is named")?;
+        let client_ca = raw.tls.as_ref().is_some_and(|t| t.client_ca_file.is_some());
         let callers = raw
             .callers
             .iter()
-            .map(|c| caller(&src, c, &maskinporten))
+            .map(|c| caller(&src, c, &maskinporten, client_ca))
             .collect::<Result<Vec<_>>>()?;
+        unique_orgs(&src, &raw.callers)?;
         let limits = limits(&src, &raw.limits)?;
         Ok(Self {
             listen,
@@ -435,13 +461,7 @@ fn client(src: &Source<'_>, raw: &RawClient) -> Result<MaskinportenClient> {
         }
     };
     if let Some(org) = &raw.system_user_org {
-        let o = org.get_ref();
-        if o.len() != 9 || !o.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(src.error(
-                org.span(),
-                format!("`{o}` is not an organisation number; expected nine digits"),
-            ));
-        }
+        org_number(src, org)?;
     }
     let subscription_key = raw
         .subscription_key_file
@@ -459,17 +479,69 @@ fn client(src: &Source<'_>, raw: &RawClient) -> Result<MaskinportenClient> {
     })
 }
 
+/// Checks that `org` is an organisation number: nine digits.
+fn org_number(src: &Source<'_>, org: &Spanned<String>) -> Result<()> {
+    let o = org.get_ref();
+    if o.len() != 9 || !o.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(src.error(
+            org.span(),
+            format!("`{o}` is not an organisation number; expected nine digits"),
+        ));
+    }
+    Ok(())
+}
+
+/// How a caller authenticates. A certificate caller needs `[tls] client_ca_file`: without it no
+/// client certificate is asked for, so the entry could never match.
+fn caller_auth(src: &Source<'_>, raw: &RawCaller, client_ca: bool) -> Result<CallerAuth> {
+    match (&raw.password_hash, &raw.certificate_org) {
+        (Some(hash), None) => {
+            crate::callers::check_hash(hash.get_ref()).map_err(|e| {
+                src.error(
+                    hash.span(),
+                    format!("{e}; expected an argon2 PHC string (`altinn-bridge hash-password`)"),
+                )
+            })?;
+            Ok(CallerAuth::Password {
+                hash: hash.get_ref().clone(),
+            })
+        }
+        (None, Some(org)) => {
+            org_number(src, org)?;
+            if !client_ca {
+                return Err(src.error(
+                    org.span(),
+                    "a certificate caller needs client certificates; expected `client_ca_file` in `[tls]` (the CAs they must chain to)",
+                ));
+            }
+            Ok(CallerAuth::Certificate {
+                org: org.get_ref().clone(),
+            })
+        }
+        _ => Err(src.error(
+            raw.user.span(),
+            "expected exactly one of `password_hash` (a user name and password) or `certificate_org` (a TLS client certificate for that organisation)",
+        )),
+    }
+}
+
+/// No two callers accept certificates of the same organisation: which one a certificate is
+/// would be a guess.
+fn unique_orgs(src: &Source<'_>, callers: &[RawCaller]) -> Result<()> {
+    unique(
+        src,
+        callers.iter().filter_map(|c| c.certificate_org.as_ref()),
+        "certificate caller accepts the organisation",
+    )
+}
+
 fn caller(
     src: &Source<'_>,
     raw: &RawCaller,
     clients: &[MaskinportenClient],
+    client_ca: bool,
 ) -> Result<CallerConfig> {
-    super::callers::check_hash(raw.password_hash.get_ref()).map_err(|e| {
-        src.error(
-            raw.password_hash.span(),
-            format!("{e}; expected an argon2 PHC string (`altinn-bridge hash-password`)"),
-        )
-    })?;
+    let auth = caller_auth(src, raw, client_ca)?;
     let client = raw.maskinporten.get_ref();
     if !clients.iter().any(|c| &c.name == client) {
         let known: Vec<&str> = clients.iter().map(|c| c.name.as_str()).collect();
@@ -480,7 +552,7 @@ fn caller(
     }
     Ok(CallerConfig {
         user: raw.user.get_ref().clone(),
-        password_hash: raw.password_hash.get_ref().clone(),
+        auth,
         maskinporten: client.clone(),
         parties: raw.parties.clone(),
     })
@@ -497,7 +569,7 @@ fn unique<'a>(
             return Err(src.error(
                 name.span(),
                 format!(
-                    "a second {what} is named `{}`; expected unique names",
+                    "a second {what} `{}`; expected each only once",
                     name.get_ref()
                 ),
             ));
@@ -532,11 +604,47 @@ fn tls(src: &Source<'_>, raw: &RawTls) -> Result<TlsConfig> {
             ),
         ));
     }
+    let client_ca_pem = raw
+        .client_ca_file
+        .as_ref()
+        .map(|f| client_cas(src, f))
+        .transpose()?;
     Ok(TlsConfig {
         certificate_file: raw.certificate_file.get_ref().clone(),
         certificate_pem,
         key_pem,
+        client_ca_pem,
     })
+}
+
+/// `client_ca_file`: at least one certificate, each one rustls takes as a trust anchor.
+fn client_cas(src: &Source<'_>, file: &Spanned<String>) -> Result<String> {
+    use tokio_rustls::rustls::RootCertStore;
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    let pem = src.read(file)?;
+    let bad = |why: String| {
+        src.error(
+            file.span(),
+            format!(
+                "`{}` {why}; expected PEM `CERTIFICATE` blocks of the CAs client certificates chain to",
+                file.get_ref()
+            ),
+        )
+    };
+    let certs = CertificateDer::pem_slice_iter(pem.as_bytes())
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| bad(format!("cannot be read ({e})")))?;
+    if certs.is_empty() {
+        return Err(bad("holds no certificate".to_owned()));
+    }
+    let mut roots = RootCertStore::empty();
+    for cert in certs {
+        roots
+            .add(cert)
+            .map_err(|e| bad(format!("holds a certificate that is no trust anchor ({e})")))?;
+    }
+    Ok(pem)
 }
 
 /// `Some(value)` of a key that must be at least 1; the error points at a 0.
@@ -589,7 +697,7 @@ fn upstream(src: &Source<'_>, raw: &RawUpstream, limits: &FacadeLimits) -> Resul
         ));
     }
     let attempts = positive(src, &raw.max_attempts, "max_attempts")?;
-    let retry = crate::http::RetryPolicy {
+    let retry = altinn_bridge_runtime::http::RetryPolicy {
         max_attempts: attempts.map_or(d.retry.max_attempts, |n| n.min(u64::from(u32::MAX)) as u32),
         max_retry_after: raw
             .max_retry_after_seconds

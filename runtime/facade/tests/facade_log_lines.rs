@@ -8,7 +8,7 @@ mod facade_support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use altinn_bridge_runtime::facade;
+use altinn_bridge_facade as facade;
 use facade_support::*;
 
 /// What the facade wrote, shared with the test.

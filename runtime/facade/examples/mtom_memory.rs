@@ -8,14 +8,14 @@
 //! once as inline base64 (the client asked with plain SOAP).
 //!
 //! ```sh
-//! cargo run --release -p altinn-bridge-runtime --example mtom_memory [MiB]
+//! cargo run --release -p altinn-bridge-facade --example mtom_memory [MiB]
 //! ```
 //!
 //! Client, facade and upstream share this process, so the peak printed bounds the facade's own.
 
 #[path = "../tests/download_support/mod.rs"]
 mod download_support;
-#[path = "../tests/mtom_support/mod.rs"]
+#[path = "../../tests/mtom_support/mod.rs"]
 mod mtom_support;
 
 use std::time::Instant;

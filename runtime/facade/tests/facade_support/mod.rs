@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use altinn_bridge_runtime::Error;
-use altinn_bridge_runtime::facade::{
+use altinn_bridge_facade::Error;
+use altinn_bridge_facade::{
     CallFuture, Credentials, Facade, FacadeConfig, Operation, Request, SoapService, hash_password,
 };
 use altinn_bridge_runtime::soap::Fault;
@@ -217,7 +217,7 @@ impl SoapService for Echo {
                     tokio::time::sleep(Duration::from_millis(ms)).await;
                     Ok(String::new())
                 }
-                "Upstream" => Err(Fault::from(&Error::Timeout {
+                "Upstream" => Err(Fault::from(&altinn_bridge_runtime::Error::Timeout {
                     url: "http://127.0.0.1:9/correspondence".into(),
                     timeout: Duration::from_secs(30),
                 })),

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use altinn_bridge_runtime::Error;
-use altinn_bridge_runtime::facade::{ClientKey, FacadeConfig, hash_password};
+use altinn_bridge_facade::Error;
+use altinn_bridge_facade::{ClientKey, FacadeConfig, hash_password};
 
 fn scratch(name: &str) -> PathBuf {
     let dir =
@@ -54,7 +54,7 @@ fn error(text: &str) -> (usize, usize, String) {
 
 #[test]
 fn the_example_parses_with_its_defaults() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../facade.example.toml");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../facade.example.toml");
     let text = std::fs::read_to_string(&example).expect("facade.example.toml");
     let dir = scratch("example");
     let c = FacadeConfig::parse(&text, "facade.example.toml", &dir).expect("the example parses");

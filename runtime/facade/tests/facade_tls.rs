@@ -7,8 +7,8 @@ mod tls_support;
 
 use std::path::{Path, PathBuf};
 
-use altinn_bridge_runtime::Error;
-use altinn_bridge_runtime::facade::FacadeConfig;
+use altinn_bridge_facade::Error;
+use altinn_bridge_facade::FacadeConfig;
 use facade_support::*;
 
 /// A self-signed certificate in a fresh directory: (certificate, key, certificate PEM).

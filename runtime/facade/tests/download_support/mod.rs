@@ -8,16 +8,16 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use altinn_bridge_facade::{
+    AnswerFuture, CallFuture, Credentials, Facade, FacadeConfig, Operation, Request, SoapService,
+    hash_password,
+};
 use altinn_bridge_runtime::adapter::plan::{
     BodyKind, Call, FaultRule, Link, Method, Operation as Plan, ParamIn, Retry, Source,
     StatusMatch, Target, XmlStep,
 };
 use altinn_bridge_runtime::adapter::{self, Settings, Upstream};
 use altinn_bridge_runtime::bytes::Bytes;
-use altinn_bridge_runtime::facade::{
-    AnswerFuture, CallFuture, Credentials, Facade, FacadeConfig, Operation, Request, SoapService,
-    hash_password,
-};
 use altinn_bridge_runtime::http::Client;
 use altinn_bridge_runtime::mtom::{self, Writer};
 use altinn_bridge_runtime::soap::{Limits, SoapVersion};

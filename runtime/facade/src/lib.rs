@@ -1,25 +1,31 @@
 //! The SOAP facade's server: old clients keep calling the Altinn 2 contract, unchanged, and the
 //! generated [`SoapService`]s answer it from Altinn 3.
 //!
+//! Generated code implements [`SoapService`] from `altinn_bridge_runtime::facade` (it depends on
+//! the runtime alone); this crate serves those services and is needed only by what runs them.
+//!
 //! The server owns everything that is not contract-specific: the old endpoint paths, `?wsdl` and
 //! `?xsd`, SOAP 1.1 and 1.2, dispatch on `SOAPAction`, the 1.2 `action` parameter, `wsa:Action`
-//! or the body element, `mustUnderstand`, the legacy callers' credentials (argon2), limits on
-//! bodies, XML and concurrency, request ids, `/health`, faults, and graceful shutdown.
+//! or the body element, `mustUnderstand`, the legacy callers' credentials (argon2 password hashes,
+//! or the organisation number of a verified TLS client certificate), TLS, limits on bodies, XML
+//! and concurrency, request ids, `/health`, faults, and graceful shutdown.
+
+#![deny(missing_docs)]
 
 mod callers;
+mod client_cert;
 mod config;
 mod credentials;
 mod dispatch;
+pub mod error;
 mod handler;
 mod layers;
 mod logs;
 mod parties;
 mod respond;
-mod service;
 mod tls;
 mod upstream;
 
-pub use upstream::SYSTEM_USER_ORG;
 mod wsdl;
 
 use std::future::Future;
@@ -29,15 +35,18 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::get;
 
+pub use altinn_bridge_runtime::facade::{
+    AnswerFuture, CallFuture, Caller, Credentials, Operation, Request, SoapService,
+};
 pub use callers::hash_password;
 pub use config::{
-    CallerConfig, ClientKey, EnvironmentConfig, FacadeConfig, FacadeLimits, MaskinportenClient,
-    TlsConfig, UpstreamConfig,
+    CallerAuth, CallerConfig, ClientKey, EnvironmentConfig, FacadeConfig, FacadeLimits,
+    MaskinportenClient, TlsConfig, UpstreamConfig,
 };
+pub use error::{Error, Result};
 pub use logs::{LogGuard, init_logs};
-pub use service::{AnswerFuture, CallFuture, Caller, Credentials, Operation, Request, SoapService};
+pub use upstream::SYSTEM_USER_ORG;
 
-use crate::error::{Error, Result};
 use callers::CallerStore;
 
 /// What every request handler shares.
@@ -54,7 +63,8 @@ pub(crate) struct App {
 
 /// The facade's routes for `services`: each service's path (POST for SOAP, GET for `?wsdl` and
 /// `?xsd=`), `GET /health`, and 404 for anything else. Fails when a caller's Maskinporten client
-/// cannot be built.
+/// cannot be built. Served by anything but [`Facade`], it sees no client certificates, so only
+/// password callers authenticate.
 pub fn router(services: Vec<Arc<dyn SoapService>>, config: &FacadeConfig) -> Result<Router> {
     let callers = upstream::callers(config)?;
     Ok(router_with(services, config, CallerStore::new(callers)))
@@ -156,9 +166,11 @@ impl Facade {
             }
             Listening::Tls(l) => {
                 tracing::info!(%addr, "the SOAP facade is listening (HTTPS)");
-                axum::serve(l, self.router)
-                    .with_graceful_shutdown(shutdown)
-                    .await
+                // Each connection's client certificate, read once, reaches its requests.
+                let app = self
+                    .router
+                    .into_make_service_with_connect_info::<client_cert::Peer>();
+                axum::serve(l, app).with_graceful_shutdown(shutdown).await
             }
         };
         served.map_err(|e| serve_error(addr, &e))?;
@@ -196,7 +208,7 @@ fn required_settings(config: &FacadeConfig, services: &[Arc<dyn SoapService>]) -
                 s.name()
             ))
         })?;
-        let system_user = values.contains(&crate::adapter::plan::SYSTEM_USER_ORG);
+        let system_user = values.contains(&altinn_bridge_runtime::adapter::plan::SYSTEM_USER_ORG);
         if system_user
             && config
                 .maskinporten

@@ -4,18 +4,18 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::config::{ClientKey, FacadeConfig, MaskinportenClient};
-use super::service::Caller;
-use crate::adapter::Upstream;
-use crate::auth::{Environment, MaskinportenConfig, SigningKey, TokenProvider};
+use crate::config::{CallerAuth, ClientKey, FacadeConfig, MaskinportenClient};
 use crate::error::Result;
-use crate::http::Client;
+use altinn_bridge_runtime::adapter::Upstream;
+use altinn_bridge_runtime::auth::{Environment, MaskinportenConfig, SigningKey, TokenProvider};
+use altinn_bridge_runtime::facade::Caller;
+use altinn_bridge_runtime::http::Client;
 
 /// The setting under which a caller's system-user organisation reaches generated code.
-pub use crate::adapter::plan::SYSTEM_USER_ORG;
+pub use altinn_bridge_runtime::adapter::plan::SYSTEM_USER_ORG;
 
-/// `(password_hash, caller)` for every `[[callers]]` entry.
-pub(crate) fn callers(config: &FacadeConfig) -> Result<Vec<(String, Arc<Caller>)>> {
+/// `(how it authenticates, caller)` for every `[[callers]]` entry.
+pub(crate) fn callers(config: &FacadeConfig) -> Result<Vec<(CallerAuth, Arc<Caller>)>> {
     let mut providers = BTreeMap::new();
     for client in &config.maskinporten {
         providers.insert(client.name.as_str(), (client, provider(config, client)?));
@@ -44,7 +44,7 @@ pub(crate) fn callers(config: &FacadeConfig) -> Result<Vec<(String, Arc<Caller>)
             settings: Arc::new(settings),
             parties: c.parties.clone(),
         };
-        out.push((c.password_hash.clone(), Arc::new(caller)));
+        out.push((c.auth.clone(), Arc::new(caller)));
     }
     Ok(out)
 }
@@ -74,5 +74,5 @@ fn provider(config: &FacadeConfig, client: &MaskinportenClient) -> Result<TokenP
     if client.altinn_token_exchange {
         mp.altinn_exchange = env.altinn_exchange.clone();
     }
-    TokenProvider::new(mp)
+    Ok(TokenProvider::new(mp)?)
 }

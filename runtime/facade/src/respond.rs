@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::{StreamExt, stream};
 
-use crate::adapter::{Segment, XmlAnswer};
-use crate::mtom::{self, BodyStream, Writer};
-use crate::soap::{AltinnFault, Fault, FaultCode, SoapVersion};
+use altinn_bridge_runtime::adapter::{Segment, XmlAnswer};
+use altinn_bridge_runtime::mtom::{self, BodyStream, Writer};
+use altinn_bridge_runtime::soap::{AltinnFault, Fault, FaultCode, SoapVersion};
 
 /// The version a request's `Content-Type` announces, for answering before (or without) an
 /// envelope: `application/soap+xml` is 1.2, anything else 1.1.

@@ -3,8 +3,8 @@
 
 use axum::http::{HeaderMap, header};
 
-use super::service::Operation;
-use crate::xml::Element;
+use altinn_bridge_runtime::facade::Operation;
+use altinn_bridge_runtime::xml::Element;
 
 /// WS-Addressing 1.0 (what zeep sends).
 pub(crate) const WSA_2005: &str = "http://www.w3.org/2005/08/addressing";

@@ -1,5 +1,6 @@
 //! Legacy callers' credentials: argon2id PHC hashes checked before anything goes upstream, with
-//! a cache of successful checks so argon2's deliberate slowness is paid once per caller.
+//! a cache of successful checks so argon2's deliberate slowness is paid once per caller; and the
+//! callers known by the organisation number of their TLS client certificate.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -9,9 +10,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::service::Caller;
+use crate::config::CallerAuth;
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use altinn_bridge_runtime::facade::Caller;
+use altinn_bridge_runtime::secret::Secret;
 
 /// The most cached verifications kept; past it the cache starts over (a bound on memory, not a
 /// policy: a configured caller only ever fills one entry per password it uses).
@@ -61,6 +63,8 @@ struct Entry {
 /// The configured callers and the cache of successful verifications.
 pub(crate) struct CallerStore {
     by_user: HashMap<String, Entry>,
+    /// Certificate callers by the organisation number their certificate must carry.
+    by_org: HashMap<String, Arc<Caller>>,
     /// A random per-process key, so the cache holds no unsalted digest of any password.
     key: [u8; 32],
     verified: Mutex<HashMap<[u8; 32], Arc<Caller>>>,
@@ -71,22 +75,37 @@ pub(crate) struct CallerStore {
 }
 
 impl CallerStore {
-    /// A store of `(password_hash, caller)` pairs keyed by the caller's name.
-    pub(crate) fn new(callers: Vec<(String, Arc<Caller>)>) -> Self {
+    /// A store of `(how it authenticates, caller)` pairs: password callers keyed by their name,
+    /// certificate callers by their organisation number.
+    pub(crate) fn new(callers: Vec<(CallerAuth, Arc<Caller>)>) -> Self {
         let mut key = [0u8; 32];
         rand::rng().fill_bytes(&mut key);
-        let by_user = callers
-            .into_iter()
-            .map(|(hash, caller)| (caller.name.clone(), Entry { hash, caller }))
-            .collect();
+        let (mut by_user, mut by_org) = (HashMap::new(), HashMap::new());
+        for (auth, caller) in callers {
+            match auth {
+                CallerAuth::Password { hash } => {
+                    by_user.insert(caller.name.clone(), Entry { hash, caller });
+                }
+                CallerAuth::Certificate { org } => {
+                    by_org.insert(org, caller);
+                }
+            }
+        }
         Self {
             by_user,
+            by_org,
             key,
             verified: Mutex::default(),
             slow_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             ),
         }
+    }
+
+    /// The certificate caller for `org`, the organisation number of a client certificate that
+    /// already chained to `[tls] client_ca_file` (rustls checked it during the handshake).
+    pub(crate) fn by_certificate(&self, org: &str) -> Option<Arc<Caller>> {
+        self.by_org.get(org).cloned()
     }
 
     fn cache_key(&self, user: &str, password: &Secret) -> [u8; 32] {

@@ -1,6 +1,10 @@
 //! TLS served by the facade itself (`[tls]` in facade.toml), so an old WCF client whose binding
 //! says `security mode="Transport"` keeps its binding and changes only the address. Handshakes run
 //! off the accept loop: one slow or hostile client cannot hold up the others.
+//!
+//! With `client_ca_file` the facade also asks for a client certificate: one that does not chain
+//! to those CAs (or whose key the client does not hold) fails the handshake; a client without
+//! one still connects, for the callers that authenticate with a password.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,12 +13,13 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
-use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio_rustls::rustls::server::WebPkiClientVerifier;
+use tokio_rustls::rustls::{RootCertStore, ServerConfig};
 use tokio_rustls::server::TlsStream;
 
-use super::config::TlsConfig;
+use crate::config::TlsConfig;
 use crate::error::{Error, Result};
 
 /// Longest a client may take to finish its handshake.
@@ -33,8 +38,30 @@ pub(crate) fn acceptor(tls: &TlsConfig) -> Result<TlsAcceptor> {
         .map_err(|e| bad("the certificate chain cannot be read", &e))?;
     let key = PrivateKeyDer::from_pem_slice(tls.key_pem.expose().as_bytes())
         .map_err(|e| bad("the private key cannot be read", &e))?;
-    let mut config = ServerConfig::builder()
-        .with_no_client_auth()
+    let builder = ServerConfig::builder();
+    let builder = match &tls.client_ca_pem {
+        Some(pem) => {
+            let mut roots = RootCertStore::empty();
+            for ca in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+                let ca = ca.map_err(|e| bad("a client CA certificate cannot be read", &e))?;
+                roots
+                    .add(ca)
+                    .map_err(|e| bad("a client CA certificate is no trust anchor", &e))?;
+            }
+            let verifier = WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                Arc::clone(builder.crypto_provider()),
+            )
+            // Password callers connect without a certificate; their requests go the password
+            // way. A certificate that is presented must verify.
+            .allow_unauthenticated()
+            .build()
+            .map_err(|e| bad("the client CAs do not make a verifier", &e))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let mut config = builder
         .with_single_cert(chain, key)
         .map_err(|e| bad("the certificate and key do not make a TLS server", &e))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
@@ -90,6 +117,8 @@ async fn accept_loop(
                 Ok(Ok(tls)) => {
                     let _ = ready.send((tls, peer)).await;
                 }
+                // A client certificate that does not chain to `client_ca_file` ends here too
+                // ("invalid peer certificate: UnknownIssuer").
                 Ok(Err(e)) => tracing::info!(%peer, "TLS handshake failed: {e}"),
                 Err(_) => tracing::info!(%peer, "TLS handshake timed out"),
             }

@@ -1,5 +1,9 @@
-//! The interface a generated SOAP service implements; the facade's server does the rest
-//! (transport, dispatch, authentication, limits, faults).
+//! The interface a generated SOAP service implements; the facade's server (the crate
+//! `altinn-bridge-facade`) does the rest: transport, dispatch, authentication, limits, faults.
+//!
+//! It lives here, not in the server's crate, because generated code implements it and generated
+//! code depends on this crate alone; it needs nothing the rest of the runtime does not, so a
+//! crate that only calls Altinn 3 compiles no server for it.
 
 use std::future::Future;
 use std::pin::Pin;

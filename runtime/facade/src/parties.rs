@@ -3,8 +3,8 @@
 //! one organisation whatever the old request names. Without this check, any configured caller
 //! could name any reportee in the fields the adapters still read (or drop).
 
-use super::service::{Caller, Operation};
-use crate::xml::Element;
+use altinn_bridge_runtime::facade::{Caller, Operation};
+use altinn_bridge_runtime::xml::Element;
 
 /// Stands for every party in a caller's `parties`.
 const ANY: &str = "*";

@@ -5,18 +5,19 @@
 use std::sync::Arc;
 
 use axum::body::{Body, BodyDataStream};
-use axum::extract::Request as HttpRequest;
+use axum::extract::{ConnectInfo, Request as HttpRequest};
 use axum::http::header;
 use axum::response::Response;
 
-use super::layers::RequestId;
-use super::service::{Caller, Operation, Request, SoapService};
-use super::{App, credentials, dispatch, parties, respond};
-use crate::adapter::XmlAnswer;
-use crate::error::Error;
-use crate::mtom;
-use crate::soap::{Envelope, Fault, FaultCode, Limits, SoapVersion};
-use crate::xml::{self, Element};
+use crate::client_cert::{ClientCertificate, Peer};
+use crate::layers::RequestId;
+use crate::{App, credentials, dispatch, parties, respond};
+use altinn_bridge_runtime::Error;
+use altinn_bridge_runtime::adapter::XmlAnswer;
+use altinn_bridge_runtime::facade::{Caller, Operation, Request, SoapService};
+use altinn_bridge_runtime::mtom;
+use altinn_bridge_runtime::soap::{Envelope, Fault, FaultCode, Limits, SoapVersion};
+use altinn_bridge_runtime::xml::{self, Element};
 
 /// Answers one POST to `service`'s path, within the request timeout.
 pub(crate) async fn soap(
@@ -128,6 +129,10 @@ async fn handle(
 ) -> Answer {
     let guess = respond::version_of(req.headers());
     let (parts, body) = req.into_parts();
+    let certificate = parts
+        .extensions
+        .get::<ConnectInfo<Peer>>()
+        .and_then(|c| c.0.certificate.clone());
     let limits = Limits {
         max_bytes: app.limits.max_body_bytes,
         max_depth: app.limits.max_depth,
@@ -200,19 +205,15 @@ async fn handle(
     // An operation Altinn 3 dropped answers why, whoever asks: a monitoring ping without
     // credentials must learn "not available", not "wrong password". Nothing goes upstream.
     if let Some(reason) = op.no_successor {
-        return Err(fail(crate::adapter::no_successor(op.name, reason)));
+        return Err(fail(altinn_bridge_runtime::adapter::no_successor(
+            op.name, reason,
+        )));
     }
-    let Some((user, password)) = credentials::find(op, &headers, &body) else {
-        tracing::info!(op = op.name, "no credentials");
-        return Err(fail(auth_failed(id)));
-    };
-    let caller = match app.callers.verify(&user, &password).await {
-        Ok(c) => c,
-        Err(_) => {
-            tracing::info!(op = op.name, %user, "authentication failed");
-            return Err(fail(auth_failed(id)));
-        }
-    };
+    let caller = match &certificate {
+        Some(cert) => by_certificate(app, op, cert),
+        None => by_password(app, op, &headers, &body).await,
+    }
+    .ok_or_else(|| fail(auth_failed(id)))?;
     who.caller = Some(Arc::clone(&caller));
     if let Some(party) = parties::refused(op, &caller, &headers, &body) {
         tracing::info!(op = op.name, caller = %caller.name, %party, "party refused");
@@ -328,6 +329,43 @@ fn must_understand(op: &Operation, envelope: &Envelope, headers: &[Element]) -> 
         dispatch::qname(&el.ns, &el.local),
         op.name
     ))
+}
+
+/// The caller a verified client certificate names. The certificate is the credential: a user
+/// name and password in the message are not looked at (Altinn 2's EC endpoints took both, but a
+/// certificate caller has no password configured), and a certificate naming no configured
+/// organisation is refused even when the message also carries a valid password, so one
+/// connection is never two identities.
+fn by_certificate(app: &App, op: &Operation, cert: &ClientCertificate) -> Option<Arc<Caller>> {
+    let Some(org) = &cert.org else {
+        tracing::info!(op = op.name, subject = %cert.subject, "authentication failed: the client certificate names no organisation number, or more than one");
+        return None;
+    };
+    let caller = app.callers.by_certificate(org);
+    if caller.is_none() {
+        tracing::info!(op = op.name, %org, subject = %cert.subject, "authentication failed: no caller accepts the client certificate's organisation");
+    }
+    caller
+}
+
+/// The caller whose user name and password the message carries.
+async fn by_password(
+    app: &App,
+    op: &Operation,
+    headers: &[Element],
+    body: &Element,
+) -> Option<Arc<Caller>> {
+    let Some((user, password)) = credentials::find(op, headers, body) else {
+        tracing::info!(op = op.name, "no credentials");
+        return None;
+    };
+    match app.callers.verify(&user, &password).await {
+        Ok(c) => Some(c),
+        Err(_) => {
+            tracing::info!(op = op.name, %user, "authentication failed");
+            None
+        }
+    }
 }
 
 /// The same fault for an unknown user, a wrong password and missing credentials.
