@@ -189,11 +189,16 @@ impl Default for FacadeLimits {
 const TT02: &str = "https://platform.tt02.altinn.no";
 const PRODUCTION: &str = "https://platform.altinn.no";
 
+/// The apps' host template in each environment: every app is served from its owner's host, and
+/// each App API call fills `{org}` from the owner in its own path.
+const APPS_TT02: &str = "https://{org}.apps.tt02.altinn.no";
+const APPS_PRODUCTION: &str = "https://{org}.apps.altinn.no";
+
 /// The base URL of each Altinn 3 API in an environment (`host` is TT02's or production's). The
 /// correspondence and broker specs carry the full path in each operation; the others do not.
-/// The App API (`altinn-app-v1`) has no default: each app is served from its owner's host
-/// (`https://{org}.apps.altinn.no`), so a deployment names it.
-fn default_apis(host: &str) -> BTreeMap<String, String> {
+/// The App API (`altinn-app-v1`) gets its owner's host per call from `apps`.
+fn default_apis(host: &str, apps: &str) -> BTreeMap<String, String> {
+    let app_api = ("altinn-app-v1".to_owned(), apps.to_owned());
     [
         ("altinn-correspondence-v1", String::new()),
         ("altinn-broker-v1", String::new()),
@@ -211,6 +216,7 @@ fn default_apis(host: &str) -> BTreeMap<String, String> {
     ]
     .into_iter()
     .map(|(name, path)| (name.to_owned(), format!("{host}{path}")))
+    .chain([app_api])
     .collect()
 }
 
@@ -405,13 +411,13 @@ fn environment(src: &Source<'_>, raw: &Spanned<RawEnvironment>) -> Result<Enviro
             "https://test.maskinporten.no/",
             "https://test.maskinporten.no/token",
             Some(ALTINN_EXCHANGE_TT02),
-            default_apis(TT02),
+            default_apis(TT02, APPS_TT02),
         ),
         "production" => (
             "https://maskinporten.no/",
             "https://maskinporten.no/token",
             Some(ALTINN_EXCHANGE_PRODUCTION),
-            default_apis(PRODUCTION),
+            default_apis(PRODUCTION, APPS_PRODUCTION),
         ),
         "custom" => ("", "", None, BTreeMap::new()),
         other => {

@@ -79,8 +79,11 @@ fn the_example_parses_with_its_defaults() {
         c.environment.apis["altinn-resource-registry-v1"],
         "https://platform.tt02.altinn.no/resourceregistry/api/v1"
     );
-    // Every app has its own host: no default.
-    assert!(!c.environment.apis.contains_key("altinn-app-v1"));
+    // Every app has its owner's host, filled per call from the `{org}` in its path.
+    assert_eq!(
+        c.environment.apis["altinn-app-v1"],
+        "https://{org}.apps.tt02.altinn.no"
+    );
     assert_eq!(c.callers[0].user, "legacy-erp");
     assert_eq!(c.callers[0].parties, ["991825827"]);
     assert!(matches!(c.maskinporten[0].key, ClientKey::Kid { .. }));
