@@ -46,10 +46,17 @@ fn the_rpc_encoded_adapters_generate_and_compile() {
         .quiet(true)
         .render()
         .expect("the rpc/encoded manifest generates");
-    let module = generated
+    assert!(
+        generated.files.contains_key("order_service.rs"),
+        "a module for the service"
+    );
+    // The module file and the files of its folder (soap, rest, plan, client, facade).
+    let module: String = generated
         .files
-        .get("order_service.rs")
-        .expect("a module for the service");
+        .iter()
+        .filter(|(name, _)| name.starts_with("order_service"))
+        .map(|(_, text)| text.as_str())
+        .collect();
     // The rpc wrapper elements are what the adapters read and write.
     assert!(module.contains("\"createOrder\"") && module.contains("\"getOrdersResponse\""));
 

@@ -437,9 +437,9 @@ fn transforms_only(l: &FieldLink) -> String {
         .map(|t| match t {
             Transform::Split { separator } => format!("split on {}", quoted(separator)),
             Transform::Join { separator } => format!("join with {}", quoted(separator)),
-            Transform::Prefix { prefix } => format!("prefixed with {}", quoted(prefix)),
+            Transform::Prefix { prefix } => format!("prefixed with {}", code(prefix)),
             Transform::StripPrefix { prefix } => {
-                format!("without the prefix {} (required)", quoted(prefix))
+                format!("without the prefix {} (required)", code(prefix))
             }
             Transform::First => "the first value only (the others are dropped)".to_owned(),
             Transform::Default { value } => format!("{} when absent", quoted(value)),

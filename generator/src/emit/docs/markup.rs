@@ -33,7 +33,7 @@ pub fn code(s: &str) -> String {
     format!("<code>{}</code>", breakable(s))
 }
 
-/// Literal text (as [`text`]) with `<wbr>` break opportunities: after each `/`, before each
+/// Literal text (as [`text`]) with `<wbr>` break opportunities: after each `/` or `:`, before each
 /// `.` or `[`, and where a capitalised word starts inside a long name (`…Status|Details…`, not
 /// `…Attachment|V2`), so `GetCorrespondenceStatusDetailsBasicV3Result` fits a narrow column.
 pub fn breakable(s: &str) -> String {
@@ -56,7 +56,9 @@ pub fn breakable(s: &str) -> String {
         }
         out.push_str(&text(&c.to_string()));
         run += 1;
-        if c == '/' && next.is_some() {
+        // After a `:` inside a token too: a party URN prefix (`urn:altinn:organization:…`) is
+        // one long word otherwise.
+        if (c == '/' || c == ':') && next.is_some_and(|n| n != ' ') {
             out.push_str("<wbr>");
             run = 0;
         }
