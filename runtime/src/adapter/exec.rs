@@ -286,6 +286,9 @@ impl<'x> Run<'_, 'x> {
             req.set(call, link, values)?;
         }
         let client = self.upstream.api(call.api)?;
+        // Only a templated base URL (`https://{org}.apps.altinn.no`) needs the path parameters
+        // again; a fixed one is the common case and copies nothing.
+        req.base_params = client.has_placeholders();
         if self.streams_out && stream.is_none() && streams_out(self.op, call) {
             return self.open(client, req.build(call)?, call).await;
         }

@@ -29,7 +29,7 @@ pub(super) async fn every_page(
     let mut seen = BTreeSet::new();
     for _ in 1..MAX_PAGES {
         let cursor = last.as_ref().unwrap_or(&all);
-        let Some((key, next)) = next_request(client, &request, cursor, pages)? else {
+        let Some((key, next)) = next_request(client, call, &request, cursor, pages)? else {
             return Ok(all);
         };
         if !seen.insert(key.clone()) {
@@ -51,6 +51,7 @@ pub(super) async fn every_page(
 /// The request for the page after `page`, with what names it; `None` on the last page.
 fn next_request(
     client: &Client,
+    call: &Call,
     request: &Request,
     page: &Value,
     pages: Pages,
@@ -64,10 +65,13 @@ fn next_request(
                 (_, Some(false)) | (None, None) => Ok(None),
                 // "Another page follows" with nothing to ask for it by: stopping here would
                 // drop that page without a word.
-                (None, Some(true)) => Err(Error::Request(format!(
-                    "the answer says another page follows but gives no `{}`",
-                    names(token)
-                ))),
+                (None, Some(true)) => Err(failed(
+                    call,
+                    format!(
+                        "the answer says another page follows but gives no `{}`",
+                        names(token)
+                    ),
+                )),
                 (Some(t), _) => Ok(Some((t.clone(), request.clone().with_query(param, t)))),
             }
         }

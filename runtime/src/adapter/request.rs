@@ -19,6 +19,8 @@ pub(super) struct Parts {
     pub(super) json: Option<Value>,
     pub(super) bytes: Option<Vec<u8>>,
     pub(super) files: Vec<Part>,
+    /// The client's base URL names placeholders: the path parameters fill them too.
+    pub(super) base_params: bool,
     /// Ask for a system-user token for this organisation.
     pub(super) system_user: Option<String>,
     /// Map objects built from two links each: the keys from one (`{key}`), the values from the
@@ -120,8 +122,10 @@ impl Parts {
         for (k, v) in &self.query {
             req = req.query(*k, v.clone());
         }
-        for (name, value) in &self.path {
-            req = req.base_param(*name, value.clone());
+        if self.base_params {
+            for (name, value) in &self.path {
+                req = req.base_param(*name, value.clone());
+            }
         }
         if let Some(accept) = call.accept {
             req = req.header("Accept", accept);

@@ -53,9 +53,9 @@ pub struct Client {
     /// `base_url` parsed once: each request sets only its path on a copy, instead of parsing
     /// scheme, host and port again (unless it has placeholders).
     base: reqwest::Url,
-    /// The placeholders of a base URL such as `https://{org}.apps.altinn.no`, filled per request
-    /// from its path parameters (see [`Request::base_param`]); empty for a fixed base.
-    placeholders: Vec<String>,
+    /// `base_url` split at its placeholders (`https://{org}.apps.altinn.no`), filled per request
+    /// from its path parameters (see [`Request::base_param`]).
+    template: base::Template,
     tokens: Option<TokenProvider>,
     bearer: Option<Secret>,
     subscription_key: Option<Secret>,
@@ -81,13 +81,12 @@ impl Client {
             .build()
             .map_err(|e| Error::Request(e.to_string()))?;
         let base_url = base_url.into().trim_end_matches('/').to_owned();
-        let placeholders = base::placeholders(&base_url).map_err(Error::Config)?;
+        let template = base::Template::parse(&base_url).map_err(Error::Config)?;
         // A templated base is checked with every placeholder standing for a plain label.
-        let example = base::fill(
-            &base_url,
-            &placeholders
-                .iter()
-                .map(|p| (p.clone(), "x".to_owned()))
+        let example = template.fill(
+            &template
+                .params()
+                .map(|p| (p.to_owned(), "x".to_owned()))
                 .collect::<Vec<_>>(),
         )?;
         let base = reqwest::Url::parse(&example)
@@ -102,7 +101,7 @@ impl Client {
             http,
             base_url,
             base,
-            placeholders,
+            template,
             tokens: None,
             bearer: None,
             subscription_key: None,
@@ -247,21 +246,27 @@ impl Client {
 
     /// The base URL (placeholders filled from `request`'s path parameters) and its path, as text.
     fn full_url(&self, request: &Request) -> Result<String> {
-        if self.placeholders.is_empty() {
+        if self.template.is_fixed() {
             return Ok(format!("{}{}", self.base_url, request.path));
         }
-        let base = base::fill(&self.base_url, &request.base_params)?;
+        let base = self.template.fill(&request.base_params)?;
         Ok(format!("{base}{}", request.path))
+    }
+
+    /// Whether the base URL names placeholders, which each request fills from its path
+    /// parameters ([`Request::base_param`]).
+    pub fn has_placeholders(&self) -> bool {
+        !self.template.is_fixed()
     }
 
     /// The path (and query) of `link` below this client's base URL, for `request`: an absolute
     /// URL must start with the base, a path with the base's path. A link elsewhere is refused: a
     /// next-page link must never carry this client's token to another host.
     pub fn below_base(&self, request: &Request, link: &str) -> Result<String> {
-        let base = if self.placeholders.is_empty() {
+        let base = if self.template.is_fixed() {
             self.base_url.clone()
         } else {
-            base::fill(&self.base_url, &request.base_params)?
+            self.template.fill(&request.base_params)?
         };
         base::below(&base, link).ok_or_else(|| {
             Error::Request(format!(
@@ -274,7 +279,7 @@ impl Client {
     /// fragment, which the string `base_url + path` says as it is, and for a templated base,
     /// which differs per request.
     fn url(&self, path: &str) -> Option<reqwest::Url> {
-        if path.contains(['?', '#']) || !self.placeholders.is_empty() {
+        if path.contains(['?', '#']) || !self.template.is_fixed() {
             return None;
         }
         let mut url = self.base.clone();
